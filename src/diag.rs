@@ -1,0 +1,230 @@
+//! Diagnostics: errors and warnings that quote the source, rendered with ariadne.
+
+use crate::source::{Location, Sources, Span};
+use ariadne::{CharSet, Color, Config, IndexType, Label as ALabel, Report, ReportKind};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A secondary or primary place in the source with a short message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One error or warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable, kebab-case identifier (`unknown-name`, `duplicate`, `unused-product` …).
+    pub code: &'static str,
+    pub message: String,
+    /// Where it happened; the first label is the primary one.
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            labels: vec![],
+            help: None,
+            notes: vec![],
+        }
+    }
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { span, message: message.into() });
+        self
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels.first().map(|l| l.span)
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Render with ariadne: header, file:line:column, the quoted source and labels.
+    pub fn render(&self, sources: &Sources, color: bool) -> String {
+        let kind = match self.severity {
+            Severity::Error => ReportKind::Error,
+            Severity::Warning => ReportKind::Warning,
+        };
+        let Some(primary) = self.primary_span() else {
+            let mut out = format!("{}[{}]: {}\n", self.severity_word(), self.code, self.message);
+            if let Some(help) = &self.help {
+                out.push_str(&format!("  help: {help}\n"));
+            }
+            for note in &self.notes {
+                out.push_str(&format!("  note: {note}\n"));
+            }
+            return out;
+        };
+        let name = |span: Span| sources.get(span.file).name.clone();
+        let config = Config::default()
+            .with_color(color)
+            .with_index_type(IndexType::Byte)
+            .with_char_set(if color { CharSet::Unicode } else { CharSet::Ascii });
+        let mut report = Report::build(kind, (name(primary), primary.range()))
+            .with_config(config)
+            .with_code(self.code)
+            .with_message(&self.message);
+        for (i, label) in self.labels.iter().enumerate() {
+            let mut l = ALabel::new((name(label.span), label.span.range()))
+                .with_message(&label.message)
+                .with_order(i as i32);
+            if color {
+                l = l.with_color(if i == 0 {
+                    match self.severity {
+                        Severity::Error => Color::Red,
+                        Severity::Warning => Color::Yellow,
+                    }
+                } else {
+                    Color::Blue
+                });
+            }
+            report = report.with_label(l);
+        }
+        if let Some(help) = &self.help {
+            report = report.with_help(help);
+        }
+        for note in &self.notes {
+            report = report.with_note(note);
+        }
+        let cache = ariadne::sources(
+            sources
+                .files()
+                .map(|(_, f)| (f.name.clone(), f.text.clone()))
+                .collect::<Vec<_>>(),
+        );
+        let mut buf = Vec::new();
+        if report.finish().write(cache, &mut buf).is_err() {
+            return format!("{}[{}]: {}\n", self.severity_word(), self.code, self.message);
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    }
+
+    fn severity_word(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    /// A JSON-friendly form.
+    pub fn to_json(&self, sources: &Sources) -> DiagnosticJson {
+        DiagnosticJson {
+            severity: self.severity,
+            code: self.code,
+            message: self.message.clone(),
+            location: self.primary_span().map(|s| sources.location(s)),
+            labels: self
+                .labels
+                .iter()
+                .map(|l| LabelJson { location: sources.location(l.span), message: l.message.clone() })
+                .collect(),
+            help: self.help.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DiagnosticJson {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none", flatten)]
+    pub location: Option<Location>,
+    pub labels: Vec<LabelJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LabelJson {
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
+}
+
+/// Render many diagnostics, in source order, followed by a count line.
+pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.render(sources, color));
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 || warnings > 0 {
+        let mut parts = vec![];
+        if errors > 0 {
+            parts.push(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
+        }
+        if warnings > 0 {
+            parts.push(format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" }));
+        }
+        out.push_str(&parts.join(", "));
+        out.push('\n');
+    }
+    out
+}
+
+/// Sort diagnostics by file and position, keeping the order of those at the same place.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| d.primary_span().map(|s| (s.file, s.start)).unwrap_or_default());
+}
+
+/// The closest of `candidates` to `name` (case-insensitive), if it is close enough to suggest.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
+        let lev = strsim::levenshtein(&lower, &c.to_lowercase());
+        let good = score >= 0.8 || lev <= 2.max(lower.chars().count() / 3);
+        if good && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// `help: did you mean `X`?` text, when there is a close candidate.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_prefers_the_nearest_spelling() {
+        let names = ["MicroStation", "OpenRoads", "LumenRT"];
+        assert_eq!(closest("Microstaton", names), Some("MicroStation"));
+        assert_eq!(closest("lumenrt", names), Some("LumenRT"));
+        assert_eq!(closest("Zzz", names), None);
+    }
+}

@@ -1,0 +1,3 @@
+pub mod diag;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,260 @@
+//! The abstract syntax tree: what a person wrote, with a span on every node.
+//!
+//! The AST doubles as the *editable document*: what-if statements (LANGUAGE.md §5) are applied
+//! to it, the formatter prints it, and the resolver turns it into a [`crate::model::Model`].
+//! Comments travel with the statements they precede, so formatting and saving keep them.
+
+use crate::source::Span;
+
+/// A name as written: an identifier, an email or a quoted string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    /// The name with quotes removed and escapes resolved.
+    pub text: String,
+    pub span: Span,
+}
+
+impl Name {
+    pub fn new(text: impl Into<String>, span: Span) -> Name {
+        Name { text: text.into(), span }
+    }
+    /// Case-insensitive key used for all name lookups.
+    pub fn key(&self) -> String {
+        self.text.to_lowercase()
+    }
+}
+
+/// Comments attached to a statement: whole-line comments before it, and one after it on its
+/// last line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comments {
+    pub leading: Vec<String>,
+    pub trailing: Option<String>,
+}
+
+/// A statement or declaration with its span (which starts at its keyword) and comments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node<T> {
+    pub kind: T,
+    pub span: Span,
+    pub comments: Comments,
+}
+
+impl<T> Node<T> {
+    pub fn new(kind: T, span: Span) -> Node<T> {
+        Node { kind, span, comments: Comments::default() }
+    }
+}
+
+/// `allow` or `deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Allow,
+    Deny,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Allow => "allow",
+            Access::Deny => "deny",
+        }
+    }
+    pub fn flip(self) -> Access {
+        match self {
+            Access::Allow => Access::Deny,
+            Access::Deny => Access::Allow,
+        }
+    }
+}
+
+impl std::fmt::Display for Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A parsed file (or a run of REPL / `--what-if` statements).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    pub items: Vec<Node<Item>>,
+    /// Comments after the last item.
+    pub end_comments: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Decl(Decl),
+    Expect(Expect),
+    Scenario(Scenario),
+    WhatIf(WhatIf),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decl {
+    Account(AccountDecl),
+    Product(ProductDecl),
+    Country(CountryDecl),
+    Group(GroupDecl),
+    User(UserDecl),
+    Key(KeyDecl),
+}
+
+/// The kinds of named entity, as `remove` names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    User,
+    Key,
+    Group,
+    Product,
+    Country,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::User => "user",
+            EntityKind::Key => "key",
+            EntityKind::Group => "group",
+            EntityKind::Product => "product",
+            EntityKind::Country => "country",
+        }
+    }
+}
+
+impl Decl {
+    /// The declared name (`None` for the account, which is a singleton).
+    pub fn name(&self) -> Option<&Name> {
+        match self {
+            Decl::Account(_) => None,
+            Decl::Product(d) => Some(&d.name),
+            Decl::Country(d) => Some(&d.name),
+            Decl::Group(d) => Some(&d.name),
+            Decl::User(d) => Some(&d.email),
+            Decl::Key(d) => Some(&d.name),
+        }
+    }
+    pub fn kind(&self) -> Option<EntityKind> {
+        match self {
+            Decl::Account(_) => None,
+            Decl::Product(_) => Some(EntityKind::Product),
+            Decl::Country(_) => Some(EntityKind::Country),
+            Decl::Group(_) => Some(EntityKind::Group),
+            Decl::User(_) => Some(EntityKind::User),
+            Decl::Key(_) => Some(EntityKind::Key),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountDecl {
+    pub name: Option<Name>,
+    pub has_block: bool,
+    pub stmts: Vec<Node<AccountStmt>>,
+    pub end_comments: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountStmt {
+    Domain { domain: Name, auto_approve: bool },
+    Alerts(Vec<Name>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductDecl {
+    pub name: Name,
+    pub display: Option<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountryDecl {
+    pub name: Name,
+    pub display: Option<Name>,
+    pub stmts: Vec<Node<CountryStmt>>,
+    pub end_comments: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CountryStmt {
+    Covers(Vec<Name>),
+    /// An empty list entitles nothing (only `remove product` produces one).
+    Entitled(Vec<Name>),
+    Default(Access),
+    /// General Access override(s) at product level.
+    Access(Access, Vec<Name>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupDecl {
+    pub name: Name,
+    pub country: Name,
+    pub stmts: Vec<Node<GroupStmt>>,
+    pub end_comments: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupStmt {
+    Allowed(Vec<Name>),
+    IncludeCountry,
+    Exception(Access, Vec<Name>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserDecl {
+    pub email: Name,
+    pub display: Option<Name>,
+    pub stmts: Vec<Node<UserStmt>>,
+    pub end_comments: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserStmt {
+    Country(Name),
+    Groups(Vec<Name>),
+    Roles(Vec<Name>),
+    Status(Name),
+    Access(Access, Vec<Name>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyDecl {
+    pub name: Name,
+    pub stmts: Vec<Node<KeyStmt>>,
+    pub end_comments: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyStmt {
+    Groups(Vec<Name>),
+}
+
+/// `expect PRINCIPAL PRODUCT allow|deny [by RULE [NAME]]`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expect {
+    pub principal: Name,
+    pub product: Name,
+    pub access: Access,
+    pub rule: Option<Name>,
+    pub group: Option<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    pub name: Name,
+    pub items: Vec<Node<Item>>,
+    pub end_comments: Vec<String>,
+}
+
+/// What-if statements (LANGUAGE.md §5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WhatIf {
+    Remove { kind: EntityKind, name: Name },
+    Convert(Name),
+    ClearExceptions(Name),
+    SetDefault { country: Name, access: Access },
+    /// `None` is `inherit`: drop the product-level override.
+    SetAccess { country: Name, product: Name, access: Option<Access> },
+    Register { email: Name, code: Name },
+}

@@ -1,0 +1,356 @@
+//! pest pairs → AST, attaching comments as it goes (in source order).
+
+use super::ast::*;
+use super::comments::Comment;
+use super::Rule;
+use crate::source::{FileId, Span};
+use pest::iterators::{Pair, Pairs};
+
+pub(crate) struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    comments: Vec<Comment>,
+    next_comment: usize,
+    base: usize,
+    doc: Document,
+}
+
+type P<'i> = Pair<'i, Rule>;
+
+fn is_kw(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_account | Rule::kw_domain | Rule::kw_alerts | Rule::kw_product | Rule::kw_country
+            | Rule::kw_covers | Rule::kw_entitled | Rule::kw_default | Rule::kw_group | Rule::kw_groups
+            | Rule::kw_in | Rule::kw_allowed | Rule::kw_exception | Rule::kw_user | Rule::kw_roles
+            | Rule::kw_status | Rule::kw_key | Rule::kw_expect | Rule::kw_by | Rule::kw_scenario
+            | Rule::kw_convert | Rule::kw_set | Rule::kw_access | Rule::kw_remove | Rule::kw_register
+            | Rule::clear_kw | Rule::EOI
+    )
+}
+
+/// The meaningful children of a pair (keywords dropped).
+fn children(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
+    pair.into_inner().filter(|p| !is_kw(p.as_rule()))
+}
+
+impl<'t> Builder<'t> {
+    pub fn new(file: FileId, text: &'t str, comments: Vec<Comment>) -> Builder<'t> {
+        Builder { file, text, comments, next_comment: 0, base: 0, doc: Document::default() }
+    }
+
+    pub fn finish(mut self) -> Document {
+        let rest = self.take_before(usize::MAX);
+        self.doc.end_comments = rest;
+        self.doc
+    }
+
+    pub fn file(&mut self, pairs: Pairs<'_, Rule>, base: usize) {
+        self.base = base;
+        for top in pairs {
+            for pair in children(top) {
+                let item = self.item(pair);
+                self.doc.items.push(item);
+            }
+        }
+    }
+
+    /// The span of a pair, ending at its last token: pest lets a rule's span run on over the
+    /// whitespace and comments it skipped while trying an optional part.
+    fn span(&self, pair: &P<'_>) -> Span {
+        let s = pair.as_span();
+        let end = pair.clone().into_inner().flatten().map(|p| p.as_span().end()).max().unwrap_or(s.end());
+        let end = if pair.clone().into_inner().next().is_none() { s.end() } else { end };
+        Span::new(self.file, self.base + s.start()..self.base + end)
+    }
+
+    // ------------------------------------------------------------ comments
+    fn take_before(&mut self, offset: usize) -> Vec<String> {
+        let mut out = vec![];
+        while let Some(c) = self.comments.get(self.next_comment) {
+            if c.start >= offset {
+                break;
+            }
+            out.push(c.text.clone());
+            self.next_comment += 1;
+        }
+        out
+    }
+
+    fn take_trailing(&mut self, end: usize) -> Option<String> {
+        let c = self.comments.get(self.next_comment)?;
+        let between = self.text.get(end..c.start)?;
+        if between.chars().all(|ch| ch == ' ' || ch == '\t' || ch == ';') {
+            self.next_comment += 1;
+            Some(c.text.clone())
+        } else {
+            None
+        }
+    }
+
+    /// Wrap `kind` built by `f` in a node with leading and trailing comments.
+    fn node<T>(&mut self, pair: P<'_>, f: impl FnOnce(&mut Self, P<'_>) -> T) -> Node<T> {
+        let span = self.span(&pair);
+        let leading = self.take_before(span.start as usize);
+        let kind = f(self, pair);
+        let trailing = self.take_trailing(span.end as usize);
+        Node { kind, span, comments: Comments { leading, trailing } }
+    }
+
+    /// Comments inside a block before its closing brace.
+    fn block_end(&mut self, block: &P<'_>) -> Vec<String> {
+        let end = self.base + block.as_span().end() - 1;
+        self.take_before(end)
+    }
+
+    fn item(&mut self, pair: P<'_>) -> Node<Item> {
+        self.node(pair, |b, pair| match pair.as_rule() {
+            Rule::expect_stmt => Item::Expect(b.expect(pair)),
+            Rule::scenario_decl => Item::Scenario(b.scenario(pair)),
+            Rule::remove_stmt
+            | Rule::convert_stmt
+            | Rule::clear_stmt
+            | Rule::set_default_stmt
+            | Rule::set_access_stmt
+            | Rule::register_stmt => Item::WhatIf(b.whatif(pair)),
+            _ => Item::Decl(b.decl(pair)),
+        })
+    }
+
+    // ------------------------------------------------------------ leaves
+    fn name(&self, pair: P<'_>) -> Name {
+        let span = self.span(&pair);
+        let raw = pair.as_str();
+        let text = match pair.as_rule() {
+            Rule::string => unescape(&raw[1..raw.len() - 1]),
+            _ => raw.to_string(),
+        };
+        Name::new(text, span)
+    }
+
+    fn names(&self, pair: P<'_>) -> Vec<Name> {
+        pair.into_inner().map(|p| self.name(p)).collect()
+    }
+
+    fn access(pair: &P<'_>) -> Access {
+        match pair.as_rule() {
+            Rule::allow => Access::Allow,
+            _ => Access::Deny,
+        }
+    }
+
+    // ------------------------------------------------------------ declarations
+    fn decl(&mut self, pair: P<'_>) -> Decl {
+        match pair.as_rule() {
+            Rule::account_decl => Decl::Account(self.account(pair)),
+            Rule::product_decl => {
+                let mut it = children(pair);
+                let name = self.name(it.next().unwrap());
+                let display = it.next().map(|p| self.name(p));
+                Decl::Product(ProductDecl { name, display })
+            }
+            Rule::country_decl => Decl::Country(self.country(pair)),
+            Rule::group_decl => Decl::Group(self.group(pair)),
+            Rule::user_decl => Decl::User(self.user(pair)),
+            Rule::key_decl => Decl::Key(self.key(pair)),
+            r => unreachable!("not a declaration: {r:?}"),
+        }
+    }
+
+    fn account(&mut self, pair: P<'_>) -> AccountDecl {
+        let mut decl = AccountDecl::default();
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::account_block => {
+                    decl.has_block = true;
+                    for s in children(p.clone()) {
+                        let stmt = self.node(s, |b, s| match s.as_rule() {
+                            Rule::domain_stmt => {
+                                let mut it = children(s);
+                                let domain = b.name(it.next().unwrap());
+                                AccountStmt::Domain { domain, auto_approve: it.next().is_some() }
+                            }
+                            _ => AccountStmt::Alerts(b.names(children(s).next().unwrap())),
+                        });
+                        decl.stmts.push(stmt);
+                    }
+                    decl.end_comments = self.block_end(&p);
+                }
+                _ => decl.name = Some(self.name(p)),
+            }
+        }
+        decl
+    }
+
+    fn country(&mut self, pair: P<'_>) -> CountryDecl {
+        let mut it = children(pair);
+        let name = self.name(it.next().unwrap());
+        let mut display = None;
+        let mut block = it.next().unwrap();
+        if block.as_rule() == Rule::string {
+            display = Some(self.name(block));
+            block = it.next().unwrap();
+        }
+        let mut stmts = vec![];
+        for s in children(block.clone()) {
+            stmts.push(self.node(s, |b, s| {
+                let rule = s.as_rule();
+                let mut it = children(s);
+                match rule {
+                    Rule::covers_stmt => CountryStmt::Covers(b.names(it.next().unwrap())),
+                    Rule::entitled_stmt => {
+                        CountryStmt::Entitled(it.next().map(|l| b.names(l)).unwrap_or_default())
+                    }
+                    Rule::default_stmt => CountryStmt::Default(Self::access(&it.next().unwrap())),
+                    _ => {
+                        let access = Self::access(&it.next().unwrap());
+                        CountryStmt::Access(access, b.names(it.next().unwrap()))
+                    }
+                }
+            }));
+        }
+        let end_comments = self.block_end(&block);
+        CountryDecl { name, display, stmts, end_comments }
+    }
+
+    fn group(&mut self, pair: P<'_>) -> GroupDecl {
+        let mut it = children(pair);
+        let name = self.name(it.next().unwrap());
+        let country = self.name(it.next().unwrap());
+        let block = it.next().unwrap();
+        let mut stmts = vec![];
+        for s in children(block.clone()) {
+            stmts.push(self.node(s, |b, s| {
+                let rule = s.as_rule();
+                match rule {
+                    Rule::allowed_stmt => GroupStmt::Allowed(b.names(children(s).next().unwrap())),
+                    Rule::include_country => GroupStmt::IncludeCountry,
+                    _ => {
+                        let mut it = children(s);
+                        let access = Self::access(&it.next().unwrap());
+                        GroupStmt::Exception(access, b.names(it.next().unwrap()))
+                    }
+                }
+            }));
+        }
+        let end_comments = self.block_end(&block);
+        GroupDecl { name, country, stmts, end_comments }
+    }
+
+    fn user(&mut self, pair: P<'_>) -> UserDecl {
+        let mut it = children(pair);
+        let email = self.name(it.next().unwrap());
+        let mut display = None;
+        let mut block = it.next().unwrap();
+        if block.as_rule() == Rule::string {
+            display = Some(self.name(block));
+            block = it.next().unwrap();
+        }
+        let mut stmts = vec![];
+        for s in children(block.clone()) {
+            stmts.push(self.node(s, |b, s| {
+                let rule = s.as_rule();
+                let mut it = children(s);
+                match rule {
+                    Rule::country_stmt => UserStmt::Country(b.name(it.next().unwrap())),
+                    Rule::groups_stmt => UserStmt::Groups(b.names(it.next().unwrap())),
+                    Rule::roles_stmt => UserStmt::Roles(b.names(it.next().unwrap())),
+                    Rule::status_stmt => UserStmt::Status(b.name(it.next().unwrap())),
+                    _ => {
+                        let access = Self::access(&it.next().unwrap());
+                        UserStmt::Access(access, b.names(it.next().unwrap()))
+                    }
+                }
+            }));
+        }
+        let end_comments = self.block_end(&block);
+        UserDecl { email, display, stmts, end_comments }
+    }
+
+    fn key(&mut self, pair: P<'_>) -> KeyDecl {
+        let mut it = children(pair);
+        let name = self.name(it.next().unwrap());
+        let block = it.next().unwrap();
+        let mut stmts = vec![];
+        for s in children(block.clone()) {
+            stmts.push(self.node(s, |b, s| KeyStmt::Groups(b.names(children(s).next().unwrap()))));
+        }
+        let end_comments = self.block_end(&block);
+        KeyDecl { name, stmts, end_comments }
+    }
+
+    // ------------------------------------------------------------ expectations, scenarios
+    fn expect(&mut self, pair: P<'_>) -> Expect {
+        let mut it = children(pair);
+        let principal = self.name(it.next().unwrap());
+        let product = self.name(it.next().unwrap());
+        let access = Self::access(&it.next().unwrap());
+        let rule = it.next().map(|p| self.name(p));
+        let group = it.next().map(|p| self.name(p));
+        Expect { principal, product, access, rule, group }
+    }
+
+    fn scenario(&mut self, pair: P<'_>) -> Scenario {
+        let mut it = children(pair);
+        let name = self.name(it.next().unwrap());
+        let block = it.next().unwrap();
+        let mut items = vec![];
+        for p in children(block.clone()) {
+            items.push(self.item(p));
+        }
+        let end_comments = self.block_end(&block);
+        Scenario { name, items, end_comments }
+    }
+
+    fn whatif(&mut self, pair: P<'_>) -> WhatIf {
+        let rule = pair.as_rule();
+        let mut it = children(pair);
+        match rule {
+            Rule::remove_stmt => {
+                let kind = match it.next().unwrap().as_str() {
+                    "user" => EntityKind::User,
+                    "key" => EntityKind::Key,
+                    "group" => EntityKind::Group,
+                    "product" => EntityKind::Product,
+                    _ => EntityKind::Country,
+                };
+                WhatIf::Remove { kind, name: self.name(it.next().unwrap()) }
+            }
+            Rule::convert_stmt => WhatIf::Convert(self.name(it.next().unwrap())),
+            Rule::clear_stmt => WhatIf::ClearExceptions(self.name(it.next().unwrap())),
+            Rule::set_default_stmt => {
+                let country = self.name(it.next().unwrap());
+                WhatIf::SetDefault { country, access: Self::access(&it.next().unwrap()) }
+            }
+            Rule::set_access_stmt => {
+                let country = self.name(it.next().unwrap());
+                let product = self.name(it.next().unwrap());
+                let v = it.next().unwrap();
+                let access = match v.as_rule() {
+                    Rule::inherit => None,
+                    _ => Some(Self::access(&v)),
+                };
+                WhatIf::SetAccess { country, product, access }
+            }
+            _ => {
+                let email = self.name(it.next().unwrap());
+                WhatIf::Register { email, code: self.name(it.next().unwrap()) }
+            }
+        }
+    }
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

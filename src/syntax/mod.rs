@@ -1,0 +1,257 @@
+//! Stage 1: text → AST. The pest grammar lives in `grammar/entitle.pest`.
+//!
+//! Parsing recovers after a syntax error at the next top-level declaration that starts a line,
+//! so one run reports every broken declaration, not only the first.
+
+pub mod ast;
+mod build;
+mod comments;
+
+pub use ast::*;
+
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Sources, Span};
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/entitle.pest"]
+pub(crate) struct Grammar;
+
+/// Parse a whole policy file. Returns the document (every item that parsed) and the syntax
+/// errors; the document is only complete when there are no errors.
+pub fn parse(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
+    parse_as(sources, file, Rule::file)
+}
+
+/// Parse a run of statements (REPL input, `--what-if` arguments). Same language as a file.
+pub fn parse_statements(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
+    parse_as(sources, file, Rule::statements)
+}
+
+const TOP_KEYWORDS: &[&str] = &[
+    "account", "product", "country", "group", "user", "key", "expect", "scenario", "remove",
+    "convert", "clear-exceptions", "set", "register",
+];
+
+/// Byte offsets of lines that start (at column 1) with a top-level keyword.
+fn resync_points(text: &str) -> Vec<usize> {
+    let mut points = vec![];
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if TOP_KEYWORDS.iter().any(|k| {
+            line.starts_with(k)
+                && !line[k.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || "_.-".contains(c))
+        }) {
+            points.push(start);
+        }
+        start += line.len();
+    }
+    points
+}
+
+fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagnostic>) {
+    let text = &sources.get(file).text;
+    let comments = comments::scan(text);
+    let mut builder = build::Builder::new(file, text, comments);
+    let mut errors = vec![];
+    let points = resync_points(text);
+    let mut pos = 0;
+    loop {
+        match Grammar::parse(rule, &text[pos..]) {
+            Ok(pairs) => {
+                builder.file(pairs, pos);
+                break;
+            }
+            Err(e) => {
+                let at = pos + error_offset(&e);
+                // keep what parsed before the broken item
+                if let Some(&item_start) = points.iter().rev().find(|&&p| p > pos && p <= at) {
+                    match Grammar::parse(rule, &text[pos..item_start]) {
+                        Ok(pairs) => builder.file(pairs, pos),
+                        Err(e2) => errors.push(syntax_error(text, file, pos + error_offset(&e2), &e2)),
+                    }
+                }
+                errors.push(syntax_error(text, file, at, &e));
+                let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                match points.iter().find(|&&p| p > line_end) {
+                    Some(&next) => pos = next,
+                    None => break,
+                }
+            }
+        }
+    }
+    (builder.finish(), errors)
+}
+
+fn error_offset(e: &pest::error::Error<Rule>) -> usize {
+    match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
+}
+
+fn describe(rule: &Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::ident | Rule::string | Rule::name_list => "a name",
+        Rule::email => "an email",
+        Rule::domain_name => "a domain",
+        Rule::rule_name => "a rule name",
+        Rule::allow | Rule::deny => "`allow` or `deny`",
+        Rule::inherit => "`inherit`",
+        Rule::EOI => "end of input",
+        Rule::entity_kind => "`user`, `key`, `group`, `product` or `country`",
+        Rule::account_decl | Rule::product_decl | Rule::country_decl | Rule::group_decl
+        | Rule::user_decl | Rule::key_decl | Rule::expect_stmt | Rule::scenario_decl => "a declaration",
+        Rule::remove_stmt | Rule::convert_stmt | Rule::clear_stmt | Rule::set_default_stmt
+        | Rule::set_access_stmt | Rule::register_stmt => "a what-if statement",
+        Rule::account_block | Rule::country_block | Rule::group_block | Rule::user_block
+        | Rule::key_block | Rule::scenario_block => "`{`",
+        Rule::domain_stmt => "`domain`",
+        Rule::alerts_stmt => "`alerts`",
+        Rule::covers_stmt => "`covers`",
+        Rule::entitled_stmt => "`entitled`",
+        Rule::default_stmt => "`default`",
+        Rule::access_stmt => "`allow` or `deny`",
+        Rule::allowed_stmt => "`allowed`",
+        Rule::include_country => "`include-country`",
+        Rule::exception_stmt => "`exception`",
+        Rule::country_stmt | Rule::kw_country => "`country`",
+        Rule::groups_stmt => "`groups`",
+        Rule::roles_stmt => "`roles`",
+        Rule::status_stmt => "`status`",
+        Rule::auto_approve => "`auto-approve`",
+        Rule::kw_in => "`in`",
+        Rule::kw_by => "`by`",
+        Rule::kw_default => "`default`",
+        Rule::kw_access => "`access`",
+        _ => return None,
+    })
+}
+
+fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule>) -> Diagnostic {
+    let mut expected: Vec<&str> = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().filter_map(describe).collect()
+        }
+        pest::error::ErrorVariant::CustomError { .. } => vec![],
+    };
+    let mut seen = std::collections::HashSet::new();
+    expected.retain(|x| seen.insert(*x));
+    // the offending token: up to the next space, at least one character
+    let rest = &text[at..];
+    let token_len = rest
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(rest.len(), |(i, _)| i)
+        .max(rest.chars().next().map_or(0, char::len_utf8));
+    let (span, found) = if rest.is_empty() {
+        let start = text.char_indices().last().map_or(0, |(i, _)| i);
+        (Span::new(file, start..text.len()), "end of file".to_string())
+    } else {
+        (Span::new(file, at..at + token_len), format!("`{}`", &rest[..token_len]))
+    };
+    if rest.starts_with('"') && !rest[1..].lines().next().unwrap_or("").contains('"') {
+        return Diagnostic::error("syntax", "unterminated string")
+            .with_label(span, "this string has no closing `\"` on its line")
+            .with_help("strings stay on one line; escape a quote inside one as `\\\"`");
+    }
+    let message = if expected.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", join_or(&expected))
+    };
+    let mut d = Diagnostic::error("syntax", message).with_label(span, "here");
+    if let Some(word) = rest.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c))).next() {
+        if TOP_KEYWORDS.contains(&word) || word == "in" || word == "allow" || word == "deny" {
+            if expected.contains(&"a name") {
+                d = d.with_help(format!("`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"));
+            }
+        }
+    }
+    d
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> (Document, Vec<Diagnostic>) {
+        let mut s = Sources::new();
+        let f = s.add("t.ent", text);
+        parse(&s, f)
+    }
+
+    #[test]
+    fn tokens_are_maximal() {
+        let (doc, errs) = parse_str("group in_x in US { allowed in_y }");
+        assert!(errs.is_empty(), "{errs:?}");
+        let Item::Decl(Decl::Group(g)) = &doc.items[0].kind else { panic!() };
+        assert_eq!(g.name.text, "in_x");
+        assert_eq!(g.country.text, "US");
+    }
+
+    #[test]
+    fn keyword_case_differs_is_a_name() {
+        let (doc, errs) = parse_str("country IN { }\nproduct Product");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(doc.items.len(), 2);
+    }
+
+    #[test]
+    fn keywords_cannot_be_bare_names() {
+        let (_, errs) = parse_str("product access");
+        assert_eq!(errs.len(), 1);
+        let (doc, errs) = parse_str("product \"access\"");
+        assert!(errs.is_empty());
+        assert_eq!(doc.items.len(), 1);
+    }
+
+    #[test]
+    fn semicolons_separate_statements() {
+        let (doc, errs) = parse_str("product A; product B;\ncountry US { default deny; allow A; }");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(doc.items.len(), 3);
+    }
+
+    #[test]
+    fn string_escapes() {
+        let (doc, errs) = parse_str(r#"product "a \"b\" \\ c""#);
+        assert!(errs.is_empty(), "{errs:?}");
+        let Item::Decl(Decl::Product(p)) = &doc.items[0].kind else { panic!() };
+        assert_eq!(p.name.text, r#"a "b" \ c"#);
+    }
+
+    #[test]
+    fn recovers_and_reports_every_broken_declaration() {
+        let text = "product A\ncountry US { default maybe }\nproduct B\ngroup G in US { allowed }\nproduct C\n";
+        let (doc, errs) = parse_str(text);
+        assert_eq!(errs.len(), 2, "{errs:#?}");
+        let names: Vec<_> = doc.items.iter().filter_map(|i| match &i.kind {
+            Item::Decl(d) => d.name().map(|n| n.text.clone()),
+            _ => None,
+        }).collect();
+        assert_eq!(names, ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn comments_attach_to_statements() {
+        let text = "# lead\nproduct A # trail\ncountry US {\n  # inner\n  default deny # why\n  # end\n}\n# eof\n";
+        let (doc, errs) = parse_str(text);
+        assert!(errs.is_empty());
+        assert_eq!(doc.items[0].comments.leading, ["# lead"]);
+        assert_eq!(doc.items[0].comments.trailing.as_deref(), Some("# trail"));
+        let Item::Decl(Decl::Country(c)) = &doc.items[1].kind else { panic!() };
+        assert_eq!(c.stmts[0].comments.leading, ["# inner"]);
+        assert_eq!(c.stmts[0].comments.trailing.as_deref(), Some("# why"));
+        assert_eq!(c.end_comments, ["# end"]);
+        assert_eq!(doc.end_comments, ["# eof"]);
+    }
+}
