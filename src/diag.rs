@@ -42,10 +42,16 @@ impl Diagnostic {
         }
     }
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -70,7 +76,12 @@ impl Diagnostic {
             Severity::Warning => ReportKind::Warning,
         };
         let Some(primary) = self.primary_span() else {
-            let mut out = format!("{}[{}]: {}\n", self.severity_word(), self.code, self.message);
+            let mut out = format!(
+                "{}[{}]: {}\n",
+                self.severity_word(),
+                self.code,
+                self.message
+            );
             if let Some(help) = &self.help {
                 out.push_str(&format!("  help: {help}\n"));
             }
@@ -83,7 +94,11 @@ impl Diagnostic {
         let config = Config::default()
             .with_color(color)
             .with_index_type(IndexType::Byte)
-            .with_char_set(if color { CharSet::Unicode } else { CharSet::Ascii });
+            .with_char_set(if color {
+                CharSet::Unicode
+            } else {
+                CharSet::Ascii
+            });
         let mut report = Report::build(kind, (name(primary), primary.range()))
             .with_config(config)
             .with_code(self.code)
@@ -118,7 +133,12 @@ impl Diagnostic {
         );
         let mut buf = Vec::new();
         if report.finish().write(cache, &mut buf).is_err() {
-            return format!("{}[{}]: {}\n", self.severity_word(), self.code, self.message);
+            return format!(
+                "{}[{}]: {}\n",
+                self.severity_word(),
+                self.code,
+                self.message
+            );
         }
         String::from_utf8_lossy(&buf).into_owned()
     }
@@ -140,7 +160,10 @@ impl Diagnostic {
             labels: self
                 .labels
                 .iter()
-                .map(|l| LabelJson { location: sources.location(l.span), message: l.message.clone() })
+                .map(|l| LabelJson {
+                    location: sources.location(l.span),
+                    message: l.message.clone(),
+                })
                 .collect(),
             help: self.help.clone(),
             notes: self.notes.clone(),
@@ -180,10 +203,16 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> Strin
     if errors > 0 || warnings > 0 {
         let mut parts = vec![];
         if errors > 0 {
-            parts.push(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
+            parts.push(format!(
+                "{errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            ));
         }
         if warnings > 0 {
-            parts.push(format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" }));
+            parts.push(format!(
+                "{warnings} warning{}",
+                if warnings == 1 { "" } else { "s" }
+            ));
         }
         out.push_str(&parts.join(", "));
         out.push('\n');
@@ -193,7 +222,11 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> Strin
 
 /// Sort diagnostics by file and position, keeping the order of those at the same place.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by_key(|d| d.primary_span().map(|s| (s.file, s.start)).unwrap_or_default());
+    diags.sort_by_key(|d| {
+        d.primary_span()
+            .map(|s| (s.file, s.start))
+            .unwrap_or_default()
+    });
 }
 
 /// The closest of `candidates` to `name` (case-insensitive), if it is close enough to suggest.
@@ -212,7 +245,10 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `help: did you mean `X`?` text, when there is a close candidate.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 

@@ -1,3 +1,219 @@
+//! # entitle — explainable software entitlements
+//!
+//! A small policy language for the entitlement rules of a subscription licensing portal
+//! (entitlement countries, Default and General Access, entitlement groups with Allowed
+//! Applications, legacy group exceptions, user exceptions, activation keys, roles and
+//! registration), and an evaluator that says which rule decided every answer.
+//!
+//! The pipeline, one module per stage: [`syntax`] (text → AST with spans) → [`resolve`]
+//! (names → ids, every error at once) → [`eval`] (the explaining evaluator, the reference
+//! semantics). Front ends ([`cli`]) only format.
+//!
+//! ```
+//! use entitle::{Policy, Rule, Access};
+//!
+//! let policy = Policy::parse("acme.ent", r#"
+//!     product MicroStation
+//!     product LumenRT
+//!     country US { deny LumenRT }
+//!     group Viz in US { allowed LumenRT }
+//!     user ann@acme.com { country US  groups Viz }
+//!     user bob@acme.com { country US }
+//! "#)?;
+//!
+//! let d = policy.check("ann@acme.com", "LumenRT")?;
+//! assert_eq!((d.access, d.rule), (Access::Allow, Rule::GroupAllowed));
+//! assert_eq!(policy.check("bob@acme.com", "LumenRT")?.rule, Rule::ProductAccess);
+//!
+//! // Every step considered, each with the source it rests on:
+//! let why = policy.explain("ann@acme.com", "MicroStation")?;
+//! assert_eq!(why.decision.rule, Rule::GroupNotAllowed);
+//! assert!(why.steps.len() >= 4);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
 pub mod diag;
+pub mod eval;
+pub mod model;
+pub mod resolve;
 pub mod source;
 pub mod syntax;
+pub mod whatif;
+
+pub use diag::{Diagnostic, Severity};
+pub use eval::{Decision, Explanation, Rule, Step};
+pub use model::{Model, Principal};
+pub use source::{FileId, Sources, Span};
+pub use syntax::Access;
+
+use std::fmt;
+
+/// Errors with the sources they point into, so they can be rendered.
+#[derive(Clone, Debug)]
+pub struct Errors {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Errors {
+    /// Render every diagnostic with ariadne (`color` for a terminal).
+    pub fn render(&self, color: bool) -> String {
+        diag::render_all(&self.diagnostics, &self.sources, color)
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl std::error::Error for Errors {}
+
+/// A loaded, validated policy: its sources, its document (AST) and its resolved model.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub sources: Sources,
+    pub file: FileId,
+    pub document: syntax::Document,
+    pub model: Model,
+}
+
+impl Policy {
+    /// Parse and resolve policy text; `name` is used in diagnostics and `source` locations.
+    pub fn parse(name: &str, text: &str) -> Result<Policy, Errors> {
+        let mut sources = Sources::new();
+        let file = sources.add(name, text);
+        Policy::load(sources, file)
+    }
+
+    /// Read, parse and resolve a policy file.
+    pub fn from_path(path: &std::path::Path) -> Result<Policy, Errors> {
+        let name = path.display().to_string();
+        match read_source(path) {
+            Ok(text) => Policy::parse(&name, &text),
+            Err(d) => Err(Errors {
+                sources: Sources::new(),
+                diagnostics: vec![d],
+            }),
+        }
+    }
+
+    /// Parse and resolve a file already in `sources`.
+    pub fn load(sources: Sources, file: FileId) -> Result<Policy, Errors> {
+        let (document, mut diagnostics) = syntax::parse(&sources, file);
+        let syntax_failed = !diagnostics.is_empty();
+        let (model, errors) = resolve::resolve(&document);
+        // After a syntax error a name may be declared in the part that did not parse, so
+        // unknown-name errors would mislead; every other error is still reported.
+        diagnostics.extend(
+            errors
+                .into_iter()
+                .filter(|d| !(syntax_failed && d.code == "unknown-name")),
+        );
+        diag::sort(&mut diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Errors {
+                sources,
+                diagnostics,
+            });
+        }
+        Ok(Policy {
+            sources,
+            file,
+            document,
+            model,
+        })
+    }
+
+    /// Find a principal (user email or key id), with a suggestion when it is unknown.
+    pub fn principal(&self, name: &str) -> Result<Principal, QueryError> {
+        self.model
+            .find_principal(name)
+            .ok_or_else(|| QueryError::UnknownPrincipal {
+                name: name.to_string(),
+                suggestion: diag::closest(name, self.model.principal_names()).map(str::to_string),
+            })
+    }
+
+    /// Find a product by name or display name, with a suggestion when it is unknown.
+    pub fn product(&self, name: &str) -> Result<model::ProductId, QueryError> {
+        self.model
+            .find_product(name)
+            .ok_or_else(|| QueryError::UnknownProduct {
+                name: name.to_string(),
+                suggestion: diag::closest(name, self.model.product_names()).map(str::to_string),
+            })
+    }
+
+    /// Can `principal` use `product`, and which rule decided?
+    pub fn check(&self, principal: &str, product: &str) -> Result<Decision, QueryError> {
+        Ok(eval::decide(
+            &self.model,
+            self.principal(principal)?,
+            self.product(product)?,
+        ))
+    }
+
+    /// The decision with every step considered.
+    pub fn explain(&self, principal: &str, product: &str) -> Result<Explanation, QueryError> {
+        Ok(eval::explain(
+            &self.model,
+            self.principal(principal)?,
+            self.product(product)?,
+        ))
+    }
+}
+
+/// A query naming something the policy does not declare.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueryError {
+    UnknownPrincipal {
+        name: String,
+        suggestion: Option<String>,
+    },
+    UnknownProduct {
+        name: String,
+        suggestion: Option<String>,
+    },
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (what, name, suggestion) = match self {
+            QueryError::UnknownPrincipal { name, suggestion } => {
+                ("principal (user email or key id)", name, suggestion)
+            }
+            QueryError::UnknownProduct { name, suggestion } => ("product", name, suggestion),
+        };
+        write!(f, "unknown {what} `{name}`")?;
+        if let Some(s) = suggestion {
+            write!(f, "; did you mean `{s}`?")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// Read a policy file as UTF-8 text, turning every failure into a diagnostic.
+pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(Diagnostic::error(
+            "io",
+            format!("`{shown}` is a directory, not a policy file"),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("io", format!("cannot read `{shown}`: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            "io",
+            format!(
+                "`{shown}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}

@@ -16,7 +16,10 @@ pub struct Name {
 
 impl Name {
     pub fn new(text: impl Into<String>, span: Span) -> Name {
-        Name { text: text.into(), span }
+        Name {
+            text: text.into(),
+            span,
+        }
     }
     /// Case-insensitive key used for all name lookups.
     pub fn key(&self) -> String {
@@ -42,7 +45,11 @@ pub struct Node<T> {
 
 impl<T> Node<T> {
     pub fn new(kind: T, span: Span) -> Node<T> {
-        Node { kind, span, comments: Comments::default() }
+        Node {
+            kind,
+            span,
+            comments: Comments::default(),
+        }
     }
 }
 
@@ -250,11 +257,24 @@ pub struct Scenario {
 /// What-if statements (LANGUAGE.md §5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WhatIf {
-    Remove { kind: EntityKind, name: Name },
+    Remove {
+        kind: EntityKind,
+        name: Name,
+    },
     Convert(Name),
     ClearExceptions(Name),
-    SetDefault { country: Name, access: Access },
+    SetDefault {
+        country: Name,
+        access: Access,
+    },
     /// `None` is `inherit`: drop the product-level override.
-    SetAccess { country: Name, product: Name, access: Option<Access> },
-    Register { email: Name, code: Name },
+    SetAccess {
+        country: Name,
+        product: Name,
+        access: Option<Access>,
+    },
+    Register {
+        email: Name,
+        code: Name,
+    },
 }

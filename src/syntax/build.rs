@@ -20,12 +20,33 @@ type P<'i> = Pair<'i, Rule>;
 fn is_kw(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::kw_account | Rule::kw_domain | Rule::kw_alerts | Rule::kw_product | Rule::kw_country
-            | Rule::kw_covers | Rule::kw_entitled | Rule::kw_default | Rule::kw_group | Rule::kw_groups
-            | Rule::kw_in | Rule::kw_allowed | Rule::kw_exception | Rule::kw_user | Rule::kw_roles
-            | Rule::kw_status | Rule::kw_key | Rule::kw_expect | Rule::kw_by | Rule::kw_scenario
-            | Rule::kw_convert | Rule::kw_set | Rule::kw_access | Rule::kw_remove | Rule::kw_register
-            | Rule::clear_kw | Rule::EOI
+        Rule::kw_account
+            | Rule::kw_domain
+            | Rule::kw_alerts
+            | Rule::kw_product
+            | Rule::kw_country
+            | Rule::kw_covers
+            | Rule::kw_entitled
+            | Rule::kw_default
+            | Rule::kw_group
+            | Rule::kw_groups
+            | Rule::kw_in
+            | Rule::kw_allowed
+            | Rule::kw_exception
+            | Rule::kw_user
+            | Rule::kw_roles
+            | Rule::kw_status
+            | Rule::kw_key
+            | Rule::kw_expect
+            | Rule::kw_by
+            | Rule::kw_scenario
+            | Rule::kw_convert
+            | Rule::kw_set
+            | Rule::kw_access
+            | Rule::kw_remove
+            | Rule::kw_register
+            | Rule::clear_kw
+            | Rule::EOI
     )
 }
 
@@ -36,7 +57,14 @@ fn children(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
 
 impl<'t> Builder<'t> {
     pub fn new(file: FileId, text: &'t str, comments: Vec<Comment>) -> Builder<'t> {
-        Builder { file, text, comments, next_comment: 0, base: 0, doc: Document::default() }
+        Builder {
+            file,
+            text,
+            comments,
+            next_comment: 0,
+            base: 0,
+            doc: Document::default(),
+        }
     }
 
     pub fn finish(mut self) -> Document {
@@ -59,8 +87,18 @@ impl<'t> Builder<'t> {
     /// whitespace and comments it skipped while trying an optional part.
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
-        let end = pair.clone().into_inner().flatten().map(|p| p.as_span().end()).max().unwrap_or(s.end());
-        let end = if pair.clone().into_inner().next().is_none() { s.end() } else { end };
+        let end = pair
+            .clone()
+            .into_inner()
+            .flatten()
+            .map(|p| p.as_span().end())
+            .max()
+            .unwrap_or(s.end());
+        let end = if pair.clone().into_inner().next().is_none() {
+            s.end()
+        } else {
+            end
+        };
         Span::new(self.file, self.base + s.start()..self.base + end)
     }
 
@@ -80,7 +118,10 @@ impl<'t> Builder<'t> {
     fn take_trailing(&mut self, end: usize) -> Option<String> {
         let c = self.comments.get(self.next_comment)?;
         let between = self.text.get(end..c.start)?;
-        if between.chars().all(|ch| ch == ' ' || ch == '\t' || ch == ';') {
+        if between
+            .chars()
+            .all(|ch| ch == ' ' || ch == '\t' || ch == ';')
+        {
             self.next_comment += 1;
             Some(c.text.clone())
         } else {
@@ -94,7 +135,11 @@ impl<'t> Builder<'t> {
         let leading = self.take_before(span.start as usize);
         let kind = f(self, pair);
         let trailing = self.take_trailing(span.end as usize);
-        Node { kind, span, comments: Comments { leading, trailing } }
+        Node {
+            kind,
+            span,
+            comments: Comments { leading, trailing },
+        }
     }
 
     /// Comments inside a block before its closing brace.
@@ -168,7 +213,10 @@ impl<'t> Builder<'t> {
                             Rule::domain_stmt => {
                                 let mut it = children(s);
                                 let domain = b.name(it.next().unwrap());
-                                AccountStmt::Domain { domain, auto_approve: it.next().is_some() }
+                                AccountStmt::Domain {
+                                    domain,
+                                    auto_approve: it.next().is_some(),
+                                }
                             }
                             _ => AccountStmt::Alerts(b.names(children(s).next().unwrap())),
                         });
@@ -210,7 +258,12 @@ impl<'t> Builder<'t> {
             }));
         }
         let end_comments = self.block_end(&block);
-        CountryDecl { name, display, stmts, end_comments }
+        CountryDecl {
+            name,
+            display,
+            stmts,
+            end_comments,
+        }
     }
 
     fn group(&mut self, pair: P<'_>) -> GroupDecl {
@@ -234,7 +287,12 @@ impl<'t> Builder<'t> {
             }));
         }
         let end_comments = self.block_end(&block);
-        GroupDecl { name, country, stmts, end_comments }
+        GroupDecl {
+            name,
+            country,
+            stmts,
+            end_comments,
+        }
     }
 
     fn user(&mut self, pair: P<'_>) -> UserDecl {
@@ -264,7 +322,12 @@ impl<'t> Builder<'t> {
             }));
         }
         let end_comments = self.block_end(&block);
-        UserDecl { email, display, stmts, end_comments }
+        UserDecl {
+            email,
+            display,
+            stmts,
+            end_comments,
+        }
     }
 
     fn key(&mut self, pair: P<'_>) -> KeyDecl {
@@ -273,10 +336,16 @@ impl<'t> Builder<'t> {
         let block = it.next().unwrap();
         let mut stmts = vec![];
         for s in children(block.clone()) {
-            stmts.push(self.node(s, |b, s| KeyStmt::Groups(b.names(children(s).next().unwrap()))));
+            stmts.push(self.node(s, |b, s| {
+                KeyStmt::Groups(b.names(children(s).next().unwrap()))
+            }));
         }
         let end_comments = self.block_end(&block);
-        KeyDecl { name, stmts, end_comments }
+        KeyDecl {
+            name,
+            stmts,
+            end_comments,
+        }
     }
 
     // ------------------------------------------------------------ expectations, scenarios
@@ -287,7 +356,13 @@ impl<'t> Builder<'t> {
         let access = Self::access(&it.next().unwrap());
         let rule = it.next().map(|p| self.name(p));
         let group = it.next().map(|p| self.name(p));
-        Expect { principal, product, access, rule, group }
+        Expect {
+            principal,
+            product,
+            access,
+            rule,
+            group,
+        }
     }
 
     fn scenario(&mut self, pair: P<'_>) -> Scenario {
@@ -299,7 +374,11 @@ impl<'t> Builder<'t> {
             items.push(self.item(p));
         }
         let end_comments = self.block_end(&block);
-        Scenario { name, items, end_comments }
+        Scenario {
+            name,
+            items,
+            end_comments,
+        }
     }
 
     fn whatif(&mut self, pair: P<'_>) -> WhatIf {
@@ -314,13 +393,19 @@ impl<'t> Builder<'t> {
                     "product" => EntityKind::Product,
                     _ => EntityKind::Country,
                 };
-                WhatIf::Remove { kind, name: self.name(it.next().unwrap()) }
+                WhatIf::Remove {
+                    kind,
+                    name: self.name(it.next().unwrap()),
+                }
             }
             Rule::convert_stmt => WhatIf::Convert(self.name(it.next().unwrap())),
             Rule::clear_stmt => WhatIf::ClearExceptions(self.name(it.next().unwrap())),
             Rule::set_default_stmt => {
                 let country = self.name(it.next().unwrap());
-                WhatIf::SetDefault { country, access: Self::access(&it.next().unwrap()) }
+                WhatIf::SetDefault {
+                    country,
+                    access: Self::access(&it.next().unwrap()),
+                }
             }
             Rule::set_access_stmt => {
                 let country = self.name(it.next().unwrap());
@@ -330,11 +415,18 @@ impl<'t> Builder<'t> {
                     Rule::inherit => None,
                     _ => Some(Self::access(&v)),
                 };
-                WhatIf::SetAccess { country, product, access }
+                WhatIf::SetAccess {
+                    country,
+                    product,
+                    access,
+                }
             }
             _ => {
                 let email = self.name(it.next().unwrap());
-                WhatIf::Register { email, code: self.name(it.next().unwrap()) }
+                WhatIf::Register {
+                    email,
+                    code: self.name(it.next().unwrap()),
+                }
             }
         }
     }

@@ -24,7 +24,10 @@ pub fn scan(text: &str) -> Vec<Comment> {
             in_string = true;
         } else if b == b'#' {
             let end = text[i..].find('\n').map_or(text.len(), |e| i + e);
-            out.push(Comment { start: i, text: text[i..end].trim_end().to_string() });
+            out.push(Comment {
+                start: i,
+                text: text[i..end].trim_end().to_string(),
+            });
             i = end;
             continue;
         }

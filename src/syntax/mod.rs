@@ -29,8 +29,19 @@ pub fn parse_statements(sources: &Sources, file: FileId) -> (Document, Vec<Diagn
 }
 
 const TOP_KEYWORDS: &[&str] = &[
-    "account", "product", "country", "group", "user", "key", "expect", "scenario", "remove",
-    "convert", "clear-exceptions", "set", "register",
+    "account",
+    "product",
+    "country",
+    "group",
+    "user",
+    "key",
+    "expect",
+    "scenario",
+    "remove",
+    "convert",
+    "clear-exceptions",
+    "set",
+    "register",
 ];
 
 /// Byte offsets of lines that start (at column 1) with a top-level keyword.
@@ -40,7 +51,8 @@ fn resync_points(text: &str) -> Vec<usize> {
     for line in text.split_inclusive('\n') {
         if TOP_KEYWORDS.iter().any(|k| {
             line.starts_with(k)
-                && !line[k.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || "_.-".contains(c))
+                && !line[k.len()..]
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || "_.-".contains(c))
         }) {
             points.push(start);
         }
@@ -68,7 +80,9 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
                 if let Some(&item_start) = points.iter().rev().find(|&&p| p > pos && p <= at) {
                     match Grammar::parse(rule, &text[pos..item_start]) {
                         Ok(pairs) => builder.file(pairs, pos),
-                        Err(e2) => errors.push(syntax_error(text, file, pos + error_offset(&e2), &e2)),
+                        Err(e2) => {
+                            errors.push(syntax_error(text, file, pos + error_offset(&e2), &e2))
+                        }
                     }
                 }
                 errors.push(syntax_error(text, file, at, &e));
@@ -100,12 +114,26 @@ fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::inherit => "`inherit`",
         Rule::EOI => "end of input",
         Rule::entity_kind => "`user`, `key`, `group`, `product` or `country`",
-        Rule::account_decl | Rule::product_decl | Rule::country_decl | Rule::group_decl
-        | Rule::user_decl | Rule::key_decl | Rule::expect_stmt | Rule::scenario_decl => "a declaration",
-        Rule::remove_stmt | Rule::convert_stmt | Rule::clear_stmt | Rule::set_default_stmt
-        | Rule::set_access_stmt | Rule::register_stmt => "a what-if statement",
-        Rule::account_block | Rule::country_block | Rule::group_block | Rule::user_block
-        | Rule::key_block | Rule::scenario_block => "`{`",
+        Rule::account_decl
+        | Rule::product_decl
+        | Rule::country_decl
+        | Rule::group_decl
+        | Rule::user_decl
+        | Rule::key_decl
+        | Rule::expect_stmt
+        | Rule::scenario_decl => "a declaration",
+        Rule::remove_stmt
+        | Rule::convert_stmt
+        | Rule::clear_stmt
+        | Rule::set_default_stmt
+        | Rule::set_access_stmt
+        | Rule::register_stmt => "a what-if statement",
+        Rule::account_block
+        | Rule::country_block
+        | Rule::group_block
+        | Rule::user_block
+        | Rule::key_block
+        | Rule::scenario_block => "`{`",
         Rule::domain_stmt => "`domain`",
         Rule::alerts_stmt => "`alerts`",
         Rule::covers_stmt => "`covers`",
@@ -146,9 +174,15 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
         .max(rest.chars().next().map_or(0, char::len_utf8));
     let (span, found) = if rest.is_empty() {
         let start = text.char_indices().last().map_or(0, |(i, _)| i);
-        (Span::new(file, start..text.len()), "end of file".to_string())
+        (
+            Span::new(file, start..text.len()),
+            "end of file".to_string(),
+        )
     } else {
-        (Span::new(file, at..at + token_len), format!("`{}`", &rest[..token_len]))
+        (
+            Span::new(file, at..at + token_len),
+            format!("`{}`", &rest[..token_len]),
+        )
     };
     if rest.starts_with('"') && !rest[1..].lines().next().unwrap_or("").contains('"') {
         return Diagnostic::error("syntax", "unterminated string")
@@ -161,10 +195,15 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
         format!("expected {}, found {found}", join_or(&expected))
     };
     let mut d = Diagnostic::error("syntax", message).with_label(span, "here");
-    if let Some(word) = rest.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c))).next() {
+    if let Some(word) = rest
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        .next()
+    {
         if TOP_KEYWORDS.contains(&word) || word == "in" || word == "allow" || word == "deny" {
             if expected.contains(&"a name") {
-                d = d.with_help(format!("`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"));
+                d = d.with_help(format!(
+                    "`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"
+                ));
             }
         }
     }
@@ -193,7 +232,9 @@ mod tests {
     fn tokens_are_maximal() {
         let (doc, errs) = parse_str("group in_x in US { allowed in_y }");
         assert!(errs.is_empty(), "{errs:?}");
-        let Item::Decl(Decl::Group(g)) = &doc.items[0].kind else { panic!() };
+        let Item::Decl(Decl::Group(g)) = &doc.items[0].kind else {
+            panic!()
+        };
         assert_eq!(g.name.text, "in_x");
         assert_eq!(g.country.text, "US");
     }
@@ -225,7 +266,9 @@ mod tests {
     fn string_escapes() {
         let (doc, errs) = parse_str(r#"product "a \"b\" \\ c""#);
         assert!(errs.is_empty(), "{errs:?}");
-        let Item::Decl(Decl::Product(p)) = &doc.items[0].kind else { panic!() };
+        let Item::Decl(Decl::Product(p)) = &doc.items[0].kind else {
+            panic!()
+        };
         assert_eq!(p.name.text, r#"a "b" \ c"#);
     }
 
@@ -234,10 +277,14 @@ mod tests {
         let text = "product A\ncountry US { default maybe }\nproduct B\ngroup G in US { allowed }\nproduct C\n";
         let (doc, errs) = parse_str(text);
         assert_eq!(errs.len(), 2, "{errs:#?}");
-        let names: Vec<_> = doc.items.iter().filter_map(|i| match &i.kind {
-            Item::Decl(d) => d.name().map(|n| n.text.clone()),
-            _ => None,
-        }).collect();
+        let names: Vec<_> = doc
+            .items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                Item::Decl(d) => d.name().map(|n| n.text.clone()),
+                _ => None,
+            })
+            .collect();
         assert_eq!(names, ["A", "B", "C"]);
     }
 
@@ -248,7 +295,9 @@ mod tests {
         assert!(errs.is_empty());
         assert_eq!(doc.items[0].comments.leading, ["# lead"]);
         assert_eq!(doc.items[0].comments.trailing.as_deref(), Some("# trail"));
-        let Item::Decl(Decl::Country(c)) = &doc.items[1].kind else { panic!() };
+        let Item::Decl(Decl::Country(c)) = &doc.items[1].kind else {
+            panic!()
+        };
         assert_eq!(c.stmts[0].comments.leading, ["# inner"]);
         assert_eq!(c.stmts[0].comments.trailing.as_deref(), Some("# why"));
         assert_eq!(c.end_comments, ["# end"]);

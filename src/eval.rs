@@ -1,0 +1,552 @@
+//! Stage 3: the explaining evaluator — the reference semantics of LANGUAGE.md §3.
+//!
+//! [`decide`] answers "can P use X, and which rule decided?"; [`explain`] answers the same
+//! and also returns a trace of every step considered, each with the source it rests on.
+//! Both run the same code (the trace is a compile-time switch), so they cannot disagree.
+
+use crate::model::*;
+use crate::source::Span;
+use crate::syntax::Access;
+
+/// The rule that decided (LANGUAGE.md §3 and §7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    Status,
+    NoEntitlementCountry,
+    NotEntitled,
+    UserException,
+    GroupAllowed,
+    GroupIncludeCountry,
+    GroupNotAllowed,
+    GroupException,
+    ProductAccess,
+    DefaultAccess,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 10] = [
+        Rule::Status,
+        Rule::NoEntitlementCountry,
+        Rule::NotEntitled,
+        Rule::UserException,
+        Rule::GroupAllowed,
+        Rule::GroupIncludeCountry,
+        Rule::GroupNotAllowed,
+        Rule::GroupException,
+        Rule::ProductAccess,
+        Rule::DefaultAccess,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Status => "status",
+            Rule::NoEntitlementCountry => "no-entitlement-country",
+            Rule::NotEntitled => "not-entitled",
+            Rule::UserException => "user-exception",
+            Rule::GroupAllowed => "group-allowed",
+            Rule::GroupIncludeCountry => "group-include-country",
+            Rule::GroupNotAllowed => "group-not-allowed",
+            Rule::GroupException => "group-exception",
+            Rule::ProductAccess => "product-access",
+            Rule::DefaultAccess => "default-access",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    /// The `group-*` rules, which credit a group.
+    pub fn is_group_rule(self) -> bool {
+        matches!(
+            self,
+            Rule::GroupAllowed
+                | Rule::GroupIncludeCountry
+                | Rule::GroupNotAllowed
+                | Rule::GroupException
+        )
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A decision and what made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub access: Access,
+    pub rule: Rule,
+    /// The credited group, exactly for the `group-*` rules.
+    pub group: Option<GroupId>,
+    /// The principal's entitlement country, when there is one.
+    pub country: Option<CountryId>,
+    /// The statement that decided.
+    pub source: Span,
+}
+
+/// What one group said about the product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupVerdict {
+    /// The group belongs to another country than the principal's entitlement country.
+    OtherCountry(CountryId),
+    Allow(Rule, Span),
+    Deny(Rule, Span),
+    /// Legacy group without an exception for the product, or an unconfigured group.
+    Abstain(GroupMode),
+}
+
+/// One step of the decision procedure, as considered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Step 1. `ok` when the user is active.
+    Status { status: Status, span: Span },
+    /// Step 2 for a user: the profile code and the country it leads to.
+    UserCountry {
+        profile: String,
+        country: Option<CountryId>,
+        via_covers: bool,
+        span: Span,
+    },
+    /// Step 2 for a key: the country of its groups.
+    KeyCountry {
+        country: Option<CountryId>,
+        span: Span,
+    },
+    /// Step 3: is the product entitled in the country? `listed` is false when the country has
+    /// no `entitled` list (everything is entitled).
+    Entitled {
+        country: CountryId,
+        entitled: bool,
+        listed: bool,
+        span: Span,
+    },
+    /// Step 4: the user's exception for the product, if any.
+    UserException { exception: Option<(Access, Span)> },
+    /// Step 5, one per group of the principal, in their order.
+    Group {
+        group: GroupId,
+        verdict: GroupVerdict,
+    },
+    /// Step 5, the combination: which group was credited, or that all abstained.
+    Groups {
+        decided: Option<(Access, GroupId)>,
+        considered: usize,
+    },
+    /// Step 6.
+    CountryLevel {
+        country: CountryId,
+        access: Access,
+        is_override: bool,
+        span: Span,
+    },
+}
+
+/// A decision with the trace that led to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub decision: Decision,
+    pub steps: Vec<Step>,
+}
+
+trait Tracer {
+    const ON: bool;
+    fn push(&mut self, step: Step);
+}
+
+struct NoTrace;
+impl Tracer for NoTrace {
+    const ON: bool = false;
+    #[inline(always)]
+    fn push(&mut self, _: Step) {}
+}
+
+impl Tracer for Vec<Step> {
+    const ON: bool = true;
+    fn push(&mut self, step: Step) {
+        Vec::push(self, step)
+    }
+}
+
+/// Decide whether `principal` may use `product`.
+///
+/// ```
+/// let policy = entitle::Policy::parse("demo.ent", r#"
+///     product MicroStation
+///     country US { default deny }
+///     user ann@x.com { country US }
+/// "#).unwrap();
+/// let d = policy.check("ann@x.com", "MicroStation").unwrap();
+/// assert_eq!(d.rule, entitle::Rule::DefaultAccess);
+/// ```
+pub fn decide(model: &Model, principal: Principal, product: ProductId) -> Decision {
+    run(model, principal, product, &mut NoTrace)
+}
+
+/// Decide and record every step considered.
+pub fn explain(model: &Model, principal: Principal, product: ProductId) -> Explanation {
+    let mut steps = Vec::new();
+    let decision = run(model, principal, product, &mut steps);
+    Explanation { decision, steps }
+}
+
+/// The verdict of one group (in the principal's entitlement country) on `product`.
+pub fn group_verdict(model: &Model, group: &Group, product: ProductId) -> GroupVerdict {
+    match group.mode() {
+        GroupMode::AllowList => {
+            if let Some(span) = group.allowed_entry(product) {
+                return GroupVerdict::Allow(Rule::GroupAllowed, span);
+            }
+            if let Some(span) = group.include_country {
+                let (access, _, _) = model.country(group.country).country_level(product);
+                if access == Access::Allow {
+                    return GroupVerdict::Allow(Rule::GroupIncludeCountry, span);
+                }
+            }
+            GroupVerdict::Deny(
+                Rule::GroupNotAllowed,
+                group.allowed_span.unwrap_or(group.span),
+            )
+        }
+        GroupMode::Legacy => match group.exception(product) {
+            Some((Access::Allow, span)) => GroupVerdict::Allow(Rule::GroupException, span),
+            Some((Access::Deny, span)) => GroupVerdict::Deny(Rule::GroupException, span),
+            None => GroupVerdict::Abstain(GroupMode::Legacy),
+        },
+        GroupMode::Unconfigured => GroupVerdict::Abstain(GroupMode::Unconfigured),
+    }
+}
+
+fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &mut T) -> Decision {
+    let user = match principal {
+        Principal::User(u) => Some(model.user(u)),
+        Principal::Key(_) => None,
+    };
+    let country = model.principal_country(principal);
+    let deny = |rule, group, source| Decision {
+        access: Access::Deny,
+        rule,
+        group,
+        country,
+        source,
+    };
+
+    // 1. status
+    if let Some(u) = user {
+        let span = u.status_span.unwrap_or(u.span);
+        if T::ON {
+            t.push(Step::Status {
+                status: u.status,
+                span,
+            });
+        }
+        if u.status != Status::Active {
+            return deny(Rule::Status, None, span);
+        }
+    }
+
+    // 2. entitlement country
+    let Some(cid) = country else {
+        let span = match user {
+            Some(u) => u.profile.1,
+            None => model.principal_span(principal),
+        };
+        if T::ON {
+            t.push(match user {
+                Some(u) => Step::UserCountry {
+                    profile: u.profile.0.clone(),
+                    country: None,
+                    via_covers: false,
+                    span,
+                },
+                None => Step::KeyCountry {
+                    country: None,
+                    span,
+                },
+            });
+        }
+        return deny(Rule::NoEntitlementCountry, None, span);
+    };
+    let c = model.country(cid);
+    if T::ON {
+        t.push(match user {
+            Some(u) => Step::UserCountry {
+                profile: u.profile.0.clone(),
+                country: Some(cid),
+                via_covers: model.find_country(&u.profile.0) != Some(cid),
+                span: u.profile.1,
+            },
+            None => Step::KeyCountry {
+                country: Some(cid),
+                span: model.principal_span(principal),
+            },
+        });
+    }
+
+    // 3. entitled
+    let entitled = c.is_entitled(product);
+    if T::ON {
+        let span = match &c.entitled {
+            Some(e) => e.products.get(&product).copied().unwrap_or(e.span),
+            None => c.span,
+        };
+        t.push(Step::Entitled {
+            country: cid,
+            entitled,
+            listed: c.entitled.is_some(),
+            span,
+        });
+    }
+    if !entitled {
+        let span = c.entitled.as_ref().map_or(c.span, |e| e.span);
+        return deny(Rule::NotEntitled, None, span);
+    }
+
+    // 4. user exception
+    if let Some(u) = user {
+        let exception = u.exception(product);
+        if T::ON {
+            t.push(Step::UserException { exception });
+        }
+        if let Some((access, span)) = exception {
+            return Decision {
+                access,
+                rule: Rule::UserException,
+                group: None,
+                country,
+                source: span,
+            };
+        }
+    }
+
+    // 5. groups (additive)
+    let mut first_deny: Option<(GroupId, Rule, Span)> = None;
+    let mut considered = 0;
+    let mut allowed: Option<Decision> = None;
+    for &(gid, _) in model.principal_groups(principal) {
+        let g = model.group(gid);
+        if g.country != cid {
+            if T::ON {
+                t.push(Step::Group {
+                    group: gid,
+                    verdict: GroupVerdict::OtherCountry(g.country),
+                });
+            }
+            continue;
+        }
+        considered += 1;
+        let verdict = group_verdict(model, g, product);
+        if T::ON {
+            t.push(Step::Group {
+                group: gid,
+                verdict,
+            });
+        }
+        match verdict {
+            GroupVerdict::Allow(rule, span) => {
+                if allowed.is_none() {
+                    allowed = Some(Decision {
+                        access: Access::Allow,
+                        rule,
+                        group: Some(gid),
+                        country,
+                        source: span,
+                    });
+                    if !T::ON {
+                        break;
+                    }
+                }
+            }
+            GroupVerdict::Deny(rule, span) => {
+                if first_deny.is_none() {
+                    first_deny = Some((gid, rule, span));
+                }
+            }
+            GroupVerdict::Abstain(_) | GroupVerdict::OtherCountry(_) => {}
+        }
+    }
+    let group_decision =
+        allowed.or(first_deny.map(|(gid, rule, span)| deny(rule, Some(gid), span)));
+    if T::ON {
+        t.push(Step::Groups {
+            decided: group_decision.map(|d| (d.access, d.group.unwrap())),
+            considered,
+        });
+    }
+    if let Some(d) = group_decision {
+        return d;
+    }
+
+    // 6. country level
+    let (access, is_override, span) = c.country_level(product);
+    if T::ON {
+        t.push(Step::CountryLevel {
+            country: cid,
+            access,
+            is_override,
+            span,
+        });
+    }
+    let rule = if is_override {
+        Rule::ProductAccess
+    } else {
+        Rule::DefaultAccess
+    };
+    Decision {
+        access,
+        rule,
+        group: None,
+        country,
+        source: span,
+    }
+}
+
+impl Step {
+    /// The statement this step rests on, if any.
+    pub fn span(&self, model: &Model) -> Option<Span> {
+        match self {
+            Step::Status { span, .. }
+            | Step::UserCountry { span, .. }
+            | Step::KeyCountry { span, .. }
+            | Step::Entitled { span, .. }
+            | Step::CountryLevel { span, .. } => Some(*span),
+            Step::UserException { exception } => exception.map(|(_, s)| s),
+            Step::Group { group, verdict } => Some(match verdict {
+                GroupVerdict::Allow(_, s) | GroupVerdict::Deny(_, s) => *s,
+                GroupVerdict::OtherCountry(_) | GroupVerdict::Abstain(_) => {
+                    model.group(*group).span
+                }
+            }),
+            Step::Groups { .. } => None,
+        }
+    }
+
+    /// A short machine name for the step (`status`, `country`, `entitled`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Step::Status { .. } => "status",
+            Step::UserCountry { .. } | Step::KeyCountry { .. } => "entitlement-country",
+            Step::Entitled { .. } => "entitled",
+            Step::UserException { .. } => "user-exception",
+            Step::Group { .. } => "group",
+            Step::Groups { .. } => "groups",
+            Step::CountryLevel { .. } => "country-level",
+        }
+    }
+
+    /// What the step concluded: `pass` (go on), `allow`, `deny`, `abstain` or `ignored`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Step::Status { status, .. } => {
+                if *status == Status::Active {
+                    "pass"
+                } else {
+                    "deny"
+                }
+            }
+            Step::UserCountry { country, .. } | Step::KeyCountry { country, .. } => {
+                if country.is_some() {
+                    "pass"
+                } else {
+                    "deny"
+                }
+            }
+            Step::Entitled { entitled, .. } => {
+                if *entitled {
+                    "pass"
+                } else {
+                    "deny"
+                }
+            }
+            Step::UserException { exception } => exception.map_or("pass", |(a, _)| a.as_str()),
+            Step::Group { verdict, .. } => match verdict {
+                GroupVerdict::OtherCountry(_) => "ignored",
+                GroupVerdict::Allow(..) => "allow",
+                GroupVerdict::Deny(..) => "deny",
+                GroupVerdict::Abstain(_) => "abstain",
+            },
+            Step::Groups { decided, .. } => decided.map_or("pass", |(a, _)| a.as_str()),
+            Step::CountryLevel { access, .. } => access.as_str(),
+        }
+    }
+
+    /// One sentence for a person.
+    pub fn describe(&self, model: &Model, product: ProductId) -> String {
+        let pname = &model.product(product).name;
+        match self {
+            Step::Status { status, .. } => match status {
+                Status::Active => "status is active".to_string(),
+                s => format!("status is {} ({}): only active users may use products", s.as_str(), s.meaning()),
+            },
+            Step::UserCountry { profile, country, via_covers, .. } => match country {
+                None => format!("profile country `{profile}` is not a declared country and no country covers it"),
+                Some(c) if *via_covers => format!(
+                    "profile country `{profile}` is covered by {}: entitlement country {}",
+                    model.country(*c).name,
+                    model.country(*c).name
+                ),
+                Some(c) => format!("entitlement country is {}", model.country(*c).name),
+            },
+            Step::KeyCountry { country, .. } => match country {
+                None => "the key has no group, so no entitlement country".to_string(),
+                Some(c) => format!("entitlement country is {} (the country of the key's groups)", model.country(*c).name),
+            },
+            Step::Entitled { country, entitled, listed, .. } => {
+                let c = &model.country(*country).name;
+                match (entitled, listed) {
+                    (true, true) => format!("{pname} is entitled in {c}"),
+                    (true, false) => format!("{c} has no `entitled` list: every product is entitled"),
+                    (false, _) => format!("{pname} is not in {c}'s `entitled` list: nothing can grant it"),
+                }
+            }
+            Step::UserException { exception } => match exception {
+                None => format!("no user exception for {pname}"),
+                Some((a, _)) => format!("user exception: {a} {pname}"),
+            },
+            Step::Group { group, verdict } => {
+                let g = model.group(*group);
+                match verdict {
+                    GroupVerdict::OtherCountry(c) => format!(
+                        "group {} is ignored: it belongs to {}, not the entitlement country",
+                        g.name,
+                        model.country(*c).name
+                    ),
+                    GroupVerdict::Allow(Rule::GroupAllowed, _) => format!("group {} lists {pname} in its Allowed Applications", g.name),
+                    GroupVerdict::Allow(Rule::GroupIncludeCountry, _) => format!(
+                        "group {} does not list {pname}, but includes the country's applications and the country allows it",
+                        g.name
+                    ),
+                    GroupVerdict::Allow(_, _) => format!("group {} has a legacy exception allowing {pname}", g.name),
+                    GroupVerdict::Deny(Rule::GroupNotAllowed, _) => {
+                        if g.include_country.is_some() {
+                            format!("group {} does not list {pname}, and the country does not allow it either", g.name)
+                        } else {
+                            format!("group {} has an Allowed Applications list without {pname}", g.name)
+                        }
+                    }
+                    GroupVerdict::Deny(_, _) => format!("group {} has a legacy exception denying {pname}", g.name),
+                    GroupVerdict::Abstain(GroupMode::Legacy) => {
+                        format!("group {} abstains: legacy exceptions, none for {pname}", g.name)
+                    }
+                    GroupVerdict::Abstain(_) => {
+                        format!("group {} abstains: no Allowed Applications and no exceptions", g.name)
+                    }
+                }
+            }
+            Step::Groups { decided, considered } => match decided {
+                Some((Access::Allow, g)) => format!("groups: allowed, credited to {} (the first allowing group)", model.group(*g).name),
+                Some((Access::Deny, g)) => format!("groups: no group allows {pname}; denied, credited to {} (the first denying group)", model.group(*g).name),
+                None if *considered == 0 => "no group in the entitlement country: the country level decides".to_string(),
+                None => "every group abstained: the country level decides".to_string(),
+            },
+            Step::CountryLevel { country, access, is_override, .. } => {
+                let c = &model.country(*country).name;
+                if *is_override {
+                    format!("{c} General Access for {pname}: {access}")
+                } else {
+                    format!("{c} Default Access: {access}")
+                }
+            }
+        }
+    }
+}

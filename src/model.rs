@@ -1,0 +1,348 @@
+//! The resolved model: every name replaced by an id, every list deduplicated, every
+//! reference known to exist. Produced by [`crate::resolve`], read by the evaluators.
+
+use crate::source::Span;
+use crate::syntax::Access;
+use std::collections::HashMap;
+
+macro_rules! id_type {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+id_type!(ProductId, CountryId, GroupId, UserId, KeyId);
+
+/// Who asks: a user (by email) or an activation key (by id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Principal {
+    User(UserId),
+    Key(KeyId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    FulfillmentContact,
+    AccountAdmin,
+    CoAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::FulfillmentContact, Role::AccountAdmin, Role::CoAdmin];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::FulfillmentContact => "fulfillment-contact",
+            Role::AccountAdmin => "account-admin",
+            Role::CoAdmin => "co-admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::AccountAdmin | Role::CoAdmin)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pending,
+    Invited,
+    Registered,
+    #[default]
+    Active,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Pending,
+        Status::Invited,
+        Status::Registered,
+        Status::Active,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Invited => "invited",
+            Status::Registered => "registered",
+            Status::Active => "active",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    /// Why a user of this status cannot sign in yet.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Status::Pending => "awaiting administrator approval",
+            Status::Invited => "has not set a password",
+            Status::Registered => "has not accepted the Terms of Service",
+            Status::Active => "active",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Account {
+    pub name: Option<String>,
+    pub span: Option<Span>,
+    pub domains: Vec<Domain>,
+    /// Products with license alerting enabled, and the `alerts` statement naming each.
+    pub alerts: Vec<(ProductId, Span)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Domain {
+    pub name: String,
+    pub auto_approve: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Product {
+    pub name: String,
+    pub display: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Country {
+    pub name: String,
+    pub display: Option<String>,
+    /// The declaration (its `country` keyword).
+    pub span: Span,
+    pub covers: Vec<(String, Span)>,
+    /// `None`: no `entitled` statement, every product is entitled.
+    pub entitled: Option<Entitled>,
+    /// Default Access, and the `default` statement (or the declaration when omitted).
+    pub default: Access,
+    pub default_span: Span,
+    /// General Access overrides per product, with the statement that set each.
+    pub overrides: HashMap<ProductId, (Access, Span)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entitled {
+    /// The first `entitled` statement.
+    pub span: Span,
+    pub products: HashMap<ProductId, Span>,
+}
+
+impl Country {
+    pub fn is_entitled(&self, p: ProductId) -> bool {
+        self.entitled
+            .as_ref()
+            .is_none_or(|e| e.products.contains_key(&p))
+    }
+    /// The country-level verdict for `p` (step 6): the override, else Default Access.
+    pub fn country_level(&self, p: ProductId) -> (Access, bool, Span) {
+        match self.overrides.get(&p) {
+            Some(&(a, span)) => (a, true, span),
+            None => (self.default, false, self.default_span),
+        }
+    }
+}
+
+/// How a group takes part in a decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupMode {
+    /// A non-empty Allowed Applications list: strict.
+    AllowList,
+    /// No list, at least one old-style exception.
+    Legacy,
+    /// Neither: abstains on everything.
+    Unconfigured,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: String,
+    pub span: Span,
+    pub country: CountryId,
+    /// Allowed Applications, in order, each with the `allowed` statement naming it.
+    pub allowed: Vec<(ProductId, Span)>,
+    /// The first `allowed` statement.
+    pub allowed_span: Option<Span>,
+    pub include_country: Option<Span>,
+    /// Legacy group exceptions, in order, each with its `exception` statement.
+    pub exceptions: Vec<(ProductId, Access, Span)>,
+}
+
+impl Group {
+    pub fn mode(&self) -> GroupMode {
+        if !self.allowed.is_empty() {
+            GroupMode::AllowList
+        } else if !self.exceptions.is_empty() {
+            GroupMode::Legacy
+        } else {
+            GroupMode::Unconfigured
+        }
+    }
+    pub fn allowed_entry(&self, p: ProductId) -> Option<Span> {
+        self.allowed.iter().find(|(q, _)| *q == p).map(|(_, s)| *s)
+    }
+    pub fn exception(&self, p: ProductId) -> Option<(Access, Span)> {
+        self.exceptions
+            .iter()
+            .find(|(q, _, _)| *q == p)
+            .map(|(_, a, s)| (*a, *s))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub email: String,
+    pub display: Option<String>,
+    pub span: Span,
+    /// The profile country code and the `country` statement.
+    pub profile: (String, Span),
+    /// The entitlement country computed from the profile code.
+    pub country: Option<CountryId>,
+    pub groups: Vec<(GroupId, Span)>,
+    pub roles: Vec<(Role, Span)>,
+    pub status: Status,
+    pub status_span: Option<Span>,
+    /// User-level exceptions with the statement naming each.
+    pub exceptions: Vec<(ProductId, Access, Span)>,
+}
+
+impl User {
+    pub fn exception(&self, p: ProductId) -> Option<(Access, Span)> {
+        self.exceptions
+            .iter()
+            .find(|(q, _, _)| *q == p)
+            .map(|(_, a, s)| (*a, *s))
+    }
+    pub fn has_role(&self, r: Role) -> bool {
+        self.roles.iter().any(|(x, _)| *x == r)
+    }
+    pub fn is_admin(&self) -> bool {
+        self.roles.iter().any(|(x, _)| x.is_admin())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Key {
+    pub name: String,
+    pub span: Span,
+    pub groups: Vec<(GroupId, Span)>,
+    pub country: Option<CountryId>,
+}
+
+/// The whole resolved policy.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub account: Option<Account>,
+    pub products: Vec<Product>,
+    pub countries: Vec<Country>,
+    pub groups: Vec<Group>,
+    pub users: Vec<User>,
+    pub keys: Vec<Key>,
+    pub(crate) product_index: HashMap<String, ProductId>,
+    pub(crate) country_index: HashMap<String, CountryId>,
+    pub(crate) group_index: HashMap<String, GroupId>,
+    pub(crate) user_index: HashMap<String, UserId>,
+    pub(crate) key_index: HashMap<String, KeyId>,
+    /// Profile code (lowercase) → entitlement country, through names, display names and `covers`.
+    pub(crate) profile_index: HashMap<String, CountryId>,
+}
+
+impl Model {
+    pub fn product(&self, id: ProductId) -> &Product {
+        &self.products[id.index()]
+    }
+    pub fn country(&self, id: CountryId) -> &Country {
+        &self.countries[id.index()]
+    }
+    pub fn group(&self, id: GroupId) -> &Group {
+        &self.groups[id.index()]
+    }
+    pub fn user(&self, id: UserId) -> &User {
+        &self.users[id.index()]
+    }
+    pub fn key(&self, id: KeyId) -> &Key {
+        &self.keys[id.index()]
+    }
+
+    /// Look a product up by name or display name, ignoring case.
+    pub fn find_product(&self, name: &str) -> Option<ProductId> {
+        self.product_index.get(&name.to_lowercase()).copied()
+    }
+    pub fn find_country(&self, name: &str) -> Option<CountryId> {
+        self.country_index.get(&name.to_lowercase()).copied()
+    }
+    pub fn find_group(&self, name: &str) -> Option<GroupId> {
+        self.group_index.get(&name.to_lowercase()).copied()
+    }
+    pub fn find_user(&self, email: &str) -> Option<UserId> {
+        self.user_index.get(&email.to_lowercase()).copied()
+    }
+    pub fn find_key(&self, name: &str) -> Option<KeyId> {
+        self.key_index.get(&name.to_lowercase()).copied()
+    }
+    /// A user's email or a key's id.
+    pub fn find_principal(&self, name: &str) -> Option<Principal> {
+        self.find_user(name)
+            .map(Principal::User)
+            .or_else(|| self.find_key(name).map(Principal::Key))
+    }
+    /// The entitlement country for a profile country code.
+    pub fn country_for_profile(&self, code: &str) -> Option<CountryId> {
+        self.profile_index.get(&code.to_lowercase()).copied()
+    }
+
+    pub fn principal_name(&self, p: Principal) -> &str {
+        match p {
+            Principal::User(u) => &self.user(u).email,
+            Principal::Key(k) => &self.key(k).name,
+        }
+    }
+    pub fn principal_span(&self, p: Principal) -> Span {
+        match p {
+            Principal::User(u) => self.user(u).span,
+            Principal::Key(k) => self.key(k).span,
+        }
+    }
+    /// The principal's entitlement country.
+    pub fn principal_country(&self, p: Principal) -> Option<CountryId> {
+        match p {
+            Principal::User(u) => self.user(u).country,
+            Principal::Key(k) => self.key(k).country,
+        }
+    }
+    /// The principal's groups in their own order, with the statement naming each.
+    pub fn principal_groups(&self, p: Principal) -> &[(GroupId, Span)] {
+        match p {
+            Principal::User(u) => &self.user(u).groups,
+            Principal::Key(k) => &self.key(k).groups,
+        }
+    }
+    /// Every principal: users in declaration order, then keys.
+    pub fn principals(&self) -> impl Iterator<Item = Principal> + '_ {
+        (0..self.users.len() as u32)
+            .map(|i| Principal::User(UserId(i)))
+            .chain((0..self.keys.len() as u32).map(|i| Principal::Key(KeyId(i))))
+    }
+    pub fn product_ids(&self) -> impl Iterator<Item = ProductId> {
+        (0..self.products.len() as u32).map(ProductId)
+    }
+    /// Declared names of every principal (for suggestions).
+    pub fn principal_names(&self) -> impl Iterator<Item = &str> {
+        self.users
+            .iter()
+            .map(|u| u.email.as_str())
+            .chain(self.keys.iter().map(|k| k.name.as_str()))
+    }
+    /// Names and display names of every product (for suggestions).
+    pub fn product_names(&self) -> impl Iterator<Item = &str> {
+        self.products
+            .iter()
+            .flat_map(|p| std::iter::once(p.name.as_str()).chain(p.display.as_deref()))
+    }
+}

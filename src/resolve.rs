@@ -1,0 +1,666 @@
+//! Stage 2: AST → [`Model`]. Names become ids; every error in the file is collected
+//! (unknown names with a suggestion, duplicates with both places, conflicting verdicts,
+//! ambiguous `covers`, keys spanning countries …) rather than stopping at the first.
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::model::*;
+use crate::source::Span;
+use crate::syntax::*;
+use std::collections::HashMap;
+
+/// Resolve a document. The model is usable only when no diagnostic is an error.
+/// Top-level what-if statements are errors; expectations are checked by [`resolve_expect`].
+pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver::default();
+    r.declare(doc);
+    r.define(doc);
+    for item in &doc.items {
+        match &item.kind {
+            Item::WhatIf(_) => r.errors.push(
+                Diagnostic::error("misplaced-what-if", "a what-if statement outside a scenario")
+                    .with_label(item.span, "what-if statements only run inside `scenario { … }`, the REPL or `simulate --what-if`")
+                    .with_help("wrap it in a scenario block to try it without changing the policy"),
+            ),
+            Item::Expect(e) => {
+                if let Err(mut errs) = resolve_expect(&r.model, e) {
+                    r.errors.append(&mut errs);
+                }
+            }
+            _ => {}
+        }
+    }
+    crate::diag::sort(&mut r.errors);
+    (r.model, r.errors)
+}
+
+/// A resolved `expect` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedExpect {
+    pub principal: Principal,
+    pub product: ProductId,
+    pub access: Access,
+    pub rule: Option<crate::eval::Rule>,
+    pub group: Option<GroupId>,
+}
+
+/// Check an expectation's names against a model.
+pub fn resolve_expect(model: &Model, e: &Expect) -> Result<ResolvedExpect, Vec<Diagnostic>> {
+    let mut errs = vec![];
+    let principal = model.find_principal(&e.principal.text);
+    if principal.is_none() {
+        errs.push(unknown("principal", &e.principal, model.principal_names()));
+    }
+    let product = model.find_product(&e.product.text);
+    if product.is_none() {
+        errs.push(unknown("product", &e.product, model.product_names()));
+    }
+    let mut rule = None;
+    if let Some(r) = &e.rule {
+        rule = crate::eval::Rule::parse(&r.text);
+        if rule.is_none() {
+            errs.push(unknown(
+                "rule",
+                r,
+                crate::eval::Rule::ALL.iter().map(|r| r.as_str()),
+            ));
+        }
+    }
+    let mut group = None;
+    if let Some(g) = &e.group {
+        if rule.is_some_and(|r| !r.is_group_rule()) {
+            errs.push(
+                Diagnostic::error(
+                    "expect-group",
+                    format!(
+                        "rule `{}` is not decided by a group",
+                        e.rule.as_ref().unwrap().text
+                    ),
+                )
+                .with_label(g.span, "a group name only follows the `group-*` rules"),
+            );
+        }
+        group = model.find_group(&g.text);
+        if group.is_none() {
+            errs.push(unknown(
+                "group",
+                g,
+                model.groups.iter().map(|g| g.name.as_str()),
+            ));
+        }
+    }
+    if errs.is_empty() {
+        Ok(ResolvedExpect {
+            principal: principal.unwrap(),
+            product: product.unwrap(),
+            access: e.access,
+            rule,
+            group,
+        })
+    } else {
+        Err(errs)
+    }
+}
+
+/// "unknown KIND `name`" with a did-you-mean help.
+pub fn unknown<'a>(
+    kind: &str,
+    name: &Name,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let mut d = Diagnostic::error("unknown-name", format!("unknown {kind} `{}`", name.text))
+        .with_label(name.span, format!("no {kind} of this name is declared"));
+    if let Some(help) = did_you_mean(&name.text, candidates) {
+        d = d.with_help(help);
+    }
+    d
+}
+
+#[derive(Default)]
+struct Resolver {
+    model: Model,
+    errors: Vec<Diagnostic>,
+    /// Declared names of each kind → the span of the declaring name (for duplicate errors).
+    seen: HashMap<(EntityKind, String), Span>,
+    /// Indices of the declarations that won (duplicates are skipped).
+    product_decls: Vec<usize>,
+    country_decls: Vec<usize>,
+    group_decls: Vec<usize>,
+    user_decls: Vec<usize>,
+    key_decls: Vec<usize>,
+    account_decl: Option<usize>,
+}
+
+impl Resolver {
+    /// Claim `name` (and a display name) in the namespace of `kind`; false on a duplicate.
+    fn claim(&mut self, kind: EntityKind, name: &Name, display: Option<&Name>) -> bool {
+        let mut ok = true;
+        let mut keys = vec![name];
+        if let Some(d) = display {
+            if d.key() != name.key() {
+                keys.push(d);
+            }
+        }
+        for n in &keys {
+            if let Some(&first) = self.seen.get(&(kind, n.key())) {
+                self.errors.push(
+                    Diagnostic::error(
+                        "duplicate",
+                        format!("{} `{}` is declared twice", kind.as_str(), n.text),
+                    )
+                    .with_label(n.span, "declared again here")
+                    .with_label(first, "first declared here")
+                    .with_help(
+                        "names match ignoring case, and display names share the namespace of names",
+                    ),
+                );
+                ok = false;
+            }
+        }
+        if ok {
+            for n in keys {
+                self.seen.insert((kind, n.key()), n.span);
+            }
+        }
+        ok
+    }
+
+    /// Pass 1: collect every declaration's name so that order does not matter.
+    fn declare(&mut self, doc: &Document) {
+        for (i, item) in doc.items.iter().enumerate() {
+            let Item::Decl(decl) = &item.kind else {
+                continue;
+            };
+            match decl {
+                Decl::Account(_) => {
+                    if let Some(first) = self.account_decl {
+                        self.errors.push(
+                            Diagnostic::error("duplicate", "the account is declared twice")
+                                .with_label(item.span, "declared again here")
+                                .with_label(doc.items[first].span, "first declared here")
+                                .with_help("`account` is a singleton: merge the two blocks"),
+                        );
+                    } else {
+                        self.account_decl = Some(i);
+                    }
+                }
+                Decl::Product(p) => {
+                    if self.claim(EntityKind::Product, &p.name, p.display.as_ref()) {
+                        let id = ProductId(self.model.products.len() as u32);
+                        self.model.product_index.insert(p.name.key(), id);
+                        if let Some(d) = &p.display {
+                            self.model.product_index.insert(d.key(), id);
+                        }
+                        self.model.products.push(Product {
+                            name: p.name.text.clone(),
+                            display: p.display.as_ref().map(|d| d.text.clone()),
+                            span: item.span,
+                        });
+                        self.product_decls.push(i);
+                    }
+                }
+                Decl::Country(c) => {
+                    if self.claim(EntityKind::Country, &c.name, c.display.as_ref()) {
+                        let id = CountryId(self.model.countries.len() as u32);
+                        self.model.country_index.insert(c.name.key(), id);
+                        if let Some(d) = &c.display {
+                            self.model.country_index.insert(d.key(), id);
+                        }
+                        self.model.countries.push(Country {
+                            name: c.name.text.clone(),
+                            display: c.display.as_ref().map(|d| d.text.clone()),
+                            span: item.span,
+                            covers: vec![],
+                            entitled: None,
+                            default: Access::Allow,
+                            default_span: item.span,
+                            overrides: HashMap::new(),
+                        });
+                        self.country_decls.push(i);
+                    }
+                }
+                Decl::Group(g) => {
+                    if self.claim(EntityKind::Group, &g.name, None) {
+                        self.model
+                            .group_index
+                            .insert(g.name.key(), GroupId(self.group_decls.len() as u32));
+                        self.group_decls.push(i);
+                    }
+                }
+                Decl::User(u) => {
+                    if self.claim(EntityKind::User, &u.email, None) {
+                        self.model
+                            .user_index
+                            .insert(u.email.key(), UserId(self.user_decls.len() as u32));
+                        self.user_decls.push(i);
+                    }
+                }
+                Decl::Key(k) => {
+                    if self.claim(EntityKind::Key, &k.name, None) {
+                        self.model
+                            .key_index
+                            .insert(k.name.key(), KeyId(self.key_decls.len() as u32));
+                        self.key_decls.push(i);
+                    }
+                }
+            }
+        }
+    }
+
+    fn product(&mut self, name: &Name) -> Option<ProductId> {
+        let id = self.model.find_product(&name.text);
+        if id.is_none() {
+            let d = unknown("product", name, self.model.product_names());
+            self.errors.push(d);
+        }
+        id
+    }
+
+    fn group_ref(&mut self, name: &Name) -> Option<GroupId> {
+        let id = self.model.find_group(&name.text);
+        if id.is_none() {
+            let names: Vec<&str> = self.group_names();
+            let d = unknown("group", name, names);
+            self.errors.push(d);
+        }
+        id
+    }
+
+    fn group_names(&self) -> Vec<&str> {
+        let mut v: Vec<(&String, &GroupId)> = self.model.group_index.iter().collect();
+        v.sort_by_key(|(_, id)| **id);
+        v.into_iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    fn at_most_once(&mut self, what: &str, first: &mut Option<Span>, span: Span) -> bool {
+        if let Some(f) = first {
+            self.errors.push(
+                Diagnostic::error(
+                    "repeated-statement",
+                    format!("`{what}` is given twice in one block"),
+                )
+                .with_label(span, "given again here")
+                .with_label(*f, "first given here"),
+            );
+            false
+        } else {
+            *first = Some(span);
+            true
+        }
+    }
+
+    /// Record the verdict entries of one block (statement verdict, statement span, names),
+    /// reporting a product given opposite verdicts at its later occurrence.
+    fn verdicts(&mut self, entries: &[(Access, Span, &[Name])]) -> Vec<(ProductId, Access, Span)> {
+        let mut out: Vec<(ProductId, Access, Span)> = vec![];
+        let mut first: HashMap<ProductId, (Access, Span)> = HashMap::new();
+        for &(access, stmt_span, names) in entries {
+            for n in names {
+                let Some(p) = self.product(n) else { continue };
+                match first.get(&p) {
+                    Some(&(a, at)) if a != access => {
+                        self.errors.push(
+                            Diagnostic::error(
+                                "conflict",
+                                format!("`{}` is both allowed and denied in one block", n.text),
+                            )
+                            .with_label(n.span, format!("{access} here"))
+                            .with_label(at, format!("{a} here"))
+                            .with_help("keep one verdict for the product"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        first.insert(p, (access, n.span));
+                        out.push((p, access, stmt_span));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Pass 2: fill in every entity.
+    fn define(&mut self, doc: &Document) {
+        self.define_countries(doc);
+        self.define_groups(doc);
+        self.define_users(doc);
+        self.define_keys(doc);
+        self.define_account(doc);
+    }
+
+    fn define_countries(&mut self, doc: &Document) {
+        // profile codes: declared names and display names first
+        for (i, c) in self.model.countries.iter().enumerate() {
+            self.model
+                .profile_index
+                .insert(c.name.to_lowercase(), CountryId(i as u32));
+            if let Some(d) = &c.display {
+                self.model
+                    .profile_index
+                    .insert(d.to_lowercase(), CountryId(i as u32));
+            }
+        }
+        let mut covered_by: HashMap<String, (CountryId, Span)> = HashMap::new();
+        for ci in 0..self.country_decls.len() {
+            let Item::Decl(Decl::Country(c)) = &doc.items[self.country_decls[ci]].kind else {
+                unreachable!()
+            };
+            let id = CountryId(ci as u32);
+            let mut default_first = None;
+            let mut entitled: Option<Entitled> = None;
+            let mut access_entries = vec![];
+            let mut covers = vec![];
+            for stmt in &c.stmts {
+                match &stmt.kind {
+                    CountryStmt::Covers(codes) => {
+                        for code in codes {
+                            if let Some(other) = self.model.find_country(&code.text) {
+                                self.errors.push(
+                                    Diagnostic::error("covers-declared-country", format!("`{}` is a declared country, not a profile code to cover", code.text))
+                                        .with_label(code.span, "this names a declared country")
+                                        .with_label(self.model.country(other).span, "declared here")
+                                        .with_help("users whose profile country is a declared country get that country; remove it from `covers`"),
+                                );
+                                continue;
+                            }
+                            match covered_by.get(&code.key()) {
+                                Some(&(other, first)) if other != id => {
+                                    self.errors.push(
+                                        Diagnostic::error("covers-twice", format!("profile code `{}` is covered by two countries", code.text))
+                                            .with_label(code.span, format!("covered by `{}` here", c.name.text))
+                                            .with_label(first, format!("already covered by `{}` here", self.model.country(other).name))
+                                            .with_help("a profile code maps to exactly one entitlement country"),
+                                    );
+                                }
+                                Some(_) => {}
+                                None => {
+                                    covered_by.insert(code.key(), (id, code.span));
+                                    covers.push((code.text.clone(), code.span));
+                                }
+                            }
+                        }
+                    }
+                    CountryStmt::Entitled(list) => {
+                        let e = entitled.get_or_insert_with(|| Entitled {
+                            span: stmt.span,
+                            products: HashMap::new(),
+                        });
+                        let span = stmt.span;
+                        let mut ids = vec![];
+                        for n in list {
+                            if let Some(p) = self.model.find_product(&n.text) {
+                                ids.push(p);
+                            } else {
+                                let d = unknown("product", n, self.model.product_names());
+                                self.errors.push(d);
+                            }
+                        }
+                        for p in ids {
+                            e.products.entry(p).or_insert(span);
+                        }
+                    }
+                    CountryStmt::Default(a) => {
+                        if self.at_most_once("default", &mut default_first, stmt.span) {
+                            let country = &mut self.model.countries[ci];
+                            country.default = *a;
+                            country.default_span = stmt.span;
+                        }
+                    }
+                    CountryStmt::Access(a, names) => {
+                        access_entries.push((*a, stmt.span, names.as_slice()))
+                    }
+                }
+            }
+            let overrides = self.verdicts(&access_entries);
+            let country = &mut self.model.countries[ci];
+            country.entitled = entitled;
+            country.covers = covers.clone();
+            country.overrides = overrides.into_iter().map(|(p, a, s)| (p, (a, s))).collect();
+        }
+        for (code, (id, _)) in covered_by {
+            self.model.profile_index.entry(code).or_insert(id);
+        }
+    }
+
+    fn define_groups(&mut self, doc: &Document) {
+        for gi in 0..self.group_decls.len() {
+            let item = &doc.items[self.group_decls[gi]];
+            let Item::Decl(Decl::Group(g)) = &item.kind else {
+                unreachable!()
+            };
+            let country = self.model.find_country(&g.country.text);
+            if country.is_none() {
+                let names: Vec<&str> = self
+                    .model
+                    .countries
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect();
+                let d = unknown("country", &g.country, names);
+                self.errors.push(d);
+            }
+            let mut allowed: Vec<(ProductId, Span)> = vec![];
+            let mut allowed_span = None;
+            let mut include_country = None;
+            let mut exc = vec![];
+            for stmt in &g.stmts {
+                match &stmt.kind {
+                    GroupStmt::Allowed(list) => {
+                        allowed_span.get_or_insert(stmt.span);
+                        for n in list {
+                            if let Some(p) = self.product(n) {
+                                if !allowed.iter().any(|(q, _)| *q == p) {
+                                    allowed.push((p, stmt.span));
+                                }
+                            }
+                        }
+                    }
+                    GroupStmt::IncludeCountry => {
+                        include_country.get_or_insert(stmt.span);
+                    }
+                    GroupStmt::Exception(a, names) => exc.push((*a, stmt.span, names.as_slice())),
+                }
+            }
+            let exceptions = self.verdicts(&exc);
+            self.model.groups.push(Group {
+                name: g.name.text.clone(),
+                span: item.span,
+                country: country.unwrap_or(CountryId(u32::MAX)),
+                allowed,
+                allowed_span,
+                include_country,
+                exceptions,
+            });
+        }
+    }
+
+    fn define_users(&mut self, doc: &Document) {
+        for ui in 0..self.user_decls.len() {
+            let item = &doc.items[self.user_decls[ui]];
+            let Item::Decl(Decl::User(u)) = &item.kind else {
+                unreachable!()
+            };
+            let mut profile: Option<(String, Span)> = None;
+            let mut country_first = None;
+            let mut status_first = None;
+            let mut status = Status::Active;
+            let mut groups: Vec<(GroupId, Span)> = vec![];
+            let mut roles: Vec<(Role, Span)> = vec![];
+            let mut acc = vec![];
+            for stmt in &u.stmts {
+                match &stmt.kind {
+                    UserStmt::Country(code) => {
+                        if self.at_most_once("country", &mut country_first, stmt.span) {
+                            profile = Some((code.text.clone(), stmt.span));
+                        }
+                    }
+                    UserStmt::Groups(list) => {
+                        for n in list {
+                            if let Some(g) = self.group_ref(n) {
+                                if !groups.iter().any(|(x, _)| *x == g) {
+                                    groups.push((g, stmt.span));
+                                }
+                            }
+                        }
+                    }
+                    UserStmt::Roles(list) => {
+                        for n in list {
+                            match Role::parse(&n.text) {
+                                Some(r) => {
+                                    if !roles.iter().any(|(x, _)| *x == r) {
+                                        roles.push((r, stmt.span));
+                                    }
+                                }
+                                None => self.errors.push(unknown(
+                                    "role",
+                                    n,
+                                    Role::ALL.iter().map(|r| r.as_str()),
+                                )),
+                            }
+                        }
+                    }
+                    UserStmt::Status(s) => {
+                        if self.at_most_once("status", &mut status_first, stmt.span) {
+                            match Status::parse(&s.text) {
+                                Some(st) => status = st,
+                                None => self.errors.push(
+                                    unknown("status", s, Status::ALL.iter().map(|r| r.as_str()))
+                                        .with_note(
+                                        "a status is one of pending, invited, registered, active",
+                                    ),
+                                ),
+                            }
+                        }
+                    }
+                    UserStmt::Access(a, names) => acc.push((*a, stmt.span, names.as_slice())),
+                }
+            }
+            if profile.is_none() {
+                self.errors.push(
+                    Diagnostic::error(
+                        "missing-country",
+                        format!("user `{}` has no `country`", u.email.text),
+                    )
+                    .with_label(u.email.span, "this user needs a profile country")
+                    .with_help("add `country CODE` to the block, e.g. `country US`"),
+                );
+            }
+            let exceptions = self.verdicts(&acc);
+            let profile = profile.unwrap_or_else(|| (String::new(), item.span));
+            let country = self.model.country_for_profile(&profile.0);
+            self.model.users.push(User {
+                email: u.email.text.clone(),
+                display: u.display.as_ref().map(|d| d.text.clone()),
+                span: item.span,
+                country: if profile.0.is_empty() { None } else { country },
+                profile,
+                groups,
+                roles,
+                status,
+                status_span: status_first,
+                exceptions,
+            });
+        }
+    }
+
+    fn define_keys(&mut self, doc: &Document) {
+        for ki in 0..self.key_decls.len() {
+            let item = &doc.items[self.key_decls[ki]];
+            let Item::Decl(Decl::Key(k)) = &item.kind else {
+                unreachable!()
+            };
+            let mut groups: Vec<(GroupId, Span)> = vec![];
+            let mut first_in: Option<(CountryId, &Name)> = None;
+            for stmt in &k.stmts {
+                let KeyStmt::Groups(list) = &stmt.kind;
+                for n in list {
+                    let Some(g) = self.group_ref(n) else { continue };
+                    if groups.iter().any(|(x, _)| *x == g) {
+                        continue;
+                    }
+                    groups.push((g, stmt.span));
+                    let gc = self.model.groups[g.index()].country;
+                    if gc.0 == u32::MAX {
+                        continue;
+                    }
+                    match first_in {
+                        None => first_in = Some((gc, n)),
+                        Some((c, first)) if c != gc => {
+                            let d = Diagnostic::error(
+                                "key-countries",
+                                format!("key `{}` has groups in two countries", k.name.text),
+                            )
+                            .with_label(
+                                n.span,
+                                format!("`{}` is in {}", n.text, self.model.country(gc).name),
+                            )
+                            .with_label(
+                                first.span,
+                                format!("`{}` is in {}", first.text, self.model.country(c).name),
+                            )
+                            .with_help("a key's groups must share one entitlement country");
+                            self.errors.push(d);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            self.model.keys.push(Key {
+                name: k.name.text.clone(),
+                span: item.span,
+                groups,
+                country: first_in.map(|(c, _)| c),
+            });
+        }
+    }
+
+    fn define_account(&mut self, doc: &Document) {
+        let Some(i) = self.account_decl else { return };
+        let item = &doc.items[i];
+        let Item::Decl(Decl::Account(a)) = &item.kind else {
+            unreachable!()
+        };
+        let mut account = Account {
+            name: a.name.as_ref().map(|n| n.text.clone()),
+            span: Some(item.span),
+            ..Account::default()
+        };
+        let mut seen_domains: HashMap<String, Span> = HashMap::new();
+        for stmt in &a.stmts {
+            match &stmt.kind {
+                AccountStmt::Domain {
+                    domain,
+                    auto_approve,
+                } => {
+                    if let Some(first) = seen_domains.get(&domain.key()) {
+                        self.errors.push(
+                            Diagnostic::error(
+                                "duplicate",
+                                format!("domain `{}` is listed twice", domain.text),
+                            )
+                            .with_label(domain.span, "listed again here")
+                            .with_label(*first, "first listed here"),
+                        );
+                        continue;
+                    }
+                    seen_domains.insert(domain.key(), domain.span);
+                    account.domains.push(Domain {
+                        name: domain.text.clone(),
+                        auto_approve: *auto_approve,
+                        span: stmt.span,
+                    });
+                }
+                AccountStmt::Alerts(list) => {
+                    for n in list {
+                        if let Some(p) = self.product(n) {
+                            if !account.alerts.iter().any(|(q, _)| *q == p) {
+                                account.alerts.push((p, stmt.span));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.model.account = Some(account);
+    }
+}

@@ -1,0 +1,451 @@
+//! What-if statements (LANGUAGE.md §5), applied to a document.
+//!
+//! Edits work on the AST, so what a person sees afterwards (`fmt`, REPL `:show`, `:save`)
+//! is ordinary policy text. After every statement the document is resolved again, exactly
+//! like a file; an invalid result is an error that names the statement.
+
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::resolve::{resolve, unknown};
+use crate::source::Span;
+use crate::syntax::*;
+
+/// A document reduced to its declarations: what scenarios, the REPL and the simulator edit.
+pub fn declarations_only(doc: &Document) -> Document {
+    Document {
+        items: doc
+            .items
+            .iter()
+            .filter(|i| matches!(i.kind, Item::Decl(_)))
+            .cloned()
+            .collect(),
+        end_comments: doc.end_comments.clone(),
+    }
+}
+
+/// Apply one declaration or what-if statement to `doc` (whose resolved form is `model`),
+/// then re-resolve. On success returns the new model; on failure `doc` is left unchanged.
+pub fn apply(
+    doc: &mut Document,
+    model: &Model,
+    stmt: &Node<Item>,
+) -> Result<Model, Vec<Diagnostic>> {
+    let mut next = doc.clone();
+    edit(&mut next, model, stmt)?;
+    let (new_model, errors) = resolve(&next);
+    let errors: Vec<Diagnostic> = errors.into_iter().filter(|d| d.is_error()).collect();
+    if !errors.is_empty() {
+        let what = describe(stmt);
+        return Err(errors
+            .into_iter()
+            .map(|mut d| {
+                d.message = format!("after `{what}`: {}", d.message);
+                d.labels.push(crate::diag::Label {
+                    span: stmt.span,
+                    message: "the policy is invalid after this statement".into(),
+                });
+                d
+            })
+            .collect());
+    }
+    *doc = next;
+    Ok(new_model)
+}
+
+/// A short rendering of a statement for messages.
+pub fn describe(stmt: &Node<Item>) -> String {
+    match &stmt.kind {
+        Item::WhatIf(w) => match w {
+            WhatIf::Remove { kind, name } => format!("remove {} {}", kind.as_str(), name.text),
+            WhatIf::Convert(g) => format!("convert {}", g.text),
+            WhatIf::ClearExceptions(g) => format!("clear-exceptions {}", g.text),
+            WhatIf::SetDefault { country, access } => {
+                format!("set default {} {access}", country.text)
+            }
+            WhatIf::SetAccess {
+                country,
+                product,
+                access,
+            } => format!(
+                "set access {} {} {}",
+                country.text,
+                product.text,
+                access.map_or("inherit", |a| a.as_str())
+            ),
+            WhatIf::Register { email, code } => {
+                format!("register {} country {}", email.text, code.text)
+            }
+        },
+        Item::Decl(d) => match (d.kind(), d.name()) {
+            (Some(k), Some(n)) => format!("{} {}", k.as_str(), n.text),
+            _ => "account".to_string(),
+        },
+        Item::Expect(e) => format!("expect {} {}", e.principal.text, e.product.text),
+        Item::Scenario(s) => format!("scenario {}", s.name.text),
+    }
+}
+
+fn edit(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<(), Vec<Diagnostic>> {
+    match &stmt.kind {
+        Item::Decl(d) => {
+            upsert(doc, model, stmt.clone(), d);
+            Ok(())
+        }
+        Item::WhatIf(w) => whatif(doc, model, w, stmt.span),
+        Item::Expect(_) | Item::Scenario(_) => Err(vec![Diagnostic::error(
+            "not-a-statement",
+            "expectations and scenarios are not what-if statements",
+        )
+        .with_label(stmt.span, "not applicable here")]),
+    }
+}
+
+/// Index of the declaration of `kind` whose name (or display name) is `name`.
+fn find_decl(doc: &Document, kind: EntityKind, name: &str) -> Option<usize> {
+    let key = name.to_lowercase();
+    doc.items.iter().position(|i| match &i.kind {
+        Item::Decl(d) if d.kind() == Some(kind) => {
+            d.name().is_some_and(|n| n.key() == key)
+                || match d {
+                    Decl::Product(p) => p.display.as_ref().is_some_and(|n| n.key() == key),
+                    Decl::Country(c) => c.display.as_ref().is_some_and(|n| n.key() == key),
+                    _ => false,
+                }
+        }
+        _ => false,
+    })
+}
+
+fn upsert(doc: &mut Document, _model: &Model, node: Node<Item>, d: &Decl) {
+    let existing = match (d.kind(), d.name()) {
+        (Some(kind), Some(name)) => find_decl(doc, kind, &name.text),
+        _ => doc
+            .items
+            .iter()
+            .position(|i| matches!(i.kind, Item::Decl(Decl::Account(_)))),
+    };
+    match existing {
+        Some(i) => doc.items[i] = node,
+        None => doc.items.push(node),
+    }
+}
+
+fn group_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<Diagnostic>> {
+    find_decl(doc, EntityKind::Group, &name.text).ok_or_else(|| {
+        vec![unknown(
+            "group",
+            name,
+            model.groups.iter().map(|g| g.name.as_str()),
+        )]
+    })
+}
+
+fn country_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<Diagnostic>> {
+    find_decl(doc, EntityKind::Country, &name.text).ok_or_else(|| {
+        vec![unknown(
+            "country",
+            name,
+            model.countries.iter().map(|c| c.name.as_str()),
+        )]
+    })
+}
+
+fn group_mut(doc: &mut Document, i: usize) -> &mut GroupDecl {
+    match &mut doc.items[i].kind {
+        Item::Decl(Decl::Group(g)) => g,
+        _ => unreachable!(),
+    }
+}
+
+fn country_mut(doc: &mut Document, i: usize) -> &mut CountryDecl {
+    match &mut doc.items[i].kind {
+        Item::Decl(Decl::Country(c)) => c,
+        _ => unreachable!(),
+    }
+}
+
+fn whatif(
+    doc: &mut Document,
+    model: &Model,
+    w: &WhatIf,
+    span: Span,
+) -> Result<(), Vec<Diagnostic>> {
+    match w {
+        WhatIf::Remove { kind, name } => remove(doc, model, *kind, name),
+        WhatIf::Convert(g) => {
+            let i = group_index(doc, model, g)?;
+            let group = group_mut(doc, i);
+            let mut listed: Vec<Option<ProductId>> = group
+                .stmts
+                .iter()
+                .filter_map(|s| match &s.kind {
+                    GroupStmt::Allowed(l) => Some(l.iter().map(|n| model.find_product(&n.text))),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let mut new_names = vec![];
+            for s in &group.stmts {
+                if let GroupStmt::Exception(Access::Allow, names) = &s.kind {
+                    for n in names {
+                        let id = model.find_product(&n.text);
+                        if id.is_some() && listed.contains(&id) {
+                            continue;
+                        }
+                        listed.push(id);
+                        new_names.push(n.clone());
+                    }
+                }
+            }
+            group
+                .stmts
+                .retain(|s| !matches!(s.kind, GroupStmt::Exception(..)));
+            if !new_names.is_empty() {
+                match group
+                    .stmts
+                    .iter_mut()
+                    .rev()
+                    .find(|s| matches!(s.kind, GroupStmt::Allowed(_)))
+                {
+                    Some(Node {
+                        kind: GroupStmt::Allowed(list),
+                        ..
+                    }) => list.extend(new_names),
+                    _ => group
+                        .stmts
+                        .insert(0, Node::new(GroupStmt::Allowed(new_names), span)),
+                }
+            }
+            Ok(())
+        }
+        WhatIf::ClearExceptions(g) => {
+            let i = group_index(doc, model, g)?;
+            group_mut(doc, i)
+                .stmts
+                .retain(|s| !matches!(s.kind, GroupStmt::Exception(..)));
+            Ok(())
+        }
+        WhatIf::SetDefault { country, access } => {
+            let i = country_index(doc, model, country)?;
+            let c = country_mut(doc, i);
+            let stmt = Node::new(CountryStmt::Default(*access), span);
+            match c
+                .stmts
+                .iter_mut()
+                .find(|s| matches!(s.kind, CountryStmt::Default(_)))
+            {
+                Some(s) => {
+                    *s = Node {
+                        comments: std::mem::take(&mut s.comments),
+                        ..stmt
+                    }
+                }
+                None => {
+                    let at = c
+                        .stmts
+                        .iter()
+                        .position(|s| matches!(s.kind, CountryStmt::Access(..)))
+                        .unwrap_or(c.stmts.len());
+                    c.stmts.insert(at, stmt);
+                }
+            }
+            Ok(())
+        }
+        WhatIf::SetAccess {
+            country,
+            product,
+            access,
+        } => {
+            let i = country_index(doc, model, country)?;
+            let Some(pid) = model.find_product(&product.text) else {
+                return Err(vec![unknown("product", product, model.product_names())]);
+            };
+            let c = country_mut(doc, i);
+            for s in &mut c.stmts {
+                if let CountryStmt::Access(_, names) = &mut s.kind {
+                    names.retain(|n| model.find_product(&n.text) != Some(pid));
+                }
+            }
+            c.stmts
+                .retain(|s| !matches!(&s.kind, CountryStmt::Access(_, n) if n.is_empty()));
+            if let Some(a) = access {
+                c.stmts.push(Node::new(
+                    CountryStmt::Access(*a, vec![product.clone()]),
+                    span,
+                ));
+            }
+            Ok(())
+        }
+        WhatIf::Register { email, code } => {
+            if model.find_user(&email.text).is_some() {
+                let existing = model.user(model.find_user(&email.text).unwrap()).span;
+                return Err(vec![Diagnostic::error(
+                    "already-registered",
+                    format!("`{}` is already a user", email.text),
+                )
+                .with_label(email.span, "registered again here")
+                .with_label(existing, "declared here")]);
+            }
+            let domain = email
+                .text
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_lowercase())
+                .unwrap_or_default();
+            let auto = model.account.as_ref().is_some_and(|a| {
+                a.domains
+                    .iter()
+                    .any(|d| d.name.to_lowercase() == domain && d.auto_approve)
+            });
+            let status = if auto {
+                Status::Registered
+            } else {
+                Status::Pending
+            };
+            let user = UserDecl {
+                email: email.clone(),
+                display: None,
+                stmts: vec![
+                    Node::new(UserStmt::Country(code.clone()), span),
+                    Node::new(UserStmt::Status(Name::new(status.as_str(), span)), span),
+                ],
+                end_comments: vec![],
+            };
+            doc.items
+                .push(Node::new(Item::Decl(Decl::User(user)), span));
+            Ok(())
+        }
+    }
+}
+
+fn remove(
+    doc: &mut Document,
+    model: &Model,
+    kind: EntityKind,
+    name: &Name,
+) -> Result<(), Vec<Diagnostic>> {
+    let Some(i) = find_decl(doc, kind, &name.text) else {
+        let candidates: Vec<&str> = match kind {
+            EntityKind::User => model.users.iter().map(|u| u.email.as_str()).collect(),
+            EntityKind::Key => model.keys.iter().map(|k| k.name.as_str()).collect(),
+            EntityKind::Group => model.groups.iter().map(|g| g.name.as_str()).collect(),
+            EntityKind::Product => model.product_names().collect(),
+            EntityKind::Country => model.countries.iter().map(|c| c.name.as_str()).collect(),
+        };
+        return Err(vec![unknown(kind.as_str(), name, candidates)]);
+    };
+    doc.items.remove(i);
+    match kind {
+        EntityKind::User | EntityKind::Key => {}
+        EntityKind::Group => {
+            let gid = model.find_group(&name.text);
+            strip_groups(doc, model, |g| g == gid);
+        }
+        EntityKind::Product => {
+            let pid = model.find_product(&name.text);
+            strip_products(doc, model, pid);
+        }
+        EntityKind::Country => {
+            let cid = model.find_country(&name.text);
+            let mut removed = vec![];
+            doc.items.retain(|item| match &item.kind {
+                Item::Decl(Decl::Group(g)) if model.find_country(&g.country.text) == cid => {
+                    removed.push(model.find_group(&g.name.text));
+                    false
+                }
+                _ => true,
+            });
+            strip_groups(doc, model, |g| removed.contains(&g));
+        }
+    }
+    Ok(())
+}
+
+/// Drop memberships of the groups matched by `gone` from users and keys.
+fn strip_groups(doc: &mut Document, model: &Model, gone: impl Fn(Option<GroupId>) -> bool) {
+    let keep = |n: &Name| !gone(model.find_group(&n.text));
+    for item in &mut doc.items {
+        match &mut item.kind {
+            Item::Decl(Decl::User(u)) => {
+                for s in &mut u.stmts {
+                    if let UserStmt::Groups(l) = &mut s.kind {
+                        l.retain(keep);
+                    }
+                }
+                u.stmts
+                    .retain(|s| !matches!(&s.kind, UserStmt::Groups(l) if l.is_empty()));
+            }
+            Item::Decl(Decl::Key(k)) => {
+                for s in &mut k.stmts {
+                    let KeyStmt::Groups(l) = &mut s.kind;
+                    l.retain(keep);
+                }
+                k.stmts
+                    .retain(|s| !matches!(&s.kind, KeyStmt::Groups(l) if l.is_empty()));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Drop every reference to a product. An emptied `entitled` list stays (it entitles nothing).
+fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>) {
+    let keep = |n: &Name| model.find_product(&n.text) != pid;
+    for item in &mut doc.items {
+        match &mut item.kind {
+            Item::Decl(Decl::Account(a)) => {
+                for s in &mut a.stmts {
+                    if let AccountStmt::Alerts(l) = &mut s.kind {
+                        l.retain(keep);
+                    }
+                }
+                a.stmts
+                    .retain(|s| !matches!(&s.kind, AccountStmt::Alerts(l) if l.is_empty()));
+            }
+            Item::Decl(Decl::Country(c)) => {
+                for s in &mut c.stmts {
+                    match &mut s.kind {
+                        CountryStmt::Entitled(l) | CountryStmt::Access(_, l) => l.retain(keep),
+                        _ => {}
+                    }
+                }
+                c.stmts
+                    .retain(|s| !matches!(&s.kind, CountryStmt::Access(_, l) if l.is_empty()));
+                // several emptied `entitled` statements: keep one
+                let mut seen_empty = false;
+                let has_nonempty = c
+                    .stmts
+                    .iter()
+                    .any(|s| matches!(&s.kind, CountryStmt::Entitled(l) if !l.is_empty()));
+                c.stmts.retain(|s| match &s.kind {
+                    CountryStmt::Entitled(l) if l.is_empty() => {
+                        let keep = !has_nonempty && !seen_empty;
+                        seen_empty = true;
+                        keep
+                    }
+                    _ => true,
+                });
+            }
+            Item::Decl(Decl::Group(g)) => {
+                for s in &mut g.stmts {
+                    match &mut s.kind {
+                        GroupStmt::Allowed(l) | GroupStmt::Exception(_, l) => l.retain(keep),
+                        GroupStmt::IncludeCountry => {}
+                    }
+                }
+                g.stmts.retain(|s| {
+                    !matches!(&s.kind, GroupStmt::Allowed(l) | GroupStmt::Exception(_, l) if l.is_empty())
+                });
+            }
+            Item::Decl(Decl::User(u)) => {
+                for s in &mut u.stmts {
+                    if let UserStmt::Access(_, l) = &mut s.kind {
+                        l.retain(keep);
+                    }
+                }
+                u.stmts
+                    .retain(|s| !matches!(&s.kind, UserStmt::Access(_, l) if l.is_empty()));
+            }
+            _ => {}
+        }
+    }
+}
