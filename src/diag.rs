@@ -8,6 +8,8 @@ use ariadne::{CharSet, Color, Config, IndexType, Label as ALabel, Report, Report
 pub enum Severity {
     Error,
     Warning,
+    /// Not a problem: a pointer at the source (e.g. the statement that decided).
+    Note,
 }
 
 /// A secondary or primary place in the source with a short message.
@@ -74,6 +76,7 @@ impl Diagnostic {
         let kind = match self.severity {
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
+            Severity::Note => ReportKind::Custom("decided", Color::Green),
         };
         let Some(primary) = self.primary_span() else {
             let mut out = format!(
@@ -101,8 +104,10 @@ impl Diagnostic {
             });
         let mut report = Report::build(kind, (name(primary), primary.range()))
             .with_config(config)
-            .with_code(self.code)
             .with_message(&self.message);
+        if self.severity != Severity::Note {
+            report = report.with_code(self.code);
+        }
         for (i, label) in self.labels.iter().enumerate() {
             let mut l = ALabel::new((name(label.span), label.span.range()))
                 .with_message(&label.message)
@@ -112,6 +117,7 @@ impl Diagnostic {
                     match self.severity {
                         Severity::Error => Color::Red,
                         Severity::Warning => Color::Yellow,
+                        Severity::Note => Color::Green,
                     }
                 } else {
                     Color::Blue
@@ -140,13 +146,20 @@ impl Diagnostic {
                 self.message
             );
         }
-        String::from_utf8_lossy(&buf).into_owned()
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        // ariadne colours a custom report kind even with colour off
+        if color {
+            text
+        } else {
+            strip_ansi(&text)
+        }
     }
 
     fn severity_word(&self) -> &'static str {
         match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 
@@ -192,6 +205,24 @@ pub struct LabelJson {
     pub message: String,
 }
 
+/// Remove ANSI escape sequences (`ESC [ … letter`).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Render many diagnostics, in source order, followed by a count line.
 pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let mut out = String::new();
@@ -199,7 +230,7 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> Strin
         out.push_str(&d.render(sources, color));
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
+    let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
     if errors > 0 || warnings > 0 {
         let mut parts = vec![];
         if errors > 0 {
@@ -236,7 +267,8 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     for c in candidates {
         let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
         let lev = strsim::levenshtein(&lower, &c.to_lowercase());
-        let good = score >= 0.8 || lev <= 2.max(lower.chars().count() / 3);
+        // close in spelling: a few edits for the name's length, or a long shared prefix
+        let good = lev <= (lower.chars().count() / 3).max(1) || (score >= 0.9 && lower.chars().count() >= 4);
         if good && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }

@@ -32,12 +32,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod capability;
+pub mod cli;
 pub mod diag;
 pub mod eval;
+pub mod explain;
+pub mod fmt;
+pub mod lint;
 pub mod model;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 pub mod whatif;
 
 pub use diag::{Diagnostic, Severity};
@@ -46,7 +52,7 @@ pub use model::{Model, Principal};
 pub use source::{FileId, Sources, Span};
 pub use syntax::Access;
 
-use std::fmt;
+
 
 /// Errors with the sources they point into, so they can be rendered.
 #[derive(Clone, Debug)]
@@ -62,8 +68,8 @@ impl Errors {
     }
 }
 
-impl fmt::Display for Errors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for Errors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render(false))
     }
 }
@@ -178,8 +184,8 @@ pub enum QueryError {
     },
 }
 
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, name, suggestion) = match self {
             QueryError::UnknownPrincipal { name, suggestion } => {
                 ("principal (user email or key id)", name, suggestion)
@@ -216,4 +222,40 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
             ),
         )
     })
+}
+
+/// Write a file atomically: the bytes go to a temporary file in the same folder, which is
+/// then renamed over the target. A failed write leaves the original untouched.
+pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut tmp = None;
+    for i in 0..100u32 {
+        let candidate = dir.join(format!(".{name}.entitle-{}-{i}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(f) => {
+                tmp = Some((candidate, f));
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let (tmp_path, mut file) = tmp.ok_or_else(|| std::io::Error::other("no free temporary file name"))?;
+    let result = (|| {
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp_path, meta.permissions())?;
+        }
+        std::fs::rename(&tmp_path, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp_path);
+    }
+    result
 }

@@ -114,7 +114,7 @@ pub struct Product {
 pub struct Country {
     pub name: String,
     pub display: Option<String>,
-    /// The declaration (its `country` keyword).
+    /// The whole declaration (it starts at the `country` keyword).
     pub span: Span,
     pub covers: Vec<(String, Span)>,
     /// `None`: no `entitled` statement, every product is entitled.

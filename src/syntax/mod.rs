@@ -199,12 +199,9 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
         .split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
         .next()
     {
-        if TOP_KEYWORDS.contains(&word) || word == "in" || word == "allow" || word == "deny" {
-            if expected.contains(&"a name") {
-                d = d.with_help(format!(
-                    "`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"
-                ));
-            }
+        let keyword = TOP_KEYWORDS.contains(&word) || ["in", "allow", "deny", "access", "default"].contains(&word);
+        if keyword && expected.contains(&"a name") {
+            d = d.with_help(format!("`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"));
         }
     }
     d

@@ -1,0 +1,565 @@
+//! The command line. Front end only: it parses arguments, calls the library and formats
+//! what comes back. Exit codes: 0 ok/allow, 1 deny or failed test, 2 error.
+
+use crate::capability::{self, Capability};
+use crate::diag::{self, Diagnostic};
+use crate::eval::{Decision, Explanation, Rule};
+use crate::explain::Flip;
+use crate::model::{Model, Principal};
+use crate::source::{Sources, Span};
+use crate::{Errors, Policy, QueryError};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_DENY: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "entitle",
+    version,
+    about = "Explainable software entitlements: can this person use this product, and which rule decided?",
+    long_about = "entitle reads an account's entitlement setup written in the entitle policy language \
+(countries, Default and General Access, entitlement groups, exceptions, keys, roles) and answers \
+questions about it, naming the rule that decided every answer.\n\n\
+Exit status: 0 ok / allow, 1 deny / failed expectation / lint warnings with --deny-warnings, 2 error.",
+    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT\n  entitle test scenarios/*.ent\n  entitle fmt --check acme.ent"
+)]
+pub struct Cli {
+    /// When to colour diagnostics
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Decide one request: exit 0 if PRINCIPAL may use PRODUCT, 1 if not
+    Check {
+        /// Policy file
+        policy: PathBuf,
+        /// A user's email or an activation key's id
+        principal: String,
+        /// Product name or display name
+        product: String,
+        /// Print one JSON object (the decision, the rule, the group, the country, the source)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show every step of a decision, the line that decided it, and the smallest edits that flip it
+    Explain {
+        policy: PathBuf,
+        principal: String,
+        product: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Does PRINCIPAL hold an account capability? (receive-billing, manage-users, manage-entitlements, receive-alerts PRODUCT)
+    Can {
+        policy: PathBuf,
+        principal: String,
+        /// receive-billing | manage-users | manage-entitlements | receive-alerts
+        capability: String,
+        /// The product, for receive-alerts only
+        product: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Report errors and warnings (risky or surprising setups) with source excerpts
+    Lint {
+        policy: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when there are warnings
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the policy in canonical form (comments kept)
+    Fmt {
+        policy: PathBuf,
+        /// Exit 1 (and change nothing) if the file is not canonically formatted
+        #[arg(long, conflicts_with = "write")]
+        check: bool,
+        /// Rewrite the file in place (atomically)
+        #[arg(long)]
+        write: bool,
+    },
+    /// Run the expectations and scenarios in policy files; the last line is `N passed, M failed`
+    Test {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Run the command line; returns the exit code.
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut ctx = Ctx { out: &mut out, err: &mut err, color };
+    let code = ctx.dispatch(cli.command);
+    let _ = ctx.out.flush();
+    code
+}
+
+/// Output streams and settings for one run; tests drive it with buffers.
+pub struct Ctx<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub color: bool,
+}
+
+/// The `source` object of `check --json`.
+#[derive(Serialize)]
+pub struct SourceJson {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// `check --json`, exactly as LANGUAGE.md §7 fixes it.
+#[derive(Serialize)]
+pub struct DecisionJson {
+    pub principal: String,
+    pub product: String,
+    pub decision: crate::Access,
+    pub rule: Rule,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    pub source: SourceJson,
+}
+
+/// The file name shown in JSON `source` objects: the policy's base name (LANGUAGE.md §7).
+pub fn source_json(sources: &Sources, span: Span) -> SourceJson {
+    let loc = sources.location(span);
+    SourceJson { file: base_name(&loc.file), line: loc.line, column: loc.column }
+}
+
+/// The last component of a path as given.
+fn base_name(path: &str) -> String {
+    Path::new(path).file_name().map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned())
+}
+
+pub fn decision_json(policy: &Policy, principal: Principal, product: crate::model::ProductId, d: &Decision) -> DecisionJson {
+    let m = &policy.model;
+    DecisionJson {
+        principal: m.principal_name(principal).to_string(),
+        product: m.product(product).name.clone(),
+        decision: d.access,
+        rule: d.rule,
+        group: d.group.map(|g| m.group(g).name.clone()),
+        country: d.country.map(|c| m.country(c).name.clone()),
+        source: source_json(&policy.sources, d.source),
+    }
+}
+
+#[derive(Serialize)]
+struct StepJson {
+    step: &'static str,
+    outcome: &'static str,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<SourceJson>,
+}
+
+#[derive(Serialize)]
+struct ExplainJson {
+    #[serde(flatten)]
+    decision: DecisionJson,
+    steps: Vec<StepJson>,
+    flips: Vec<Flip>,
+}
+
+#[derive(Serialize)]
+struct LintJson {
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<diag::DiagnosticJson>,
+}
+
+impl Ctx<'_> {
+    fn dispatch(&mut self, command: Command) -> i32 {
+        match command {
+            Command::Check { policy, principal, product, json } => self.check(&policy, &principal, &product, json),
+            Command::Explain { policy, principal, product, json } => self.explain(&policy, &principal, &product, json),
+            Command::Can { policy, principal, capability, product, json } => {
+                self.can(&policy, &principal, &capability, product.as_deref(), json)
+            }
+            Command::Lint { policy, json, deny_warnings } => self.lint(&policy, json, deny_warnings),
+            Command::Fmt { policy, check, write } => self.fmt(&policy, check, write),
+            Command::Test { files } => self.test(&files),
+        }
+    }
+
+    fn errors(&mut self, e: &Errors) -> i32 {
+        let _ = write!(self.err, "{}", e.render(self.color));
+        EXIT_ERROR
+    }
+
+    fn query_error(&mut self, e: QueryError) -> i32 {
+        let _ = writeln!(self.err, "error: {e}");
+        EXIT_ERROR
+    }
+
+    fn load(&mut self, path: &Path) -> Result<Policy, i32> {
+        Policy::from_path(path).map_err(|e| self.errors(&e))
+    }
+
+    fn json<T: Serialize>(&mut self, value: &T) {
+        let _ = writeln!(self.out, "{}", serde_json::to_string(value).expect("JSON output"));
+    }
+
+    fn check(&mut self, path: &Path, principal: &str, product: &str, json: bool) -> i32 {
+        let policy = match self.load(path) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let (p, x) = match policy.principal(principal).and_then(|p| Ok((p, policy.product(product)?))) {
+            Ok(v) => v,
+            Err(e) => return self.query_error(e),
+        };
+        let d = crate::eval::decide(&policy.model, p, x);
+        if json {
+            let j = decision_json(&policy, p, x, &d);
+            self.json(&j);
+        } else {
+            let _ = write!(self.out, "{}", decision_text(&policy, p, x, &d));
+        }
+        exit_for(d.access)
+    }
+
+    fn explain(&mut self, path: &Path, principal: &str, product: &str, json: bool) -> i32 {
+        let policy = match self.load(path) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let (p, x) = match policy.principal(principal).and_then(|p| Ok((p, policy.product(product)?))) {
+            Ok(v) => v,
+            Err(e) => return self.query_error(e),
+        };
+        let ex = crate::eval::explain(&policy.model, p, x);
+        let flips = crate::explain::flips(&policy.document, &policy.model, p, x);
+        if json {
+            let j = ExplainJson {
+                decision: decision_json(&policy, p, x, &ex.decision),
+                steps: steps_json(&policy, x, &ex),
+                flips,
+            };
+            self.json(&j);
+        } else {
+            let _ = write!(self.out, "{}", explanation_text(&policy, p, x, &ex, &flips, self.color));
+        }
+        exit_for(ex.decision.access)
+    }
+
+    fn can(&mut self, path: &Path, principal: &str, cap: &str, product: Option<&str>, json: bool) -> i32 {
+        let policy = match self.load(path) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let Some(capability) = Capability::parse(cap) else {
+            let names: Vec<&str> = Capability::ALL.iter().map(|c| c.as_str()).collect();
+            let mut msg = format!("error: unknown capability `{cap}` (one of: {})", names.join(", "));
+            if let Some(s) = diag::closest(cap, names.iter().copied()) {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            }
+            let _ = writeln!(self.err, "{msg}");
+            return EXIT_ERROR;
+        };
+        let p = match policy.principal(principal) {
+            Ok(p) => p,
+            Err(e) => return self.query_error(e),
+        };
+        let x = match (capability.takes_product(), product) {
+            (true, Some(name)) => match policy.product(name) {
+                Ok(x) => Some(x),
+                Err(e) => return self.query_error(e),
+            },
+            (true, None) => {
+                let _ = writeln!(self.err, "error: `{}` needs a PRODUCT argument", capability.as_str());
+                return EXIT_ERROR;
+            }
+            (false, Some(name)) => {
+                let _ = writeln!(self.err, "error: `{}` takes no product, but `{name}` was given", capability.as_str());
+                return EXIT_ERROR;
+            }
+            (false, None) => None,
+        };
+        let answer = capability::can(&policy.model, p, capability, x);
+        if json {
+            let mut j = answer.to_json(&policy.model, &policy.sources);
+            if let Some(loc) = j.source.as_mut() {
+                loc.file = base_name(&loc.file);
+            }
+            self.json(&j);
+        } else {
+            let verdict = if answer.granted { "yes" } else { "no" };
+            let _ = writeln!(self.out, "{verdict}: {}", answer.describe(&policy.model));
+            if let Some(s) = answer.source {
+                let _ = writeln!(self.out, "  {}", at(&policy.sources, s));
+            }
+        }
+        if answer.granted {
+            EXIT_OK
+        } else {
+            EXIT_DENY
+        }
+    }
+
+    fn lint(&mut self, path: &Path, json: bool, deny_warnings: bool) -> i32 {
+        let (sources, diags) = match Policy::from_path(path) {
+            Ok(policy) => {
+                let mut d = crate::lint::lint(&policy.document, &policy.model);
+                d.extend(crate::testing::scenario_errors(&policy));
+                diag::sort(&mut d);
+                (policy.sources, d)
+            }
+            Err(e) => (e.sources, e.diagnostics),
+        };
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        let warnings = diags.len() - errors;
+        if json {
+            let j = LintJson { errors, warnings, diagnostics: diags.iter().map(|d| d.to_json(&sources)).collect() };
+            self.json(&j);
+        } else if diags.is_empty() {
+            let _ = writeln!(self.err, "no problems found");
+        } else {
+            let _ = write!(self.err, "{}", diag::render_all(&diags, &sources, self.color));
+        }
+        if errors > 0 {
+            EXIT_ERROR
+        } else if warnings > 0 && deny_warnings {
+            EXIT_DENY
+        } else {
+            EXIT_OK
+        }
+    }
+
+    fn fmt(&mut self, path: &Path, check: bool, write: bool) -> i32 {
+        let text = match crate::read_source(path) {
+            Ok(t) => t,
+            Err(d) => return self.errors(&Errors { sources: Sources::new(), diagnostics: vec![d] }),
+        };
+        let mut sources = Sources::new();
+        let file = sources.add(path.display().to_string(), text.clone());
+        let (doc, errors) = crate::syntax::parse(&sources, file);
+        if !errors.is_empty() {
+            return self.errors(&Errors { sources, diagnostics: errors });
+        }
+        let formatted = crate::fmt::format_document(&doc);
+        if check {
+            if formatted == text {
+                return EXIT_OK;
+            }
+            let line = text
+                .lines()
+                .zip(formatted.lines())
+                .position(|(a, b)| a != b)
+                .map_or_else(|| text.lines().count().min(formatted.lines().count()) + 1, |i| i + 1);
+            let _ = writeln!(self.err, "{}: not canonically formatted (first difference at line {line}); run `entitle fmt --write {}`", path.display(), path.display());
+            return EXIT_DENY;
+        }
+        if write {
+            if formatted != text {
+                if let Err(e) = crate::atomic_write(path, formatted.as_bytes()) {
+                    let _ = writeln!(self.err, "error: cannot write `{}`: {e} (the file is unchanged)", path.display());
+                    return EXIT_ERROR;
+                }
+            }
+            return EXIT_OK;
+        }
+        let _ = write!(self.out, "{formatted}");
+        EXIT_OK
+    }
+
+    fn test(&mut self, files: &[PathBuf]) -> i32 {
+        let (mut passed, mut failed, mut had_error) = (0, 0, false);
+        for path in files {
+            let mut sources = Sources::new();
+            let text = match crate::read_source(path) {
+                Ok(t) => t,
+                Err(d) => {
+                    had_error = true;
+                    let _ = write!(self.err, "{}", d.render(&sources, self.color));
+                    continue;
+                }
+            };
+            let file = sources.add(path.display().to_string(), text);
+            let outcome = crate::testing::run_file(&sources, file);
+            for f in &outcome.failures {
+                let _ = write!(self.out, "{}", f.to_diagnostic(&sources).render(&sources, self.color));
+            }
+            if !outcome.errors.is_empty() {
+                had_error = true;
+                let _ = write!(self.err, "{}", diag::render_all(&outcome.errors, &sources, self.color));
+            }
+            let status = if !outcome.errors.is_empty() {
+                "error"
+            } else if outcome.failures.is_empty() {
+                "ok"
+            } else {
+                "FAIL"
+            };
+            let _ = writeln!(
+                self.out,
+                "{status:<5} {} ({} expectation{}, {} failed)",
+                path.display(),
+                outcome.expectations,
+                if outcome.expectations == 1 { "" } else { "s" },
+                outcome.failures.len()
+            );
+            passed += outcome.passed;
+            failed += outcome.failures.len();
+        }
+        let _ = writeln!(self.out, "{passed} passed, {failed} failed");
+        if had_error {
+            EXIT_ERROR
+        } else if failed > 0 {
+            EXIT_DENY
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+fn exit_for(access: crate::Access) -> i32 {
+    match access {
+        crate::Access::Allow => EXIT_OK,
+        crate::Access::Deny => EXIT_DENY,
+    }
+}
+
+/// `file:line:column` and the first line of the statement there.
+fn at(sources: &Sources, span: Span) -> String {
+    let loc = sources.location(span);
+    let text = sources.text(span).lines().next().unwrap_or("").trim();
+    format!("at {}:{}:{}  {text}", loc.file, loc.line, loc.column)
+}
+
+fn rule_text(model: &Model, d: &Decision) -> String {
+    let mut s = format!("by {}", d.rule);
+    if let Some(g) = d.group {
+        s.push_str(&format!(" {}", model.group(g).name));
+    }
+    if let Some(c) = d.country {
+        s.push_str(&format!(" (entitlement country {})", model.country(c).name));
+    }
+    s
+}
+
+/// The human form of `check`.
+pub fn decision_text(policy: &Policy, p: Principal, x: crate::model::ProductId, d: &Decision) -> String {
+    let m = &policy.model;
+    format!(
+        "{} {} {} {}\n  {}\n",
+        d.access,
+        m.principal_name(p),
+        m.product(x).name,
+        rule_text(m, d),
+        at(&policy.sources, d.source)
+    )
+}
+
+fn steps_json(policy: &Policy, x: crate::model::ProductId, ex: &Explanation) -> Vec<StepJson> {
+    ex.steps
+        .iter()
+        .map(|s| StepJson {
+            step: s.name(),
+            outcome: s.outcome(),
+            detail: s.describe(&policy.model, x),
+            group: match s {
+                crate::eval::Step::Group { group, .. } => Some(policy.model.group(*group).name.clone()),
+                _ => None,
+            },
+            source: s.span(&policy.model).map(|sp| source_json(&policy.sources, sp)),
+        })
+        .collect()
+}
+
+/// The human form of `explain`.
+pub fn explanation_text(
+    policy: &Policy,
+    p: Principal,
+    x: crate::model::ProductId,
+    ex: &Explanation,
+    flips: &[Flip],
+    color: bool,
+) -> String {
+    let m = &policy.model;
+    let d = &ex.decision;
+    let mut out = format!("{} {} {} {}\n\n", d.access, m.principal_name(p), m.product(x).name, rule_text(m, d));
+    out.push_str("steps considered:\n");
+    for (i, s) in ex.steps.iter().enumerate() {
+        let loc = s.span(m).map(|sp| {
+            let l = policy.sources.location(sp);
+            format!("  [{}:{}:{}]", l.file, l.line, l.column)
+        });
+        out.push_str(&format!(
+            "  {:>2}. {:<8} {}{}\n",
+            i + 1,
+            s.outcome(),
+            s.describe(m, x),
+            loc.unwrap_or_default()
+        ));
+    }
+    out.push('\n');
+    let note = Diagnostic {
+        severity: diag::Severity::Note,
+        code: "decided-here",
+        message: format!("{} by {}", d.access, d.rule),
+        labels: vec![diag::Label { span: d.source, message: "this statement decided".into() }],
+        help: None,
+        notes: vec![],
+    };
+    out.push_str(&note.render(&policy.sources, color));
+    out.push('\n');
+    if flips.is_empty() {
+        out.push_str("no single edit flips this decision\n");
+    } else {
+        out.push_str(&format!("edits that would make it {} (each verified by re-evaluating):\n", d.access.flip()));
+        for f in flips {
+            let reach = match f.reach {
+                crate::explain::Reach::Principal => "this principal only".to_string(),
+                crate::explain::Reach::Group => "the group".to_string(),
+                crate::explain::Reach::Country => "the country".to_string(),
+            };
+            let others = match f.other_changes {
+                Some(0) => "no other decision changes".to_string(),
+                Some(1) => "1 other decision changes".to_string(),
+                Some(n) => format!("{n} other decisions change"),
+                None => "other decisions not counted".to_string(),
+            };
+            out.push_str(&format!("  - {}  → {} by {}; edits {reach}; {others}\n", f.edit, f.access, f.rule));
+            if let Some(st) = &f.statement {
+                out.push_str(&format!("      what-if: {st}\n"));
+            }
+        }
+    }
+    out
+}

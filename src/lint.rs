@@ -1,0 +1,1313 @@
+//! Lint: warnings about a policy that is valid but probably not what its author meant.
+//!
+//! [`lint`] runs on a document whose model resolved without errors. Every warning has a
+//! stable kebab-case code, a message, a primary label at the offending text (secondary labels
+//! where they help), and a help line saying what to do. The output is sorted by position and
+//! deterministic (the AST is walked in source order; no hash-map order leaks out).
+//!
+//! | code | what |
+//! |---|---|
+//! | `no-fulfillment-contact` | nobody has the fulfillment-contact role |
+//! | `no-administrator` | nobody is an account-admin or co-admin |
+//! | `no-admin-contact` | nobody is both an administrator and a fulfillment contact |
+//! | `default-deny-no-override` | a country denies by default and has no product-level `allow` |
+//! | `legacy-exceptions-ignored` | a group with an Allowed Applications list still has `exception` lines |
+//! | `member-other-country` | a user is in a group of another country than their entitlement country |
+//! | `no-entitlement-country` | a user with groups has no entitlement country |
+//! | `not-entitled-allowed` | an `allowed` / `exception allow` / country `allow` / user `allow` entry names a product not entitled there |
+//! | `include-country-empty-list` | `include-country` on a group without an Allowed Applications list |
+//! | `mixed-group-modes` | a principal in an allow-list group and a legacy or unconfigured group of the same country |
+//! | `unused-product` | a product no list names |
+//! | `unused-group` | a group without members (users or keys) |
+//! | `unknown-profile-country` | a user's profile code matches no country and no `covers` entry |
+//! | `empty-key` | a key without groups |
+//! | `redundant-entry` | the same entry twice in the lists of one block |
+//!
+//! Decisions written down here (the contract leaves them open):
+//! - The three role warnings are given only when the policy has at least one user: a policy
+//!   without users is not an account yet (a product catalogue, a test fixture). They are
+//!   independent facts, so a policy without any role gets all three. They point at the
+//!   account declaration, else at the first user.
+//! - Roles count whatever the user's status: a pending administrator is still an administrator
+//!   (`entitle can` tells the status apart).
+//! - `unused-product` looks at the policy's lists only (`entitled`, country `allow`/`deny`,
+//!   `allowed`, `exception`, user `allow`/`deny`, `alerts`); `expect` lines do not count. A
+//!   product named nowhere is still entitled in a country without an `entitled` list; the
+//!   warning says so in a note.
+//! - `not-entitled-allowed` checks a user's `allow` against the user's entitlement country (a
+//!   user without one is reported by `unknown-profile-country`), and a group's entries (legacy
+//!   exceptions too, ignored or not) against the group's country.
+//! - `mixed-group-modes` also applies to keys (same surprise, same rules).
+//! - `redundant-entry` covers every list of a block: `allowed`, `exception`, `groups`,
+//!   `roles`, user and country `allow`/`deny`, `entitled`, `covers` and `alerts`. A product
+//!   written once by name and once by display name is the same entry.
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::model::{CountryId, GroupId, GroupMode, Model, Principal, ProductId, Role};
+use crate::source::Span;
+use crate::syntax::{
+    Access, AccountStmt, CountryStmt, Decl, Document, GroupStmt, Item, KeyStmt, Name, UserStmt,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Every lint warning of a resolved policy, sorted by position.
+pub fn lint(doc: &Document, model: &Model) -> Vec<Diagnostic> {
+    let mut l = Linter::new(doc, model);
+    l.roles();
+    l.countries();
+    l.groups();
+    l.users();
+    l.keys();
+    l.products();
+    l.account();
+    let mut out = l.out;
+    crate::diag::sort(&mut out);
+    out
+}
+
+/// The keywords of LANGUAGE.md §1, which a name must be quoted to use.
+const KEYWORDS: &[&str] = &[
+    "account",
+    "domain",
+    "auto-approve",
+    "alerts",
+    "product",
+    "country",
+    "covers",
+    "entitled",
+    "default",
+    "allow",
+    "deny",
+    "group",
+    "in",
+    "allowed",
+    "include-country",
+    "exception",
+    "user",
+    "groups",
+    "roles",
+    "status",
+    "key",
+    "expect",
+    "by",
+    "scenario",
+    "convert",
+    "clear-exceptions",
+    "set",
+    "access",
+    "inherit",
+    "remove",
+    "register",
+];
+
+/// A name as it must be written in a statement: bare when it is an identifier, else quoted.
+fn written(name: &str) -> String {
+    let mut chars = name.chars();
+    let ident = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+        && !KEYWORDS.contains(&name);
+    if ident {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// A list statement's span, ending at its last name. (The parser's statement spans can run on
+/// over the whitespace after a list; a label should not.)
+fn clip(stmt: Span, names: &[Name]) -> Span {
+    match names.last() {
+        Some(n) if n.span.end >= stmt.start && n.span.end <= stmt.end => Span {
+            end: n.span.end,
+            ..stmt
+        },
+        _ => stmt,
+    }
+}
+
+/// The (clipped) `groups` statement that first names each group, from a block's statements.
+fn group_statements<'n>(
+    model: &Model,
+    stmts: impl Iterator<Item = (Span, &'n [Name])>,
+) -> HashMap<GroupId, Span> {
+    let mut out = HashMap::new();
+    for (span, names) in stmts {
+        let span = clip(span, names);
+        for n in names {
+            if let Some(g) = model.find_group(&n.text) {
+                out.entry(g).or_insert(span);
+            }
+        }
+    }
+    out
+}
+
+/// From the start of a declaration to the end of its last header name: `group A in US`,
+/// `user a@x.com "Ann"` (a whole block would make a noisy label).
+fn head(decl: Span, last: Span) -> Span {
+    Span {
+        file: decl.file,
+        start: decl.start,
+        end: last.end.max(decl.start),
+    }
+}
+
+struct Linter<'a> {
+    doc: &'a Document,
+    model: &'a Model,
+    out: Vec<Diagnostic>,
+    /// Declaration heads, by id (the model's spans cover whole blocks).
+    product_heads: Vec<Span>,
+    country_heads: Vec<Span>,
+    group_heads: Vec<Span>,
+    user_heads: Vec<Span>,
+    key_heads: Vec<Span>,
+    account_head: Option<Span>,
+}
+
+/// The top-level declarations of a document with their spans.
+fn decls(doc: &Document) -> impl Iterator<Item = (Span, &Decl)> {
+    doc.items.iter().filter_map(|item| match &item.kind {
+        Item::Decl(d) => Some((item.span, d)),
+        _ => None,
+    })
+}
+
+impl<'a> Linter<'a> {
+    fn new(doc: &'a Document, model: &'a Model) -> Linter<'a> {
+        let mut l = Linter {
+            doc,
+            model,
+            out: vec![],
+            product_heads: model.products.iter().map(|p| p.span).collect(),
+            country_heads: model.countries.iter().map(|c| c.span).collect(),
+            group_heads: model.groups.iter().map(|g| g.span).collect(),
+            user_heads: model.users.iter().map(|u| u.span).collect(),
+            key_heads: model.keys.iter().map(|k| k.span).collect(),
+            account_head: None,
+        };
+        for (span, decl) in decls(doc) {
+            match decl {
+                Decl::Account(a) => {
+                    if model.account.as_ref().and_then(|a| a.span) == Some(span) {
+                        let end = a.name.as_ref().map_or(
+                            Span {
+                                end: span.start + "account".len() as u32,
+                                ..span
+                            },
+                            |n| n.span,
+                        );
+                        l.account_head = Some(head(span, end));
+                    }
+                }
+                Decl::Product(p) => {
+                    if let Some(id) = l.product_id(&p.name, span) {
+                        l.product_heads[id.index()] =
+                            head(span, p.display.as_ref().unwrap_or(&p.name).span);
+                    }
+                }
+                Decl::Country(c) => {
+                    if let Some(id) = l.country_id(&c.name, span) {
+                        l.country_heads[id.index()] =
+                            head(span, c.display.as_ref().unwrap_or(&c.name).span);
+                    }
+                }
+                Decl::Group(g) => {
+                    if let Some(id) = l.group_id(&g.name, span) {
+                        l.group_heads[id.index()] = head(span, g.country.span);
+                    }
+                }
+                Decl::User(u) => {
+                    if let Some(id) = model.find_user(&u.email.text) {
+                        if model.user(id).span == span {
+                            l.user_heads[id.index()] =
+                                head(span, u.display.as_ref().unwrap_or(&u.email).span);
+                        }
+                    }
+                }
+                Decl::Key(k) => {
+                    if let Some(id) = model.find_key(&k.name.text) {
+                        if model.key(id).span == span {
+                            l.key_heads[id.index()] = head(span, k.name.span);
+                        }
+                    }
+                }
+            }
+        }
+        l
+    }
+
+    // The model entity declared by an AST declaration (checked by span, so a stray
+    // duplicate never lends its statements to the winner).
+    fn product_id(&self, name: &Name, span: Span) -> Option<ProductId> {
+        self.model
+            .find_product(&name.text)
+            .filter(|id| self.model.product(*id).span == span)
+    }
+    fn country_id(&self, name: &Name, span: Span) -> Option<CountryId> {
+        self.model
+            .find_country(&name.text)
+            .filter(|id| self.model.country(*id).span == span)
+    }
+    fn group_id(&self, name: &Name, span: Span) -> Option<GroupId> {
+        self.model
+            .find_group(&name.text)
+            .filter(|id| self.model.group(*id).span == span)
+    }
+
+    fn product_name(&self, p: ProductId) -> &str {
+        &self.model.product(p).name
+    }
+    fn country_name(&self, c: CountryId) -> &str {
+        &self.model.country(c).name
+    }
+    fn group_name(&self, g: GroupId) -> &str {
+        &self.model.group(g).name
+    }
+
+    fn warn(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+
+    // ------------------------------------------------------------------ roles (§4)
+
+    fn roles(&mut self) {
+        let users = &self.model.users;
+        // An empty policy (no users) is not an account yet: no role warnings.
+        if users.is_empty() {
+            return;
+        }
+        let anchor = match self.account_head {
+            Some(span) => Some((span, "in this account")),
+            None => self
+                .user_heads
+                .first()
+                .map(|&span| (span, "the account's first user (no `account` is declared)")),
+        };
+        let with_anchor = |d: Diagnostic| match anchor {
+            Some((span, msg)) => d.with_label(span, msg),
+            None => d,
+        };
+        let fc = users.iter().any(|u| u.has_role(Role::FulfillmentContact));
+        let admin = users.iter().any(|u| u.is_admin());
+        let both = users
+            .iter()
+            .any(|u| u.is_admin() && u.has_role(Role::FulfillmentContact));
+        if !fc {
+            self.warn(with_anchor(
+                Diagnostic::warning(
+                    "no-fulfillment-contact",
+                    "nobody is a fulfillment contact: nobody receives renewal notices, invoices or fulfillment documents",
+                ))
+                .with_help("add `roles fulfillment-contact` to the user who should receive billing documents"),
+            );
+        }
+        if !admin {
+            self.warn(with_anchor(
+                Diagnostic::warning(
+                    "no-administrator",
+                    "the account has no administrator (account-admin or co-admin): nobody can manage its entitlements or receive license alerts",
+                ))
+                .with_help("add `roles account-admin` (or `co-admin`) to the user who manages the account"),
+            );
+        }
+        if !both {
+            self.warn(
+                with_anchor(Diagnostic::warning(
+                    "no-admin-contact",
+                    "nobody is both an administrator and a fulfillment contact",
+                ))
+                .with_note("the portal starts every account with one such person")
+                .with_help("give one user both roles: `roles account-admin, fulfillment-contact`"),
+            );
+        }
+    }
+
+    // ------------------------------------------------------------------ countries
+
+    fn countries(&mut self) {
+        let doc = self.doc;
+        for (span, decl) in decls(doc) {
+            let Decl::Country(cd) = decl else { continue };
+            let Some(cid) = self.country_id(&cd.name, span) else {
+                continue;
+            };
+            let c = self.model.country(cid);
+
+            if c.default == Access::Deny && !c.overrides.values().any(|(a, _)| *a == Access::Allow)
+            {
+                self.warn(
+                    Diagnostic::warning(
+                        "default-deny-no-override",
+                        format!(
+                            "country `{}` denies by default and has no product-level `allow` override",
+                            c.name
+                        ),
+                    )
+                    .with_label(c.default_span, "Default Access is deny")
+                    .with_label(self.country_heads[cid.index()], "no `allow PRODUCT` in this country")
+                    .with_note("nobody there gets a product except through an Allowed Applications list, a legacy `exception allow` or a user `allow`")
+                    .with_help(format!(
+                        "add `allow PRODUCT` to `{}` for the products everyone there may use, or check that every user there is in a group listing them",
+                        c.name
+                    )),
+                );
+            }
+
+            let mut covers = Dups::default();
+            let mut entitled = Dups::default();
+            let mut access = Dups::default();
+            for stmt in &cd.stmts {
+                match &stmt.kind {
+                    CountryStmt::Covers(codes) => {
+                        for code in codes {
+                            self.dup(&mut covers, code.key(), code, "profile code", "covers");
+                        }
+                    }
+                    CountryStmt::Entitled(names) => {
+                        for n in names {
+                            if let Some(p) = self.model.find_product(&n.text) {
+                                self.dup(&mut entitled, p, n, "product", "entitled");
+                            }
+                        }
+                    }
+                    CountryStmt::Access(a, names) => {
+                        for n in names {
+                            let Some(p) = self.model.find_product(&n.text) else {
+                                continue;
+                            };
+                            self.dup(&mut access, (p, *a), n, "product", a.as_str());
+                            if *a == Access::Allow {
+                                self.not_entitled(cid, p, n, "this country-level `allow`");
+                            }
+                        }
+                    }
+                    CountryStmt::Default(_) => {}
+                }
+            }
+        }
+    }
+
+    /// `not-entitled-allowed` when `p` (written as `name`) is not entitled in `country`.
+    fn not_entitled(&mut self, country: CountryId, p: ProductId, name: &Name, what: &str) {
+        let c = self.model.country(country);
+        if c.is_entitled(p) {
+            return;
+        }
+        let (pn, cn) = (self.product_name(p), self.country_name(country));
+        let mut d = Diagnostic::warning(
+            "not-entitled-allowed",
+            format!("`{pn}` is not entitled in `{cn}`: {what} can never grant it"),
+        )
+        .with_label(name.span, format!("`{pn}` is not entitled in `{cn}`"));
+        if let Some(e) = &c.entitled {
+            d = d.with_label(
+                e.span,
+                format!("`{cn}`'s `entitled` list does not include it"),
+            );
+        }
+        self.warn(d.with_help(format!(
+            "add `{}` to `{cn}`'s `entitled` list if the account is entitled to it there, else delete this entry",
+            written(pn)
+        )));
+    }
+
+    /// `redundant-entry` when `key` was already seen in this block's list.
+    fn dup<K: std::hash::Hash + Eq>(
+        &mut self,
+        seen: &mut Dups<K>,
+        key: K,
+        name: &Name,
+        kind: &str,
+        list: &str,
+    ) {
+        match seen.0.get(&key) {
+            Some(first) => {
+                let first = first.clone();
+                self.warn(
+                    Diagnostic::warning(
+                        "redundant-entry",
+                        format!("{kind} `{}` is listed twice in `{list}`", name.text),
+                    )
+                    .with_label(name.span, "listed again here")
+                    .with_label(first.span, format!("first listed here as `{}`", first.text))
+                    .with_help("delete the repeated entry; it changes nothing"),
+                );
+            }
+            None => {
+                seen.0.insert(key, name.clone());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    fn groups(&mut self) {
+        let doc = self.doc;
+        let mut members: HashSet<GroupId> = HashSet::new();
+        for u in &self.model.users {
+            members.extend(u.groups.iter().map(|(g, _)| *g));
+        }
+        for k in &self.model.keys {
+            members.extend(k.groups.iter().map(|(g, _)| *g));
+        }
+        for (span, decl) in decls(doc) {
+            let Decl::Group(gd) = decl else { continue };
+            let Some(gid) = self.group_id(&gd.name, span) else {
+                continue;
+            };
+            let g = self.model.group(gid);
+            let gname = g.name.clone();
+            let ghead = self.group_heads[gid.index()];
+
+            // legacy exceptions next to an Allowed Applications list
+            let exception_stmts: Vec<Span> = gd
+                .stmts
+                .iter()
+                .filter_map(|s| match &s.kind {
+                    GroupStmt::Exception(_, names) => Some(clip(s.span, names)),
+                    _ => None,
+                })
+                .collect();
+            if g.mode() == GroupMode::AllowList && !exception_stmts.is_empty() {
+                let n = exception_stmts.len();
+                let mut d = Diagnostic::warning(
+                    "legacy-exceptions-ignored",
+                    format!(
+                        "group `{gname}` has an Allowed Applications list, so its {} legacy exception line{} {} ignored",
+                        n,
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "is" } else { "are" },
+                    ),
+                )
+                .with_label(exception_stmts[0], "ignored");
+                for &s in &exception_stmts[1..] {
+                    d = d.with_label(s, "also ignored");
+                }
+                if let Some(list) = gd.stmts.iter().find_map(|s| match &s.kind {
+                    GroupStmt::Allowed(names) => Some(clip(s.span, names)),
+                    _ => None,
+                }) {
+                    d = d.with_label(list, "this list decides for the group");
+                }
+                self.warn(d.with_help(format!(
+                    "run `convert {}` to move the `exception allow` products into the Allowed Applications list, or delete the exception lines",
+                    written(&gname)
+                )));
+            }
+
+            // include-country without a list
+            if let (Some(inc), true) = (g.include_country, g.allowed.is_empty()) {
+                self.warn(
+                    Diagnostic::warning(
+                        "include-country-empty-list",
+                        format!(
+                            "`include-country` does nothing: group `{gname}` has no Allowed Applications list"
+                        ),
+                    )
+                    .with_label(inc, "has no effect")
+                    .with_note("the switch only acts on a group whose `allowed` list is non-empty")
+                    .with_help("add an `allowed` list to the group, or delete `include-country`"),
+                );
+            }
+
+            // entries that can never grant, and repeated entries
+            let country = g.country;
+            let mut allowed = Dups::default();
+            let mut exceptions = Dups::default();
+            for stmt in &gd.stmts {
+                match &stmt.kind {
+                    GroupStmt::Allowed(names) => {
+                        for n in names {
+                            let Some(p) = self.model.find_product(&n.text) else {
+                                continue;
+                            };
+                            self.dup(&mut allowed, p, n, "product", "allowed");
+                            self.not_entitled(country, p, n, "this Allowed Applications entry");
+                        }
+                    }
+                    GroupStmt::Exception(a, names) => {
+                        for n in names {
+                            let Some(p) = self.model.find_product(&n.text) else {
+                                continue;
+                            };
+                            let list = format!("exception {a}");
+                            self.dup(&mut exceptions, (p, *a), n, "product", &list);
+                            if *a == Access::Allow {
+                                self.not_entitled(country, p, n, "this `exception allow`");
+                            }
+                        }
+                    }
+                    GroupStmt::IncludeCountry => {}
+                }
+            }
+
+            if !members.contains(&gid) {
+                self.warn(
+                    Diagnostic::warning("unused-group", format!("group `{gname}` has no members"))
+                        .with_label(ghead, "no user or key is in this group")
+                        .with_help(format!(
+                        "add `groups {}` to the users or keys it is meant for, or remove the group",
+                        written(&gname)
+                    )),
+                );
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ users
+
+    fn users(&mut self) {
+        let doc = self.doc;
+        for (span, decl) in decls(doc) {
+            let Decl::User(ud) = decl else { continue };
+            let Some(uid) = self
+                .model
+                .find_user(&ud.email.text)
+                .filter(|id| self.model.user(*id).span == span)
+            else {
+                continue;
+            };
+            let u = self.model.user(uid);
+            let email = u.email.clone();
+            let stmt_of = group_statements(
+                self.model,
+                ud.stmts.iter().filter_map(|s| match &s.kind {
+                    UserStmt::Groups(names) => Some((s.span, names.as_slice())),
+                    _ => None,
+                }),
+            );
+            let (code, country_stmt) = (u.profile.0.clone(), u.profile.1);
+
+            match u.country {
+                None => {
+                    let mut d = Diagnostic::warning(
+                        "unknown-profile-country",
+                        format!(
+                            "profile country `{code}` of `{email}` matches no declared country and no `covers` entry"
+                        ),
+                    )
+                    .with_label(country_stmt, "no entitlement country for this code")
+                    .with_note("the user is denied every product (rule no-entitlement-country)");
+                    let mut help = format!(
+                        "declare `country {} {{ }}`, add `{}` to a country's `covers` list, or correct the code",
+                        written(&code),
+                        written(&code)
+                    );
+                    // `closest` accepts any two-letter code for a two-letter code; ask for
+                    // at least one letter in common.
+                    let near = self.profile_codes().into_iter().filter(|c| {
+                        strsim::levenshtein(&code.to_lowercase(), &c.to_lowercase())
+                            < code.chars().count().max(c.chars().count())
+                    });
+                    if let Some(s) = did_you_mean(&code, near) {
+                        help = format!("{s} ({help})");
+                    }
+                    self.warn(d.with_help(help));
+                    if !u.groups.is_empty() {
+                        d = Diagnostic::warning(
+                            "no-entitlement-country",
+                            format!(
+                                "`{email}` is in groups but has no entitlement country: every group is ignored"
+                            ),
+                        )
+                        .with_label(
+                            country_stmt,
+                            format!("`{code}` leads to no entitlement country"),
+                        );
+                        let mut labelled = vec![];
+                        for (g, _) in &u.groups {
+                            let s = stmt_of[g];
+                            if !labelled.contains(&s) {
+                                labelled.push(s);
+                                d = d.with_label(s, "ignored for this user");
+                            }
+                        }
+                        self.warn(d.with_help(
+                            "give the user a profile country that a declared country has or covers",
+                        ));
+                    }
+                }
+                Some(cid) => {
+                    self.other_country_groups(uid, cid, &stmt_of);
+                    self.mixed_modes(Principal::User(uid), cid, &stmt_of);
+                }
+            }
+
+            let mut groups = Dups::default();
+            let mut roles = Dups::default();
+            let mut access = Dups::default();
+            for stmt in &ud.stmts {
+                match &stmt.kind {
+                    UserStmt::Groups(names) => {
+                        for n in names {
+                            if let Some(g) = self.model.find_group(&n.text) {
+                                self.dup(&mut groups, g, n, "group", "groups");
+                            }
+                        }
+                    }
+                    UserStmt::Roles(names) => {
+                        for n in names {
+                            if let Some(r) = Role::parse(&n.text) {
+                                self.dup(&mut roles, r, n, "role", "roles");
+                            }
+                        }
+                    }
+                    UserStmt::Access(a, names) => {
+                        for n in names {
+                            let Some(p) = self.model.find_product(&n.text) else {
+                                continue;
+                            };
+                            self.dup(&mut access, (p, *a), n, "product", a.as_str());
+                            if let (Access::Allow, Some(cid)) = (*a, self.model.user(uid).country) {
+                                self.not_entitled(cid, p, n, "this user exception");
+                            }
+                        }
+                    }
+                    UserStmt::Country(_) | UserStmt::Status(_) => {}
+                }
+            }
+        }
+    }
+
+    /// Profile codes that lead somewhere: country names, display names, `covers` entries.
+    fn profile_codes(&self) -> Vec<&'a str> {
+        let mut v = vec![];
+        for c in &self.model.countries {
+            v.push(c.name.as_str());
+            v.extend(c.display.as_deref());
+            v.extend(c.covers.iter().map(|(code, _)| code.as_str()));
+        }
+        v
+    }
+
+    /// `member-other-country` for each of the user's groups outside their country.
+    fn other_country_groups(
+        &mut self,
+        uid: crate::model::UserId,
+        cid: CountryId,
+        stmt_of: &HashMap<GroupId, Span>,
+    ) {
+        let u = self.model.user(uid);
+        for &(gid, stmt) in &u.groups {
+            let stmt = stmt_of.get(&gid).copied().unwrap_or(stmt);
+            let g = self.model.group(gid);
+            if g.country == cid {
+                continue;
+            }
+            let (gname, gc, uc) = (
+                self.group_name(gid),
+                self.country_name(g.country),
+                self.country_name(cid),
+            );
+            let d = Diagnostic::warning(
+                "member-other-country",
+                format!(
+                    "group `{gname}` belongs to `{gc}`, but the entitlement country of `{}` is `{uc}`: the group is ignored for this user",
+                    u.email
+                ),
+            )
+            .with_label(stmt, format!("`{gname}` is ignored for this user"))
+            .with_label(self.group_heads[gid.index()], format!("`{gname}` is a group of `{gc}`"))
+            .with_help(format!(
+                "remove `{}` from the user's groups, or put the user in a group of `{uc}`",
+                written(gname)
+            ));
+            self.warn(d);
+        }
+    }
+
+    /// `mixed-group-modes`: a principal in an allow-list group and in a legacy or
+    /// unconfigured group of its entitlement country.
+    fn mixed_modes(
+        &mut self,
+        principal: Principal,
+        cid: CountryId,
+        stmt_of: &HashMap<GroupId, Span>,
+    ) {
+        let groups = self.model.principal_groups(principal);
+        let in_country: Vec<(GroupId, Span)> = groups
+            .iter()
+            .copied()
+            .filter(|(g, _)| self.model.group(*g).country == cid)
+            .collect();
+        let strict: Vec<GroupId> = in_country
+            .iter()
+            .filter(|(g, _)| self.model.group(*g).mode() == GroupMode::AllowList)
+            .map(|(g, _)| *g)
+            .collect();
+        let lax: Vec<(GroupId, Span)> = in_country
+            .iter()
+            .copied()
+            .filter(|(g, _)| self.model.group(*g).mode() != GroupMode::AllowList)
+            .collect();
+        let (Some(&first_strict), Some(&(first_lax, stmt))) = (strict.first(), lax.first()) else {
+            return;
+        };
+        let stmt = stmt_of.get(&first_lax).copied().unwrap_or(stmt);
+        let who = self.model.principal_name(principal);
+        let (s, l) = (self.group_name(first_strict), self.group_name(first_lax));
+        let lax_kind = |g: GroupId| match self.model.group(g).mode() {
+            GroupMode::Legacy => "legacy",
+            _ => "unconfigured",
+        };
+        let mut d = Diagnostic::warning(
+            "mixed-group-modes",
+            format!(
+                "`{who}` is in allow-list group `{s}` and in {} group `{l}` of `{}`: `{l}` does not lift `{s}`'s restriction",
+                lax_kind(first_lax),
+                self.country_name(cid)
+            ),
+        )
+        .with_label(stmt, "groups of both kinds");
+        for &g in &strict {
+            d = d.with_label(
+                self.group_heads[g.index()],
+                "allow-list: denies every product not in its Allowed Applications",
+            );
+        }
+        for &(g, _) in &lax {
+            let msg = match self.model.group(g).mode() {
+                GroupMode::Legacy => "legacy: abstains on every product without an exception",
+                _ => "unconfigured: abstains on every product",
+            };
+            d = d.with_label(self.group_heads[g.index()], msg);
+        }
+        let d = d
+            .with_note(format!(
+                "an abstaining group grants nothing: a product missing from `{s}`'s list is denied even where `{l}` would leave it to the country level"
+            ))
+            .with_help(format!(
+                "give `{l}` an Allowed Applications list (`convert {}` does it for legacy exceptions), or remove `{who}` from it",
+                written(l)
+            ));
+        self.warn(d);
+    }
+
+    // ------------------------------------------------------------------ keys
+
+    fn keys(&mut self) {
+        let doc = self.doc;
+        for (span, decl) in decls(doc) {
+            let Decl::Key(kd) = decl else { continue };
+            let Some(kid) = self
+                .model
+                .find_key(&kd.name.text)
+                .filter(|id| self.model.key(*id).span == span)
+            else {
+                continue;
+            };
+            let k = self.model.key(kid);
+            if k.groups.is_empty() {
+                self.warn(
+                    Diagnostic::warning(
+                        "empty-key",
+                        format!(
+                            "key `{}` has no group: it has no entitlement country and is denied every product",
+                            k.name
+                        ),
+                    )
+                    .with_label(self.key_heads[kid.index()], "no `groups` in this key")
+                    .with_help("add `groups GROUP` to the key, or remove the key"),
+                );
+            }
+            if let Some(cid) = k.country {
+                let stmt_of = group_statements(
+                    self.model,
+                    kd.stmts.iter().map(|s| {
+                        let KeyStmt::Groups(names) = &s.kind;
+                        (s.span, names.as_slice())
+                    }),
+                );
+                self.mixed_modes(Principal::Key(kid), cid, &stmt_of);
+            }
+            let mut groups = Dups::default();
+            for stmt in &kd.stmts {
+                let KeyStmt::Groups(names) = &stmt.kind;
+                for n in names {
+                    if let Some(g) = self.model.find_group(&n.text) {
+                        self.dup(&mut groups, g, n, "group", "groups");
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ products
+
+    fn products(&mut self) {
+        let m = self.model;
+        let mut used: HashSet<ProductId> = HashSet::new();
+        for c in &m.countries {
+            if let Some(e) = &c.entitled {
+                used.extend(e.products.keys().copied());
+            }
+            used.extend(c.overrides.keys().copied());
+        }
+        for g in &m.groups {
+            used.extend(g.allowed.iter().map(|(p, _)| *p));
+            used.extend(g.exceptions.iter().map(|(p, _, _)| *p));
+        }
+        for u in &m.users {
+            used.extend(u.exceptions.iter().map(|(p, _, _)| *p));
+        }
+        if let Some(a) = &m.account {
+            used.extend(a.alerts.iter().map(|(p, _)| *p));
+        }
+        let unlisted: Vec<&str> = m
+            .countries
+            .iter()
+            .filter(|c| c.entitled.is_none())
+            .map(|c| c.name.as_str())
+            .collect();
+        for p in m.product_ids() {
+            if used.contains(&p) {
+                continue;
+            }
+            let name = self.product_name(p);
+            let mut d = Diagnostic::warning(
+                "unused-product",
+                format!("product `{name}` is not named in any list"),
+            )
+            .with_label(self.product_heads[p.index()], "named nowhere else");
+            if !unlisted.is_empty() {
+                d = d.with_note(format!(
+                    "it is still entitled in {} (no `entitled` list), where Default Access decides it",
+                    unlisted
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            self.warn(d.with_help(
+                "remove the product, or name it where it is meant to be used (`entitled`, `allowed`, `allow`)",
+            ));
+        }
+    }
+
+    // ------------------------------------------------------------------ account
+
+    fn account(&mut self) {
+        let doc = self.doc;
+        for (span, decl) in decls(doc) {
+            let Decl::Account(ad) = decl else { continue };
+            if self.model.account.as_ref().and_then(|a| a.span) != Some(span) {
+                continue;
+            }
+            let mut alerts = Dups::default();
+            for stmt in &ad.stmts {
+                if let AccountStmt::Alerts(names) = &stmt.kind {
+                    for n in names {
+                        if let Some(p) = self.model.find_product(&n.text) {
+                            self.dup(&mut alerts, p, n, "product", "alerts");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The entries of one list kind seen so far in a block, with the name that first listed each.
+struct Dups<K>(HashMap<K, Name>);
+
+impl<K> Default for Dups<K> {
+    fn default() -> Self {
+        Dups(HashMap::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Severity;
+    use crate::Policy;
+
+    /// A policy that should lint clean: every warning below is one edit away from it.
+    const CLEAN: &str = r#"
+account "Acme Engineering" {
+  domain acme.com auto-approve
+  alerts MicroStation
+}
+
+product MicroStation
+product OpenRoads "OpenRoads Designer"
+product LumenRT
+
+country US "United States" {
+  covers CA, MX
+  entitled MicroStation, OpenRoads, LumenRT
+  default deny
+  allow MicroStation
+  deny LumenRT
+}
+
+group Design in US {
+  allowed OpenRoads
+  include-country
+}
+group Legacy in US {
+  exception allow LumenRT
+}
+
+user alice@acme.com "Alice Smith" {
+  country US
+  groups Design
+  roles account-admin, fulfillment-contact
+}
+user bob@acme.com {
+  country CA
+  groups Legacy
+  status pending
+  deny OpenRoads
+}
+key SS-0001 { groups Design }
+"#;
+
+    fn lint_text(text: &str) -> (Policy, Vec<Diagnostic>) {
+        let p = Policy::parse("lint.ent", text).unwrap_or_else(|e| panic!("{e}"));
+        let d = lint(&p.document, &p.model);
+        (p, d)
+    }
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        lint_text(text).1.iter().map(|d| d.code).collect()
+    }
+
+    /// The one diagnostic of `code`, and the text under its primary label.
+    fn only(text: &str, code: &str) -> (Diagnostic, String) {
+        let (p, ds) = lint_text(text);
+        let mut hits: Vec<Diagnostic> = ds.into_iter().filter(|d| d.code == code).collect();
+        assert_eq!(hits.len(), 1, "expected one `{code}`, got {hits:?}");
+        let d = hits.remove(0);
+        let primary = d
+            .primary_span()
+            .map(|s| p.sources.text(s).to_string())
+            .unwrap_or_default();
+        (d, primary)
+    }
+
+    /// The clean policy with `from` replaced by `to` (which must occur).
+    fn edit(from: &str, to: &str) -> String {
+        assert!(CLEAN.contains(from), "{from:?} not in CLEAN");
+        CLEAN.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn clean_policy_has_no_warnings() {
+        let (p, ds) = lint_text(CLEAN);
+        assert!(
+            ds.is_empty(),
+            "{}",
+            crate::diag::render_all(&ds, &p.sources, false)
+        );
+    }
+
+    #[test]
+    fn warnings_are_warnings_with_help_and_sorted() {
+        let text = edit(
+            "groups Design\n  roles",
+            "groups Design, Design, Legacy\n  roles",
+        )
+        .replace(
+            "key SS-0001 { groups Design }",
+            "key SS-0001 { }\nproduct Spare",
+        );
+        let (_, ds) = lint_text(&text);
+        assert!(ds.len() >= 3, "{ds:?}");
+        for d in &ds {
+            assert_eq!(d.severity, Severity::Warning);
+            assert!(d.help.is_some(), "{} has no help", d.code);
+            assert!(!d.labels.is_empty(), "{} has no label", d.code);
+        }
+        let starts: Vec<u32> = ds.iter().map(|d| d.primary_span().unwrap().start).collect();
+        let mut sorted = starts.clone();
+        sorted.sort();
+        assert_eq!(starts, sorted);
+        // deterministic
+        assert_eq!(ds, lint_text(&text).1);
+    }
+
+    #[test]
+    fn no_fulfillment_contact() {
+        let text = edit(
+            "roles account-admin, fulfillment-contact",
+            "roles account-admin",
+        );
+        let (d, at) = only(&text, "no-fulfillment-contact");
+        assert!(at.starts_with("account \"Acme Engineering\""), "{at}");
+        assert!(d.message.contains("billing") || d.message.contains("invoices"));
+        // also nobody is both
+        assert!(codes(&text).contains(&"no-admin-contact"));
+        assert!(!codes(&text).contains(&"no-administrator"));
+    }
+
+    #[test]
+    fn no_administrator() {
+        let text = edit(
+            "roles account-admin, fulfillment-contact",
+            "roles fulfillment-contact",
+        );
+        let (_, at) = only(&text, "no-administrator");
+        assert!(at.starts_with("account"), "{at}");
+        assert!(!codes(&text).contains(&"no-fulfillment-contact"));
+    }
+
+    #[test]
+    fn no_admin_contact() {
+        // both roles exist, but on two different people
+        let text = edit(
+            "roles account-admin, fulfillment-contact",
+            "roles account-admin",
+        )
+        .replace(
+            "status pending",
+            "status pending\n  roles fulfillment-contact",
+        );
+        let c = codes(&text);
+        assert_eq!(c, vec!["no-admin-contact"]);
+    }
+
+    #[test]
+    fn role_warnings_point_at_the_first_user_without_account_and_skip_empty_policies() {
+        let (_, at) = only(
+            "country US { }\nuser a@x.com { country US roles co-admin }\nuser b@x.com { country US }",
+            "no-fulfillment-contact",
+        );
+        assert_eq!(at, "user a@x.com");
+        let c = codes("product P\ncountry US { entitled P }\n");
+        assert!(!c.contains(&"no-fulfillment-contact"), "{c:?}");
+        assert!(!c.contains(&"no-administrator"));
+        assert!(!c.contains(&"no-admin-contact"));
+    }
+
+    #[test]
+    fn default_deny_no_override() {
+        let text = edit("  allow MicroStation\n", "");
+        let (_, at) = only(&text, "default-deny-no-override");
+        assert_eq!(at, "default deny");
+        // a product-level deny is no override that lets anything through
+        let text = edit("allow MicroStation", "deny MicroStation");
+        only(&text, "default-deny-no-override");
+        // default allow never warns
+        let text = edit("default deny\n  allow MicroStation", "default allow");
+        assert!(!codes(&text).contains(&"default-deny-no-override"));
+    }
+
+    #[test]
+    fn legacy_exceptions_ignored() {
+        let text = edit(
+            "allowed OpenRoads\n",
+            "allowed OpenRoads\n  exception allow LumenRT\n  exception deny MicroStation\n",
+        );
+        let (d, at) = only(&text, "legacy-exceptions-ignored");
+        assert_eq!(at, "exception allow LumenRT");
+        assert_eq!(d.labels[1].message, "also ignored");
+        assert!(d.help.as_deref().unwrap().contains("convert Design"));
+        // a legacy group (no list) is not warned
+        assert!(!codes(CLEAN).contains(&"legacy-exceptions-ignored"));
+    }
+
+    #[test]
+    fn member_other_country() {
+        let text = edit(
+            "key SS-0001 { groups Design }",
+            "key SS-0001 { groups Design }\ncountry DE { }\ngroup Berlin in DE { allowed MicroStation }\nkey SS-0002 { groups Berlin }",
+        )
+        .replace("groups Design\n  roles", "groups Design, Berlin\n  roles");
+        let (d, at) = only(&text, "member-other-country");
+        assert_eq!(at, "groups Design, Berlin");
+        assert!(
+            d.message.contains("`Berlin` belongs to `DE`"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.labels.len(), 2);
+    }
+
+    #[test]
+    fn no_entitlement_country_and_unknown_profile_country() {
+        let text = edit("country CA\n", "country ZZ\n");
+        let (_, at) = only(&text, "no-entitlement-country");
+        assert_eq!(at, "country ZZ");
+        let (d, at) = only(&text, "unknown-profile-country");
+        assert_eq!(at, "country ZZ");
+        assert!(d.message.contains("`ZZ`"));
+        // without groups: only unknown-profile-country
+        let text = edit("country CA\n  groups Legacy\n", "country ZZ\n");
+        let c = codes(&text);
+        assert!(c.contains(&"unknown-profile-country"), "{c:?}");
+        assert!(!c.contains(&"no-entitlement-country"), "{c:?}");
+        // a near miss is suggested
+        let (d, _) = only(
+            &edit("country CA\n", "country MXX\n"),
+            "unknown-profile-country",
+        );
+        assert!(d.help.unwrap().contains("did you mean `MX`?"));
+        // and an unrelated two-letter code is not
+        let (d, _) = only(
+            &edit("country CA\n", "country ZZ\n"),
+            "unknown-profile-country",
+        );
+        assert!(!d.help.unwrap().contains("did you mean"));
+    }
+
+    #[test]
+    fn not_entitled_allowed_in_every_kind_of_entry() {
+        let narrow = |t: String| {
+            t.replace(
+                "entitled MicroStation, OpenRoads, LumenRT",
+                "entitled MicroStation, OpenRoads",
+            )
+        };
+        // group allowed list
+        let text = narrow(edit("allowed OpenRoads", "allowed OpenRoads, LumenRT"));
+        let text = text
+            .replace("  deny LumenRT\n", "")
+            .replace("exception allow LumenRT", "exception allow OpenRoads");
+        let (d, at) = only(&text, "not-entitled-allowed");
+        assert_eq!(at, "LumenRT");
+        assert!(d.message.contains("Allowed Applications"));
+        assert_eq!(d.labels.len(), 2);
+        // legacy exception allow
+        let text = narrow(edit("  deny LumenRT\n", ""));
+        let (d, at) = only(&text, "not-entitled-allowed");
+        assert_eq!(at, "LumenRT");
+        assert!(d.message.contains("exception allow"));
+        // country allow override
+        let text = narrow(edit("deny LumenRT", "allow LumenRT"))
+            .replace("exception allow LumenRT", "exception allow OpenRoads");
+        let (d, at) = only(&text, "not-entitled-allowed");
+        assert_eq!(at, "LumenRT");
+        assert!(d.message.contains("country-level"));
+        // user allow exception (by display name)
+        let text = narrow(edit("  deny LumenRT\n", ""))
+            .replace("exception allow LumenRT", "exception allow OpenRoads")
+            .replace("deny OpenRoads", "allow \"lumenrt\"");
+        let (d, at) = only(&text, "not-entitled-allowed");
+        assert_eq!(at, "\"lumenrt\"");
+        assert!(d.message.contains("user exception"));
+    }
+
+    #[test]
+    fn include_country_empty_list() {
+        let text = edit(
+            "exception allow LumenRT\n",
+            "exception allow LumenRT\n  include-country\n",
+        );
+        let (_, at) = only(&text, "include-country-empty-list");
+        assert_eq!(at, "include-country");
+        assert!(!codes(CLEAN).contains(&"include-country-empty-list"));
+    }
+
+    #[test]
+    fn mixed_group_modes() {
+        let text = edit("groups Design\n  roles", "groups Design, Legacy\n  roles");
+        let (d, at) = only(&text, "mixed-group-modes");
+        assert_eq!(at, "groups Design, Legacy");
+        assert!(d.message.contains("legacy group `Legacy`"), "{}", d.message);
+        assert_eq!(d.labels.len(), 3);
+        // keys too
+        let text = edit(
+            "key SS-0001 { groups Design }",
+            "key SS-0001 { groups Design, Legacy }",
+        );
+        let (_, at) = only(&text, "mixed-group-modes");
+        assert_eq!(at, "groups Design, Legacy");
+    }
+
+    #[test]
+    fn unused_product() {
+        let text = edit(
+            "product LumenRT\n",
+            "product LumenRT\nproduct Spare \"Spare Part\"\n",
+        );
+        let (d, at) = only(&text, "unused-product");
+        assert_eq!(at, "product Spare \"Spare Part\"");
+        assert!(d.notes.is_empty());
+        // a country without an `entitled` list still entitles it: a note says so
+        let text = edit(
+            "product LumenRT\n",
+            "product LumenRT\nproduct Spare\ncountry DE { }\n",
+        );
+        let (d, _) = only(&text, "unused-product");
+        assert!(d.notes[0].contains("`DE`"), "{:?}", d.notes);
+    }
+
+    #[test]
+    fn unused_group() {
+        let text = edit(
+            "group Legacy in US {",
+            "group Empty in US { }\ngroup Legacy in US {",
+        );
+        let (_, at) = only(&text, "unused-group");
+        assert_eq!(at, "group Empty in US");
+    }
+
+    #[test]
+    fn empty_key() {
+        let text = edit(
+            "key SS-0001 { groups Design }",
+            "key SS-0001 { groups Design }\nkey SS-0002 { }",
+        );
+        let (_, at) = only(&text, "empty-key");
+        assert_eq!(at, "key SS-0002");
+    }
+
+    #[test]
+    fn redundant_entries() {
+        // a product twice in one group's allowed lists (two statements, name and display name)
+        let text = edit(
+            "allowed OpenRoads\n",
+            "allowed OpenRoads\n  allowed \"OpenRoads Designer\"\n",
+        );
+        let (d, at) = only(&text, "redundant-entry");
+        assert_eq!(at, "\"OpenRoads Designer\"");
+        assert_eq!(d.labels[1].message, "first listed here as `OpenRoads`");
+        // a group twice in a user's groups
+        let text = edit("groups Design\n  roles", "groups Design, design\n  roles");
+        let (_, at) = only(&text, "redundant-entry");
+        assert_eq!(at, "design");
+        // other lists
+        for (from, to, second) in [
+            ("covers CA, MX", "covers CA, MX, ca", "ca"),
+            (
+                "alerts MicroStation",
+                "alerts MicroStation, MicroStation",
+                "MicroStation",
+            ),
+            (
+                "roles account-admin, fulfillment-contact",
+                "roles account-admin, fulfillment-contact, account-admin",
+                "account-admin",
+            ),
+            (
+                "key SS-0001 { groups Design }",
+                "key SS-0001 { groups Design groups Design }",
+                "Design",
+            ),
+        ] {
+            let (d, at) = only(&edit(from, to), "redundant-entry");
+            assert_eq!(at, second, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn names_are_quoted_when_needed() {
+        assert_eq!(written("Design"), "Design");
+        assert_eq!(written("Civil Engineers"), "\"Civil Engineers\"");
+        assert_eq!(written("access"), "\"access\"");
+        assert_eq!(written("9a"), "\"9a\"");
+        let text = edit(
+            "allowed OpenRoads\n",
+            "allowed OpenRoads\n  exception allow LumenRT\n",
+        )
+        .replace("group Design in US", "group \"Civil Engineers\" in US")
+        .replace("groups Design", "groups \"Civil Engineers\"");
+        let (d, _) = only(&text, "legacy-exceptions-ignored");
+        assert!(d.help.unwrap().contains("convert \"Civil Engineers\""));
+    }
+}
