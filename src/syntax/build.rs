@@ -50,6 +50,14 @@ fn is_kw(rule: Rule) -> bool {
     )
 }
 
+/// Blocks end exactly at their `}` (a literal, so not a pair of its own).
+fn is_block(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::account_block | Rule::country_block | Rule::group_block | Rule::user_block | Rule::key_block | Rule::scenario_block
+    )
+}
+
 /// The meaningful children of a pair (keywords dropped).
 fn children(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
     pair.into_inner().filter(|p| !is_kw(p.as_rule()))
@@ -87,18 +95,15 @@ impl<'t> Builder<'t> {
     /// whitespace and comments it skipped while trying an optional part.
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
+        // the end of the last leaf token: inner rules (a list) may run on like their parent
         let end = pair
             .clone()
             .into_inner()
             .flatten()
+            .filter(|p| is_block(p.as_rule()) || p.clone().into_inner().next().is_none())
             .map(|p| p.as_span().end())
             .max()
             .unwrap_or(s.end());
-        let end = if pair.clone().into_inner().next().is_none() {
-            s.end()
-        } else {
-            end
-        };
         Span::new(self.file, self.base + s.start()..self.base + end)
     }
 
