@@ -10,7 +10,7 @@
 
 use crate::eval::{decide, explain, GroupVerdict, Rule, Step};
 use crate::model::*;
-use crate::resolve::resolve;
+use crate::resolve::resolve_declarations;
 use crate::source::Span;
 use crate::syntax::*;
 
@@ -114,7 +114,7 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
         if !apply(&mut copy, model, &edit) {
             continue;
         }
-        let (after_model, errors) = resolve(&copy);
+        let (after_model, errors) = resolve_declarations(&copy);
         if errors.iter().any(|d| d.is_error()) {
             continue;
         }

@@ -132,6 +132,46 @@ impl Policy {
         })
     }
 
+    /// Apply what-if statements and declarations (LANGUAGE.md §5) to this policy, in order.
+    /// All or nothing: if one fails, the policy is unchanged and the error names it.
+    ///
+    /// ```
+    /// let mut policy = entitle::Policy::parse("p.ent", r#"
+    ///     product MicroStation
+    ///     product LumenRT
+    ///     country US { }
+    ///     group Legacy in US { exception allow LumenRT }
+    ///     user lee@x.com { country US  groups Legacy }
+    /// "#)?;
+    /// assert_eq!(policy.check("lee@x.com", "MicroStation")?.access, entitle::Access::Allow);
+    /// policy.apply("<what-if>", "convert Legacy")?;
+    /// // the converted group is now a strict allow-list
+    /// assert_eq!(policy.check("lee@x.com", "MicroStation")?.rule, entitle::Rule::GroupNotAllowed);
+    /// assert!(policy.apply("<what-if>", "convert Nope").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply(&mut self, name: &str, statements: &str) -> Result<(), Errors> {
+        let file = self.sources.add(name, statements);
+        let (stmts, errors) = syntax::parse_statements(&self.sources, file);
+        if !errors.is_empty() {
+            return Err(Errors { sources: self.sources.clone(), diagnostics: errors });
+        }
+        let mut document = self.document.clone();
+        let mut model = self.model.clone();
+        for stmt in &stmts.items {
+            if matches!(stmt.kind, syntax::Item::Expect(_) | syntax::Item::Scenario(_)) {
+                let d = Diagnostic::error("not-a-statement", "only declarations and what-if statements can be applied")
+                    .with_label(stmt.span, "not a declaration or what-if statement");
+                return Err(Errors { sources: self.sources.clone(), diagnostics: vec![d] });
+            }
+            model = whatif::apply(&mut document, &model, stmt)
+                .map_err(|diagnostics| Errors { sources: self.sources.clone(), diagnostics })?;
+        }
+        self.document = document;
+        self.model = model;
+        Ok(())
+    }
+
     /// Find a principal (user email or key id), with a suggestion when it is unknown.
     pub fn principal(&self, name: &str) -> Result<Principal, QueryError> {
         self.model

@@ -9,26 +9,34 @@ use crate::syntax::*;
 use std::collections::HashMap;
 
 /// Resolve a document. The model is usable only when no diagnostic is an error.
-/// Top-level what-if statements are errors; expectations are checked by [`resolve_expect`].
+/// Top-level what-if statements are errors, and top-level expectations must name declared
+/// principals, products, rules and groups; scenarios are checked when they run.
 pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver::default();
-    r.declare(doc);
-    r.define(doc);
+    let (model, mut errors) = resolve_declarations(doc);
     for item in &doc.items {
         match &item.kind {
-            Item::WhatIf(_) => r.errors.push(
+            Item::WhatIf(_) => errors.push(
                 Diagnostic::error("misplaced-what-if", "a what-if statement outside a scenario")
                     .with_label(item.span, "what-if statements only run inside `scenario { … }`, the REPL or `simulate --what-if`")
                     .with_help("wrap it in a scenario block to try it without changing the policy"),
             ),
             Item::Expect(e) => {
-                if let Err(mut errs) = resolve_expect(&r.model, e) {
-                    r.errors.append(&mut errs);
+                if let Err(mut errs) = resolve_expect(&model, e) {
+                    errors.append(&mut errs);
                 }
             }
             _ => {}
         }
     }
+    crate::diag::sort(&mut errors);
+    (model, errors)
+}
+
+/// Resolve only the declarations of a document (what a what-if edit must keep valid).
+pub fn resolve_declarations(doc: &Document) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver::default();
+    r.declare(doc);
+    r.define(doc);
     crate::diag::sort(&mut r.errors);
     (r.model, r.errors)
 }

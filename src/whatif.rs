@@ -6,7 +6,7 @@
 
 use crate::diag::Diagnostic;
 use crate::model::*;
-use crate::resolve::{resolve, unknown};
+use crate::resolve::{resolve_declarations, unknown};
 use crate::source::Span;
 use crate::syntax::*;
 
@@ -24,7 +24,8 @@ pub fn declarations_only(doc: &Document) -> Document {
 }
 
 /// Apply one declaration or what-if statement to `doc` (whose resolved form is `model`),
-/// then re-resolve. On success returns the new model; on failure `doc` is left unchanged.
+/// then re-resolve its declarations (expectations and scenarios in `doc` are kept as they
+/// are and not re-checked). On success returns the new model; on failure `doc` is left unchanged.
 pub fn apply(
     doc: &mut Document,
     model: &Model,
@@ -32,7 +33,7 @@ pub fn apply(
 ) -> Result<Model, Vec<Diagnostic>> {
     let mut next = doc.clone();
     edit(&mut next, model, stmt)?;
-    let (new_model, errors) = resolve(&next);
+    let (new_model, errors) = resolve_declarations(&next);
     let errors: Vec<Diagnostic> = errors.into_iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {
         let what = describe(stmt);
