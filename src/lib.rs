@@ -34,6 +34,7 @@
 
 pub mod capability;
 pub mod cli;
+pub mod compile;
 pub mod diag;
 pub mod eval;
 pub mod explain;
