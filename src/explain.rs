@@ -9,6 +9,7 @@
 //! they would change.
 
 use crate::eval::{decide, explain, GroupVerdict, Rule, Step};
+use crate::fmt::format_name;
 use crate::model::*;
 use crate::resolve::resolve_declarations;
 use crate::source::Span;
@@ -93,11 +94,11 @@ impl Edit {
                     Some(a) => format!("set {country}'s General Access for {product} to {a}"),
                     None => format!("drop {country}'s General Access override for {product} (inherit Default Access)"),
                 };
-                (words, Some(format!("set access {country} {product} {v}")))
+                (words, Some(format!("set access {} {} {v}", format_name(country), format_name(product))))
             }
             Edit::SetDefault { country, access } => (
                 format!("set {country}'s Default Access to {access}"),
-                Some(format!("set default {country} {access}")),
+                Some(format!("set default {} {access}", format_name(country))),
             ),
         }
     }
@@ -167,6 +168,16 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
             Step::Status { status, .. } if *status != Status::Active => {
                 edits.push(Edit::Status { user: uname.clone().unwrap() });
             }
+            Step::KeyCountry { country: None, .. } => {
+                for g in &model.groups {
+                    edits.push(Edit::Membership {
+                        principal,
+                        name: model.principal_name(principal).to_string(),
+                        group: g.name.clone(),
+                        on: true,
+                    });
+                }
+            }
             Step::UserCountry { country: None, .. } => {
                 for c in &model.countries {
                     edits.push(Edit::ProfileCountry { user: uname.clone().unwrap(), country: c.name.clone() });
@@ -196,6 +207,10 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
                 };
                 match verdict {
                     GroupVerdict::Deny(Rule::GroupNotAllowed, _) if want == Access::Allow => {
+                        if g.include_country.is_some() {
+                            // the group would include the product if the country level allowed it
+                            country_level_edits(model, g.country, product, Access::Allow, &mut edits);
+                        }
                         edits.push(Edit::Allowed { group: gname.clone(), product: pname.clone(), on: true });
                         if g.include_country.is_none() {
                             edits.push(Edit::IncludeCountry { group: gname.clone(), on: true });
@@ -209,7 +224,10 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
                     GroupVerdict::Allow(rule, _) if want == Access::Deny => {
                         match rule {
                             Rule::GroupAllowed => edits.push(Edit::Allowed { group: gname.clone(), product: pname.clone(), on: false }),
-                            Rule::GroupIncludeCountry => edits.push(Edit::IncludeCountry { group: gname.clone(), on: false }),
+                            Rule::GroupIncludeCountry => {
+                                edits.push(Edit::IncludeCountry { group: gname.clone(), on: false });
+                                country_level_edits(model, g.country, product, Access::Deny, &mut edits);
+                            }
                             _ => edits.push(Edit::GroupException { group: gname.clone(), product: pname.clone() }),
                         }
                         edits.push(member(false));
@@ -217,16 +235,8 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
                     _ => {}
                 }
             }
-            Step::CountryLevel { country, access, is_override, .. } => {
-                let c = model.country(*country);
-                let cn = c.name.clone();
-                edits.push(Edit::SetAccess { country: cn.clone(), product: pname.clone(), access: Some(want) });
-                if *is_override && c.default == want {
-                    edits.push(Edit::SetAccess { country: cn.clone(), product: pname.clone(), access: None });
-                }
-                if !is_override {
-                    edits.push(Edit::SetDefault { country: cn.clone(), access: access.flip() });
-                }
+            Step::CountryLevel { country, .. } => {
+                country_level_edits(model, *country, product, want, &mut edits);
                 // joining a group of the country that decides the other way
                 let current: Vec<GroupId> = model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
                 for (i, g) in model.groups.iter().enumerate() {
@@ -274,6 +284,20 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
         }
     }
     edits
+}
+
+/// Edits that make the country level of `country` say `want` for `product`.
+fn country_level_edits(model: &Model, country: CountryId, product: ProductId, want: Access, edits: &mut Vec<Edit>) {
+    let c = model.country(country);
+    let (cn, pn) = (c.name.clone(), model.product(product).name.clone());
+    let (_, is_override, _) = c.country_level(product);
+    edits.push(Edit::SetAccess { country: cn.clone(), product: pn.clone(), access: Some(want) });
+    if is_override && c.default == want {
+        edits.push(Edit::SetAccess { country: cn.clone(), product: pn, access: None });
+    }
+    if !is_override {
+        edits.push(Edit::SetDefault { country: cn, access: want });
+    }
 }
 
 fn decl_mut<'a>(doc: &'a mut Document, kind: EntityKind, name: &str) -> Option<&'a mut Decl> {

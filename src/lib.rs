@@ -108,29 +108,11 @@ impl Policy {
 
     /// Parse and resolve a file already in `sources`.
     pub fn load(sources: Sources, file: FileId) -> Result<Policy, Errors> {
-        let (document, mut diagnostics) = syntax::parse(&sources, file);
-        let syntax_failed = !diagnostics.is_empty();
-        let (model, errors) = resolve::resolve(&document);
-        // After a syntax error a name may be declared in the part that did not parse, so
-        // unknown-name errors would mislead; every other error is still reported.
-        diagnostics.extend(
-            errors
-                .into_iter()
-                .filter(|d| !(syntax_failed && d.code == "unknown-name")),
-        );
-        diag::sort(&mut diagnostics);
+        let (document, model, diagnostics) = check_file(&sources, file);
         if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(Errors {
-                sources,
-                diagnostics,
-            });
+            return Err(Errors { sources, diagnostics });
         }
-        Ok(Policy {
-            sources,
-            file,
-            document,
-            model,
-        })
+        Ok(Policy { sources, file, document, model })
     }
 
     /// Apply what-if statements and declarations (LANGUAGE.md §5) to this policy, in order.
@@ -210,6 +192,18 @@ impl Policy {
             self.product(product)?,
         ))
     }
+}
+
+/// Parse and resolve a file, collecting every error: the syntax errors of every broken
+/// declaration and the resolution errors of what parsed. After a syntax error a name may be
+/// declared in the part that did not parse, so unknown-name errors are held back then.
+pub fn check_file(sources: &Sources, file: FileId) -> (syntax::Document, Model, Vec<Diagnostic>) {
+    let (document, mut diagnostics) = syntax::parse(sources, file);
+    let syntax_failed = !diagnostics.is_empty();
+    let (model, errors) = resolve::resolve(&document);
+    diagnostics.extend(errors.into_iter().filter(|d| !(syntax_failed && d.code == "unknown-name")));
+    diag::sort(&mut diagnostics);
+    (document, model, diagnostics)
 }
 
 /// A query naming something the policy does not declare.

@@ -115,8 +115,13 @@ pub fn unknown<'a>(
     name: &Name,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    let mut d = Diagnostic::error("unknown-name", format!("unknown {kind} `{}`", name.text))
-        .with_label(name.span, format!("no {kind} of this name is declared"));
+    let label = match kind {
+        "rule" => "not a rule name".to_string(),
+        "role" => "not a role".to_string(),
+        "status" => "not a status".to_string(),
+        _ => format!("no {kind} of this name is declared"),
+    };
+    let mut d = Diagnostic::error("unknown-name", format!("unknown {kind} `{}`", name.text)).with_label(name.span, label);
     if let Some(help) = did_you_mean(&name.text, candidates) {
         d = d.with_help(help);
     }
@@ -136,6 +141,8 @@ struct Resolver {
     user_decls: Vec<usize>,
     key_decls: Vec<usize>,
     account_decl: Option<usize>,
+    /// Group names as declared (for suggestions before the groups are defined).
+    group_names: Vec<String>,
 }
 
 impl Resolver {
@@ -232,6 +239,7 @@ impl Resolver {
                             .group_index
                             .insert(g.name.key(), GroupId(self.group_decls.len() as u32));
                         self.group_decls.push(i);
+                        self.group_names.push(g.name.text.clone());
                     }
                 }
                 Decl::User(u) => {
@@ -274,9 +282,7 @@ impl Resolver {
     }
 
     fn group_names(&self) -> Vec<&str> {
-        let mut v: Vec<(&String, &GroupId)> = self.model.group_index.iter().collect();
-        v.sort_by_key(|(_, id)| **id);
-        v.into_iter().map(|(k, _)| k.as_str()).collect()
+        self.group_names.iter().map(String::as_str).collect()
     }
 
     fn at_most_once(&mut self, what: &str, first: &mut Option<Span>, span: Span) -> bool {

@@ -6,9 +6,9 @@
 use crate::diag::{Diagnostic, Label};
 use crate::eval::{decide, Decision, Rule};
 use crate::model::Model;
-use crate::resolve::{resolve, resolve_expect};
+use crate::resolve::resolve_expect;
 use crate::source::{FileId, Sources, Span};
-use crate::syntax::{self, Access, Document, Item, Node};
+use crate::syntax::{Access, Document, Item, Node};
 use crate::whatif;
 
 /// An expectation that did not hold.
@@ -41,12 +41,7 @@ pub struct FileOutcome {
 /// Run every expectation of the file `file` in `sources`.
 pub fn run_file(sources: &Sources, file: FileId) -> FileOutcome {
     let mut out = FileOutcome::default();
-    let (doc, syntax_errors) = syntax::parse(sources, file);
-    if !syntax_errors.is_empty() {
-        out.errors = syntax_errors;
-        return out;
-    }
-    let (model, errors) = resolve(&doc);
+    let (doc, model, errors) = crate::check_file(sources, file);
     if errors.iter().any(Diagnostic::is_error) {
         out.errors = errors;
         return out;

@@ -172,7 +172,7 @@ fn whatif(
     span: Span,
 ) -> Result<(), Vec<Diagnostic>> {
     match w {
-        WhatIf::Remove { kind, name } => remove(doc, model, *kind, name),
+        WhatIf::Remove { kind, name } => remove(doc, model, *kind, name, span),
         WhatIf::Convert(g) => {
             let i = group_index(doc, model, g)?;
             let group = group_mut(doc, i);
@@ -208,10 +208,10 @@ fn whatif(
                     .rev()
                     .find(|s| matches!(s.kind, GroupStmt::Allowed(_)))
                 {
-                    Some(Node {
-                        kind: GroupStmt::Allowed(list),
-                        ..
-                    }) => list.extend(new_names),
+                    Some(Node { kind: GroupStmt::Allowed(list), span: stmt_span, .. }) => {
+                        list.extend(new_names);
+                        *stmt_span = span;
+                    }
                     _ => group
                         .stmts
                         .insert(0, Node::new(GroupStmt::Allowed(new_names), span)),
@@ -264,7 +264,7 @@ fn whatif(
             let c = country_mut(doc, i);
             for s in &mut c.stmts {
                 if let CountryStmt::Access(_, names) = &mut s.kind {
-                    names.retain(|n| model.find_product(&n.text) != Some(pid));
+                    touch(names, |n: &Name| model.find_product(&n.text) != Some(pid), &mut s.span, span);
                 }
             }
             c.stmts
@@ -323,6 +323,7 @@ fn remove(
     model: &Model,
     kind: EntityKind,
     name: &Name,
+    edit: Span,
 ) -> Result<(), Vec<Diagnostic>> {
     let Some(i) = find_decl(doc, kind, &name.text) else {
         let candidates: Vec<&str> = match kind {
@@ -339,11 +340,11 @@ fn remove(
         EntityKind::User | EntityKind::Key => {}
         EntityKind::Group => {
             let gid = model.find_group(&name.text);
-            strip_groups(doc, model, |g| g == gid);
+            strip_groups(doc, model, |g| g == gid, edit);
         }
         EntityKind::Product => {
             let pid = model.find_product(&name.text);
-            strip_products(doc, model, pid);
+            strip_products(doc, model, pid, edit);
         }
         EntityKind::Country => {
             let cid = model.find_country(&name.text);
@@ -355,21 +356,21 @@ fn remove(
                 }
                 _ => true,
             });
-            strip_groups(doc, model, |g| removed.contains(&g));
+            strip_groups(doc, model, |g| removed.contains(&g), edit);
         }
     }
     Ok(())
 }
 
 /// Drop memberships of the groups matched by `gone` from users and keys.
-fn strip_groups(doc: &mut Document, model: &Model, gone: impl Fn(Option<GroupId>) -> bool) {
+fn strip_groups(doc: &mut Document, model: &Model, gone: impl Fn(Option<GroupId>) -> bool, edit: Span) {
     let keep = |n: &Name| !gone(model.find_group(&n.text));
     for item in &mut doc.items {
         match &mut item.kind {
             Item::Decl(Decl::User(u)) => {
                 for s in &mut u.stmts {
                     if let UserStmt::Groups(l) = &mut s.kind {
-                        l.retain(keep);
+                        touch(l, keep, &mut s.span, edit);
                     }
                 }
                 u.stmts
@@ -378,7 +379,7 @@ fn strip_groups(doc: &mut Document, model: &Model, gone: impl Fn(Option<GroupId>
             Item::Decl(Decl::Key(k)) => {
                 for s in &mut k.stmts {
                     let KeyStmt::Groups(l) = &mut s.kind;
-                    l.retain(keep);
+                    touch(l, keep, &mut s.span, edit);
                 }
                 k.stmts
                     .retain(|s| !matches!(&s.kind, KeyStmt::Groups(l) if l.is_empty()));
@@ -389,14 +390,14 @@ fn strip_groups(doc: &mut Document, model: &Model, gone: impl Fn(Option<GroupId>
 }
 
 /// Drop every reference to a product. An emptied `entitled` list stays (it entitles nothing).
-fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>) {
+fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>, edit: Span) {
     let keep = |n: &Name| model.find_product(&n.text) != pid;
     for item in &mut doc.items {
         match &mut item.kind {
             Item::Decl(Decl::Account(a)) => {
                 for s in &mut a.stmts {
                     if let AccountStmt::Alerts(l) = &mut s.kind {
-                        l.retain(keep);
+                        touch(l, keep, &mut s.span, edit);
                     }
                 }
                 a.stmts
@@ -405,7 +406,7 @@ fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>) {
             Item::Decl(Decl::Country(c)) => {
                 for s in &mut c.stmts {
                     match &mut s.kind {
-                        CountryStmt::Entitled(l) | CountryStmt::Access(_, l) => l.retain(keep),
+                        CountryStmt::Entitled(l) | CountryStmt::Access(_, l) => touch(l, keep, &mut s.span, edit),
                         _ => {}
                     }
                 }
@@ -429,7 +430,7 @@ fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>) {
             Item::Decl(Decl::Group(g)) => {
                 for s in &mut g.stmts {
                     match &mut s.kind {
-                        GroupStmt::Allowed(l) | GroupStmt::Exception(_, l) => l.retain(keep),
+                        GroupStmt::Allowed(l) | GroupStmt::Exception(_, l) => touch(l, keep, &mut s.span, edit),
                         GroupStmt::IncludeCountry => {}
                     }
                 }
@@ -440,7 +441,7 @@ fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>) {
             Item::Decl(Decl::User(u)) => {
                 for s in &mut u.stmts {
                     if let UserStmt::Access(_, l) = &mut s.kind {
-                        l.retain(keep);
+                        touch(l, keep, &mut s.span, edit);
                     }
                 }
                 u.stmts
@@ -448,5 +449,15 @@ fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>) {
             }
             _ => {}
         }
+    }
+}
+
+/// Keep the names `keep` accepts; a statement whose list changed is located at the what-if
+/// statement that changed it from now on (its original text no longer says what it holds).
+fn touch(list: &mut Vec<Name>, keep: impl Fn(&Name) -> bool, stmt_span: &mut Span, edit: Span) {
+    let before = list.len();
+    list.retain(|n| keep(n));
+    if list.len() != before {
+        *stmt_span = edit;
     }
 }

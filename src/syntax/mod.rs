@@ -76,18 +76,28 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
             }
             Err(e) => {
                 let at = pos + error_offset(&e);
-                // keep what parsed before the broken item
-                if let Some(&item_start) = points.iter().rev().find(|&&p| p > pos && p <= at) {
+                // the broken item starts at the last declaration line before the error
+                let item_start = points.iter().rev().copied().find(|&p| p >= pos && p < at).unwrap_or(pos);
+                // keep what parsed before it
+                if item_start > pos {
                     match Grammar::parse(rule, &text[pos..item_start]) {
                         Ok(pairs) => builder.file(pairs, pos),
-                        Err(e2) => {
-                            errors.push(syntax_error(text, file, pos + error_offset(&e2), &e2))
-                        }
+                        Err(e2) => errors.push(syntax_error(text, file, pos + error_offset(&e2), &e2)),
                     }
                 }
-                errors.push(syntax_error(text, file, at, &e));
+                let mut d = syntax_error(text, file, at, &e);
+                if let Some(open) = unclosed_brace(text, item_start, at) {
+                    if points.contains(&at) {
+                        d = Diagnostic::error("syntax", "missing `}`: a block is not closed")
+                            .with_label(Span::new(file, at..at + 1), "a new declaration starts here")
+                            .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
+                            .with_help("add `}` at the end of the block");
+                    }
+                }
+                errors.push(d);
+                // resume at the next declaration line: the one at the error, or after its line
                 let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-                match points.iter().find(|&&p| p > line_end) {
+                match points.iter().find(|&&p| p > pos && (p == at || p > line_end)) {
                     Some(&next) => pos = next,
                     None => break,
                 }
@@ -95,6 +105,39 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
         }
     }
     (builder.finish(), errors)
+}
+
+/// The offset of the innermost `{` still open at `end`, scanning from `start` (strings and
+/// comments skipped).
+fn unclosed_brace(text: &str, start: usize, end: usize) -> Option<usize> {
+    let mut stack = vec![];
+    let bytes = text.as_bytes();
+    let mut i = start;
+    let (mut in_string, mut in_comment) = (false, false);
+    while i < end.min(bytes.len()) {
+        let b = bytes[i];
+        if in_comment {
+            in_comment = b != b'\n';
+        } else if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' | b'\n' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'#' => in_comment = true,
+                b'"' => in_string = true,
+                b'{' => stack.push(i),
+                b'}' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    stack.pop()
 }
 
 fn error_offset(e: &pest::error::Error<Rule>) -> usize {
@@ -185,8 +228,9 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
         )
     };
     if rest.starts_with('"') && !rest[1..].lines().next().unwrap_or("").contains('"') {
+        let line_len = rest.find('\n').unwrap_or(rest.len());
         return Diagnostic::error("syntax", "unterminated string")
-            .with_label(span, "this string has no closing `\"` on its line")
+            .with_label(Span::new(file, at..at + line_len.max(1)), "this string has no closing `\"` on its line")
             .with_help("strings stay on one line; escape a quote inside one as `\\\"`");
     }
     let message = if expected.is_empty() {
