@@ -756,9 +756,13 @@ impl<'a> Linter<'a> {
         let mut d = Diagnostic::warning(
             "mixed-group-modes",
             format!(
-                "`{who}` is in allow-list group `{s}` and in {} group `{l}` of `{}`: `{l}` does not lift `{s}`'s restriction",
+                "`{who}` is in allow-list group `{s}` and in {} group `{l}` of `{}`: where `{l}` abstains ({}), it does not lift `{s}`'s restriction",
                 lax_kind(first_lax),
-                self.country_name(cid)
+                self.country_name(cid),
+                match self.model.group(first_lax).mode() {
+                    GroupMode::Legacy => "every product without an exception",
+                    _ => "every product",
+                }
             ),
         )
         .with_label(stmt, "groups of both kinds");

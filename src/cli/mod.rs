@@ -13,6 +13,9 @@ use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod progress;
+mod simulate;
+
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_DENY: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
@@ -32,6 +35,9 @@ pub struct Cli {
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// Worker threads for matrix, who, diff and simulate (default: one per core)
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -100,6 +106,55 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Who may use PRODUCT, and who may not, grouped by the rule that denied them
+    Who {
+        policy: PathBuf,
+        product: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every principal × product decision, streamed (or a per-product summary)
+    Matrix {
+        policy: PathBuf,
+        /// table: aligned grid with rule codes; csv: `principal,<products>` then one row per
+        /// principal, cells `allow RULE [GROUP]`; json: one object per principal per line;
+        /// summary: per product allow/deny counts and counts per rule
+        #[arg(long, value_enum, default_value_t = MatrixFormat::Table)]
+        format: MatrixFormat,
+        /// With --format summary: print the summary as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every decision that changes between two policies, grouped by cause (exit 1 if any)
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Changes listed per cause in text output (0: all)
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Apply what-if statements to a copy of POLICY and report what changes (exit 1 if anything does)
+    Simulate {
+        policy: PathBuf,
+        /// A what-if statement or declaration, e.g. 'convert Legacy' or 'set default US deny'
+        #[arg(long = "what-if", value_name = "STMT", required = true, num_args = 1..)]
+        what_if: Vec<String>,
+        #[arg(long)]
+        json: bool,
+        /// Changes listed per cause in text output (0: all)
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum MatrixFormat {
+    Table,
+    Csv,
+    Json,
+    Summary,
 }
 
 /// Run the command line; returns the exit code.
@@ -111,7 +166,10 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
-    let mut out = std::io::stdout().lock();
+    if let Some(n) = cli.threads {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut err = std::io::stderr().lock();
     let color = match cli.color {
         ColorChoice::Always => true,
@@ -214,24 +272,28 @@ impl Ctx<'_> {
             Command::Lint { policy, json, deny_warnings } => self.lint(&policy, json, deny_warnings),
             Command::Fmt { policy, check, write } => self.fmt(&policy, check, write),
             Command::Test { files } => self.test(&files),
+            Command::Who { policy, product, json } => self.who(&policy, &product, json),
+            Command::Matrix { policy, format, json } => self.matrix(&policy, format, json),
+            Command::Diff { old, new, json, limit } => self.diff(&old, &new, json, limit),
+            Command::Simulate { policy, what_if, json, limit } => self.simulate(&policy, &what_if, json, limit),
         }
     }
 
-    fn errors(&mut self, e: &Errors) -> i32 {
+    pub(crate) fn errors(&mut self, e: &Errors) -> i32 {
         let _ = write!(self.err, "{}", e.render(self.color));
         EXIT_ERROR
     }
 
-    fn query_error(&mut self, e: QueryError) -> i32 {
+    pub(crate) fn query_error(&mut self, e: QueryError) -> i32 {
         let _ = writeln!(self.err, "error: {e}");
         EXIT_ERROR
     }
 
-    fn load(&mut self, path: &Path) -> Result<Policy, i32> {
+    pub(crate) fn load(&mut self, path: &Path) -> Result<Policy, i32> {
         Policy::from_path(path).map_err(|e| self.errors(&e))
     }
 
-    fn json<T: Serialize>(&mut self, value: &T) {
+    pub(crate) fn json<T: Serialize>(&mut self, value: &T) {
         let _ = writeln!(self.out, "{}", serde_json::to_string(value).expect("JSON output"));
     }
 

@@ -1,0 +1,365 @@
+//! The parallel simulator: questions about a whole organisation at once, on the compiled
+//! form ([`crate::compile`]) with rayon.
+//!
+//! Work is split into chunks of principals processed in parallel and merged in principal
+//! order, so every result is identical with one thread or many. Rows are produced and
+//! consumed chunk by chunk: the full principal × product matrix is never held in memory.
+
+use crate::compile::{Compiled, Row, RULES};
+use crate::eval::Rule;
+use crate::model::*;
+use crate::syntax::Access;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Principals per parallel chunk.
+pub const CHUNK: usize = 2048;
+
+/// Progress callback: called with the number of principals just finished (from any thread).
+pub type Progress<'a> = &'a (dyn Fn(usize) + Sync);
+
+/// Per product: allow and deny counts, and counts per rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProductSummary {
+    pub product: String,
+    pub allow: u64,
+    pub deny: u64,
+    /// Allow counts per rule (only rules with a non-zero count).
+    pub allow_by_rule: BTreeMap<Rule, u64>,
+    /// Deny counts per rule (only rules with a non-zero count).
+    pub deny_by_rule: BTreeMap<Rule, u64>,
+}
+
+/// `matrix --format summary`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub principals: usize,
+    pub products: Vec<ProductSummary>,
+}
+
+/// Counts per (rule, product), split by access: [rule][product] for allow, then deny.
+struct Counts {
+    allow: Vec<u64>,
+    deny: Vec<u64>,
+}
+
+impl Counts {
+    fn new(products: usize) -> Counts {
+        Counts { allow: vec![0; RULES * products], deny: vec![0; RULES * products] }
+    }
+    fn add(mut self, other: Counts) -> Counts {
+        for (a, b) in self.allow.iter_mut().zip(other.allow) {
+            *a += b;
+        }
+        for (a, b) in self.deny.iter_mut().zip(other.deny) {
+            *a += b;
+        }
+        self
+    }
+}
+
+/// Count every decision of every principal, per product and rule.
+pub fn summary(model: &Model, compiled: &Compiled, progress: Progress<'_>) -> Summary {
+    let n = compiled.principals();
+    let m = compiled.products;
+    let counts = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|chunk| {
+            let mut counts = Counts::new(m);
+            let mut row = Row::new(compiled.words);
+            let end = ((chunk + 1) * CHUNK).min(n);
+            for i in chunk * CHUNK..end {
+                compiled.row(i, &mut row);
+                for r in 0..RULES {
+                    let base = r * m;
+                    for (w, &bits) in row.rules[r].iter().enumerate() {
+                        let allow = bits & row.allow[w];
+                        let deny = bits & !row.allow[w];
+                        for_each_bit(allow, |b| counts.allow[base + w * 64 + b] += 1);
+                        for_each_bit(deny, |b| counts.deny[base + w * 64 + b] += 1);
+                    }
+                }
+            }
+            progress(end - chunk * CHUNK);
+            counts
+        })
+        .reduce(|| Counts::new(m), Counts::add);
+    let products = (0..m)
+        .map(|x| {
+            let mut s = ProductSummary {
+                product: model.products[x].name.clone(),
+                allow: 0,
+                deny: 0,
+                allow_by_rule: BTreeMap::new(),
+                deny_by_rule: BTreeMap::new(),
+            };
+            for (r, rule) in Rule::ALL.iter().enumerate() {
+                let (a, d) = (counts.allow[r * m + x], counts.deny[r * m + x]);
+                s.allow += a;
+                s.deny += d;
+                if a > 0 {
+                    s.allow_by_rule.insert(*rule, a);
+                }
+                if d > 0 {
+                    s.deny_by_rule.insert(*rule, d);
+                }
+            }
+            s
+        })
+        .collect();
+    Summary { principals: n, products }
+}
+
+#[inline]
+fn for_each_bit(mut bits: u64, mut f: impl FnMut(usize)) {
+    while bits != 0 {
+        f(bits.trailing_zeros() as usize);
+        bits &= bits - 1;
+    }
+}
+
+/// Produce every principal's row in order, `CHUNK` principals at a time computed in
+/// parallel; `emit` runs on the calling thread, in principal order, with each chunk's
+/// formatted output. `format` turns one principal's row into bytes.
+pub fn stream_rows<F, E>(compiled: &Compiled, format: F, mut emit: E, progress: Progress<'_>) -> std::io::Result<()>
+where
+    F: Fn(usize, &Row, &mut Vec<u8>) + Sync,
+    E: FnMut(&[u8]) -> std::io::Result<()>,
+{
+    let n = compiled.principals();
+    let chunks = n.div_ceil(CHUNK);
+    // a batch of chunks per parallel step bounds memory to a few chunks of output
+    let batch = rayon::current_num_threads().max(1) * 2;
+    let mut start = 0;
+    while start < chunks {
+        let end = (start + batch).min(chunks);
+        let outputs: Vec<Vec<u8>> = (start..end)
+            .into_par_iter()
+            .map(|chunk| {
+                let mut out = Vec::new();
+                let mut row = Row::new(compiled.words);
+                let hi = ((chunk + 1) * CHUNK).min(n);
+                for i in chunk * CHUNK..hi {
+                    compiled.row(i, &mut row);
+                    format(i, &row, &mut out);
+                }
+                progress(hi - chunk * CHUNK);
+                out
+            })
+            .collect();
+        for out in &outputs {
+            emit(out)?;
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+/// `who PRODUCT`: who may use it, and who may not, grouped by rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Who {
+    pub allowed: Vec<(Principal, Rule, Option<GroupId>)>,
+    pub denied: BTreeMap<Rule, Vec<(Principal, Option<GroupId>)>>,
+}
+
+pub fn who(compiled: &Compiled, product: ProductId) -> Who {
+    let n = compiled.principals();
+    let parts: Vec<Vec<(usize, Access, Rule, Option<GroupId>)>> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|chunk| {
+            (chunk * CHUNK..((chunk + 1) * CHUNK).min(n))
+                .map(|i| {
+                    let (a, r, g) = compiled.decide(i, product.index());
+                    (i, a, r, g)
+                })
+                .collect()
+        })
+        .collect();
+    let mut w = Who { allowed: vec![], denied: BTreeMap::new() };
+    for (i, a, r, g) in parts.into_iter().flatten() {
+        let p = compiled.principal_at(i);
+        match a {
+            Access::Allow => w.allowed.push((p, r, g)),
+            Access::Deny => w.denied.entry(r).or_default().push((p, g)),
+        }
+    }
+    w
+}
+
+/// A decision as the diff reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Verdict {
+    pub decision: Access,
+    pub rule: Rule,
+}
+
+/// One cause of change: every decision that went from `before` to `after`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cause {
+    pub before: Verdict,
+    pub after: Verdict,
+    pub count: usize,
+    /// Changes per product.
+    pub products: BTreeMap<String, usize>,
+    /// Changes per credited group (before or after).
+    pub groups: BTreeMap<String, usize>,
+    /// Every change: principal, product, and the credited groups before and after.
+    pub changes: Vec<Change>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub principal: String,
+    pub product: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_after: Option<String>,
+}
+
+/// Every decision that changes between two policies, grouped by cause.
+#[derive(Clone, Debug, Serialize)]
+pub struct Diff {
+    /// Decisions compared (principals and products present in both).
+    pub compared: u64,
+    pub changed: usize,
+    /// Changes from allow to deny (access taken away).
+    pub revoked: usize,
+    /// Changes from deny to allow.
+    pub granted: usize,
+    pub causes: Vec<Cause>,
+    pub principals_added: Vec<String>,
+    pub principals_removed: Vec<String>,
+    pub products_added: Vec<String>,
+    pub products_removed: Vec<String>,
+    /// Groups that had an Allowed Applications list before and have none after (now legacy or
+    /// unconfigured: they no longer restrict their members).
+    pub groups_lost_allow_list: Vec<String>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changed == 0
+            && self.principals_added.is_empty()
+            && self.principals_removed.is_empty()
+            && self.products_added.is_empty()
+            && self.products_removed.is_empty()
+            && self.groups_lost_allow_list.is_empty()
+    }
+}
+
+type RawChange = (u32, u32, Option<GroupId>, Option<GroupId>);
+
+/// Compare two policies decision by decision. Principals and products are matched by name
+/// (ignoring case); those in only one policy are listed, not compared.
+pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
+    let (co, cn) = rayon::join(|| Compiled::new(old), || Compiled::new(new));
+    // product mapping old index → new index
+    let pmap: Vec<Option<usize>> =
+        old.products.iter().map(|p| new.find_product(&p.name).map(|x| x.index())).collect();
+    let common: Vec<(usize, usize)> = pmap.iter().enumerate().filter_map(|(x, y)| y.map(|y| (x, y))).collect();
+    let n = co.principals();
+    // principal mapping old dense index → new dense index
+    let map_principal = |i: usize| -> Option<usize> {
+        new.find_principal(old.principal_name(co.principal_at(i))).map(|q| cn.index_of(q))
+    };
+    let parts: Vec<BTreeMap<(Verdict, Verdict), Vec<RawChange>>> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|chunk| {
+            let mut local: BTreeMap<(Verdict, Verdict), Vec<RawChange>> = BTreeMap::new();
+            let mut ro = Row::new(co.words);
+            let mut rn = Row::new(cn.words);
+            let hi = ((chunk + 1) * CHUNK).min(n);
+            for i in chunk * CHUNK..hi {
+                let Some(j) = map_principal(i) else { continue };
+                co.row(i, &mut ro);
+                cn.row(j, &mut rn);
+                for &(x, y) in &common {
+                    let (a, r) = ro.get(x);
+                    let (b, s) = rn.get(y);
+                    // a decision changes when its access or its rule does
+                    if (a, r) != (b, s) {
+                        let (_, _, g0) = co.decide(i, x);
+                        let (_, _, g1) = cn.decide(j, y);
+                        local
+                            .entry((Verdict { decision: a, rule: r }, Verdict { decision: b, rule: s }))
+                            .or_default()
+                            .push((i as u32, x as u32, g0, g1));
+                    }
+                }
+            }
+            progress(hi - chunk * CHUNK);
+            local
+        })
+        .collect();
+    let mut merged: BTreeMap<(Verdict, Verdict), Vec<RawChange>> = BTreeMap::new();
+    for part in parts {
+        for (k, mut v) in part {
+            merged.entry(k).or_default().append(&mut v);
+        }
+    }
+    let mut causes: Vec<Cause> = merged
+        .into_iter()
+        .map(|((before, after), raw)| {
+            let mut c = Cause {
+                before,
+                after,
+                count: raw.len(),
+                products: BTreeMap::new(),
+                groups: BTreeMap::new(),
+                changes: Vec::with_capacity(raw.len()),
+            };
+            for (i, x, g0, g1) in raw {
+                let product = old.products[x as usize].name.clone();
+                *c.products.entry(product.clone()).or_default() += 1;
+                let gb = g0.map(|g| old.group(g).name.clone());
+                let ga = g1.map(|g| new.group(g).name.clone());
+                for g in gb.iter().chain(ga.iter().filter(|a| Some(*a) != gb.as_ref())) {
+                    *c.groups.entry(g.clone()).or_default() += 1;
+                }
+                c.changes.push(Change {
+                    principal: old.principal_name(co.principal_at(i as usize)).to_string(),
+                    product,
+                    group_before: gb,
+                    group_after: ga,
+                });
+            }
+            c
+        })
+        .collect();
+    // biggest causes first; ties in a fixed order
+    causes.sort_by(|a, b| b.count.cmp(&a.count).then((a.before, a.after).cmp(&(b.before, b.after))));
+    let changed = causes.iter().map(|c| c.count).sum();
+    let count = |from: Access, to: Access| -> usize {
+        causes.iter().filter(|c| c.before.decision == from && c.after.decision == to).map(|c| c.count).sum()
+    };
+    let (revoked, granted) = (count(Access::Allow, Access::Deny), count(Access::Deny, Access::Allow));
+    let in_both = (0..n).filter(|&i| map_principal(i).is_some()).count();
+    Diff {
+        compared: in_both as u64 * common.len() as u64,
+        changed,
+        revoked,
+        granted,
+        causes,
+        principals_added: new
+            .principals()
+            .filter(|&p| old.find_principal(new.principal_name(p)).is_none())
+            .map(|p| new.principal_name(p).to_string())
+            .collect(),
+        principals_removed: old
+            .principals()
+            .filter(|&p| new.find_principal(old.principal_name(p)).is_none())
+            .map(|p| old.principal_name(p).to_string())
+            .collect(),
+        products_added: new.products.iter().filter(|p| old.find_product(&p.name).is_none()).map(|p| p.name.clone()).collect(),
+        products_removed: old.products.iter().filter(|p| new.find_product(&p.name).is_none()).map(|p| p.name.clone()).collect(),
+        groups_lost_allow_list: old
+            .groups
+            .iter()
+            .filter(|g| g.mode() == GroupMode::AllowList)
+            .filter(|g| new.find_group(&g.name).is_some_and(|h| new.group(h).mode() != GroupMode::AllowList))
+            .map(|g| g.name.clone())
+            .collect(),
+    }
+}
