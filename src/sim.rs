@@ -163,9 +163,12 @@ pub struct Who {
     pub denied: BTreeMap<Rule, Vec<(Principal, Option<GroupId>)>>,
 }
 
+/// One principal's decision on one product, by dense principal index.
+type Decided = (usize, Access, Rule, Option<GroupId>);
+
 pub fn who(compiled: &Compiled, product: ProductId) -> Who {
     let n = compiled.principals();
-    let parts: Vec<Vec<(usize, Access, Rule, Option<GroupId>)>> = (0..n.div_ceil(CHUNK))
+    let parts: Vec<Vec<Decided>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|chunk| {
             (chunk * CHUNK..((chunk + 1) * CHUNK).min(n))
