@@ -147,6 +147,32 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Print a synthetic, valid, realistic organisation for scale tests (deterministic for a seed)
+    Gen(GenArgs),
+    /// Interactive queries and what-if edits on a working copy (piped stdin: one line at a time)
+    Repl {
+        /// Policy file
+        policy: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GenArgs {
+    /// Number of users
+    #[arg(long, default_value_t = 1000)]
+    pub users: usize,
+    /// Number of products
+    #[arg(long, default_value_t = 64)]
+    pub products: usize,
+    /// Number of entitlement groups
+    #[arg(long, default_value_t = 40)]
+    pub groups: usize,
+    /// Random seed: the same arguments always give the same policy
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -276,6 +302,11 @@ impl Ctx<'_> {
             Command::Matrix { policy, format, json } => self.matrix(&policy, format, json),
             Command::Diff { old, new, json, limit } => self.diff(&old, &new, json, limit),
             Command::Simulate { policy, what_if, json, limit } => self.simulate(&policy, &what_if, json, limit),
+            Command::Gen(args) => self.gen(&args),
+            Command::Repl { policy } => {
+                let _ = self.out.flush();
+                crate::repl::run(&policy, self.color)
+            }
         }
     }
 
@@ -506,6 +537,27 @@ impl Ctx<'_> {
             EXIT_DENY
         } else {
             EXIT_OK
+        }
+    }
+}
+
+impl Ctx<'_> {
+    fn gen(&mut self, args: &GenArgs) -> i32 {
+        let cfg = crate::gen::GenConfig { users: args.users, products: args.products, groups: args.groups, seed: args.seed };
+        let result = match &args.output {
+            None => crate::gen::generate(&cfg, &mut self.out),
+            Some(path) => {
+                let mut buf = Vec::new();
+                crate::gen::generate(&cfg, &mut buf).and_then(|_| crate::atomic_write(path, &buf))
+            }
+        };
+        match result {
+            Ok(()) => EXIT_OK,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+            Err(e) => {
+                let _ = writeln!(self.err, "error: cannot write the policy: {e}");
+                EXIT_ERROR
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use pest::Parser as _;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/entitle.pest"]
-pub(crate) struct Grammar;
+pub struct Grammar;
 
 /// Parse a whole policy file. Returns the document (every item that parsed) and the syntax
 /// errors; the document is only complete when there are no errors.

@@ -1,0 +1,647 @@
+//! The REPL core driven by scripted sessions (transcripts snapshot-tested), its completer,
+//! hints and multi-line validation, and piped mode end to end.
+
+use entitle::repl::{is_incomplete, ReplHelper, Session};
+use entitle::Policy;
+use std::path::Path;
+
+const POLICY: &str = r#"# Acme: a small account for REPL sessions
+account "Acme Engineering" {
+  domain acme.com auto-approve
+  domain partner.io
+  alerts MicroStation
+}
+
+product MicroStation
+product OpenRoads "OpenRoads Designer"
+product LumenRT
+
+country US "United States" {
+  covers CA
+  entitled MicroStation, OpenRoads, LumenRT
+  default deny
+  allow MicroStation
+}
+
+group Design in US {
+  allowed MicroStation
+  include-country
+}
+group Legacy in US {
+  exception allow LumenRT  # old-style grant
+  exception deny OpenRoads
+}
+
+user alice@acme.com "Alice Smith" {
+  country US
+  groups Design
+  roles account-admin, fulfillment-contact
+}
+user bob@acme.com {
+  country CA
+  groups Legacy
+}
+user carol@partner.io {
+  country US
+  status pending
+}
+
+key SS-0001 { groups Design }
+
+expect alice@acme.com MicroStation allow by group-allowed Design
+expect bob@acme.com LumenRT allow by group-exception Legacy
+"#;
+
+fn session() -> Session {
+    let policy = Policy::parse("acme.ent", POLICY).expect("test policy loads");
+    Session::new("acme.ent", policy, false)
+}
+
+/// Feed lines to the session and record a transcript: each line after its prompt
+/// (`entitle> `, `entitle*> ` once edited, `...> ` inside an open block), then what it printed.
+fn transcript(s: &mut Session, lines: &[&str]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let prompt = if s.is_pending() { "    ...> " } else { s.prompt() };
+        out.push_str(&format!("{prompt}{line}\n"));
+        out.push_str(&s.handle(line));
+    }
+    out.push_str("<end of input>\n");
+    out.push_str(&s.finish());
+    out
+}
+
+#[test]
+fn ask_edit_ask_again_compare_undo_show_save_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().to_str().unwrap().to_string();
+    let saved = format!("{tmp}/acme-converted.ent");
+    let other = format!("{tmp}/other.ent");
+    std::fs::write(&other, "product Solo\ncountry DE { }\nuser eva@x.de { country DE }\n").unwrap();
+    let original = dir.path().join("acme.ent");
+    std::fs::write(&original, POLICY).unwrap();
+
+    let mut s = session();
+    let save_cmd = format!(":save {saved}");
+    let load_cmd = format!(":load {other}");
+    let text = transcript(
+        &mut s,
+        &[
+            "check bob@acme.com LumenRT",
+            "convert Legacy",
+            "check bob@acme.com LumenRT",
+            ":diff",
+            ":undo",
+            ":diff",
+            ":undo",
+            "set access US LumenRT allow",
+            "check alice@acme.com LumenRT",
+            ":diff",
+            ":show Legacy",
+            ":show \"OpenRoads Designer\"",
+            ":show nobody",
+            &save_cmd,
+            ":reset",
+            ":diff",
+            ":undo",
+            ":show US",
+            &load_cmd,
+            "check eva@x.de Solo",
+            ":diff",
+            ":quit",
+        ],
+    );
+    assert!(s.should_quit());
+    let text = text.replace(&tmp, "[TMP]");
+    insta::assert_snapshot!("session", text);
+
+    // the saved file holds the working copy and loads again; the original is untouched
+    let written = std::fs::read_to_string(&saved).unwrap();
+    let reloaded = Policy::parse("saved.ent", &written).expect("saved policy loads");
+    assert_eq!(
+        reloaded.check("alice@acme.com", "LumenRT").unwrap().rule,
+        entitle::Rule::GroupIncludeCountry,
+        "{written}"
+    );
+    assert!(
+        written.contains("allow MicroStation, LumenRT") || written.contains("allow LumenRT"),
+        "{written}"
+    );
+    assert!(written.contains("# old-style grant"), "comments are kept: {written}");
+    assert_eq!(std::fs::read_to_string(&original).unwrap(), POLICY);
+    insta::assert_snapshot!("saved_file", written);
+}
+
+#[test]
+fn bad_input_is_answered_and_the_session_goes_on() {
+    let mut s = session();
+    let text = transcript(
+        &mut s,
+        &[
+            "check bob@acme.com Lumen",
+            "check bobby@acme.com LumenRT",
+            "chek bob@acme.com LumenRT",
+            "check bob@acme.com",
+            "who LumenRT extra words",
+            "set default US maybe",
+            "remove group Desing",
+            "check \"bob@acme.com LumenRT",
+            ":frobnicate",
+            "expect bob@acme.com LumenRT allow",
+            "check alice@acme.com MicroStation",
+        ],
+    );
+    assert_eq!(s.edits(), 0, "failed edits change nothing");
+    insta::assert_snapshot!("bad_input", text);
+}
+
+#[test]
+fn queries_match_the_command_line() {
+    let mut s = session();
+    let text = transcript(
+        &mut s,
+        &[
+            "explain bob@acme.com MicroStation",
+            "can alice@acme.com manage-users",
+            "can carol@partner.io receive-billing",
+            "can SS-0001 manage-entitlements",
+            "can alice@acme.com receive-alerts MicroStation",
+            "can alice@acme.com receive-alerts",
+            "can alice@acme.com recieve-billing",
+            "can alice@acme.com manage-users LumenRT",
+            "who LumenRT",
+            "who \"OpenRoads Designer\"",
+        ],
+    );
+    insta::assert_snapshot!("queries", text);
+    // same text as the command line's formatting functions
+    let p = s.policy();
+    let (who, what) = (p.principal("bob@acme.com").unwrap(), p.product("MicroStation").unwrap());
+    let d = entitle::eval::decide(&p.model, who, what);
+    let line = entitle::cli::decision_text(p, who, what, &d);
+    assert_eq!(s.handle("check bob@acme.com MicroStation"), line);
+}
+
+#[test]
+fn a_block_over_several_lines_is_one_edit() {
+    let mut s = session();
+    let text = transcript(
+        &mut s,
+        &[
+            "group Viz in US {",
+            "  allowed LumenRT   # the { visualisation } group",
+            "  include-country",
+            "}",
+            "user bob@acme.com { country CA  groups Viz, Legacy }",
+            "check bob@acme.com LumenRT",
+            ":show Viz",
+            ":undo",
+            ":undo",
+            ":undo",
+            "register dan@acme.com country US",
+            "register erin@elsewhere.org country CA",
+            "who LumenRT",
+            "remove product OpenRoads",
+            ":diff",
+            "group Broken in US {",
+            "  allowed Nothing",
+        ],
+    );
+    insta::assert_snapshot!("multiline", text);
+}
+
+#[test]
+fn show_finds_declarations_by_name_and_kind() {
+    let mut s = session();
+    let text = transcript(
+        &mut s,
+        &[
+            ":show account",
+            ":show group",
+            ":show country \"united states\"",
+            ":show key ss-0001",
+            ":show user Design",
+            ":show widget Design",
+            "remove country US",
+            ":show group",
+            ":show",
+        ],
+    );
+    insta::assert_snapshot!("show", text);
+}
+
+#[test]
+fn help_lists_every_command() {
+    let mut s = session();
+    let help = s.handle(":help");
+    for cmd in [
+        "check", "explain", "can", "who", ":diff", ":undo", ":reset", ":show", ":save", ":load", ":help", ":quit",
+    ] {
+        assert!(help.contains(cmd), "{cmd} missing from:\n{help}");
+    }
+    insta::assert_snapshot!("help", help);
+}
+
+#[test]
+fn save_never_writes_unless_named_and_reports_bad_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session();
+    let out = s.handle(":save");
+    assert!(out.contains("`:save` needs FILE"), "{out}");
+    let missing = dir.path().join("no/such/dir/x.ent");
+    let out = s.handle(&format!(":save {}", missing.display()));
+    assert!(out.contains("cannot write"), "{out}");
+    assert!(!missing.exists());
+    // removing a user leaves the top-level expectation about them out of the saved file
+    s.handle("remove user bob@acme.com");
+    let target = dir.path().join("without-bob.ent");
+    let out = s.handle(&format!(":save {}", target.display()));
+    assert!(out.contains("left out 1 expectation"), "{out}");
+    assert!(
+        out.contains("expect bob@acme.com LumenRT allow by group-exception Legacy"),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(&target).unwrap();
+    Policy::parse("w.ent", &written).expect("loads");
+    assert!(!written.contains("bob@acme.com"), "{written}");
+}
+
+#[test]
+fn the_loaded_file_is_written_only_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme.ent");
+    std::fs::write(&path, POLICY).unwrap();
+    let mut s = Session::load(&path, false).unwrap();
+    s.handle("set default US allow");
+    s.handle(":diff");
+    s.handle(":reset");
+    s.handle(":undo");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        POLICY,
+        "nothing writes the loaded file by itself"
+    );
+    let out = s.handle(&format!(":save {}", path.display()));
+    assert!(out.starts_with("saved "), "{out}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("default allow"), "{written}");
+    let reloaded = Policy::from_path(&path).expect("loads");
+    assert_eq!(
+        reloaded.check("carol@partner.io", "LumenRT").unwrap().rule,
+        entitle::Rule::Status
+    );
+    // no temporary file is left behind
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn load_of_a_bad_file_keeps_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ent");
+    std::fs::write(&bad, "product A\ngroup G in Nowhere { }\n").unwrap();
+    let mut s = session();
+    s.handle("convert Legacy");
+    let out = s.handle(&format!(":load {}", bad.display()));
+    assert!(out.contains("unknown country `Nowhere`"), "{out}");
+    assert!(out.contains("not loaded: the session is unchanged"), "{out}");
+    assert_eq!(s.edits(), 1);
+    assert_eq!(s.path(), Path::new("acme.ent"));
+    let out = s.handle(&format!(":load {}", dir.path().join("missing.ent").display()));
+    assert!(out.contains("cannot read"), "{out}");
+}
+
+#[test]
+fn piped_input_handles_lines_like_the_terminal() {
+    // comments and blank lines print nothing; `;` separates statements on one line
+    let mut s = session();
+    assert_eq!(s.handle(""), "");
+    assert_eq!(s.handle("   # just a comment"), "");
+    let out = s.handle("set default US allow; clear-exceptions Legacy");
+    assert!(
+        out.starts_with("applied: set default US allow; clear-exceptions Legacy"),
+        "{out}"
+    );
+    assert_eq!(s.edits(), 2);
+    let out = s.handle(":undo");
+    assert!(out.contains("the working copy is the loaded policy"), "{out}");
+    assert_eq!(s.prompt(), "entitle> ");
+}
+
+// ---------------------------------------------------------------- completion, hints, validation
+
+fn complete(line: &str) -> Vec<String> {
+    let s = session();
+    let helper = ReplHelper::new(&s);
+    let (start, words) = helper.completions(line, line.len());
+    // through the rustyline trait too: same answer
+    let history = rustyline::history::DefaultHistory::new();
+    let ctx = rustyline::Context::new(&history);
+    let (start2, pairs) = rustyline::completion::Completer::complete(&helper, line, line.len(), &ctx).unwrap();
+    assert_eq!(start, start2);
+    assert_eq!(words, pairs.iter().map(|p| p.replacement.clone()).collect::<Vec<_>>());
+    words.into_iter().map(|w| format!("{}{w}", &line[..start])).collect()
+}
+
+#[test]
+fn completion_of_commands_and_keywords() {
+    assert_eq!(complete(":s"), [":save", ":show"]);
+    assert_eq!(
+        complete("c"),
+        ["can", "check", "clear-exceptions", "convert", "country"]
+    );
+    assert_eq!(complete("ex"), ["explain"]);
+    assert!(complete("").contains(&":diff".to_string()));
+    assert_eq!(
+        complete("remove "),
+        [
+            "remove country",
+            "remove group",
+            "remove key",
+            "remove product",
+            "remove user"
+        ]
+    );
+    assert_eq!(complete("set "), ["set access", "set default"]);
+    assert_eq!(
+        complete("set access US LumenRT "),
+        [
+            "set access US LumenRT allow",
+            "set access US LumenRT deny",
+            "set access US LumenRT inherit"
+        ]
+    );
+    assert_eq!(
+        complete("can alice@acme.com manage-"),
+        [
+            "can alice@acme.com manage-entitlements",
+            "can alice@acme.com manage-users"
+        ]
+    );
+}
+
+#[test]
+fn completion_of_the_policy_names() {
+    assert_eq!(
+        complete("check "),
+        [
+            "check alice@acme.com",
+            "check bob@acme.com",
+            "check carol@partner.io",
+            "check SS-0001"
+        ]
+    );
+    assert_eq!(complete("check B"), ["check bob@acme.com"]);
+    assert_eq!(
+        complete("check bob@acme.com open"),
+        [
+            "check bob@acme.com OpenRoads",
+            "check bob@acme.com \"OpenRoads Designer\""
+        ]
+    );
+    assert_eq!(complete("who \"OpenRoads D"), ["who \"OpenRoads Designer\""]);
+    assert_eq!(complete("convert "), ["convert Design", "convert Legacy"]);
+    assert_eq!(complete("remove group l"), ["remove group Legacy"]);
+    assert_eq!(complete("remove user c"), ["remove user carol@partner.io"]);
+    assert_eq!(
+        complete("set default u"),
+        ["set default \"United States\"", "set default US"]
+    );
+    assert_eq!(complete(":show SS"), [":show SS-0001"]);
+    assert_eq!(complete("group Viz in "), ["group Viz in US"]);
+    assert_eq!(complete("register dan@acme.com c"), ["register dan@acme.com country"]);
+    // file names after :save and :load (tests run in the crate's folder)
+    assert_eq!(
+        complete(":load scenarios/microstation-a"),
+        [":load scenarios/microstation-ab.ent"]
+    );
+}
+
+#[test]
+fn completion_inside_blocks() {
+    assert_eq!(
+        complete("group Viz in US {\n  allowed Lu"),
+        ["group Viz in US {\n  allowed LumenRT"]
+    );
+    assert_eq!(
+        complete("group Viz in US { allowed LumenRT, Mi"),
+        ["group Viz in US { allowed LumenRT, MicroStation"]
+    );
+    assert_eq!(complete("group Viz in US { in"), ["group Viz in US { include-country"]);
+    assert_eq!(
+        complete("user x@acme.com { country US; groups "),
+        [
+            "user x@acme.com { country US; groups Design",
+            "user x@acme.com { country US; groups Legacy"
+        ]
+    );
+    assert_eq!(
+        complete("user x@acme.com { roles co"),
+        ["user x@acme.com { roles co-admin"]
+    );
+    assert_eq!(
+        complete("country FR { default "),
+        ["country FR { default allow", "country FR { default deny"]
+    );
+    assert!(complete("check bob # a comment ").is_empty());
+}
+
+#[test]
+fn completion_follows_the_working_copy() {
+    let mut s = session();
+    s.handle("product \"Bridge Designer\"");
+    let helper = ReplHelper::new(&s);
+    assert_eq!(helper.completions("who Br", 6).1, ["\"Bridge Designer\""]);
+    // a reserved word is quoted
+    s.handle("product \"access\"");
+    let mut helper = ReplHelper::new(&s);
+    assert_eq!(helper.completions("who ac", 6).1, ["\"access\""]);
+    s.handle(":reset");
+    helper.refresh(&s);
+    assert!(helper.completions("who ac", 6).1.is_empty());
+}
+
+#[test]
+fn hints_show_the_arguments_still_to_type() {
+    let s = session();
+    let h = ReplHelper::new(&s);
+    let hint = |line: &str| h.shape_hint(line, line.len());
+    assert_eq!(hint("check").as_deref(), Some(" PRINCIPAL PRODUCT"));
+    assert_eq!(hint("check ").as_deref(), Some("PRINCIPAL PRODUCT"));
+    assert_eq!(hint("check alice@acme.com ").as_deref(), Some("PRODUCT"));
+    assert_eq!(hint("check alice@acme.com MicroStation "), None);
+    assert_eq!(hint("check alice@acme.com Micro"), None);
+    assert_eq!(hint("can alice@acme.com ").as_deref(), Some("CAPABILITY [PRODUCT]"));
+    assert_eq!(
+        hint("set access ").as_deref(),
+        Some("COUNTRY PRODUCT allow|deny|inherit")
+    );
+    assert_eq!(hint(":save ").as_deref(), Some("FILE"));
+    assert_eq!(hint("remove ").as_deref(), Some("user|key|group|product|country NAME"));
+    assert_eq!(hint(":diff"), None);
+    // hints come only at the end of the line
+    assert_eq!(h.shape_hint("check ", 3), None);
+}
+
+#[test]
+fn open_blocks_are_incomplete() {
+    assert!(is_incomplete("group A in US {"));
+    assert!(is_incomplete("group A in US {\n  allowed X\n  exception allow Y"));
+    assert!(!is_incomplete("group A in US {\n  allowed X\n}"));
+    assert!(!is_incomplete("group A in US { }"));
+    assert!(!is_incomplete("product \"{\""), "braces in strings do not count");
+    assert!(!is_incomplete("product A # {"), "braces in comments do not count");
+    assert!(is_incomplete("user \"a{\\\"b\" {"), "escaped quotes stay in the string");
+    assert!(!is_incomplete("}"));
+    assert!(!is_incomplete("check alice@acme.com MicroStation"));
+}
+
+#[test]
+fn the_piped_loop_reads_lines_until_quit() {
+    let mut s = session();
+    let input = "check bob@acme.com LumenRT\r\nconvert Legacy\ngroup Viz in US {\n  allowed LumenRT\n}\ncheck nobody LumenRT\n:quit\ncheck bob@acme.com LumenRT\n";
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = entitle::repl::run_piped(&mut s, input.as_bytes(), &mut out, &mut err);
+    let (out, err) = (String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap());
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "allow bob@acme.com LumenRT by group-exception Legacy (entitlement country US)\n  at acme.ent:24:3  exception allow LumenRT\n\
+         applied: convert Legacy (3 decisions changed)\n\
+         applied: add group Viz (no decision changed)\n"
+    );
+    assert!(
+        err.contains("unknown principal (user email or key id) `nobody`"),
+        "{err}"
+    );
+    assert!(err.contains("<input 4>:1:7"), "{err}");
+    // an unfinished block at the end of input is reported, not applied
+    let mut s = session();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = entitle::repl::run_piped(
+        &mut s,
+        "group G in US {\n  allowed LumenRT\n".as_bytes(),
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(code, 0);
+    assert!(out.is_empty());
+    assert!(String::from_utf8(err).unwrap().contains("a `{` is never closed"));
+    assert_eq!(s.edits(), 0);
+}
+
+/// The REPL answers `who` and `can` exactly as the command line does.
+#[test]
+fn who_and_can_print_what_the_command_line_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme.ent");
+    std::fs::write(&path, POLICY).unwrap();
+    let p = path.to_str().unwrap();
+    let mut s = Session::load(&path, false).unwrap();
+    for args in [
+        vec!["who", "LumenRT"],
+        vec!["who", "OpenRoads Designer"],
+        vec!["can", "alice@acme.com", "receive-alerts", "MicroStation"],
+        vec!["can", "carol@partner.io", "manage-users"],
+        vec!["check", "bob@acme.com", "OpenRoads"],
+        vec!["explain", "alice@acme.com", "LumenRT"],
+    ] {
+        let mut cli_args = vec![args[0], p];
+        cli_args.extend(&args[1..]);
+        let cli = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+            .args(&cli_args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let line: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a.contains(' ') {
+                    format!("\"{a}\"")
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        assert_eq!(
+            s.handle(&line.join(" ")),
+            String::from_utf8(cli.stdout).unwrap(),
+            "{args:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- the binary
+
+/// `entitle repl POLICY` with piped standard input. Ignored until the `repl` subcommand is
+/// wired into the command line.
+#[test]
+fn piped_session_through_the_binary() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("acme.ent");
+    std::fs::write(&policy, POLICY).unwrap();
+    let run = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_entitle"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run entitle");
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let p = policy.to_str().unwrap();
+    let (code, stdout, stderr) = run(
+        &["repl", p],
+        "check bob@acme.com LumenRT\nconvert Legacy\ngroup Viz in US {\n  allowed LumenRT\n}\ncheck nobody LumenRT\ncheck bob@acme.com LumenRT\n:diff\n",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("allow bob@acme.com LumenRT by group-exception Legacy"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("applied: convert Legacy (3 decisions changed)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("applied: add group Viz (no decision changed)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("allow bob@acme.com LumenRT by group-allowed Legacy"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3 decisions changed since"), "{stdout}");
+    assert!(!stdout.contains("entitle>"), "no prompts when piped: {stdout}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'),
+        "no escape codes when piped"
+    );
+    assert!(
+        stderr.contains("unknown principal (user email or key id) `nobody`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("<input 4>"),
+        "the diagnostic quotes the typed line: {stderr}"
+    );
+    // the loaded file is never written
+    assert_eq!(std::fs::read_to_string(&policy).unwrap(), POLICY);
+    // :quit stops reading
+    let (code, stdout, _) = run(&["repl", p], ":quit\ncheck bob@acme.com LumenRT\n");
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    // a policy that cannot be loaded: exit 2 with its diagnostics
+    let missing = dir.path().join("missing.ent");
+    let (code, _, stderr) = run(&["repl", missing.to_str().unwrap()], "");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read"), "{stderr}");
+}
