@@ -25,10 +25,12 @@
 //!   sometimes `allow` one explicitly. A product never gets both verdicts in one country.
 //! - **Groups** (`US-Civil`, `DE-Structural-2`, …) are spread over countries with the same
 //!   weights: about half are strict Allowed Applications lists (3–30 products, most around a
-//!   dozen), a fifth add `include-country`, a fifth are legacy groups with 1–5 `exception`
-//!   lines (never both verdicts for one product) and the rest are unconfigured. The first four
-//!   groups take one mode each, so even ten groups show every mode. Lists and exceptions only
-//!   name products entitled in the group's country.
+//!   dozen, never more than three quarters of what the country entitles), a fifth add
+//!   `include-country`, a fifth are legacy groups with 1–5 `exception` lines (never both
+//!   verdicts for one product) and the rest are unconfigured. The first four groups take one
+//!   mode each, so even ten groups show every mode (the first `include-country` group sits in
+//!   a default-allow country, where the switch matters). Lists and exceptions only name
+//!   products entitled in the group's country.
 //! - **Users** `first.last.N@domain` (unique by `N`), most with a display name. A user works
 //!   where a random group is (so users follow groups), with 1–3 groups, mostly of that country
 //!   and about 5% of the time a group of another country. Profile codes: mostly the country's

@@ -32,6 +32,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// pest is built without its `std` feature (which adds a native stack probe to every rule
+// call; the grammar has no recursion to guard), and its generated parser names `alloc`.
+extern crate alloc;
+
 pub mod capability;
 pub mod cli;
 pub mod compile;

@@ -50,6 +50,20 @@ fn is_kw(rule: Rule) -> bool {
     )
 }
 
+/// Where a pair's last token ends. A rule's own span may run on over whitespace and comments
+/// pest skipped while trying an optional part (a list that might continue), so follow the
+/// last child down to a token; a block ends exactly at its `}`.
+fn last_token_end(pair: P<'_>) -> usize {
+    let end = pair.as_span().end();
+    if is_block(pair.as_rule()) {
+        return end;
+    }
+    match pair.into_inner().next_back() {
+        Some(last) => last_token_end(last),
+        None => end,
+    }
+}
+
 /// Blocks end exactly at their `}` (a literal, so not a pair of its own).
 fn is_block(rule: Rule) -> bool {
     matches!(
@@ -95,16 +109,7 @@ impl<'t> Builder<'t> {
     /// whitespace and comments it skipped while trying an optional part.
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
-        // the end of the last leaf token: inner rules (a list) may run on like their parent
-        let end = pair
-            .clone()
-            .into_inner()
-            .flatten()
-            .filter(|p| is_block(p.as_rule()) || p.clone().into_inner().next().is_none())
-            .map(|p| p.as_span().end())
-            .max()
-            .unwrap_or(s.end());
-        Span::new(self.file, self.base + s.start()..self.base + end)
+        Span::new(self.file, self.base + s.start()..self.base + last_token_end(pair.clone()))
     }
 
     // ------------------------------------------------------------ comments

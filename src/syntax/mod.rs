@@ -61,8 +61,63 @@ fn resync_points(text: &str) -> Vec<usize> {
     points
 }
 
+/// Files at least this large are parsed in chunks, in parallel.
+const CHUNKED_MIN: usize = 1 << 20;
+/// Target size of one chunk.
+const CHUNK_BYTES: usize = 256 << 10;
+
+/// Parse a large file as independent chunks split at declaration lines, on all cores. The
+/// result is the same document a sequential parse gives: a split can only fall between two
+/// top-level items (a declaration line inside a block leaves that block unclosed in its chunk,
+/// which fails to parse). Any failure returns `None`, and the caller parses sequentially,
+/// which also produces the error messages.
+fn parse_chunked(text: &str, file: FileId) -> Option<Document> {
+    use rayon::prelude::*;
+    let mut bounds = vec![0];
+    for p in resync_points(text) {
+        if p - bounds[bounds.len() - 1] >= CHUNK_BYTES {
+            bounds.push(p);
+        }
+    }
+    bounds.push(text.len());
+    let comments = comments::scan(text);
+    let docs: Vec<Document> = bounds
+        .par_windows(2)
+        .map(|w| {
+            let (start, end) = (w[0], w[1]);
+            let pairs = match Grammar::parse(Rule::file, &text[start..end]) { Ok(p) => p, Err(e) => { eprintln!("chunk {start}..{end} failed: {e}"); return None; } };
+            let lo = comments.partition_point(|c| c.start < start);
+            let hi = comments.partition_point(|c| c.start < end);
+            let mut builder = build::Builder::new(file, text, comments[lo..hi].to_vec());
+            builder.file(pairs, start);
+            Some(builder.finish())
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mut doc = Document::default();
+    for mut part in docs {
+        // comments at the end of a chunk precede the first item of the next one
+        let carried = std::mem::take(&mut doc.end_comments);
+        match part.items.first_mut() {
+            Some(first) => {
+                let mut leading = carried;
+                leading.append(&mut first.comments.leading);
+                first.comments.leading = leading;
+            }
+            None => part.end_comments.splice(0..0, carried).for_each(drop),
+        }
+        doc.items.append(&mut part.items);
+        doc.end_comments = part.end_comments;
+    }
+    Some(doc)
+}
+
 fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagnostic>) {
     let text = &sources.get(file).text;
+    if rule == Rule::file && text.len() >= CHUNKED_MIN {
+        if let Some(doc) = parse_chunked(text, file) {
+            return (doc, vec![]);
+        }
+    }
     let comments = comments::scan(text);
     let mut builder = build::Builder::new(file, text, comments);
     let mut errors = vec![];
