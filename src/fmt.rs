@@ -228,7 +228,7 @@ fn comment(text: &str) -> String {
     }
 }
 
-fn with_trailing(line: String, trailing: &Option<String>) -> String {
+fn with_trailing(line: String, trailing: Option<&String>) -> String {
     match trailing {
         Some(t) => format!("{line}  {}", comment(t)),
         None => line,
@@ -281,7 +281,7 @@ fn items(out: &mut Vec<String>, nodes: &[Node<Item>], end_comments: &[String]) {
     for node in nodes {
         let mut body = item(&node.kind);
         if let Some(last) = body.pop() {
-            body.push(with_trailing(last, &node.comments.trailing));
+            body.push(with_trailing(last, node.comments.trailing()));
         }
         let this = (kind(&node.kind), body.len() == 1);
         if let Some(prev) = prev {
@@ -289,7 +289,7 @@ fn items(out: &mut Vec<String>, nodes: &[Node<Item>], end_comments: &[String]) {
                 out.push(String::new());
             }
         }
-        out.extend(node.comments.leading.iter().map(|c| comment(c)));
+        out.extend(node.comments.leading().iter().map(|c| comment(c)));
         out.extend(body);
         prev = Some(this);
     }
@@ -330,10 +330,10 @@ fn stmts<T>(
 ) -> Vec<String> {
     let mut out = vec![];
     for node in nodes {
-        out.extend(node.comments.leading.iter().map(|c| comment(c)));
+        out.extend(node.comments.leading().iter().map(|c| comment(c)));
         match f(&node.kind) {
-            Some(line) => out.push(with_trailing(line, &node.comments.trailing)),
-            None => out.extend(node.comments.trailing.iter().map(|c| comment(c))),
+            Some(line) => out.push(with_trailing(line, node.comments.trailing())),
+            None => out.extend(node.comments.trailing().iter().map(|c| comment(c))),
         }
     }
     out.extend(end_comments.iter().map(|c| comment(c)));
@@ -514,7 +514,7 @@ mod tests {
     /// Every comment held by the AST, in document order.
     fn ast_comments(doc: &Document) -> usize {
         fn node<T>(n: &Node<T>) -> usize {
-            n.comments.leading.len() + usize::from(n.comments.trailing.is_some())
+            n.comments.leading().len() + usize::from(n.comments.trailing().is_some())
         }
         fn block<T>(stmts: &[Node<T>], end: &[String]) -> usize {
             stmts.iter().map(node).sum::<usize>() + end.len()
@@ -841,7 +841,7 @@ scenario empty { }
             panic!()
         };
         assert_eq!(
-            g.stmts[1].comments.trailing.as_deref(),
+            g.stmts[1].comments.trailing().map(String::as_str),
             Some("# legacy"),
             "the parser did not attach `# legacy` to `exception deny C` (see build.rs `span`): {:?}",
             g.stmts
@@ -1069,8 +1069,8 @@ scenario empty { }
             })),
             span,
         );
-        node.comments.leading = vec!["lead".into()];
-        node.comments.trailing = Some("trail  ".into());
+        *node.comments.leading_mut() = vec!["lead".into()];
+        node.comments.set_trailing(Some("trail  ".into()));
         let doc = Document {
             items: vec![node],
             end_comments: vec!["# end".into()],

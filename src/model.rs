@@ -3,7 +3,7 @@
 
 use crate::source::Span;
 use crate::syntax::Access;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(
@@ -235,6 +235,15 @@ pub struct Key {
     pub country: Option<CountryId>,
 }
 
+/// The lookup key of a name: lowercase, borrowed when it already is.
+pub fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) || !name.is_ascii() {
+        std::borrow::Cow::Owned(name.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
 /// The whole resolved policy.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
@@ -272,19 +281,19 @@ impl Model {
 
     /// Look a product up by name or display name, ignoring case.
     pub fn find_product(&self, name: &str) -> Option<ProductId> {
-        self.product_index.get(&name.to_lowercase()).copied()
+        self.product_index.get(lower(name).as_ref()).copied()
     }
     pub fn find_country(&self, name: &str) -> Option<CountryId> {
-        self.country_index.get(&name.to_lowercase()).copied()
+        self.country_index.get(lower(name).as_ref()).copied()
     }
     pub fn find_group(&self, name: &str) -> Option<GroupId> {
-        self.group_index.get(&name.to_lowercase()).copied()
+        self.group_index.get(lower(name).as_ref()).copied()
     }
     pub fn find_user(&self, email: &str) -> Option<UserId> {
-        self.user_index.get(&email.to_lowercase()).copied()
+        self.user_index.get(lower(email).as_ref()).copied()
     }
     pub fn find_key(&self, name: &str) -> Option<KeyId> {
-        self.key_index.get(&name.to_lowercase()).copied()
+        self.key_index.get(lower(name).as_ref()).copied()
     }
     /// A user's email or a key's id.
     pub fn find_principal(&self, name: &str) -> Option<Principal> {
@@ -294,7 +303,7 @@ impl Model {
     }
     /// The entitlement country for a profile country code.
     pub fn country_for_profile(&self, code: &str) -> Option<CountryId> {
-        self.profile_index.get(&code.to_lowercase()).copied()
+        self.profile_index.get(lower(code).as_ref()).copied()
     }
 
     pub fn principal_name(&self, p: Principal) -> &str {

@@ -6,7 +6,7 @@ use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::*;
 use crate::source::Span;
 use crate::syntax::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Resolve a document. The model is usable only when no diagnostic is an error.
 /// Top-level what-if statements are errors, and top-level expectations must name declared
@@ -228,7 +228,7 @@ impl Resolver {
                             entitled: None,
                             default: Access::Allow,
                             default_span: item.span,
-                            overrides: HashMap::new(),
+                            overrides: HashMap::default(),
                         });
                         self.country_decls.push(i);
                     }
@@ -306,7 +306,7 @@ impl Resolver {
     /// reporting a product given opposite verdicts at its later occurrence.
     fn verdicts(&mut self, entries: &[(Access, Span, &[Name])]) -> Vec<(ProductId, Access, Span)> {
         let mut out: Vec<(ProductId, Access, Span)> = vec![];
-        let mut first: HashMap<ProductId, (Access, Span)> = HashMap::new();
+        let mut first: HashMap<ProductId, (Access, Span)> = HashMap::default();
         for &(access, stmt_span, names) in entries {
             for n in names {
                 let Some(p) = self.product(n) else { continue };
@@ -354,7 +354,7 @@ impl Resolver {
                     .insert(d.to_lowercase(), CountryId(i as u32));
             }
         }
-        let mut covered_by: HashMap<String, (CountryId, Span)> = HashMap::new();
+        let mut covered_by: HashMap<String, (CountryId, Span)> = HashMap::default();
         for ci in 0..self.country_decls.len() {
             let Item::Decl(Decl::Country(c)) = &doc.items[self.country_decls[ci]].kind else {
                 unreachable!()
@@ -397,7 +397,7 @@ impl Resolver {
                     CountryStmt::Entitled(list) => {
                         let e = entitled.get_or_insert_with(|| Entitled {
                             span: stmt.span,
-                            products: HashMap::new(),
+                            products: HashMap::default(),
                         });
                         let span = stmt.span;
                         let mut ids = vec![];
@@ -639,7 +639,7 @@ impl Resolver {
             span: Some(item.span),
             ..Account::default()
         };
-        let mut seen_domains: HashMap<String, Span> = HashMap::new();
+        let mut seen_domains: HashMap<String, Span> = HashMap::default();
         for stmt in &a.stmts {
             match &stmt.kind {
                 AccountStmt::Domain {

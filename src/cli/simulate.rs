@@ -107,6 +107,8 @@ impl Ctx<'_> {
             Ok(p) => p,
             Err(code) => return code,
         };
+        // only the model is needed from here: free the syntax tree first
+        let policy = Policy { document: Default::default(), ..policy };
         let m = &policy.model;
         let c = Compiled::new(m);
         let progress = Progress::new(c.principals(), "deciding");
@@ -139,14 +141,14 @@ impl Ctx<'_> {
 
     pub(super) fn diff(&mut self, old: &Path, new: &Path, json: bool, limit: usize) -> i32 {
         let a = match self.load(old) {
-            Ok(p) => p,
+            Ok(p) => p.model,
             Err(code) => return code,
         };
         let b = match self.load(new) {
-            Ok(p) => p,
+            Ok(p) => p.model,
             Err(code) => return code,
         };
-        self.report_diff(&a.model, &b.model, json, limit)
+        self.report_diff(&a, &b, json, limit)
     }
 
     pub(super) fn simulate(&mut self, path: &Path, statements: &[String], json: bool, limit: usize) -> i32 {

@@ -29,10 +29,42 @@ impl Name {
 
 /// Comments attached to a statement: whole-line comments before it, and one after it on its
 /// last line.
+///
+/// Most statements have none, so the texts live behind one pointer (a policy of a million
+/// users has several million statements).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Comments {
-    pub leading: Vec<String>,
-    pub trailing: Option<String>,
+pub struct Comments(Option<Box<CommentText>>);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct CommentText {
+    leading: Vec<String>,
+    trailing: Option<String>,
+}
+
+impl Comments {
+    pub fn new(leading: Vec<String>, trailing: Option<String>) -> Comments {
+        if leading.is_empty() && trailing.is_none() {
+            Comments(None)
+        } else {
+            Comments(Some(Box::new(CommentText { leading, trailing })))
+        }
+    }
+    /// Whole-line comments before the statement.
+    pub fn leading(&self) -> &[String] {
+        self.0.as_ref().map_or(&[], |c| &c.leading)
+    }
+    /// The comment after the statement on its last line.
+    pub fn trailing(&self) -> Option<&String> {
+        self.0.as_ref().and_then(|c| c.trailing.as_ref())
+    }
+    pub fn leading_mut(&mut self) -> &mut Vec<String> {
+        &mut self.0.get_or_insert_with(Default::default).leading
+    }
+    pub fn set_trailing(&mut self, trailing: Option<String>) {
+        if trailing.is_some() || self.0.is_some() {
+            self.0.get_or_insert_with(Default::default).trailing = trailing;
+        }
+    }
 }
 
 /// A statement or declaration with its span (which starts at its keyword) and comments.

@@ -148,7 +148,7 @@ impl<'t> Builder<'t> {
         Node {
             kind,
             span,
-            comments: Comments { leading, trailing },
+            comments: Comments::new(leading, trailing),
         }
     }
 

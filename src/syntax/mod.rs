@@ -46,17 +46,24 @@ const TOP_KEYWORDS: &[&str] = &[
 
 /// Byte offsets of lines that start (at column 1) with a top-level keyword.
 fn resync_points(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
     let mut points = vec![];
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        if TOP_KEYWORDS.iter().any(|k| {
-            line.starts_with(k)
-                && !line[k.len()..]
-                    .starts_with(|c: char| c.is_ascii_alphanumeric() || "_.-".contains(c))
-        }) {
-            points.push(start);
+    while start < bytes.len() {
+        // every top-level keyword starts with a lowercase letter: test one byte first
+        if bytes[start].is_ascii_lowercase() {
+            let line = &text[start..];
+            if TOP_KEYWORDS.iter().any(|k| {
+                line.starts_with(k)
+                    && !line[k.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || "_.-".contains(c))
+            }) {
+                points.push(start);
+            }
         }
-        start += line.len();
+        match bytes[start..].iter().position(|&b| b == b'\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
     }
     points
 }
@@ -94,14 +101,15 @@ fn parse_chunked(text: &str, file: FileId) -> Option<Document> {
         })
         .collect::<Option<Vec<_>>>()?;
     let mut doc = Document::default();
+    doc.items.reserve_exact(docs.iter().map(|d| d.items.len()).sum());
     for mut part in docs {
         // comments at the end of a chunk precede the first item of the next one
         let carried = std::mem::take(&mut doc.end_comments);
         match part.items.first_mut() {
             Some(first) => {
                 let mut leading = carried;
-                leading.append(&mut first.comments.leading);
-                first.comments.leading = leading;
+                leading.append(first.comments.leading_mut());
+                *first.comments.leading_mut() = leading;
             }
             None => part.end_comments.splice(0..0, carried).for_each(drop),
         }
@@ -389,13 +397,13 @@ mod tests {
         let text = "# lead\nproduct A # trail\ncountry US {\n  # inner\n  default deny # why\n  # end\n}\n# eof\n";
         let (doc, errs) = parse_str(text);
         assert!(errs.is_empty());
-        assert_eq!(doc.items[0].comments.leading, ["# lead"]);
-        assert_eq!(doc.items[0].comments.trailing.as_deref(), Some("# trail"));
+        assert_eq!(doc.items[0].comments.leading(), ["# lead"]);
+        assert_eq!(doc.items[0].comments.trailing().map(String::as_str), Some("# trail"));
         let Item::Decl(Decl::Country(c)) = &doc.items[1].kind else {
             panic!()
         };
-        assert_eq!(c.stmts[0].comments.leading, ["# inner"]);
-        assert_eq!(c.stmts[0].comments.trailing.as_deref(), Some("# why"));
+        assert_eq!(c.stmts[0].comments.leading(), ["# inner"]);
+        assert_eq!(c.stmts[0].comments.trailing().map(String::as_str), Some("# why"));
         assert_eq!(c.end_comments, ["# end"]);
         assert_eq!(doc.end_comments, ["# eof"]);
     }
