@@ -1,0 +1,1 @@
+fn main() { println!("peers: see issue 5"); }
