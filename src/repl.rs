@@ -35,7 +35,6 @@ use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::Context;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -1106,127 +1105,17 @@ pub fn who_text(policy: &Policy, x: ProductId) -> String {
 
 // ---------------------------------------------------------------- :diff
 
-/// A decision as `:diff` compares it: it changed when its access or its rule did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    pub access: Access,
-    pub rule: Rule,
-    /// The credited group's name (the `group-*` rules).
-    pub group: Option<String>,
-}
-
-impl Outcome {
-    fn of(m: &Model, d: &Decision) -> Outcome {
-        Outcome {
-            access: d.access,
-            rule: d.rule,
-            group: d.group.map(|g| m.group(g).name.clone()),
-        }
-    }
-    /// `allow by group-allowed`
-    fn cause(&self) -> String {
-        format!("{} by {}", self.access, self.rule)
-    }
-}
-
-/// One (principal, product) decision that differs between two policies.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
-    pub principal: String,
-    pub product: String,
-    pub before: Outcome,
-    pub after: Outcome,
-}
-
-/// Every decision that differs between two policies, and what only one of them declares.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DecisionDiff {
-    /// Decisions compared: principals and products declared in both.
-    pub compared: usize,
-    /// Principals in declaration order (users, then keys), products in declaration order.
-    pub changes: Vec<Change>,
-    pub principals_added: Vec<String>,
-    pub principals_removed: Vec<String>,
-    pub products_added: Vec<String>,
-    pub products_removed: Vec<String>,
-}
-
-impl DecisionDiff {
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
-            && self.principals_added.is_empty()
-            && self.principals_removed.is_empty()
-            && self.products_added.is_empty()
-            && self.products_removed.is_empty()
-    }
-}
-
-/// Compare two policies decision by decision: every (principal, product) pair declared in
-/// both is decided in each (principals and products matched by name, ignoring case); a
-/// decision changed when its access or its rule did. Those declared in only one policy are
-/// listed, not compared. (The one place `:diff` and the edit counts are computed.)
-pub fn decision_changes(before: &Model, after: &Model) -> DecisionDiff {
-    fn principal_key(m: &Model, p: Principal) -> (u8, String) {
-        let kind = matches!(p, Principal::Key(_)) as u8;
-        (kind, m.principal_name(p).to_lowercase())
-    }
-    fn products(m: &Model) -> HashMap<String, ProductId> {
-        m.product_ids().map(|x| (m.product(x).name.to_lowercase(), x)).collect()
-    }
-    let after_principals: HashMap<(u8, String), Principal> =
-        after.principals().map(|p| (principal_key(after, p), p)).collect();
-    let before_principals: HashMap<(u8, String), Principal> =
-        before.principals().map(|p| (principal_key(before, p), p)).collect();
-    let (before_products, after_products) = (products(before), products(after));
-    let common: Vec<(ProductId, ProductId)> = before
-        .product_ids()
-        .filter_map(|x| {
-            after_products
-                .get(&before.product(x).name.to_lowercase())
-                .map(|&y| (x, y))
-        })
-        .collect();
-    let mut diff = DecisionDiff::default();
-    for p in before.principals() {
-        let Some(&q) = after_principals.get(&principal_key(before, p)) else {
-            diff.principals_removed.push(before.principal_name(p).to_string());
-            continue;
-        };
-        for &(x, y) in &common {
-            diff.compared += 1;
-            let (b, a) = (eval::decide(before, p, x), eval::decide(after, q, y));
-            if (b.access, b.rule) != (a.access, a.rule) {
-                diff.changes.push(Change {
-                    principal: before.principal_name(p).to_string(),
-                    product: before.product(x).name.clone(),
-                    before: Outcome::of(before, &b),
-                    after: Outcome::of(after, &a),
-                });
-            }
-        }
-    }
-    diff.principals_added = after
-        .principals()
-        .filter(|p| !before_principals.contains_key(&principal_key(after, *p)))
-        .map(|p| after.principal_name(p).to_string())
-        .collect();
-    diff.products_removed = before
-        .product_ids()
-        .filter(|x| !after_products.contains_key(&before.product(*x).name.to_lowercase()))
-        .map(|x| before.product(x).name.clone())
-        .collect();
-    diff.products_added = after
-        .product_ids()
-        .filter(|x| !before_products.contains_key(&after.product(*x).name.to_lowercase()))
-        .map(|x| after.product(x).name.clone())
-        .collect();
-    diff
+/// Every decision that differs between two policies, through the simulator (`sim::diff`:
+/// a decision changed when its access or its rule did). The one place `:diff` and the
+/// per-edit counts are computed.
+pub fn decision_changes(before: &Model, after: &Model) -> crate::sim::Diff {
+    crate::sim::diff(before, after, &|_| {})
 }
 
 /// "2 decisions changed, 1 principal added" — the effect of an edit.
-fn effect(d: &DecisionDiff) -> String {
+fn effect(d: &crate::sim::Diff) -> String {
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut parts = vec![match d.changes.len() {
+    let mut parts = vec![match d.changed {
         0 => "no decision changed".to_string(),
         n => format!("{} changed", count(n, "decision", "decisions")),
     }];
@@ -1244,71 +1133,10 @@ fn effect(d: &DecisionDiff) -> String {
 }
 
 /// `:diff`: every decision changed from `before` to `after`, grouped by cause
-/// (`rule before → rule after`) with counts, the largest group first.
+/// (`rule before → rule after`) with counts, as `entitle diff` prints it.
 pub fn diff_text(before: &Policy, after: &Policy, label: &str) -> String {
     let d = decision_changes(&before.model, &after.model);
-    if d.is_empty() {
-        return format!("no decision changed since {label} was loaded\n");
-    }
-    let n = d.changes.len();
-    let lose = d
-        .changes
-        .iter()
-        .filter(|c| c.before.access == Access::Allow && c.after.access == Access::Deny)
-        .count();
-    let gain = d
-        .changes
-        .iter()
-        .filter(|c| c.before.access == Access::Deny && c.after.access == Access::Allow)
-        .count();
-    let mut out = if n == 0 {
-        format!(
-            "no decision changed since {label} was loaded ({} compared)\n",
-            d.compared
-        )
-    } else {
-        format!(
-            "{n} decision{} changed since {label} was loaded ({} compared): {lose} lose access, {gain} gain access, {} keep it for another reason\n",
-            if n == 1 { "" } else { "s" },
-            d.compared,
-            n - lose - gain
-        )
-    };
-    for (what, list) in [
-        ("principals added", &d.principals_added),
-        ("principals removed", &d.principals_removed),
-        ("products added", &d.products_added),
-        ("products removed", &d.products_removed),
-    ] {
-        if !list.is_empty() {
-            out.push_str(&format!("{what}: {}\n", list.join(", ")));
-        }
-    }
-    let mut causes: Vec<(String, Vec<&Change>)> = vec![];
-    for c in &d.changes {
-        let cause = format!("{} → {}", c.before.cause(), c.after.cause());
-        match causes.iter_mut().find(|(k, _)| *k == cause) {
-            Some((_, list)) => list.push(c),
-            None => causes.push((cause, vec![c])),
-        }
-    }
-    causes.sort_by_key(|(_, list)| std::cmp::Reverse(list.len()));
-    for (cause, list) in causes {
-        out.push_str(&format!("\n{cause}: {}\n", list.len()));
-        for c in list.iter().take(DIFF_LIST_LIMIT) {
-            let groups = match (&c.before.group, &c.after.group) {
-                (Some(a), Some(b)) if a != b => format!("  (group {a} → {b})"),
-                (Some(a), _) => format!("  (group {a})"),
-                (None, Some(b)) => format!("  (group {b})"),
-                (None, None) => String::new(),
-            };
-            out.push_str(&format!("  {} {}{groups}\n", c.principal, c.product));
-        }
-        if list.len() > DIFF_LIST_LIMIT {
-            out.push_str(&format!("  … and {} more\n", list.len() - DIFF_LIST_LIMIT));
-        }
-    }
-    out
+    format!("since {label} was loaded: {}", crate::cli::simulate::diff_text(&d, DIFF_LIST_LIMIT))
 }
 
 // ---------------------------------------------------------------- the terminal

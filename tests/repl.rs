@@ -620,7 +620,7 @@ fn piped_session_through_the_binary() {
         stdout.contains("allow bob@acme.com LumenRT by group-allowed Legacy"),
         "{stdout}"
     );
-    assert!(stdout.contains("3 decisions changed since"), "{stdout}");
+    assert!(stdout.contains("was loaded: 3 decisions change ("), "{stdout}");
     assert!(!stdout.contains("entitle>"), "no prompts when piped: {stdout}");
     assert!(
         !stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'),

@@ -14,7 +14,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 mod progress;
-mod simulate;
+pub mod simulate;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_DENY: i32 = 1;

@@ -303,11 +303,10 @@ fn verdict(v: sim::Verdict) -> String {
 /// The human form of a diff: every cause with counts per product and group, and the changes.
 pub fn diff_text(d: &Diff, limit: usize) -> String {
     let mut out = String::new();
-    if d.is_empty() {
+    if d.changed == 0 {
         out.push_str(&format!("no decision changes ({} compared)\n", d.compared));
-        return out;
-    }
-    out.push_str(&format!(
+    } else {
+        out.push_str(&format!(
         "{} decision{} change ({} compared): {} lose access, {} gain access, {} change only the rule\n",
         d.changed,
         if d.changed == 1 { "" } else { "s" },
@@ -315,7 +314,8 @@ pub fn diff_text(d: &Diff, limit: usize) -> String {
         d.revoked,
         d.granted,
         d.changed - d.revoked - d.granted
-    ));
+        ));
+    }
     let lists = [
         ("principals added", &d.principals_added),
         ("principals removed", &d.principals_removed),
