@@ -65,54 +65,9 @@ pub fn lint(doc: &Document, model: &Model) -> Vec<Diagnostic> {
     out
 }
 
-/// The keywords of LANGUAGE.md §1, which a name must be quoted to use.
-const KEYWORDS: &[&str] = &[
-    "account",
-    "domain",
-    "auto-approve",
-    "alerts",
-    "product",
-    "country",
-    "covers",
-    "entitled",
-    "default",
-    "allow",
-    "deny",
-    "group",
-    "in",
-    "allowed",
-    "include-country",
-    "exception",
-    "user",
-    "groups",
-    "roles",
-    "status",
-    "key",
-    "expect",
-    "by",
-    "scenario",
-    "convert",
-    "clear-exceptions",
-    "set",
-    "access",
-    "inherit",
-    "remove",
-    "register",
-];
-
 /// A name as it must be written in a statement: bare when it is an identifier, else quoted.
 fn written(name: &str) -> String {
-    let mut chars = name.chars();
-    let ident = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
-        && !KEYWORDS.contains(&name);
-    if ident {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
-    }
+    crate::fmt::format_name(name)
 }
 
 /// A list statement's span, ending at its last name. (The parser's statement spans can run on
