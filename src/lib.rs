@@ -44,6 +44,7 @@ pub mod eval;
 pub mod explain;
 pub mod fmt;
 pub mod gen;
+pub mod interop;
 pub mod lint;
 pub mod model;
 pub mod repl;

@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod interop;
 mod progress;
 pub mod simulate;
 
@@ -153,6 +154,60 @@ pub enum Command {
     Repl {
         /// Policy file
         policy: PathBuf,
+    },
+    /// Merge a Bulk Register Users sheet (CSV) into POLICY: add new users, update existing ones
+    #[command(
+        long_about = "Merge a Bulk Register Users sheet (CSV) into POLICY and print the merged policy \
+(formatted like `entitle fmt`), or rewrite POLICY with --write.\n\n\
+Columns (header row, any order, names matched ignoring case and spaces): Email, First Name, Last Name, \
+Country, and optionally Roles, Groups, Status. Roles and Groups cells hold several values separated by \
+`;` or `,`; a lone `-` empties the list.\n\n\
+A new email adds a user (display name \"First Last\"); an existing one (ignoring case) is updated: \
+every non-empty cell replaces what the user had, empty cells keep it; exceptions and comments stay.\n\n\
+Bad rows are reported on stderr with their spreadsheet row number (the header is row 1) and left out; \
+the others are imported. Exit 0 if every row was good, 1 if a row was rejected, 2 if the policy or the \
+sheet cannot be used at all."
+    )]
+    ImportUsers {
+        /// Policy file
+        policy: PathBuf,
+        /// The sheet (CSV, UTF-8)
+        #[arg(value_name = "FILE.csv")]
+        csv: PathBuf,
+        /// Rewrite POLICY in place (atomically) instead of printing the merged policy
+        #[arg(long)]
+        write: bool,
+    },
+    /// Print the resolved policy as versioned JSON (schema entitle/1, see docs/json-schema.md)
+    Export {
+        /// Policy file
+        policy: PathBuf,
+        /// JSON output (the only export format, and the default)
+        #[arg(long)]
+        json: bool,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Turn a JSON export (schema entitle/1) back into policy text; exit 2 if it is invalid
+    Import {
+        /// JSON document from `entitle export --json` (`-`: standard input)
+        #[arg(value_name = "FILE.json")]
+        file: PathBuf,
+        /// Write the policy to FILE (atomically) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        write: Option<PathBuf>,
+    },
+    /// Write a self-contained HTML access report: principal × product grid, per-product counts, denials per rule
+    Report {
+        /// Policy file
+        policy: PathBuf,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Principals shown in the grid (0: all); the counts and the chart always cover everyone
+        #[arg(long, value_name = "N", default_value_t = crate::interop::report::DEFAULT_MAX_ROWS)]
+        max_rows: usize,
     },
 }
 
@@ -307,6 +362,10 @@ impl Ctx<'_> {
                 let _ = self.out.flush();
                 crate::repl::run(&policy, self.color)
             }
+            Command::ImportUsers { policy, csv, write } => self.import_users(&policy, &csv, write),
+            Command::Export { policy, json: _, output } => self.export(&policy, output.as_deref()),
+            Command::Import { file, write } => self.import(&file, write.as_deref()),
+            Command::Report { policy, output, max_rows } => self.report(&policy, output.as_deref(), max_rows),
         }
     }
 
