@@ -6,7 +6,7 @@ use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::*;
 use crate::source::Span;
 use crate::syntax::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Resolve a document. The model is usable only when no diagnostic is an error.
 /// Top-level what-if statements are errors, and top-level expectations must name declared
@@ -147,6 +147,15 @@ struct Resolver {
 
 impl Resolver {
     /// Claim `name` (and a display name) in the namespace of `kind`; false on a duplicate.
+    fn duplicate(&mut self, kind: EntityKind, name: &Name, first: Span) {
+        self.errors.push(
+            Diagnostic::error("duplicate", format!("{} `{}` is declared twice", kind.as_str(), name.text))
+                .with_label(name.span, "declared again here")
+                .with_label(first, "first declared here")
+                .with_help("names match ignoring case, and display names share the namespace of names"),
+        );
+    }
+
     fn claim(&mut self, kind: EntityKind, name: &Name, display: Option<&Name>) -> bool {
         let mut ok = true;
         let mut keys = vec![name];
@@ -157,17 +166,7 @@ impl Resolver {
         }
         for n in &keys {
             if let Some(&first) = self.seen.get(&(kind, n.key())) {
-                self.errors.push(
-                    Diagnostic::error(
-                        "duplicate",
-                        format!("{} `{}` is declared twice", kind.as_str(), n.text),
-                    )
-                    .with_label(n.span, "declared again here")
-                    .with_label(first, "first declared here")
-                    .with_help(
-                        "names match ignoring case, and display names share the namespace of names",
-                    ),
-                );
+                self.duplicate(kind, n, first);
                 ok = false;
             }
         }
@@ -234,28 +233,41 @@ impl Resolver {
                     }
                 }
                 Decl::Group(g) => {
-                    if self.claim(EntityKind::Group, &g.name, None) {
-                        self.model
-                            .group_index
-                            .insert(g.name.key(), GroupId(self.group_decls.len() as u32));
+                    let id = GroupId(self.group_decls.len() as u32);
+                    if let Some(first) = self.model.group_index.get(lower(&g.name.text).as_ref()) {
+                        let first = decl_name_span(doc, self.group_decls[first.index()]);
+                        self.duplicate(EntityKind::Group, &g.name, first);
+                    } else {
+                        self.model.group_index.insert(g.name.key(), id);
                         self.group_decls.push(i);
                         self.group_names.push(g.name.text.clone());
                     }
                 }
+                // users and keys have no display name: their index is the whole namespace
                 Decl::User(u) => {
-                    if self.claim(EntityKind::User, &u.email, None) {
-                        self.model
-                            .user_index
-                            .insert(u.email.key(), UserId(self.user_decls.len() as u32));
-                        self.user_decls.push(i);
+                    let id = UserId(self.user_decls.len() as u32);
+                    match self.model.user_index.entry(u.email.key()) {
+                        std::collections::hash_map::Entry::Occupied(e) => {
+                            let first = decl_name_span(doc, self.user_decls[e.get().index()]);
+                            self.duplicate(EntityKind::User, &u.email, first);
+                        }
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(id);
+                            self.user_decls.push(i);
+                        }
                     }
                 }
                 Decl::Key(k) => {
-                    if self.claim(EntityKind::Key, &k.name, None) {
-                        self.model
-                            .key_index
-                            .insert(k.name.key(), KeyId(self.key_decls.len() as u32));
-                        self.key_decls.push(i);
+                    let id = KeyId(self.key_decls.len() as u32);
+                    match self.model.key_index.entry(k.name.key()) {
+                        std::collections::hash_map::Entry::Occupied(e) => {
+                            let first = decl_name_span(doc, self.key_decls[e.get().index()]);
+                            self.duplicate(EntityKind::Key, &k.name, first);
+                        }
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(id);
+                            self.key_decls.push(i);
+                        }
                     }
                 }
             }
@@ -263,73 +275,30 @@ impl Resolver {
     }
 
     fn product(&mut self, name: &Name) -> Option<ProductId> {
-        let id = self.model.find_product(&name.text);
-        if id.is_none() {
-            let d = unknown("product", name, self.model.product_names());
-            self.errors.push(d);
-        }
+        let mut scope = Scope { model: &self.model, group_names: &self.group_names, errors: vec![] };
+        let id = scope.product(name);
+        self.errors.append(&mut scope.errors);
         id
     }
 
     fn group_ref(&mut self, name: &Name) -> Option<GroupId> {
-        let id = self.model.find_group(&name.text);
-        if id.is_none() {
-            let names: Vec<&str> = self.group_names();
-            let d = unknown("group", name, names);
-            self.errors.push(d);
-        }
+        let mut scope = Scope { model: &self.model, group_names: &self.group_names, errors: vec![] };
+        let id = scope.group_ref(name);
+        self.errors.append(&mut scope.errors);
         id
     }
 
-    fn group_names(&self) -> Vec<&str> {
-        self.group_names.iter().map(String::as_str).collect()
-    }
-
     fn at_most_once(&mut self, what: &str, first: &mut Option<Span>, span: Span) -> bool {
-        if let Some(f) = first {
-            self.errors.push(
-                Diagnostic::error(
-                    "repeated-statement",
-                    format!("`{what}` is given twice in one block"),
-                )
-                .with_label(span, "given again here")
-                .with_label(*f, "first given here"),
-            );
-            false
-        } else {
-            *first = Some(span);
-            true
-        }
+        let mut scope = Scope { model: &self.model, group_names: &self.group_names, errors: vec![] };
+        let ok = scope.at_most_once(what, first, span);
+        self.errors.append(&mut scope.errors);
+        ok
     }
 
-    /// Record the verdict entries of one block (statement verdict, statement span, names),
-    /// reporting a product given opposite verdicts at its later occurrence.
     fn verdicts(&mut self, entries: &[(Access, Span, &[Name])]) -> Vec<(ProductId, Access, Span)> {
-        let mut out: Vec<(ProductId, Access, Span)> = vec![];
-        let mut first: HashMap<ProductId, (Access, Span)> = HashMap::default();
-        for &(access, stmt_span, names) in entries {
-            for n in names {
-                let Some(p) = self.product(n) else { continue };
-                match first.get(&p) {
-                    Some(&(a, at)) if a != access => {
-                        self.errors.push(
-                            Diagnostic::error(
-                                "conflict",
-                                format!("`{}` is both allowed and denied in one block", n.text),
-                            )
-                            .with_label(n.span, format!("{access} here"))
-                            .with_label(at, format!("{a} here"))
-                            .with_help("keep one verdict for the product"),
-                        );
-                    }
-                    Some(_) => {}
-                    None => {
-                        first.insert(p, (access, n.span));
-                        out.push((p, access, stmt_span));
-                    }
-                }
-            }
-        }
+        let mut scope = Scope { model: &self.model, group_names: &self.group_names, errors: vec![] };
+        let out = scope.verdicts(entries);
+        self.errors.append(&mut scope.errors);
         out
     }
 
@@ -454,6 +423,8 @@ impl Resolver {
                 self.errors.push(d);
             }
             let mut allowed: Vec<(ProductId, Span)> = vec![];
+            // (a set beside the list: a list can hold hundreds of thousands of names)
+            let mut allowed_seen: HashSet<ProductId> = HashSet::default();
             let mut allowed_span = None;
             let mut include_country = None;
             let mut exc = vec![];
@@ -463,7 +434,7 @@ impl Resolver {
                         allowed_span.get_or_insert(stmt.span);
                         for n in list {
                             if let Some(p) = self.product(n) {
-                                if !allowed.iter().any(|(q, _)| *q == p) {
+                                if allowed_seen.insert(p) {
                                     allowed.push((p, stmt.span));
                                 }
                             }
@@ -488,92 +459,24 @@ impl Resolver {
         }
     }
 
+    /// Users are independent of each other: resolved in parallel, merged in order.
     fn define_users(&mut self, doc: &Document) {
-        for ui in 0..self.user_decls.len() {
-            let item = &doc.items[self.user_decls[ui]];
-            let Item::Decl(Decl::User(u)) = &item.kind else {
-                unreachable!()
-            };
-            let mut profile: Option<(String, Span)> = None;
-            let mut country_first = None;
-            let mut status_first = None;
-            let mut status = Status::Active;
-            let mut groups: Vec<(GroupId, Span)> = vec![];
-            let mut roles: Vec<(Role, Span)> = vec![];
-            let mut acc = vec![];
-            for stmt in &u.stmts {
-                match &stmt.kind {
-                    UserStmt::Country(code) => {
-                        if self.at_most_once("country", &mut country_first, stmt.span) {
-                            profile = Some((code.text.clone(), stmt.span));
-                        }
-                    }
-                    UserStmt::Groups(list) => {
-                        for n in list {
-                            if let Some(g) = self.group_ref(n) {
-                                if !groups.iter().any(|(x, _)| *x == g) {
-                                    groups.push((g, stmt.span));
-                                }
-                            }
-                        }
-                    }
-                    UserStmt::Roles(list) => {
-                        for n in list {
-                            match Role::parse(&n.text) {
-                                Some(r) => {
-                                    if !roles.iter().any(|(x, _)| *x == r) {
-                                        roles.push((r, stmt.span));
-                                    }
-                                }
-                                None => self.errors.push(unknown(
-                                    "role",
-                                    n,
-                                    Role::ALL.iter().map(|r| r.as_str()),
-                                )),
-                            }
-                        }
-                    }
-                    UserStmt::Status(s) => {
-                        if self.at_most_once("status", &mut status_first, stmt.span) {
-                            match Status::parse(&s.text) {
-                                Some(st) => status = st,
-                                None => self.errors.push(
-                                    unknown("status", s, Status::ALL.iter().map(|r| r.as_str()))
-                                        .with_note(
-                                        "a status is one of pending, invited, registered, active",
-                                    ),
-                                ),
-                            }
-                        }
-                    }
-                    UserStmt::Access(a, names) => acc.push((*a, stmt.span, names.as_slice())),
-                }
-            }
-            if profile.is_none() {
-                self.errors.push(
-                    Diagnostic::error(
-                        "missing-country",
-                        format!("user `{}` has no `country`", u.email.text),
-                    )
-                    .with_label(u.email.span, "this user needs a profile country")
-                    .with_help("add `country CODE` to the block, e.g. `country US`"),
-                );
-            }
-            let exceptions = self.verdicts(&acc);
-            let profile = profile.unwrap_or_else(|| (String::new(), item.span));
-            let country = self.model.country_for_profile(&profile.0);
-            self.model.users.push(User {
-                email: u.email.text.clone(),
-                display: u.display.as_ref().map(|d| d.text.clone()),
-                span: item.span,
-                country: if profile.0.is_empty() { None } else { country },
-                profile,
-                groups,
-                roles,
-                status,
-                status_span: status_first,
-                exceptions,
-            });
+        use rayon::prelude::*;
+        let (model, group_names) = (&self.model, &self.group_names);
+        let users: Vec<(User, Vec<Diagnostic>)> = self
+            .user_decls
+            .par_iter()
+            .with_min_len(1024)
+            .map(|&i| {
+                let mut scope = Scope { model, group_names, errors: vec![] };
+                let user = define_user(&mut scope, &doc.items[i]);
+                (user, scope.errors)
+            })
+            .collect();
+        self.model.users.reserve_exact(users.len());
+        for (user, mut errors) in users {
+            self.model.users.push(user);
+            self.errors.append(&mut errors);
         }
     }
 
@@ -584,12 +487,13 @@ impl Resolver {
                 unreachable!()
             };
             let mut groups: Vec<(GroupId, Span)> = vec![];
+            let mut groups_seen: HashSet<GroupId> = HashSet::default();
             let mut first_in: Option<(CountryId, &Name)> = None;
             for stmt in &k.stmts {
                 let KeyStmt::Groups(list) = &stmt.kind;
                 for n in list {
                     let Some(g) = self.group_ref(n) else { continue };
-                    if groups.iter().any(|(x, _)| *x == g) {
+                    if !groups_seen.insert(g) {
                         continue;
                     }
                     groups.push((g, stmt.span));
@@ -640,6 +544,7 @@ impl Resolver {
             ..Account::default()
         };
         let mut seen_domains: HashMap<String, Span> = HashMap::default();
+        let mut alerts_seen: HashSet<ProductId> = HashSet::default();
         for stmt in &a.stmts {
             match &stmt.kind {
                 AccountStmt::Domain {
@@ -667,7 +572,7 @@ impl Resolver {
                 AccountStmt::Alerts(list) => {
                     for n in list {
                         if let Some(p) = self.product(n) {
-                            if !account.alerts.iter().any(|(q, _)| *q == p) {
+                            if alerts_seen.insert(p) {
                                 account.alerts.push((p, stmt.span));
                             }
                         }
@@ -676,5 +581,176 @@ impl Resolver {
             }
         }
         self.model.account = Some(account);
+    }
+}
+
+/// Resolve one user declaration.
+fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
+    let Item::Decl(Decl::User(u)) = &item.kind else { unreachable!() };
+        let mut profile: Option<(String, Span)> = None;
+        let mut country_first = None;
+        let mut status_first = None;
+        let mut status = Status::Active;
+        let mut groups: Vec<(GroupId, Span)> = vec![];
+        let mut groups_seen: HashSet<GroupId> = HashSet::default();
+        let mut roles: Vec<(Role, Span)> = vec![];
+        let mut acc = vec![];
+        for stmt in &u.stmts {
+            match &stmt.kind {
+                UserStmt::Country(code) => {
+                    if scope.at_most_once("country", &mut country_first, stmt.span) {
+                        profile = Some((code.text.clone(), stmt.span));
+                    }
+                }
+                UserStmt::Groups(list) => {
+                    for n in list {
+                        if let Some(g) = scope.group_ref(n) {
+                            if groups_seen.insert(g) {
+                                groups.push((g, stmt.span));
+                            }
+                        }
+                    }
+                }
+                UserStmt::Roles(list) => {
+                    for n in list {
+                        match Role::parse(&n.text) {
+                            Some(r) => {
+                                if !roles.iter().any(|(x, _)| *x == r) {
+                                    roles.push((r, stmt.span));
+                                }
+                            }
+                            None => scope.errors.push(unknown(
+                                "role",
+                                n,
+                                Role::ALL.iter().map(|r| r.as_str()),
+                            )),
+                        }
+                    }
+                }
+                UserStmt::Status(s) => {
+                    if scope.at_most_once("status", &mut status_first, stmt.span) {
+                        match Status::parse(&s.text) {
+                            Some(st) => status = st,
+                            None => scope.errors.push(
+                                unknown("status", s, Status::ALL.iter().map(|r| r.as_str()))
+                                    .with_note(
+                                    "a status is one of pending, invited, registered, active",
+                                ),
+                            ),
+                        }
+                    }
+                }
+                UserStmt::Access(a, names) => acc.push((*a, stmt.span, names.as_slice())),
+            }
+        }
+        if profile.is_none() {
+            scope.errors.push(
+                Diagnostic::error(
+                    "missing-country",
+                    format!("user `{}` has no `country`", u.email.text),
+                )
+                .with_label(u.email.span, "this user needs a profile country")
+                .with_help("add `country CODE` to the block, e.g. `country US`"),
+            );
+        }
+        let exceptions = scope.verdicts(&acc);
+        let profile = profile.unwrap_or_else(|| (String::new(), item.span));
+        let country = scope.model.country_for_profile(&profile.0);
+        User {
+            email: u.email.text.clone(),
+            display: u.display.as_ref().map(|d| d.text.clone()),
+            span: item.span,
+            country: if profile.0.is_empty() { None } else { country },
+            profile,
+            groups,
+            roles,
+            status,
+            status_span: status_first,
+            exceptions,
+        }
+}
+
+/// Name lookups and checks that record their errors, over a model being resolved. Borrowing
+/// only what it reads lets users be resolved on several threads.
+struct Scope<'a> {
+    model: &'a Model,
+    group_names: &'a [String],
+    errors: Vec<Diagnostic>,
+}
+
+impl Scope<'_> {
+    fn product(&mut self, name: &Name) -> Option<ProductId> {
+        let id = self.model.find_product(&name.text);
+        if id.is_none() {
+            let d = unknown("product", name, self.model.product_names());
+            self.errors.push(d);
+        }
+        id
+    }
+
+    fn group_ref(&mut self, name: &Name) -> Option<GroupId> {
+        let id = self.model.find_group(&name.text);
+        if id.is_none() {
+            let names: Vec<&str> = self.group_names.iter().map(String::as_str).collect();
+            let d = unknown("group", name, names);
+            self.errors.push(d);
+        }
+        id
+    }
+
+    fn at_most_once(&mut self, what: &str, first: &mut Option<Span>, span: Span) -> bool {
+        if let Some(f) = first {
+            self.errors.push(
+                Diagnostic::error(
+                    "repeated-statement",
+                    format!("`{what}` is given twice in one block"),
+                )
+                .with_label(span, "given again here")
+                .with_label(*f, "first given here"),
+            );
+            false
+        } else {
+            *first = Some(span);
+            true
+        }
+    }
+
+    /// Record the verdict entries of one block (statement verdict, statement span, names),
+    /// reporting a product given opposite verdicts at its later occurrence.
+    fn verdicts(&mut self, entries: &[(Access, Span, &[Name])]) -> Vec<(ProductId, Access, Span)> {
+        let mut out: Vec<(ProductId, Access, Span)> = vec![];
+        let mut first: HashMap<ProductId, (Access, Span)> = HashMap::default();
+        for &(access, stmt_span, names) in entries {
+            for n in names {
+                let Some(p) = self.product(n) else { continue };
+                match first.get(&p) {
+                    Some(&(a, at)) if a != access => {
+                        self.errors.push(
+                            Diagnostic::error(
+                                "conflict",
+                                format!("`{}` is both allowed and denied in one block", n.text),
+                            )
+                            .with_label(n.span, format!("{access} here"))
+                            .with_label(at, format!("{a} here"))
+                            .with_help("keep one verdict for the product"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        first.insert(p, (access, n.span));
+                        out.push((p, access, stmt_span));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The span of the name of the declaration at `doc.items[i]`.
+fn decl_name_span(doc: &Document, i: usize) -> Span {
+    match &doc.items[i].kind {
+        Item::Decl(d) => d.name().map_or(doc.items[i].span, |n| n.span),
+        _ => doc.items[i].span,
     }
 }
