@@ -12,6 +12,11 @@ pub enum Severity {
     Note,
 }
 
+/// Labels whose lines together are longer than this (in bytes) are not quoted.
+const QUOTE_LIMIT: usize = 4096;
+/// A diagnostic with more labels than this is not quoted.
+const QUOTE_LABELS: usize = 64;
+
 /// A secondary or primary place in the source with a short message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
@@ -79,37 +84,43 @@ impl Diagnostic {
             Severity::Note => ReportKind::Custom("decided", Color::Green),
         };
         let Some(primary) = self.primary_span() else {
-            let mut out = format!(
-                "{}[{}]: {}\n",
-                self.severity_word(),
-                self.code,
-                self.message
-            );
-            if let Some(help) = &self.help {
-                out.push_str(&format!("  help: {help}\n"));
-            }
-            for note in &self.notes {
-                out.push_str(&format!("  note: {note}\n"));
-            }
-            return out;
+            return self.render_plain(sources);
         };
-        let name = |span: Span| sources.get(span.file).name.clone();
+        // A label on a huge line (a 5 MB identifier, a 200,000-entry list on one line) would
+        // quote the whole line for every diagnostic, and ariadne takes time quadratic in the
+        // number of labels: give file:line:column instead.
+        let quotable = self.labels.len() <= QUOTE_LABELS
+            && self.labels.iter().all(|l| {
+                sources.try_get(l.span.file).is_some_and(|f| f.lines_len(l.span.range()) <= QUOTE_LIMIT)
+            });
+        if !quotable {
+            return self.render_plain(sources);
+        }
+        // (ariadne is given character offsets: with byte offsets it misplaces, and can panic
+        // on, the location of a label in a second file after non-ASCII text)
+        let name = |span: Span| {
+            let (name, range) = match sources.try_get(span.file) {
+                Some(f) => (f.name.clone(), f.char_offset(span.start as usize)..f.char_offset(span.end as usize)),
+                None => (String::new(), span.range()),
+            };
+            ((span.file, name), range)
+        };
         let config = Config::default()
             .with_color(color)
-            .with_index_type(IndexType::Byte)
+            .with_index_type(IndexType::Char)
             .with_char_set(if color {
                 CharSet::Unicode
             } else {
                 CharSet::Ascii
             });
-        let mut report = Report::build(kind, (name(primary), primary.range()))
+        let mut report = Report::build(kind, name(primary))
             .with_config(config)
             .with_message(&self.message);
         if self.severity != Severity::Note {
             report = report.with_code(self.code);
         }
         for (i, label) in self.labels.iter().enumerate() {
-            let mut l = ALabel::new((name(label.span), label.span.range()))
+            let mut l = ALabel::new(name(label.span))
                 .with_message(&label.message)
                 .with_order(i as i32);
             if color {
@@ -131,14 +142,8 @@ impl Diagnostic {
         for note in &self.notes {
             report = report.with_note(note);
         }
-        let cache = ariadne::sources(
-            sources
-                .files()
-                .map(|(_, f)| (f.name.clone(), f.text.clone()))
-                .collect::<Vec<_>>(),
-        );
         let mut buf = Vec::new();
-        if report.finish().write(cache, &mut buf).is_err() {
+        if report.finish().write(SourceCache(sources), &mut buf).is_err() {
             return format!(
                 "{}[{}]: {}\n",
                 self.severity_word(),
@@ -153,6 +158,24 @@ impl Diagnostic {
         } else {
             strip_ansi(&text)
         }
+    }
+
+    /// The rendering without source excerpts: header, each label's location, help, notes.
+    fn render_plain(&self, sources: &Sources) -> String {
+        let mut out = format!("{}[{}]: {}\n", self.severity_word(), self.code, self.message);
+        for label in &self.labels {
+            if sources.try_get(label.span.file).is_some() {
+                let loc = sources.location(label.span);
+                out.push_str(&format!("  --> {}:{}:{}: {}\n", loc.file, loc.line, loc.column, label.message));
+            }
+        }
+        if let Some(help) = &self.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+        for note in &self.notes {
+            out.push_str(&format!("  note: {note}\n"));
+        }
+        out
     }
 
     fn severity_word(&self) -> &'static str {
@@ -181,6 +204,21 @@ impl Diagnostic {
             help: self.help.clone(),
             notes: self.notes.clone(),
         }
+    }
+}
+
+/// The sources as ariadne reads them: each file is prepared once (see `SourceFile::rendered`).
+struct SourceCache<'s>(&'s Sources);
+
+impl ariadne::Cache<(crate::source::FileId, String)> for SourceCache<'_> {
+    type Storage = String;
+
+    fn fetch(&mut self, id: &(crate::source::FileId, String)) -> Result<&ariadne::Source<String>, impl std::fmt::Debug> {
+        self.0.try_get(id.0).map(|f| f.rendered()).ok_or(())
+    }
+
+    fn display<'a>(&self, id: &'a (crate::source::FileId, String)) -> Option<impl std::fmt::Display + 'a> {
+        Some(id.1.as_str())
     }
 }
 
@@ -262,9 +300,17 @@ pub fn sort(diags: &mut [Diagnostic]) {
 
 /// The closest of `candidates` to `name` (case-insensitive), if it is close enough to suggest.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // (comparing costs the product of the lengths: nobody mistypes a name this long)
+    const LONGEST: usize = 256;
+    if name.len() > LONGEST {
+        return None;
+    }
     let lower = name.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
+        if c.len() > LONGEST {
+            continue;
+        }
         let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
         let lev = strsim::levenshtein(&lower, &c.to_lowercase());
         // close in spelling: a few edits for the name's length, or a long shared prefix

@@ -47,6 +47,31 @@ pub struct Flip {
 
 /// Above this many decisions, the collateral of each edit is not counted.
 const IMPACT_LIMIT: usize = 200_000;
+/// ... nor above this much evaluation work (decisions times the list entries each one may
+/// scan: a few decisions over a 200,000-entry Allowed Applications list are slow too).
+const IMPACT_WORK_LIMIT: usize = 50_000_000;
+/// At most this many "join another group" and "move to another country" edits are tried:
+/// each is verified by resolving a copy of the whole policy, and a policy may have 100,000
+/// groups.
+const MAX_ALTERNATIVES: usize = 20;
+
+/// An upper bound on the work of evaluating every decision of `model` once.
+fn evaluation_work(model: &Model) -> usize {
+    let per_product: usize = model
+        .principals()
+        .map(|p| {
+            let own = match p {
+                Principal::User(u) => model.user(u).exceptions.len(),
+                Principal::Key(_) => 0,
+            };
+            model.principal_groups(p).iter().fold(1 + own, |n, (g, _)| {
+                let g = model.group(*g);
+                n.saturating_add(1 + g.allowed.len() + g.exceptions.len())
+            })
+        })
+        .fold(0usize, usize::saturating_add);
+    per_product.saturating_mul(model.products.len())
+}
 
 #[derive(Clone, Debug)]
 enum Edit {
@@ -109,7 +134,8 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
     let ex = explain(model, principal, product);
     let before = ex.decision;
     let mut out = vec![];
-    let count_impact = model.users.len().saturating_add(model.keys.len()).saturating_mul(model.products.len()) <= IMPACT_LIMIT;
+    let count_impact = model.users.len().saturating_add(model.keys.len()).saturating_mul(model.products.len()) <= IMPACT_LIMIT
+        && evaluation_work(model) <= IMPACT_WORK_LIMIT;
     // On a large policy, verify each edit on the part of it the principal's decision rests on
     // (every declaration but the other users and keys): exact for this decision, and it
     // keeps `explain` fast on a million users. The other decisions are not counted then.
@@ -120,7 +146,19 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
         reduced = principal_view(doc, model, principal);
         &reduced
     };
+    let (mut joins, mut moves) = (0, 0);
     for edit in candidates(model, principal, product, &ex.steps, before.access) {
+        let tried = match edit {
+            Edit::Membership { on: true, .. } => Some(&mut joins),
+            Edit::ProfileCountry { .. } => Some(&mut moves),
+            _ => None,
+        };
+        if let Some(n) = tried {
+            *n += 1;
+            if *n > MAX_ALTERNATIVES {
+                continue;
+            }
+        }
         let mut copy = doc.clone();
         if !apply(&mut copy, model, &edit) {
             continue;
@@ -267,7 +305,7 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
             Step::CountryLevel { country, .. } => {
                 country_level_edits(model, *country, product, want, &mut edits);
                 // joining a group of the country that decides the other way
-                let current: Vec<GroupId> = model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
+                let current: rustc_hash::FxHashSet<GroupId> = model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
                 for (i, g) in model.groups.iter().enumerate() {
                     let gid = GroupId(i as u32);
                     if g.country != *country || current.contains(&gid) {
@@ -291,7 +329,7 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
     // denied at group level: joining a group of the country that allows the product
     let group_denied = steps.iter().any(|s| matches!(s, Step::Groups { decided: Some((Access::Deny, _)), .. }));
     if let (true, Some(c)) = (group_denied && want == Access::Allow, country) {
-        let current: Vec<GroupId> = model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
+        let current: rustc_hash::FxHashSet<GroupId> = model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
         for (i, g) in model.groups.iter().enumerate() {
             let gid = GroupId(i as u32);
             if g.country == c && !current.contains(&gid) {

@@ -245,25 +245,71 @@ impl std::fmt::Display for QueryError {
 
 impl std::error::Error for QueryError {}
 
-/// Read a policy file as UTF-8 text, turning every failure into a diagnostic.
+/// The largest file [`read_source`] reads (spans hold 32-bit offsets).
+pub const MAX_SOURCE_BYTES: u64 = 1 << 30;
+
+/// Read a policy file as UTF-8 text, turning every failure into a diagnostic. A leading
+/// byte order mark is dropped; a NUL byte or more than [`MAX_SOURCE_BYTES`] (16 MiB from a
+/// device such as `/dev/zero`, which would never end) is an error. `/dev/null` is empty.
 pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
     let shown = path.display();
-    if path.is_dir() {
+    let cannot = |e: std::io::Error| Diagnostic::error("io", format!("cannot read `{shown}`: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if meta.is_dir() {
         return Err(Diagnostic::error(
             "io",
             format!("`{shown}` is a directory, not a policy file"),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io", format!("cannot read `{shown}`: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
+    #[cfg(unix)]
+    let device = {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        t.is_char_device() || t.is_block_device()
+    };
+    #[cfg(not(unix))]
+    let device = false;
+    let limit = if device { 16 << 20 } else { MAX_SOURCE_BYTES };
+    let mut bytes = vec![];
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(Diagnostic::error(
+            "io",
+            format!("`{shown}` is larger than {} MiB: too large for a policy file", limit >> 20),
+        ));
+    }
+    // where a byte offset is, as a person reads it
+    let at = |bytes: &[u8], offset: usize| {
+        let before = &bytes[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        format!("line {line}, column {column}")
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
         Diagnostic::error(
             "io",
             format!(
-                "`{shown}` is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                "`{shown}` is not UTF-8 text (invalid byte at offset {offset}, {})",
+                at(e.as_bytes(), offset)
             ),
         )
+        .with_help("save the file as UTF-8")
+    })?;
+    if let Some(offset) = text.find('\0') {
+        return Err(Diagnostic::error(
+            "io",
+            format!("`{shown}` is not a text file (NUL byte at offset {offset}, {})", at(text.as_bytes(), offset)),
+        )
+        .with_help("a policy is UTF-8 text; a file saved as UTF-16 has a NUL byte after every ASCII letter"));
+    }
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }
 

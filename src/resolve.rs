@@ -13,6 +13,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 /// principals, products, rules and groups; scenarios are checked when they run.
 pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
     let (model, mut errors) = resolve_declarations(doc);
+    let mut budget = SUGGESTION_BUDGET;
     for item in &doc.items {
         match &item.kind {
             Item::WhatIf(_) => errors.push(
@@ -21,7 +22,7 @@ pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
                     .with_help("wrap it in a scenario block to try it without changing the policy"),
             ),
             Item::Expect(e) => {
-                if let Err(mut errs) = resolve_expect(&model, e) {
+                if let Err(mut errs) = resolve_expect_within(&model, e, &mut budget) {
                     errors.append(&mut errs);
                 }
             }
@@ -37,6 +38,7 @@ pub fn resolve_declarations(doc: &Document) -> (Model, Vec<Diagnostic>) {
     let mut r = Resolver::default();
     r.declare(doc);
     r.define(doc);
+    r.report_missing();
     crate::diag::sort(&mut r.errors);
     (r.model, r.errors)
 }
@@ -53,14 +55,22 @@ pub struct ResolvedExpect {
 
 /// Check an expectation's names against a model.
 pub fn resolve_expect(model: &Model, e: &Expect) -> Result<ResolvedExpect, Vec<Diagnostic>> {
+    let mut unlimited = usize::MAX;
+    resolve_expect_within(model, e, &mut unlimited)
+}
+
+/// [`resolve_expect`], its suggestions drawn from a budget (see [`SUGGESTION_BUDGET`]).
+fn resolve_expect_within(model: &Model, e: &Expect, budget: &mut usize) -> Result<ResolvedExpect, Vec<Diagnostic>> {
     let mut errs = vec![];
     let principal = model.find_principal(&e.principal.text);
     if principal.is_none() {
-        errs.push(unknown("principal", &e.principal, model.principal_names()));
+        let n = model.users.len() + model.keys.len();
+        errs.push(unknown_within(budget, "principal", &e.principal, n, model.principal_names()));
     }
     let product = model.find_product(&e.product.text);
     if product.is_none() {
-        errs.push(unknown("product", &e.product, model.product_names()));
+        let n = 2 * model.products.len();
+        errs.push(unknown_within(budget, "product", &e.product, n, model.product_names()));
     }
     let mut rule = None;
     if let Some(r) = &e.rule {
@@ -89,11 +99,8 @@ pub fn resolve_expect(model: &Model, e: &Expect) -> Result<ResolvedExpect, Vec<D
         }
         group = model.find_group(&g.text);
         if group.is_none() {
-            errs.push(unknown(
-                "group",
-                g,
-                model.groups.iter().map(|g| g.name.as_str()),
-            ));
+            let n = model.groups.len();
+            errs.push(unknown_within(budget, "group", g, n, model.groups.iter().map(|g| g.name.as_str())));
         }
     }
     if errs.is_empty() {
@@ -107,6 +114,40 @@ pub fn resolve_expect(model: &Model, e: &Expect) -> Result<ResolvedExpect, Vec<D
     } else {
         Err(errs)
     }
+}
+
+/// Candidates the did-you-mean suggestions of one resolution may compare names with: each
+/// unknown name is compared with every declared name of its kind, which for many unknown
+/// names among many declared ones (a renamed product list, 200,000 entries long) would take
+/// hours. Past the budget, unknown names are reported without a suggestion.
+pub const SUGGESTION_BUDGET: usize = 2_000_000;
+
+/// [`unknown`], when comparing with `count` candidates fits in the budget; without a
+/// suggestion otherwise.
+fn unknown_within<'a>(
+    budget: &mut usize,
+    kind: &str,
+    name: &Name,
+    count: usize,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    if count <= *budget {
+        *budget -= count;
+        unknown(kind, name, candidates)
+    } else {
+        unknown(kind, name, std::iter::empty())
+    }
+}
+
+/// A user, the errors found resolving it and the names it gives that resolve to nothing.
+type ResolvedUser = (User, Vec<Diagnostic>, Vec<(Missing, Name)>);
+
+/// A name that resolves to nothing, reported (with a suggestion) once resolution is done.
+#[derive(Clone, Copy, Debug)]
+enum Missing {
+    Product,
+    Group,
+    Country,
 }
 
 /// "unknown KIND `name`" with a did-you-mean help.
@@ -143,9 +184,32 @@ struct Resolver {
     account_decl: Option<usize>,
     /// Group names as declared (for suggestions before the groups are defined).
     group_names: Vec<String>,
+    /// Names that resolved to nothing, in the order met.
+    missing: Vec<(Missing, Name)>,
 }
 
 impl Resolver {
+    /// The errors for the names that resolved to nothing, in the order they were met, each
+    /// with a suggestion while the budget lasts.
+    fn report_missing(&mut self) {
+        let mut budget = SUGGESTION_BUDGET;
+        let m = &self.model;
+        for (kind, name) in std::mem::take(&mut self.missing) {
+            let d = match kind {
+                Missing::Product => unknown_within(&mut budget, "product", &name, 2 * m.products.len(), m.product_names()),
+                Missing::Group => {
+                    let names = self.group_names.iter().map(String::as_str);
+                    unknown_within(&mut budget, "group", &name, self.group_names.len(), names)
+                }
+                Missing::Country => {
+                    let names = m.countries.iter().map(|c| c.name.as_str());
+                    unknown_within(&mut budget, "country", &name, m.countries.len(), names)
+                }
+            };
+            self.errors.push(d);
+        }
+    }
+
     /// Claim `name` (and a display name) in the namespace of `kind`; false on a duplicate.
     fn duplicate(&mut self, kind: EntityKind, name: &Name, first: Span) {
         self.errors.push(
@@ -275,30 +339,34 @@ impl Resolver {
     }
 
     fn product(&mut self, name: &Name) -> Option<ProductId> {
-        let mut scope = Scope { model: &self.model, group_names: &self.group_names, errors: vec![] };
+        let mut scope = Scope::new(&self.model);
         let id = scope.product(name);
         self.errors.append(&mut scope.errors);
+        self.missing.append(&mut scope.missing);
         id
     }
 
     fn group_ref(&mut self, name: &Name) -> Option<GroupId> {
-        let mut scope = Scope { model: &self.model, group_names: &self.group_names, errors: vec![] };
+        let mut scope = Scope::new(&self.model);
         let id = scope.group_ref(name);
         self.errors.append(&mut scope.errors);
+        self.missing.append(&mut scope.missing);
         id
     }
 
     fn at_most_once(&mut self, what: &str, first: &mut Option<Span>, span: Span) -> bool {
-        let mut scope = Scope { model: &self.model, group_names: &self.group_names, errors: vec![] };
+        let mut scope = Scope::new(&self.model);
         let ok = scope.at_most_once(what, first, span);
         self.errors.append(&mut scope.errors);
+        self.missing.append(&mut scope.missing);
         ok
     }
 
     fn verdicts(&mut self, entries: &[(Access, Span, &[Name])]) -> Vec<(ProductId, Access, Span)> {
-        let mut scope = Scope { model: &self.model, group_names: &self.group_names, errors: vec![] };
+        let mut scope = Scope::new(&self.model);
         let out = scope.verdicts(entries);
         self.errors.append(&mut scope.errors);
+        self.missing.append(&mut scope.missing);
         out
     }
 
@@ -374,8 +442,7 @@ impl Resolver {
                             if let Some(p) = self.model.find_product(&n.text) {
                                 ids.push(p);
                             } else {
-                                let d = unknown("product", n, self.model.product_names());
-                                self.errors.push(d);
+                                self.missing.push((Missing::Product, n.clone()));
                             }
                         }
                         for p in ids {
@@ -413,14 +480,7 @@ impl Resolver {
             };
             let country = self.model.find_country(&g.country.text);
             if country.is_none() {
-                let names: Vec<&str> = self
-                    .model
-                    .countries
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect();
-                let d = unknown("country", &g.country, names);
-                self.errors.push(d);
+                self.missing.push((Missing::Country, g.country.clone()));
             }
             let mut allowed: Vec<(ProductId, Span)> = vec![];
             // (a set beside the list: a list can hold hundreds of thousands of names)
@@ -462,21 +522,22 @@ impl Resolver {
     /// Users are independent of each other: resolved in parallel, merged in order.
     fn define_users(&mut self, doc: &Document) {
         use rayon::prelude::*;
-        let (model, group_names) = (&self.model, &self.group_names);
-        let users: Vec<(User, Vec<Diagnostic>)> = self
+        let model = &self.model;
+        let users: Vec<ResolvedUser> = self
             .user_decls
             .par_iter()
             .with_min_len(1024)
             .map(|&i| {
-                let mut scope = Scope { model, group_names, errors: vec![] };
+                let mut scope = Scope::new(model);
                 let user = define_user(&mut scope, &doc.items[i]);
-                (user, scope.errors)
+                (user, scope.errors, scope.missing)
             })
             .collect();
         self.model.users.reserve_exact(users.len());
-        for (user, mut errors) in users {
+        for (user, mut errors, mut missing) in users {
             self.model.users.push(user);
             self.errors.append(&mut errors);
+            self.missing.append(&mut missing);
         }
     }
 
@@ -674,16 +735,20 @@ fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
 /// only what it reads lets users be resolved on several threads.
 struct Scope<'a> {
     model: &'a Model,
-    group_names: &'a [String],
     errors: Vec<Diagnostic>,
+    /// Names that resolved to nothing (reported by `Resolver::report_missing`).
+    missing: Vec<(Missing, Name)>,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    fn new(model: &'a Model) -> Scope<'a> {
+        Scope { model, errors: vec![], missing: vec![] }
+    }
+
     fn product(&mut self, name: &Name) -> Option<ProductId> {
         let id = self.model.find_product(&name.text);
         if id.is_none() {
-            let d = unknown("product", name, self.model.product_names());
-            self.errors.push(d);
+            self.missing.push((Missing::Product, name.clone()));
         }
         id
     }
@@ -691,9 +756,7 @@ impl Scope<'_> {
     fn group_ref(&mut self, name: &Name) -> Option<GroupId> {
         let id = self.model.find_group(&name.text);
         if id.is_none() {
-            let names: Vec<&str> = self.group_names.iter().map(String::as_str).collect();
-            let d = unknown("group", name, names);
-            self.errors.push(d);
+            self.missing.push((Missing::Group, name.clone()));
         }
         id
     }

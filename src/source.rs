@@ -45,7 +45,15 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// The file as ariadne renders it, built on first use and then shared by every diagnostic
+    /// (building it costs the whole file: once per diagnostic would be quadratic).
+    rendered: std::sync::OnceLock<ariadne::Source<String>>,
+    /// (byte offset, characters before it) every `CHECKPOINT` bytes, built on first use.
+    checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
+
+/// Bytes between two checkpoints of [`SourceFile::chars_before`].
+const CHECKPOINT: usize = 4096;
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
@@ -55,22 +63,80 @@ impl SourceFile {
             name,
             text,
             line_starts,
+            rendered: std::sync::OnceLock::new(),
+            checkpoints: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The file for ariadne (see [`crate::diag`]).
+    pub(crate) fn rendered(&self) -> &ariadne::Source<String> {
+        self.rendered.get_or_init(|| ariadne::Source::from(self.text.clone()))
+    }
+
+    /// 0-based index of the line holding a byte offset.
+    fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
         }
     }
 
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_index(offset);
         let start = self.line_starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = if self.text.is_char_boundary(start) && self.text.is_char_boundary(offset) {
+            self.chars_before(offset) - self.chars_before(start)
+        } else {
+            offset - start
+        };
         (line + 1, col + 1)
+    }
+
+    /// The character offset of a byte offset (rounded down to a character boundary, and to
+    /// the end of the text).
+    pub(crate) fn char_offset(&self, byte: usize) -> usize {
+        let mut byte = byte.min(self.text.len());
+        while !self.text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        self.chars_before(byte)
+    }
+
+    /// The number of characters before a byte offset (a character boundary). Counting from a
+    /// checkpoint every `CHECKPOINT` bytes keeps this cheap on a line megabytes long that holds
+    /// thousands of spans.
+    fn chars_before(&self, offset: usize) -> usize {
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut out = vec![];
+            let (mut at, mut chars) = (0, 0);
+            while at < bytes.len() {
+                out.push((at, chars));
+                let mut next = (at + CHECKPOINT).min(bytes.len());
+                while !self.text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += self.text[at..next].chars().count();
+                at = next;
+            }
+            out
+        });
+        let i = checkpoints.partition_point(|&(at, _)| at <= offset);
+        match i.checked_sub(1).and_then(|i| checkpoints.get(i)) {
+            Some(&(at, chars)) => chars + self.text[at..offset].chars().count(),
+            None => 0,
+        }
+    }
+
+    /// The length in bytes of the lines a byte range touches, from the start of its first line
+    /// to the end of its last.
+    pub(crate) fn lines_len(&self, range: Range<usize>) -> usize {
+        let start = self.line_starts[self.line_index(range.start.min(self.text.len()))];
+        let last = self.line_index(range.end.min(self.text.len()));
+        let end = self.line_starts.get(last + 1).copied().unwrap_or(self.text.len());
+        end.saturating_sub(start)
     }
 
     /// The text of the 1-based line `line`, without its newline.
@@ -117,6 +183,11 @@ impl Sources {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// The file `id`, if this table has it.
+    pub(crate) fn try_get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

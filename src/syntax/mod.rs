@@ -68,6 +68,9 @@ fn resync_points(text: &str) -> Vec<usize> {
     points
 }
 
+/// Syntax errors reported for one file before parsing gives up on the rest.
+const MAX_SYNTAX_ERRORS: usize = 100;
+
 /// Files at least this large are parsed in chunks, in parallel.
 const CHUNKED_MIN: usize = 1 << 20;
 /// Target size of one chunk.
@@ -92,7 +95,7 @@ fn parse_chunked(text: &str, file: FileId) -> Option<Document> {
         .par_windows(2)
         .map(|w| {
             let (start, end) = (w[0], w[1]);
-            let pairs = match Grammar::parse(Rule::file, &text[start..end]) { Ok(p) => p, Err(e) => { eprintln!("chunk {start}..{end} failed: {e}"); return None; } };
+            let pairs = Grammar::parse(Rule::file, &text[start..end]).ok()?;
             let lo = comments.partition_point(|c| c.start < start);
             let hi = comments.partition_point(|c| c.start < end);
             let mut builder = build::Builder::new(file, text, comments[lo..hi].to_vec());
@@ -155,9 +158,23 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
                             .with_label(Span::new(file, at..at + 1), "a new declaration starts here")
                             .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
                             .with_help("add `}` at the end of the block");
+                    } else if text[at..].trim().is_empty() {
+                        // the file ends inside the block
+                        d = Diagnostic::error("syntax", "missing `}`: the file ends inside a block")
+                            .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
+                            .with_help("add `}` at the end of the block");
                     }
                 }
                 errors.push(d);
+                if errors.len() >= MAX_SYNTAX_ERRORS {
+                    // (each failed parse costs pest the rest of the file: stop while it is cheap)
+                    if let Some(last) = errors.pop() {
+                        errors.push(last.with_note(format!(
+                            "stopped after {MAX_SYNTAX_ERRORS} syntax errors: the rest of the file was not checked"
+                        )));
+                    }
+                    break;
+                }
                 // resume at the next declaration line: the one at the error, or after its line
                 let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
                 match points.iter().find(|&&p| p > pos && (p == at || p > line_end)) {
@@ -287,7 +304,7 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
     } else {
         (
             Span::new(file, at..at + token_len),
-            format!("`{}`", &rest[..token_len]),
+            format!("`{}`", shown_token(&rest[..token_len])),
         )
     };
     if rest.starts_with('"') && !rest[1..].lines().next().unwrap_or("").contains('"') {
@@ -312,6 +329,24 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
         }
     }
     d
+}
+
+/// A token as a message quotes it: control characters escaped, at most 40 characters.
+fn shown_token(token: &str) -> String {
+    const LONGEST: usize = 40;
+    let mut out = String::new();
+    for (i, c) in token.chars().enumerate() {
+        if i == LONGEST {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn join_or(items: &[&str]) -> String {

@@ -1,0 +1,89 @@
+//! `fmt` round trip: the canonical text of any document that parses parses again, to the
+//! same document (spans aside) and, when it is valid, to an equal model with equal
+//! decisions; formatting is idempotent and keeps every comment.
+#![no_main]
+
+use entitle::Policy;
+use entitle_fuzz::policy_gen::{self, Options};
+use entitle_fuzz::{decisions, fingerprint, spanless, Bytes};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let text = if mode % 4 == 0 {
+        String::from_utf8_lossy(rest).into_owned()
+    } else {
+        let mut u = arbitrary::Unstructured::new(rest);
+        policy_gen::policy(&mut Bytes(&mut u), Options::default()).0
+    };
+    let mut sources = entitle::Sources::new();
+    let file = sources.add("fuzz.ent", text.as_str());
+    let (doc, errors) = entitle::syntax::parse(&sources, file);
+    if !errors.is_empty() {
+        return;
+    }
+    let once = entitle::fmt::format_document(&doc);
+    let file2 = sources.add("fmt.ent", once.as_str());
+    let (doc2, errors2) = entitle::syntax::parse(&sources, file2);
+    assert!(
+        errors2.is_empty(),
+        "fmt output does not parse: {errors2:?}\n--- input\n{text}\n--- fmt\n{once}"
+    );
+    assert_eq!(
+        spanless(&format!("{doc:?}")),
+        spanless(&format!("{doc2:?}")),
+        "round trip changed the document\n{once}"
+    );
+    assert_eq!(entitle::fmt::format_document(&doc2), once, "fmt is not idempotent");
+    let comments = |t: &str| t.matches('#').count();
+    // every comment is kept (a `#` inside a string is not a comment, and strings are kept too)
+    assert!(
+        comments(&once) >= comments(&text) - comments_in_strings(&text),
+        "a comment was lost\n{text}\n---\n{once}"
+    );
+    match (Policy::parse("a.ent", &text), Policy::parse("b.ent", &once)) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(
+                fingerprint(&a.model),
+                fingerprint(&b.model),
+                "fmt changed the model\n{once}"
+            );
+            assert_eq!(decisions(&a), decisions(&b), "fmt changed a decision\n{once}");
+        }
+        (Err(_), Err(_)) => {}
+        (a, b) => panic!(
+            "validity changed by fmt: before {:?}, after {:?}\n{once}",
+            a.err(),
+            b.err()
+        ),
+    }
+});
+
+/// `#` characters inside quoted strings (which are not comments).
+fn comments_in_strings(text: &str) -> usize {
+    let mut n = 0;
+    for line in text.lines() {
+        let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
+        for c in line.chars() {
+            if in_comment {
+                break;
+            }
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    '#' => n += 1,
+                    _ => {}
+                }
+            } else if c == '"' {
+                in_string = true;
+            } else if c == '#' {
+                in_comment = true;
+            }
+        }
+    }
+    n
+}

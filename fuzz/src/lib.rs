@@ -1,0 +1,114 @@
+//! Helpers shared by the fuzz targets in `fuzz_targets/`.
+
+pub mod policy_gen;
+
+use entitle::compile::{Compiled, Row};
+use entitle::{eval, Policy};
+
+/// libFuzzer's bytes as generator choices.
+pub struct Bytes<'a, 'b>(pub &'b mut arbitrary::Unstructured<'a>);
+
+impl policy_gen::Choices for Bytes<'_, '_> {
+    fn below(&mut self, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        self.0.choose_index(n).unwrap_or(0)
+    }
+}
+
+/// A `Debug` rendering with every `Span { … }` outside string literals removed, so that two
+/// values compare equal exactly when they are equal but for where things were written.
+pub fn spanless(debug: &str) -> String {
+    let mut out = String::with_capacity(debug.len());
+    let bytes = debug.as_bytes();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            if b == b'\\' {
+                out.push_str(&debug[i..i + 2.min(bytes.len() - i)]);
+                i += 2;
+                continue;
+            }
+            if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if debug[i..].starts_with("Span {") {
+            // a span is `Span { file: FileId(0), start: 1, end: 2 }`: no braces or strings inside
+            let close = debug[i..].find('}').map_or(bytes.len(), |c| i + c + 1);
+            out.push_str("Span");
+            i = close;
+            continue;
+        }
+        let ch = debug[i..].chars().next().unwrap();
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
+/// Every declaration of a model, spans aside: equal fingerprints, equal models.
+pub fn fingerprint(model: &entitle::Model) -> String {
+    spanless(&format!("{model:?}"))
+}
+
+/// One decision without its source location.
+pub type Decided = (
+    String,
+    String,
+    entitle::Access,
+    entitle::Rule,
+    Option<String>,
+    Option<String>,
+);
+
+/// Every (principal, product) decision of a policy, by name.
+pub fn decisions(policy: &Policy) -> Vec<Decided> {
+    let m = &policy.model;
+    let mut out = vec![];
+    for p in m.principals() {
+        for x in m.product_ids() {
+            let d = eval::decide(m, p, x);
+            out.push((
+                m.principal_name(p).to_string(),
+                m.product(x).name.clone(),
+                d.access,
+                d.rule,
+                d.group.map(|g| m.group(g).name.clone()),
+                d.country.map(|c| m.country(c).name.clone()),
+            ));
+        }
+    }
+    out
+}
+
+/// The evaluators agree: `decide`, `explain` and the compiled form, pair by pair and row by row.
+pub fn assert_evaluators_agree(policy: &Policy) {
+    let m = &policy.model;
+    let c = Compiled::new(m);
+    let mut row = Row::new(c.words);
+    for (i, p) in m.principals().enumerate() {
+        assert_eq!(c.index_of(p), i);
+        c.row(i, &mut row);
+        for x in m.product_ids() {
+            let d = eval::decide(m, p, x);
+            let ex = eval::explain(m, p, x);
+            assert_eq!(d, ex.decision, "decide and explain disagree");
+            assert_eq!(
+                c.decide(i, x.index()),
+                (d.access, d.rule, d.group),
+                "compiled decide disagrees"
+            );
+            assert_eq!(row.get(x.index()), (d.access, d.rule), "compiled row disagrees");
+        }
+    }
+}
+
+/// The text of a document's declarations in canonical form.
+pub fn declarations_text(doc: &entitle::syntax::Document) -> String {
+    entitle::fmt::format_document(&entitle::whatif::declarations_only(doc))
+}
