@@ -1,7 +1,8 @@
 //! Hostile input: files people hand `entitle` in support cases. Each must give a clear
 //! answer — exit 2 with a message saying what is wrong where the input is invalid, a normal
 //! answer where it is valid — without a panic, within a time and memory bound: every run
-//! below is timed, its peak RSS read (`wait4` on Linux), and killed if it overruns.
+//! below is timed, its peak RSS read (with `/usr/bin/time`, when installed), and killed if it
+//! overruns.
 //!
 //! Also: every file write (`fmt --write`, REPL `:save`, `gen -o`) is atomic — a failed write
 //! leaves the original bytes and no temporary file behind.
@@ -21,7 +22,7 @@ struct Outcome {
     stdout: String,
     stderr: String,
     wall: Duration,
-    /// Peak resident set size in KiB (Linux only).
+    /// Peak resident set size in KiB (from `/usr/bin/time`, when installed).
     peak_rss_kb: Option<u64>,
     timed_out: bool,
 }
@@ -46,41 +47,50 @@ impl Outcome {
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 mod sys {
-    /// `struct rusage` on 64-bit Linux: two `timeval`s, then 14 `long`s (`ru_maxrss` first).
-    #[repr(C)]
-    pub struct Rusage {
-        pub utime: [i64; 2],
-        pub stime: [i64; 2],
-        pub maxrss: i64,
-        pub rest: [i64; 13],
-    }
     extern "C" {
-        pub fn wait4(pid: i32, status: *mut i32, options: i32, rusage: *mut Rusage) -> i32;
         pub fn kill(pid: i32, sig: i32) -> i32;
         pub fn geteuid() -> u32;
     }
-    pub const WNOHANG: i32 = 1;
     pub const SIGKILL: i32 = 9;
 }
 
 fn is_root() -> bool {
-    #[cfg(target_os = "linux")]
+    #[cfg(unix)]
     {
         // SAFETY: geteuid has no preconditions.
         unsafe { sys::geteuid() == 0 }
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(not(unix))]
     {
         false
     }
 }
 
-/// Run a command with a wall-clock limit, reading its output through pipes.
-fn run_command(mut cmd: Command, shown: String, stdin: Option<&[u8]>, limit: Duration) -> Outcome {
-    cmd.env("NO_COLOR", "1").stdout(Stdio::piped()).stderr(Stdio::piped());
+/// GNU time measures the peak RSS of the command alone (`wait4` on a child we spawn would
+/// also count the memory of this test process, which the child starts as a copy of).
+const TIME: &str = "/usr/bin/time";
+
+/// Run `program args` with a wall-clock limit, reading its output through pipes, measuring
+/// its peak RSS with `/usr/bin/time` when there is one, and killing its whole process group
+/// when it overruns.
+fn run_command(program: &str, args: &[&str], shown: String, stdin: Option<&[u8]>, limit: Duration) -> Outcome {
+    let measure = tempfile::NamedTempFile::new().unwrap();
+    let mut cmd = if Path::new(TIME).exists() {
+        let mut c = Command::new(TIME);
+        c.arg("-f").arg("%M").arg("-o").arg(measure.path()).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let start = Instant::now();
     let mut child = cmd.spawn().expect("spawn");
     let feeder = stdin.map(|bytes| {
@@ -100,13 +110,38 @@ fn run_command(mut cmd: Command, shown: String, stdin: Option<&[u8]>, limit: Dur
     };
     let out = drain(Box::new(child.stdout.take().unwrap()));
     let err = drain(Box::new(child.stderr.take().unwrap()));
-    let (code, peak_rss_kb, timed_out) = wait(&mut child, start, limit);
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > limit && !timed_out {
+            timed_out = true;
+            #[cfg(unix)]
+            // SAFETY: kill has no memory-safety preconditions; the group is our child's own.
+            unsafe {
+                sys::kill(-(child.id() as i32), sys::SIGKILL)
+            };
+            #[cfg(not(unix))]
+            let _ = child.kill();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
     let wall = start.elapsed();
     if let Some(f) = feeder {
         let _ = f.join();
     }
     let stdout = String::from_utf8_lossy(&out.join().unwrap()).into_owned();
     let stderr = String::from_utf8_lossy(&err.join().unwrap()).into_owned();
+    // GNU time: "Command exited with non-zero status N" or "Command terminated by signal N",
+    // then the peak RSS; it exits with the command's status (128 + N for a signal)
+    let measured = std::fs::read_to_string(measure.path()).unwrap_or_default();
+    let peak_rss_kb = measured.lines().last().and_then(|l| l.trim().parse().ok());
+    let code = if measured.contains("terminated by signal") {
+        None
+    } else {
+        status.code()
+    };
     let o = Outcome {
         args: shown,
         code,
@@ -120,73 +155,31 @@ fn run_command(mut cmd: Command, shown: String, stdin: Option<&[u8]>, limit: Dur
     o
 }
 
-#[cfg(target_os = "linux")]
-fn wait(child: &mut std::process::Child, start: Instant, limit: Duration) -> (Option<i32>, Option<u64>, bool) {
-    let pid = child.id() as i32;
-    let mut timed_out = false;
-    loop {
-        let mut status = 0;
-        let mut usage = sys::Rusage {
-            utime: [0; 2],
-            stime: [0; 2],
-            maxrss: 0,
-            rest: [0; 13],
-        };
-        // SAFETY: pid is our child, not yet reaped (std never waits for it: we do, here).
-        let r = unsafe { sys::wait4(pid, &mut status, sys::WNOHANG, &mut usage) };
-        if r == pid {
-            let code = (status & 0x7f == 0).then_some((status >> 8) & 0xff);
-            return (code, Some(usage.maxrss as u64), timed_out);
-        }
-        assert!(r == 0, "wait4 failed");
-        if start.elapsed() > limit && !timed_out {
-            timed_out = true;
-            // SAFETY: as above; the child is killed, then reaped by the next wait4.
-            unsafe { sys::kill(pid, sys::SIGKILL) };
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn wait(child: &mut std::process::Child, start: Instant, limit: Duration) -> (Option<i32>, Option<u64>, bool) {
-    let mut timed_out = false;
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            return (status.code(), None, timed_out);
-        }
-        if start.elapsed() > limit && !timed_out {
-            timed_out = true;
-            let _ = child.kill();
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// Run the binary with a time limit.
 fn entitle(args: &[&str], limit: Duration) -> Outcome {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_entitle"));
-    cmd.args(args);
-    run_command(cmd, shown(args), None, limit)
+    run_command(env!("CARGO_BIN_EXE_entitle"), args, shown(args), None, limit)
 }
 
 /// Run the binary with text on standard input (the REPL's piped mode).
 fn entitle_stdin(args: &[&str], input: &str, limit: Duration) -> Outcome {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_entitle"));
-    cmd.args(args);
-    run_command(cmd, shown(args), Some(input.as_bytes()), limit)
+    run_command(
+        env!("CARGO_BIN_EXE_entitle"),
+        args,
+        shown(args),
+        Some(input.as_bytes()),
+        limit,
+    )
 }
 
 /// Run the binary unable to write more than `blocks` × 512 bytes to any file (RLIMIT_FSIZE,
 /// with SIGXFSZ ignored so a write fails with EFBIG): a failing disk, even for root.
 fn entitle_fsize(blocks: u32, args: &[&str], input: Option<&str>, limit: Duration) -> Outcome {
-    let mut cmd = Command::new("/bin/sh");
-    cmd.arg("-c")
-        .arg(format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_entitle"))
-        .args(args);
+    let script = format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\"");
+    let mut all = vec!["-c", &script, env!("CARGO_BIN_EXE_entitle")];
+    all.extend_from_slice(args);
     run_command(
-        cmd,
+        "/bin/sh",
+        &all,
         format!("[ulimit -f {blocks}] {}", shown(args)),
         input.map(str::as_bytes),
         limit,

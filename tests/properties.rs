@@ -10,7 +10,6 @@
 use entitle::{eval, Access, Policy};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use std::path::Path;
 use std::process::Command;
 
 #[allow(dead_code)]
@@ -338,38 +337,6 @@ fn json_output_always_parses() {
         }
     }
     assert!(valid_seen >= 6, "only {valid_seen} valid policies");
-}
-
-/// Fixed texts that once broke something (found by the fuzz targets or by hand); each must
-/// load or fail cleanly, and round-trip through `fmt` when it parses.
-#[test]
-fn regressions_round_trip_or_fail_cleanly() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        let bytes = std::fs::read(&path).unwrap();
-        let text = String::from_utf8_lossy(&bytes);
-        let mut sources = entitle::Sources::new();
-        let file = sources.add(path.display().to_string(), text.as_ref());
-        let (doc, errors) = entitle::syntax::parse(&sources, file);
-        match Policy::parse("r.ent", &text) {
-            Ok(p) => {
-                let _ = decisions(&p);
-                let _ = entitle::lint::lint(&p.document, &p.model);
-            }
-            Err(e) => {
-                let _ = e.render(false);
-            }
-        }
-        if errors.is_empty() {
-            let once = entitle::fmt::format_document(&doc);
-            let mut formatted = entitle::Sources::new();
-            let f = formatted.add("fmt.ent", once.as_str());
-            let (_, again) = entitle::syntax::parse(&formatted, f);
-            assert!(again.is_empty(), "{}: fmt output does not parse", path.display());
-        }
-    }
 }
 
 /// Found by the `whatif` fuzz target: a diagnostic with labels in two files (a what-if
