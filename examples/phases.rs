@@ -27,10 +27,16 @@ fn main() {
     let decisions = summary.principals as f64 * model.products.len() as f64;
     println!("pest     {:>10.2?}", pest_only(&sources.get(file).text));
     println!("read     {read:>10.2?}");
-    println!("parse    {parse:>10.2?}  ({:.1} MB/s)", sources.get(file).text.len() as f64 / 1e6 / parse.as_secs_f64());
+    println!(
+        "parse    {parse:>10.2?}  ({:.1} MB/s)",
+        sources.get(file).text.len() as f64 / 1e6 / parse.as_secs_f64()
+    );
     println!("resolve  {resolve:>10.2?}");
     println!("compile  {compile:>10.2?}");
-    println!("summary  {sum:>10.2?}  ({:.0} M decisions/s)", decisions / 1e6 / sum.as_secs_f64());
+    println!(
+        "summary  {sum:>10.2?}  ({:.0} M decisions/s)",
+        decisions / 1e6 / sum.as_secs_f64()
+    );
 }
 
 #[allow(dead_code)]

@@ -68,22 +68,15 @@ impl Capability {
 
     /// Whether the principal's status must be `active` for the capability.
     pub fn requires_active(self) -> bool {
-        matches!(
-            self,
-            Capability::ManageUsers | Capability::ManageEntitlements
-        )
+        matches!(self, Capability::ManageUsers | Capability::ManageEntitlements)
     }
 
     /// The roles that grant the capability, in the order they are credited.
     pub fn granting_roles(self) -> &'static [Role] {
         match self {
             Capability::ReceiveBilling => &[Role::FulfillmentContact],
-            Capability::ManageUsers => {
-                &[Role::AccountAdmin, Role::CoAdmin, Role::FulfillmentContact]
-            }
-            Capability::ManageEntitlements | Capability::ReceiveAlerts => {
-                &[Role::AccountAdmin, Role::CoAdmin]
-            }
+            Capability::ManageUsers => &[Role::AccountAdmin, Role::CoAdmin, Role::FulfillmentContact],
+            Capability::ManageEntitlements | Capability::ReceiveAlerts => &[Role::AccountAdmin, Role::CoAdmin],
         }
     }
 
@@ -167,12 +160,7 @@ pub struct CanAnswer {
 }
 
 /// Decide whether `principal` has `cap` (for `product`, with `receive-alerts`).
-pub fn can(
-    model: &Model,
-    principal: Principal,
-    cap: Capability,
-    product: Option<ProductId>,
-) -> CanAnswer {
+pub fn can(model: &Model, principal: Principal, cap: Capability, product: Option<ProductId>) -> CanAnswer {
     let product = if cap.takes_product() { product } else { None };
     let answer = |granted, reason, source| CanAnswer {
         granted,
@@ -188,18 +176,12 @@ pub fn can(
     };
 
     // 1. the role
-    let held = cap.granting_roles().iter().find_map(|&r| {
-        user.roles
-            .iter()
-            .find(|(x, _)| *x == r)
-            .map(|&(r, span)| (r, span))
-    });
+    let held = cap
+        .granting_roles()
+        .iter()
+        .find_map(|&r| user.roles.iter().find(|(x, _)| *x == r).map(|&(r, span)| (r, span)));
     let Some((role, role_span)) = held else {
-        return answer(
-            false,
-            CanReason::MissingRole(cap.granting_roles().to_vec()),
-            None,
-        );
+        return answer(false, CanReason::MissingRole(cap.granting_roles().to_vec()), None);
     };
 
     // 2. the status
@@ -346,9 +328,9 @@ impl CanAnswer {
             CanReason::HasRole(r) => (Some(*r), vec![], None),
             CanReason::MissingRole(rs) => (None, rs.clone(), None),
             CanReason::NotActive(s) => (None, vec![], Some(*s)),
-            CanReason::ProductNotAlerted(_)
-            | CanReason::NoAlertedProducts
-            | CanReason::KeyHoldsNoRoles => (None, vec![], None),
+            CanReason::ProductNotAlerted(_) | CanReason::NoAlertedProducts | CanReason::KeyHoldsNoRoles => {
+                (None, vec![], None)
+            }
         };
         CanJson {
             principal: model.principal_name(self.principal).to_string(),
@@ -458,21 +440,9 @@ key SS-0001 { }
             ("none@acme.com", false, false, false, false),
         ];
         for (who, billing, users, ents, alerts) in rows {
-            assert_eq!(
-                ask(&p, who, ReceiveBilling, None).granted,
-                billing,
-                "{who} billing"
-            );
-            assert_eq!(
-                ask(&p, who, ManageUsers, None).granted,
-                users,
-                "{who} users"
-            );
-            assert_eq!(
-                ask(&p, who, ManageEntitlements, None).granted,
-                ents,
-                "{who} ents"
-            );
+            assert_eq!(ask(&p, who, ReceiveBilling, None).granted, billing, "{who} billing");
+            assert_eq!(ask(&p, who, ManageUsers, None).granted, users, "{who} users");
+            assert_eq!(ask(&p, who, ManageEntitlements, None).granted, ents, "{who} ents");
             assert_eq!(
                 ask(&p, who, ReceiveAlerts, Some("MicroStation")).granted,
                 alerts,
@@ -505,10 +475,7 @@ key SS-0001 { }
         let p = policy();
         let a = ask(&p, "admin@acme.com", ReceiveBilling, None);
         assert!(!a.granted);
-        assert_eq!(
-            a.reason,
-            CanReason::MissingRole(vec![Role::FulfillmentContact])
-        );
+        assert_eq!(a.reason, CanReason::MissingRole(vec![Role::FulfillmentContact]));
         assert_eq!(a.source, None);
         let a = ask(&p, "fc@acme.com", ManageEntitlements, None);
         assert_eq!(
@@ -518,11 +485,7 @@ key SS-0001 { }
         let a = ask(&p, "none@acme.com", ManageUsers, None);
         assert_eq!(
             a.reason,
-            CanReason::MissingRole(vec![
-                Role::AccountAdmin,
-                Role::CoAdmin,
-                Role::FulfillmentContact
-            ])
+            CanReason::MissingRole(vec![Role::AccountAdmin, Role::CoAdmin, Role::FulfillmentContact])
         );
         let a = ask(&p, "fc@acme.com", ReceiveAlerts, Some("MicroStation"));
         assert_eq!(
@@ -538,12 +501,7 @@ key SS-0001 { }
         let a = ask(&p, "pendfc@acme.com", ReceiveBilling, None);
         assert!(a.granted);
         assert_eq!(a.reason, CanReason::HasRole(Role::FulfillmentContact));
-        let a = ask(
-            &p,
-            "pendadmin@acme.com",
-            ReceiveAlerts,
-            Some("MicroStation"),
-        );
+        let a = ask(&p, "pendadmin@acme.com", ReceiveAlerts, Some("MicroStation"));
         assert!(a.granted);
         assert_eq!(a.reason, CanReason::HasRole(Role::AccountAdmin));
         // manage-users and manage-entitlements do
@@ -564,11 +522,7 @@ key SS-0001 { }
         let a = ask(&p, "pendnone@acme.com", ManageUsers, None);
         assert_eq!(
             a.reason,
-            CanReason::MissingRole(vec![
-                Role::AccountAdmin,
-                Role::CoAdmin,
-                Role::FulfillmentContact
-            ])
+            CanReason::MissingRole(vec![Role::AccountAdmin, Role::CoAdmin, Role::FulfillmentContact])
         );
         let a = ask(&p, "pendfc@acme.com", ManageEntitlements, None);
         assert_eq!(
@@ -588,11 +542,7 @@ key SS-0001 { }
         let a = ask(&p, "a@x.com", ManageEntitlements, None);
         assert_eq!(a.reason, CanReason::NotActive(Status::Pending));
         assert_eq!(line_of(&p, a.source.unwrap()), "status pending");
-        let p = Policy::parse(
-            "s.ent",
-            "country US { }\nuser a@x.com { country US roles co-admin }\n",
-        )
-        .unwrap();
+        let p = Policy::parse("s.ent", "country US { }\nuser a@x.com { country US roles co-admin }\n").unwrap();
         assert!(ask(&p, "a@x.com", ManageEntitlements, None).granted);
     }
 
@@ -666,17 +616,12 @@ key SS-0001 { }
             "fc@acme.com can receive-billing (renewal notices, invoices and fulfillment documents): they are a fulfillment-contact"
         );
         let d = ask(&p, "admin@acme.com", ReceiveBilling, None).describe(&p.model);
-        assert!(
-            d.starts_with("admin@acme.com cannot receive-billing"),
-            "{d}"
-        );
+        assert!(d.starts_with("admin@acme.com cannot receive-billing"), "{d}");
         assert!(d.contains("needs the fulfillment-contact role"), "{d}");
         assert!(d.contains("they hold only account-admin"), "{d}");
         let d = ask(&p, "none@acme.com", ManageUsers, None).describe(&p.model);
         assert!(
-            d.contains(
-                "account-admin, co-admin or fulfillment-contact role, and they hold no role"
-            ),
+            d.contains("account-admin, co-admin or fulfillment-contact role, and they hold no role"),
             "{d}"
         );
         let d = ask(&p, "pendfc@acme.com", ManageUsers, None).describe(&p.model);
@@ -696,26 +641,16 @@ key SS-0001 { }
     #[test]
     fn reasons_serialize_kebab_case() {
         let v = serde_json::to_value(CanReason::HasRole(Role::CoAdmin)).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"reason": "has-role", "detail": "co-admin"})
-        );
-        let v =
-            serde_json::to_value(CanReason::MissingRole(vec![Role::FulfillmentContact])).unwrap();
+        assert_eq!(v, serde_json::json!({"reason": "has-role", "detail": "co-admin"}));
+        let v = serde_json::to_value(CanReason::MissingRole(vec![Role::FulfillmentContact])).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"reason": "missing-role", "detail": ["fulfillment-contact"]})
         );
         let v = serde_json::to_value(CanReason::NotActive(Status::Pending)).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"reason": "not-active", "detail": "pending"})
-        );
+        assert_eq!(v, serde_json::json!({"reason": "not-active", "detail": "pending"}));
         let v = serde_json::to_value(CanReason::ProductNotAlerted(ProductId(2))).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"reason": "product-not-alerted", "detail": 2})
-        );
+        assert_eq!(v, serde_json::json!({"reason": "product-not-alerted", "detail": 2}));
         let v = serde_json::to_value(CanReason::KeyHoldsNoRoles).unwrap();
         assert_eq!(v, serde_json::json!({"reason": "key-holds-no-roles"}));
         for r in [

@@ -71,7 +71,10 @@ pub struct Row {
 
 impl Row {
     pub fn new(words: usize) -> Row {
-        Row { allow: vec![0; words], rules: std::array::from_fn(|_| vec![0; words]) }
+        Row {
+            allow: vec![0; words],
+            rules: std::array::from_fn(|_| vec![0; words]),
+        }
     }
     fn clear(&mut self) {
         self.allow.fill(0);
@@ -82,8 +85,14 @@ impl Row {
     /// The decision on product `x`: access and rule.
     pub fn get(&self, x: usize) -> (Access, Rule) {
         let (w, b) = (x / 64, 1u64 << (x % 64));
-        let access = if self.allow[w] & b != 0 { Access::Allow } else { Access::Deny };
-        let rule = (0..RULES).find(|&r| self.rules[r][w] & b != 0).map_or(Rule::NotEntitled, |r| Rule::ALL[r]);
+        let access = if self.allow[w] & b != 0 {
+            Access::Allow
+        } else {
+            Access::Deny
+        };
+        let rule = (0..RULES)
+            .find(|&r| self.rules[r][w] & b != 0)
+            .map_or(Rule::NotEntitled, |r| Rule::ALL[r]);
         (access, rule)
     }
 }
@@ -131,7 +140,8 @@ impl Compiled {
                     for (p, _) in &g.allowed {
                         set(listed, p.index());
                     }
-                    let ca = &countries[g.country.index() * 3 * words + words..g.country.index() * 3 * words + 2 * words];
+                    let ca =
+                        &countries[g.country.index() * 3 * words + words..g.country.index() * 3 * words + 2 * words];
                     for w in 0..words {
                         allow[w] = listed[w] | if g.include_country.is_some() { ca[w] } else { 0 };
                         deny[w] = !allow[w];
@@ -199,7 +209,17 @@ impl Compiled {
                 countries[ci * 3 * words + words - 1] &= mask;
             }
         }
-        Compiled { words, products, countries, groups, group_kind, member_groups, exceptions, principals, users: model.users.len() }
+        Compiled {
+            words,
+            products,
+            countries,
+            groups,
+            group_kind,
+            member_groups,
+            exceptions,
+            principals,
+            users: model.users.len(),
+        }
     }
 
     /// Number of principals (users, then keys).
@@ -270,15 +290,27 @@ impl Compiled {
                 return (Access::Allow, rule, Some(GroupId(g)));
             }
             if first_deny.is_none() && bit(self.group_row(g, 1), x) {
-                let rule = if kind == Kind::Legacy { Rule::GroupException } else { Rule::GroupNotAllowed };
+                let rule = if kind == Kind::Legacy {
+                    Rule::GroupException
+                } else {
+                    Rule::GroupNotAllowed
+                };
                 first_deny = Some((rule, GroupId(g)));
             }
         }
         if let Some((rule, g)) = first_deny {
             return (Access::Deny, rule, Some(g));
         }
-        let access = if bit(self.country_row(p.country, 1), x) { Access::Allow } else { Access::Deny };
-        let rule = if bit(self.country_row(p.country, 2), x) { Rule::ProductAccess } else { Rule::DefaultAccess };
+        let access = if bit(self.country_row(p.country, 1), x) {
+            Access::Allow
+        } else {
+            Access::Deny
+        };
+        let rule = if bit(self.country_row(p.country, 2), x) {
+            Rule::ProductAccess
+        } else {
+            Rule::DefaultAccess
+        };
         (access, rule, None)
     }
 

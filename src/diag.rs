@@ -91,7 +91,9 @@ impl Diagnostic {
         // number of labels: give file:line:column instead.
         let quotable = self.labels.len() <= QUOTE_LABELS
             && self.labels.iter().all(|l| {
-                sources.try_get(l.span.file).is_some_and(|f| f.lines_len(l.span.range()) <= QUOTE_LIMIT)
+                sources
+                    .try_get(l.span.file)
+                    .is_some_and(|f| f.lines_len(l.span.range()) <= QUOTE_LIMIT)
             });
         if !quotable {
             return self.render_plain(sources);
@@ -100,7 +102,10 @@ impl Diagnostic {
         // on, the location of a label in a second file after non-ASCII text)
         let name = |span: Span| {
             let (name, range) = match sources.try_get(span.file) {
-                Some(f) => (f.name.clone(), f.char_offset(span.start as usize)..f.char_offset(span.end as usize)),
+                Some(f) => (
+                    f.name.clone(),
+                    f.char_offset(span.start as usize)..f.char_offset(span.end as usize),
+                ),
                 None => (String::new(), span.range()),
             };
             ((span.file, name), range)
@@ -108,11 +113,7 @@ impl Diagnostic {
         let config = Config::default()
             .with_color(color)
             .with_index_type(IndexType::Char)
-            .with_char_set(if color {
-                CharSet::Unicode
-            } else {
-                CharSet::Ascii
-            });
+            .with_char_set(if color { CharSet::Unicode } else { CharSet::Ascii });
         let mut report = Report::build(kind, name(primary))
             .with_config(config)
             .with_message(&self.message);
@@ -144,12 +145,7 @@ impl Diagnostic {
         }
         let mut buf = Vec::new();
         if report.finish().write(SourceCache(sources), &mut buf).is_err() {
-            return format!(
-                "{}[{}]: {}\n",
-                self.severity_word(),
-                self.code,
-                self.message
-            );
+            return format!("{}[{}]: {}\n", self.severity_word(), self.code, self.message);
         }
         let text = String::from_utf8_lossy(&buf).into_owned();
         // ariadne colours a custom report kind even with colour off
@@ -166,7 +162,10 @@ impl Diagnostic {
         for label in &self.labels {
             if sources.try_get(label.span.file).is_some() {
                 let loc = sources.location(label.span);
-                out.push_str(&format!("  --> {}:{}:{}: {}\n", loc.file, loc.line, loc.column, label.message));
+                out.push_str(&format!(
+                    "  --> {}:{}:{}: {}\n",
+                    loc.file, loc.line, loc.column, label.message
+                ));
             }
         }
         if let Some(help) = &self.help {
@@ -213,7 +212,10 @@ struct SourceCache<'s>(&'s Sources);
 impl ariadne::Cache<(crate::source::FileId, String)> for SourceCache<'_> {
     type Storage = String;
 
-    fn fetch(&mut self, id: &(crate::source::FileId, String)) -> Result<&ariadne::Source<String>, impl std::fmt::Debug> {
+    fn fetch(
+        &mut self,
+        id: &(crate::source::FileId, String),
+    ) -> Result<&ariadne::Source<String>, impl std::fmt::Debug> {
         self.0.try_get(id.0).map(|f| f.rendered()).ok_or(())
     }
 
@@ -272,16 +274,10 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> Strin
     if errors > 0 || warnings > 0 {
         let mut parts = vec![];
         if errors > 0 {
-            parts.push(format!(
-                "{errors} error{}",
-                if errors == 1 { "" } else { "s" }
-            ));
+            parts.push(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
         }
         if warnings > 0 {
-            parts.push(format!(
-                "{warnings} warning{}",
-                if warnings == 1 { "" } else { "s" }
-            ));
+            parts.push(format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" }));
         }
         out.push_str(&parts.join(", "));
         out.push('\n');
@@ -291,11 +287,7 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> Strin
 
 /// Sort diagnostics by file and position, keeping the order of those at the same place.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by_key(|d| {
-        d.primary_span()
-            .map(|s| (s.file, s.start))
-            .unwrap_or_default()
-    });
+    diags.sort_by_key(|d| d.primary_span().map(|s| (s.file, s.start)).unwrap_or_default());
 }
 
 /// The closest of `candidates` to `name` (case-insensitive), if it is close enough to suggest.
@@ -323,10 +315,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `help: did you mean `X`?` text, when there is a close candidate.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 

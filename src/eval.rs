@@ -58,10 +58,7 @@ impl Rule {
     pub fn is_group_rule(self) -> bool {
         matches!(
             self,
-            Rule::GroupAllowed
-                | Rule::GroupIncludeCountry
-                | Rule::GroupNotAllowed
-                | Rule::GroupException
+            Rule::GroupAllowed | Rule::GroupIncludeCountry | Rule::GroupNotAllowed | Rule::GroupException
         )
     }
 }
@@ -109,10 +106,7 @@ pub enum Step {
         span: Span,
     },
     /// Step 2 for a key: the country of its groups.
-    KeyCountry {
-        country: Option<CountryId>,
-        span: Span,
-    },
+    KeyCountry { country: Option<CountryId>, span: Span },
     /// Step 3: is the product entitled in the country? `listed` is false when the country has
     /// no `entitled` list (everything is entitled).
     Entitled {
@@ -124,10 +118,7 @@ pub enum Step {
     /// Step 4: the user's exception for the product, if any.
     UserException { exception: Option<(Access, Span)> },
     /// Step 5, one per group of the principal, in their order.
-    Group {
-        group: GroupId,
-        verdict: GroupVerdict,
-    },
+    Group { group: GroupId, verdict: GroupVerdict },
     /// Step 5, the combination: which group was credited, or that all abstained.
     Groups {
         decided: Option<(Access, GroupId)>,
@@ -203,10 +194,7 @@ pub fn group_verdict(model: &Model, group: &Group, product: ProductId) -> GroupV
                     return GroupVerdict::Allow(Rule::GroupIncludeCountry, span);
                 }
             }
-            GroupVerdict::Deny(
-                Rule::GroupNotAllowed,
-                group.allowed_span.unwrap_or(group.span),
-            )
+            GroupVerdict::Deny(Rule::GroupNotAllowed, group.allowed_span.unwrap_or(group.span))
         }
         GroupMode::Legacy => match group.exception(product) {
             Some((Access::Allow, span)) => GroupVerdict::Allow(Rule::GroupException, span),
@@ -235,10 +223,7 @@ fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &m
     if let Some(u) = user {
         let span = u.status_span.unwrap_or(u.span);
         if T::ON {
-            t.push(Step::Status {
-                status: u.status,
-                span,
-            });
+            t.push(Step::Status { status: u.status, span });
         }
         if u.status != Status::Active {
             return deny(Rule::Status, None, span);
@@ -259,10 +244,7 @@ fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &m
                     via_covers: false,
                     span,
                 },
-                None => Step::KeyCountry {
-                    country: None,
-                    span,
-                },
+                None => Step::KeyCountry { country: None, span },
             });
         }
         return deny(Rule::NoEntitlementCountry, None, span);
@@ -337,10 +319,7 @@ fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &m
         considered += 1;
         let verdict = group_verdict(model, g, product);
         if T::ON {
-            t.push(Step::Group {
-                group: gid,
-                verdict,
-            });
+            t.push(Step::Group { group: gid, verdict });
         }
         match verdict {
             GroupVerdict::Allow(rule, span) => {
@@ -365,8 +344,7 @@ fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &m
             GroupVerdict::Abstain(_) | GroupVerdict::OtherCountry(_) => {}
         }
     }
-    let group_decision =
-        allowed.or(first_deny.map(|(gid, rule, span)| deny(rule, Some(gid), span)));
+    let group_decision = allowed.or(first_deny.map(|(gid, rule, span)| deny(rule, Some(gid), span)));
     if T::ON {
         t.push(Step::Groups {
             decided: group_decision.map(|d| (d.access, d.group.unwrap())),
@@ -413,9 +391,7 @@ impl Step {
             Step::UserException { exception } => exception.map(|(_, s)| s),
             Step::Group { group, verdict } => Some(match verdict {
                 GroupVerdict::Allow(_, s) | GroupVerdict::Deny(_, s) => *s,
-                GroupVerdict::OtherCountry(_) | GroupVerdict::Abstain(_) => {
-                    model.group(*group).span
-                }
+                GroupVerdict::OtherCountry(_) | GroupVerdict::Abstain(_) => model.group(*group).span,
             }),
             Step::Groups { .. } => None,
         }
@@ -476,9 +452,18 @@ impl Step {
         match self {
             Step::Status { status, .. } => match status {
                 Status::Active => "status is active".to_string(),
-                s => format!("status is {} ({}): only active users may use products", s.as_str(), s.meaning()),
+                s => format!(
+                    "status is {} ({}): only active users may use products",
+                    s.as_str(),
+                    s.meaning()
+                ),
             },
-            Step::UserCountry { profile, country, via_covers, .. } => match country {
+            Step::UserCountry {
+                profile,
+                country,
+                via_covers,
+                ..
+            } => match country {
                 None => format!("profile country `{profile}` is not a declared country and no country covers it"),
                 Some(c) if *via_covers => format!(
                     "profile country `{profile}` is covered by {}: entitlement country {}",
@@ -489,9 +474,17 @@ impl Step {
             },
             Step::KeyCountry { country, .. } => match country {
                 None => "the key has no group, so no entitlement country".to_string(),
-                Some(c) => format!("entitlement country is {} (the country of the key's groups)", model.country(*c).name),
+                Some(c) => format!(
+                    "entitlement country is {} (the country of the key's groups)",
+                    model.country(*c).name
+                ),
             },
-            Step::Entitled { country, entitled, listed, .. } => {
+            Step::Entitled {
+                country,
+                entitled,
+                listed,
+                ..
+            } => {
                 let c = &model.country(*country).name;
                 match (entitled, listed) {
                     (true, true) => format!("{pname} is entitled in {c}"),
@@ -534,12 +527,25 @@ impl Step {
                 }
             }
             Step::Groups { decided, considered } => match decided {
-                Some((Access::Allow, g)) => format!("groups: allowed, credited to {} (the first allowing group)", model.group(*g).name),
-                Some((Access::Deny, g)) => format!("groups: no group allows {pname}; denied, credited to {} (the first denying group)", model.group(*g).name),
-                None if *considered == 0 => "no group in the entitlement country: the country level decides".to_string(),
+                Some((Access::Allow, g)) => format!(
+                    "groups: allowed, credited to {} (the first allowing group)",
+                    model.group(*g).name
+                ),
+                Some((Access::Deny, g)) => format!(
+                    "groups: no group allows {pname}; denied, credited to {} (the first denying group)",
+                    model.group(*g).name
+                ),
+                None if *considered == 0 => {
+                    "no group in the entitlement country: the country level decides".to_string()
+                }
                 None => "every group abstained: the country level decides".to_string(),
             },
-            Step::CountryLevel { country, access, is_override, .. } => {
+            Step::CountryLevel {
+                country,
+                access,
+                is_override,
+                ..
+            } => {
                 let c = &model.country(*country).name;
                 if *is_override {
                     format!("{c} General Access for {pname}: {access}")

@@ -75,24 +75,60 @@ fn evaluation_work(model: &Model) -> usize {
 
 #[derive(Clone, Debug)]
 enum Edit {
-    Status { user: String },
-    ProfileCountry { user: String, country: String },
-    Entitle { country: String, product: String, on: bool },
-    UserException { user: String, product: String, access: Option<Access> },
-    Allowed { group: String, product: String, on: bool },
-    IncludeCountry { group: String, on: bool },
-    GroupException { group: String, product: String },
-    Membership { principal: Principal, name: String, group: String, on: bool },
-    SetAccess { country: String, product: String, access: Option<Access> },
-    SetDefault { country: String, access: Access },
+    Status {
+        user: String,
+    },
+    ProfileCountry {
+        user: String,
+        country: String,
+    },
+    Entitle {
+        country: String,
+        product: String,
+        on: bool,
+    },
+    UserException {
+        user: String,
+        product: String,
+        access: Option<Access>,
+    },
+    Allowed {
+        group: String,
+        product: String,
+        on: bool,
+    },
+    IncludeCountry {
+        group: String,
+        on: bool,
+    },
+    GroupException {
+        group: String,
+        product: String,
+    },
+    Membership {
+        principal: Principal,
+        name: String,
+        group: String,
+        on: bool,
+    },
+    SetAccess {
+        country: String,
+        product: String,
+        access: Option<Access>,
+    },
+    SetDefault {
+        country: String,
+        access: Access,
+    },
 }
 
 impl Edit {
     fn reach(&self) -> Reach {
         match self {
-            Edit::Status { .. } | Edit::ProfileCountry { .. } | Edit::UserException { .. } | Edit::Membership { .. } => {
-                Reach::Principal
-            }
+            Edit::Status { .. }
+            | Edit::ProfileCountry { .. }
+            | Edit::UserException { .. }
+            | Edit::Membership { .. } => Reach::Principal,
             Edit::Allowed { .. } | Edit::IncludeCountry { .. } | Edit::GroupException { .. } => Reach::Group,
             Edit::Entitle { .. } | Edit::SetAccess { .. } | Edit::SetDefault { .. } => Reach::Country,
         }
@@ -102,24 +138,70 @@ impl Edit {
         match self {
             Edit::Status { user } => (format!("set user {user}'s status to active"), None),
             Edit::ProfileCountry { user, country } => (format!("set user {user}'s profile country to {country}"), None),
-            Edit::Entitle { country, product, on: true } => (format!("add {product} to {country}'s `entitled` list"), None),
-            Edit::Entitle { country, product, on: false } => (format!("remove {product} from {country}'s `entitled` list"), None),
-            Edit::UserException { user, product, access: Some(a) } => (format!("give user {user} the exception `{a} {product}`"), None),
-            Edit::UserException { user, product, access: None } => (format!("remove user {user}'s exception for {product}"), None),
-            Edit::Allowed { group, product, on: true } => (format!("add {product} to group {group}'s Allowed Applications"), None),
-            Edit::Allowed { group, product, on: false } => (format!("remove {product} from group {group}'s Allowed Applications"), None),
+            Edit::Entitle {
+                country,
+                product,
+                on: true,
+            } => (format!("add {product} to {country}'s `entitled` list"), None),
+            Edit::Entitle {
+                country,
+                product,
+                on: false,
+            } => (format!("remove {product} from {country}'s `entitled` list"), None),
+            Edit::UserException {
+                user,
+                product,
+                access: Some(a),
+            } => (format!("give user {user} the exception `{a} {product}`"), None),
+            Edit::UserException {
+                user,
+                product,
+                access: None,
+            } => (format!("remove user {user}'s exception for {product}"), None),
+            Edit::Allowed {
+                group,
+                product,
+                on: true,
+            } => (format!("add {product} to group {group}'s Allowed Applications"), None),
+            Edit::Allowed {
+                group,
+                product,
+                on: false,
+            } => (
+                format!("remove {product} from group {group}'s Allowed Applications"),
+                None,
+            ),
             Edit::IncludeCountry { group, on: true } => (format!("turn on `include-country` for group {group}"), None),
-            Edit::IncludeCountry { group, on: false } => (format!("turn off `include-country` for group {group}"), None),
-            Edit::GroupException { group, product } => (format!("remove group {group}'s legacy exception for {product}"), None),
-            Edit::Membership { name, group, on: true, .. } => (format!("add {name} to group {group}"), None),
-            Edit::Membership { name, group, on: false, .. } => (format!("take {name} out of group {group}"), None),
-            Edit::SetAccess { country, product, access } => {
+            Edit::IncludeCountry { group, on: false } => {
+                (format!("turn off `include-country` for group {group}"), None)
+            }
+            Edit::GroupException { group, product } => {
+                (format!("remove group {group}'s legacy exception for {product}"), None)
+            }
+            Edit::Membership {
+                name, group, on: true, ..
+            } => (format!("add {name} to group {group}"), None),
+            Edit::Membership {
+                name, group, on: false, ..
+            } => (format!("take {name} out of group {group}"), None),
+            Edit::SetAccess {
+                country,
+                product,
+                access,
+            } => {
                 let v = access.map_or("inherit", |a| a.as_str());
                 let words = match access {
                     Some(a) => format!("set {country}'s General Access for {product} to {a}"),
                     None => format!("drop {country}'s General Access override for {product} (inherit Default Access)"),
                 };
-                (words, Some(format!("set access {} {} {v}", format_name(country), format_name(product))))
+                (
+                    words,
+                    Some(format!(
+                        "set access {} {} {v}",
+                        format_name(country),
+                        format_name(product)
+                    )),
+                )
             }
             Edit::SetDefault { country, access } => (
                 format!("set {country}'s Default Access to {access}"),
@@ -134,7 +216,12 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
     let ex = explain(model, principal, product);
     let before = ex.decision;
     let mut out = vec![];
-    let count_impact = model.users.len().saturating_add(model.keys.len()).saturating_mul(model.products.len()) <= IMPACT_LIMIT
+    let count_impact = model
+        .users
+        .len()
+        .saturating_add(model.keys.len())
+        .saturating_mul(model.products.len())
+        <= IMPACT_LIMIT
         && evaluation_work(model) <= IMPACT_WORK_LIMIT;
     // On a large policy, verify each edit on the part of it the principal's decision rests on
     // (every declaration but the other users and keys): exact for this decision, and it
@@ -168,8 +255,12 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
             continue;
         }
         // the principal and product keep their names, so look them up again
-        let Some(p2) = after_model.find_principal(model.principal_name(principal)) else { continue };
-        let Some(x2) = after_model.find_product(&model.product(product).name) else { continue };
+        let Some(p2) = after_model.find_principal(model.principal_name(principal)) else {
+            continue;
+        };
+        let Some(x2) = after_model.find_product(&model.product(product).name) else {
+            continue;
+        };
         let after = decide(&after_model, p2, x2);
         if after.access == before.access {
             continue;
@@ -177,12 +268,16 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
         let other_changes = count_impact.then(|| {
             let mut n = 0;
             for p in model.principals() {
-                let Some(q) = after_model.find_principal(model.principal_name(p)) else { continue };
+                let Some(q) = after_model.find_principal(model.principal_name(p)) else {
+                    continue;
+                };
                 for x in model.product_ids() {
                     if p == principal && x == product {
                         continue;
                     }
-                    let Some(y) = after_model.find_product(&model.product(x).name) else { continue };
+                    let Some(y) = after_model.find_product(&model.product(x).name) else {
+                        continue;
+                    };
                     if decide(model, p, x).access != decide(&after_model, q, y).access {
                         n += 1;
                     }
@@ -194,7 +289,14 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
         if out.iter().any(|f: &Flip| f.edit == edit_text) {
             continue;
         }
-        out.push(Flip { edit: edit_text, statement, reach: edit.reach(), access: after.access, rule: after.rule, other_changes });
+        out.push(Flip {
+            edit: edit_text,
+            statement,
+            reach: edit.reach(),
+            access: after.access,
+            rule: after.rule,
+            other_changes,
+        });
     }
     out.sort_by_key(|f| (f.reach, f.other_changes.unwrap_or(usize::MAX)));
     out
@@ -233,7 +335,9 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
     for step in steps {
         match step {
             Step::Status { status, .. } if *status != Status::Active => {
-                edits.push(Edit::Status { user: uname.clone().unwrap() });
+                edits.push(Edit::Status {
+                    user: uname.clone().unwrap(),
+                });
             }
             Step::KeyCountry { country: None, .. } => {
                 for g in &model.groups {
@@ -247,21 +351,49 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
             }
             Step::UserCountry { country: None, .. } => {
                 for c in &model.countries {
-                    edits.push(Edit::ProfileCountry { user: uname.clone().unwrap(), country: c.name.clone() });
+                    edits.push(Edit::ProfileCountry {
+                        user: uname.clone().unwrap(),
+                        country: c.name.clone(),
+                    });
                 }
             }
-            Step::Entitled { entitled: false, country, .. } => {
-                edits.push(Edit::Entitle { country: model.country(*country).name.clone(), product: pname.clone(), on: true });
+            Step::Entitled {
+                entitled: false,
+                country,
+                ..
+            } => {
+                edits.push(Edit::Entitle {
+                    country: model.country(*country).name.clone(),
+                    product: pname.clone(),
+                    on: true,
+                });
             }
-            Step::Entitled { entitled: true, listed: true, country, .. } if want == Access::Deny => {
-                edits.push(Edit::Entitle { country: model.country(*country).name.clone(), product: pname.clone(), on: false });
+            Step::Entitled {
+                entitled: true,
+                listed: true,
+                country,
+                ..
+            } if want == Access::Deny => {
+                edits.push(Edit::Entitle {
+                    country: model.country(*country).name.clone(),
+                    product: pname.clone(),
+                    on: false,
+                });
             }
             Step::UserException { exception } => {
                 let u = uname.clone().unwrap();
                 if exception.is_some() {
-                    edits.push(Edit::UserException { user: u.clone(), product: pname.clone(), access: None });
+                    edits.push(Edit::UserException {
+                        user: u.clone(),
+                        product: pname.clone(),
+                        access: None,
+                    });
                 }
-                edits.push(Edit::UserException { user: u, product: pname.clone(), access: Some(want) });
+                edits.push(Edit::UserException {
+                    user: u,
+                    product: pname.clone(),
+                    access: Some(want),
+                });
             }
             Step::Group { group, verdict } => {
                 let g = model.group(*group);
@@ -278,24 +410,44 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
                             // the group would include the product if the country level allowed it
                             country_level_edits(model, g.country, product, Access::Allow, &mut edits);
                         }
-                        edits.push(Edit::Allowed { group: gname.clone(), product: pname.clone(), on: true });
+                        edits.push(Edit::Allowed {
+                            group: gname.clone(),
+                            product: pname.clone(),
+                            on: true,
+                        });
                         if g.include_country.is_none() {
-                            edits.push(Edit::IncludeCountry { group: gname.clone(), on: true });
+                            edits.push(Edit::IncludeCountry {
+                                group: gname.clone(),
+                                on: true,
+                            });
                         }
                         edits.push(member(false));
                     }
                     GroupVerdict::Deny(Rule::GroupException, _) if want == Access::Allow => {
-                        edits.push(Edit::GroupException { group: gname.clone(), product: pname.clone() });
+                        edits.push(Edit::GroupException {
+                            group: gname.clone(),
+                            product: pname.clone(),
+                        });
                         edits.push(member(false));
                     }
                     GroupVerdict::Allow(rule, _) if want == Access::Deny => {
                         match rule {
-                            Rule::GroupAllowed => edits.push(Edit::Allowed { group: gname.clone(), product: pname.clone(), on: false }),
+                            Rule::GroupAllowed => edits.push(Edit::Allowed {
+                                group: gname.clone(),
+                                product: pname.clone(),
+                                on: false,
+                            }),
                             Rule::GroupIncludeCountry => {
-                                edits.push(Edit::IncludeCountry { group: gname.clone(), on: false });
+                                edits.push(Edit::IncludeCountry {
+                                    group: gname.clone(),
+                                    on: false,
+                                });
                                 country_level_edits(model, g.country, product, Access::Deny, &mut edits);
                             }
-                            _ => edits.push(Edit::GroupException { group: gname.clone(), product: pname.clone() }),
+                            _ => edits.push(Edit::GroupException {
+                                group: gname.clone(),
+                                product: pname.clone(),
+                            }),
                         }
                         edits.push(member(false));
                     }
@@ -305,14 +457,18 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
             Step::CountryLevel { country, .. } => {
                 country_level_edits(model, *country, product, want, &mut edits);
                 // joining a group of the country that decides the other way
-                let current: rustc_hash::FxHashSet<GroupId> = model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
+                let current: rustc_hash::FxHashSet<GroupId> =
+                    model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
                 for (i, g) in model.groups.iter().enumerate() {
                     let gid = GroupId(i as u32);
                     if g.country != *country || current.contains(&gid) {
                         continue;
                     }
                     let v = crate::eval::group_verdict(model, g, product);
-                    let flips = matches!((v, want), (GroupVerdict::Allow(..), Access::Allow) | (GroupVerdict::Deny(..), Access::Deny));
+                    let flips = matches!(
+                        (v, want),
+                        (GroupVerdict::Allow(..), Access::Allow) | (GroupVerdict::Deny(..), Access::Deny)
+                    );
                     if flips {
                         edits.push(Edit::Membership {
                             principal,
@@ -327,9 +483,18 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
         }
     }
     // denied at group level: joining a group of the country that allows the product
-    let group_denied = steps.iter().any(|s| matches!(s, Step::Groups { decided: Some((Access::Deny, _)), .. }));
+    let group_denied = steps.iter().any(|s| {
+        matches!(
+            s,
+            Step::Groups {
+                decided: Some((Access::Deny, _)),
+                ..
+            }
+        )
+    });
     if let (true, Some(c)) = (group_denied && want == Access::Allow, country) {
-        let current: rustc_hash::FxHashSet<GroupId> = model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
+        let current: rustc_hash::FxHashSet<GroupId> =
+            model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
         for (i, g) in model.groups.iter().enumerate() {
             let gid = GroupId(i as u32);
             if g.country == c && !current.contains(&gid) {
@@ -346,8 +511,14 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
     }
     // a user exception settles almost any group- or country-level decision
     if let (Some(u), Some(_)) = (&uname, &cname) {
-        if !edits.iter().any(|e| matches!(e, Edit::UserException { .. })) && steps.iter().any(|s| matches!(s, Step::UserException { .. })) {
-            edits.push(Edit::UserException { user: u.clone(), product: pname.clone(), access: Some(want) });
+        if !edits.iter().any(|e| matches!(e, Edit::UserException { .. }))
+            && steps.iter().any(|s| matches!(s, Step::UserException { .. }))
+        {
+            edits.push(Edit::UserException {
+                user: u.clone(),
+                product: pname.clone(),
+                access: Some(want),
+            });
         }
     }
     edits
@@ -358,12 +529,23 @@ fn country_level_edits(model: &Model, country: CountryId, product: ProductId, wa
     let c = model.country(country);
     let (cn, pn) = (c.name.clone(), model.product(product).name.clone());
     let (_, is_override, _) = c.country_level(product);
-    edits.push(Edit::SetAccess { country: cn.clone(), product: pn.clone(), access: Some(want) });
+    edits.push(Edit::SetAccess {
+        country: cn.clone(),
+        product: pn.clone(),
+        access: Some(want),
+    });
     if is_override && c.default == want {
-        edits.push(Edit::SetAccess { country: cn.clone(), product: pn, access: None });
+        edits.push(Edit::SetAccess {
+            country: cn.clone(),
+            product: pn,
+            access: None,
+        });
     }
     if !is_override {
-        edits.push(Edit::SetDefault { country: cn, access: want });
+        edits.push(Edit::SetDefault {
+            country: cn,
+            access: want,
+        });
     }
 }
 
@@ -385,12 +567,16 @@ fn apply(doc: &mut Document, model: &Model, edit: &Edit) -> bool {
     let is = |n: &Name, product: &str| model.find_product(&n.text) == model.find_product(product);
     match edit {
         Edit::Status { user } => {
-            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else { return false };
+            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else {
+                return false;
+            };
             u.stmts.retain(|s| !matches!(s.kind, UserStmt::Status(_)));
             true
         }
         Edit::ProfileCountry { user, country } => {
-            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else { return false };
+            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else {
+                return false;
+            };
             for s in &mut u.stmts {
                 if let UserStmt::Country(c) = &mut s.kind {
                     c.text = country.clone();
@@ -399,10 +585,15 @@ fn apply(doc: &mut Document, model: &Model, edit: &Edit) -> bool {
             true
         }
         Edit::Entitle { country, product, on } => {
-            let Some(Decl::Country(c)) = decl_mut(doc, EntityKind::Country, country) else { return false };
+            let Some(Decl::Country(c)) = decl_mut(doc, EntityKind::Country, country) else {
+                return false;
+            };
             if *on {
                 match c.stmts.iter_mut().find(|s| matches!(s.kind, CountryStmt::Entitled(_))) {
-                    Some(Node { kind: CountryStmt::Entitled(l), .. }) => l.push(synthetic(product, span)),
+                    Some(Node {
+                        kind: CountryStmt::Entitled(l),
+                        ..
+                    }) => l.push(synthetic(product, span)),
                     _ => return false,
                 }
             } else {
@@ -415,23 +606,32 @@ fn apply(doc: &mut Document, model: &Model, edit: &Edit) -> bool {
             true
         }
         Edit::UserException { user, product, access } => {
-            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else { return false };
+            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else {
+                return false;
+            };
             for s in &mut u.stmts {
                 if let UserStmt::Access(_, l) = &mut s.kind {
                     l.retain(|n| !is(n, product));
                 }
             }
-            u.stmts.retain(|s| !matches!(&s.kind, UserStmt::Access(_, l) if l.is_empty()));
+            u.stmts
+                .retain(|s| !matches!(&s.kind, UserStmt::Access(_, l) if l.is_empty()));
             if let Some(a) = access {
-                u.stmts.push(Node::new(UserStmt::Access(*a, vec![synthetic(product, span)]), span));
+                u.stmts
+                    .push(Node::new(UserStmt::Access(*a, vec![synthetic(product, span)]), span));
             }
             true
         }
         Edit::Allowed { group, product, on } => {
-            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else { return false };
+            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else {
+                return false;
+            };
             if *on {
                 match g.stmts.iter_mut().find(|s| matches!(s.kind, GroupStmt::Allowed(_))) {
-                    Some(Node { kind: GroupStmt::Allowed(l), .. }) => l.push(synthetic(product, span)),
+                    Some(Node {
+                        kind: GroupStmt::Allowed(l),
+                        ..
+                    }) => l.push(synthetic(product, span)),
                     _ => return false,
                 }
             } else {
@@ -440,12 +640,15 @@ fn apply(doc: &mut Document, model: &Model, edit: &Edit) -> bool {
                         l.retain(|n| !is(n, product));
                     }
                 }
-                g.stmts.retain(|s| !matches!(&s.kind, GroupStmt::Allowed(l) if l.is_empty()));
+                g.stmts
+                    .retain(|s| !matches!(&s.kind, GroupStmt::Allowed(l) if l.is_empty()));
             }
             true
         }
         Edit::IncludeCountry { group, on } => {
-            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else { return false };
+            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else {
+                return false;
+            };
             g.stmts.retain(|s| !matches!(s.kind, GroupStmt::IncludeCountry));
             if *on {
                 g.stmts.push(Node::new(GroupStmt::IncludeCountry, span));
@@ -453,46 +656,66 @@ fn apply(doc: &mut Document, model: &Model, edit: &Edit) -> bool {
             true
         }
         Edit::GroupException { group, product } => {
-            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else { return false };
+            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else {
+                return false;
+            };
             for s in &mut g.stmts {
                 if let GroupStmt::Exception(_, l) = &mut s.kind {
                     l.retain(|n| !is(n, product));
                 }
             }
-            g.stmts.retain(|s| !matches!(&s.kind, GroupStmt::Exception(_, l) if l.is_empty()));
+            g.stmts
+                .retain(|s| !matches!(&s.kind, GroupStmt::Exception(_, l) if l.is_empty()));
             true
         }
-        Edit::Membership { principal, name, group, on } => {
+        Edit::Membership {
+            principal,
+            name,
+            group,
+            on,
+        } => {
             let gid = model.find_group(group);
             let keep = |n: &Name| model.find_group(&n.text) != gid;
             match principal {
                 Principal::User(_) => {
-                    let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, name) else { return false };
+                    let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, name) else {
+                        return false;
+                    };
                     for s in &mut u.stmts {
                         if let UserStmt::Groups(l) = &mut s.kind {
                             l.retain(keep);
                         }
                     }
-                    u.stmts.retain(|s| !matches!(&s.kind, UserStmt::Groups(l) if l.is_empty()));
+                    u.stmts
+                        .retain(|s| !matches!(&s.kind, UserStmt::Groups(l) if l.is_empty()));
                     if *on {
-                        u.stmts.push(Node::new(UserStmt::Groups(vec![synthetic(group, span)]), span));
+                        u.stmts
+                            .push(Node::new(UserStmt::Groups(vec![synthetic(group, span)]), span));
                     }
                 }
                 Principal::Key(_) => {
-                    let Some(Decl::Key(k)) = decl_mut(doc, EntityKind::Key, name) else { return false };
+                    let Some(Decl::Key(k)) = decl_mut(doc, EntityKind::Key, name) else {
+                        return false;
+                    };
                     for s in &mut k.stmts {
                         let KeyStmt::Groups(l) = &mut s.kind;
                         l.retain(keep);
                     }
-                    k.stmts.retain(|s| !matches!(&s.kind, KeyStmt::Groups(l) if l.is_empty()));
+                    k.stmts
+                        .retain(|s| !matches!(&s.kind, KeyStmt::Groups(l) if l.is_empty()));
                     if *on {
-                        k.stmts.push(Node::new(KeyStmt::Groups(vec![synthetic(group, span)]), span));
+                        k.stmts
+                            .push(Node::new(KeyStmt::Groups(vec![synthetic(group, span)]), span));
                     }
                 }
             }
             true
         }
-        Edit::SetAccess { country, product, access } => {
+        Edit::SetAccess {
+            country,
+            product,
+            access,
+        } => {
             let w = WhatIf::SetAccess {
                 country: synthetic(country, span),
                 product: synthetic(product, span),
@@ -501,7 +724,10 @@ fn apply(doc: &mut Document, model: &Model, edit: &Edit) -> bool {
             crate::whatif::apply(doc, model, &Node::new(Item::WhatIf(w), span)).is_ok()
         }
         Edit::SetDefault { country, access } => {
-            let w = WhatIf::SetDefault { country: synthetic(country, span), access: *access };
+            let w = WhatIf::SetDefault {
+                country: synthetic(country, span),
+                access: *access,
+            };
             crate::whatif::apply(doc, model, &Node::new(Item::WhatIf(w), span)).is_ok()
         }
     }

@@ -59,9 +59,8 @@
 //!   are printed quoted with the line break as is, which will not parse back.
 
 use crate::syntax::ast::{
-    Access, AccountDecl, AccountStmt, CountryDecl, CountryStmt, Decl, Document, Expect, GroupDecl,
-    GroupStmt, Item, KeyDecl, KeyStmt, Name, Node, ProductDecl, Scenario, UserDecl, UserStmt,
-    WhatIf,
+    Access, AccountDecl, AccountStmt, CountryDecl, CountryStmt, Decl, Document, Expect, GroupDecl, GroupStmt, Item,
+    KeyDecl, KeyStmt, Name, Node, ProductDecl, Scenario, UserDecl, UserStmt, WhatIf,
 };
 
 /// The reserved keywords (LANGUAGE.md §1), exactly as written.
@@ -158,18 +157,10 @@ fn is_ident(s: &str) -> bool {
 
 /// The grammar's `email` token: `email_char+ "@" email_char+`.
 fn is_email(s: &str) -> bool {
-    let email_char = |c: char| {
-        !matches!(
-            c,
-            ' ' | '\t' | '\r' | '\n' | ',' | '{' | '}' | ';' | '#' | '"' | '@'
-        )
-    };
+    let email_char = |c: char| !matches!(c, ' ' | '\t' | '\r' | '\n' | ',' | '{' | '}' | ';' | '#' | '"' | '@');
     match s.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && local.chars().all(email_char)
-                && domain.chars().all(email_char)
+            !local.is_empty() && !domain.is_empty() && local.chars().all(email_char) && domain.chars().all(email_char)
         }
         None => false,
     }
@@ -236,13 +227,9 @@ fn with_trailing(line: String, trailing: Option<&String>) -> String {
 }
 
 fn indented(lines: Vec<String>) -> impl Iterator<Item = String> {
-    lines.into_iter().map(|l| {
-        if l.is_empty() {
-            l
-        } else {
-            format!("{INDENT}{l}")
-        }
-    })
+    lines
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!("{INDENT}{l}") })
 }
 
 // ---------------------------------------------------------------- items
@@ -323,11 +310,7 @@ fn block(head: String, body: Vec<String>) -> Vec<String> {
 }
 
 /// The statements of a block with their comments, then the block's end comments.
-fn stmts<T>(
-    nodes: &[Node<T>],
-    end_comments: &[String],
-    f: impl Fn(&T) -> Option<String>,
-) -> Vec<String> {
+fn stmts<T>(nodes: &[Node<T>], end_comments: &[String], f: impl Fn(&T) -> Option<String>) -> Vec<String> {
     let mut out = vec![];
     for node in nodes {
         out.extend(node.comments.leading().iter().map(|c| comment(c)));
@@ -369,10 +352,7 @@ fn account(a: &AccountDecl) -> Vec<String> {
         return vec![head];
     }
     let body = stmts(&a.stmts, &a.end_comments, |s| match s {
-        AccountStmt::Domain {
-            domain,
-            auto_approve,
-        } => Some(if *auto_approve {
+        AccountStmt::Domain { domain, auto_approve } => Some(if *auto_approve {
             format!("domain {} auto-approve", domain.text)
         } else {
             format!("domain {}", domain.text)
@@ -429,12 +409,7 @@ fn key(k: &KeyDecl) -> Vec<String> {
 }
 
 fn expect(e: &Expect) -> String {
-    let mut line = format!(
-        "expect {} {} {}",
-        principal(&e.principal),
-        name(&e.product),
-        e.access
-    );
+    let mut line = format!("expect {} {} {}", principal(&e.principal), name(&e.product), e.access);
     if let Some(rule) = &e.rule {
         line.push_str(" by ");
         line.push_str(&rule.text);
@@ -815,11 +790,7 @@ scenario empty { }
         let before = comments_of(MESSY);
         assert_eq!(before.len(), 20, "{before:#?}");
         let doc = parse_ok(MESSY);
-        assert_eq!(
-            ast_comments(&doc),
-            before.len(),
-            "the parser dropped a comment"
-        );
+        assert_eq!(ast_comments(&doc), before.len(), "the parser dropped a comment");
         let out = format_document(&doc);
         assert_eq!(comments_of(&out), before, "comments lost or reordered");
         assert_eq!(ast_comments(&parse_ok(&out)), before.len());
@@ -884,10 +855,7 @@ scenario empty { }
         assert_eq!(fmt("account"), "account\n");
         assert_eq!(fmt("account Acme"), "account Acme\n");
         assert_eq!(fmt("account {}"), "account { }\n");
-        assert_eq!(
-            fmt("account \"in\" { # c\n}"),
-            "account \"in\" {\n  # c\n}\n"
-        );
+        assert_eq!(fmt("account \"in\" { # c\n}"), "account \"in\" {\n  # c\n}\n");
         // a hand-built account with statements but has_block false still prints them
         let mut doc = parse_ok("account { alerts A }");
         let Item::Decl(Decl::Account(a)) = &mut doc.items[0].kind else {
@@ -965,9 +933,8 @@ scenario empty { }
         assert_eq!(out, "country US {\n  entitled  # none\n  default deny\n}\n");
         // any other empty list (left behind by a hand-built edit) has no written form: the
         // statement is left out and its comments stay
-        let mut doc = parse_ok(
-            "group G in US {\n  # lead\n  allowed A  # trail\n}\nuser u@x { groups G }\nkey k { groups G }\n",
-        );
+        let mut doc =
+            parse_ok("group G in US {\n  # lead\n  allowed A  # trail\n}\nuser u@x { groups G }\nkey k { groups G }\n");
         for item in &mut doc.items {
             match &mut item.kind {
                 Item::Decl(Decl::Group(g)) => match &mut g.stmts[0].kind {
@@ -1013,10 +980,7 @@ scenario empty { }
                 "remove country \"Great Britain\"",
             ),
             (WhatIf::Convert(n("G")), "convert G"),
-            (
-                WhatIf::ClearExceptions(n("group")),
-                "clear-exceptions \"group\"",
-            ),
+            (WhatIf::ClearExceptions(n("group")), "clear-exceptions \"group\""),
             (
                 WhatIf::SetDefault {
                     country: n("US"),
@@ -1075,9 +1039,6 @@ scenario empty { }
             items: vec![node],
             end_comments: vec!["# end".into()],
         };
-        assert_eq!(
-            format_document(&doc),
-            "# lead\nproduct A  # trail\n\n# end\n"
-        );
+        assert_eq!(format_document(&doc), "# lead\nproduct A  # trail\n\n# end\n");
     }
 }

@@ -61,8 +61,6 @@ pub use model::{Model, Principal};
 pub use source::{FileId, Sources, Span};
 pub use syntax::Access;
 
-
-
 /// Errors with the sources they point into, so they can be rendered.
 #[derive(Clone, Debug)]
 pub struct Errors {
@@ -120,7 +118,12 @@ impl Policy {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Errors { sources, diagnostics });
         }
-        Ok(Policy { sources, file, document, model })
+        Ok(Policy {
+            sources,
+            file,
+            document,
+            model,
+        })
     }
 
     /// Apply what-if statements and declarations (LANGUAGE.md §5) to this policy, in order.
@@ -145,18 +148,29 @@ impl Policy {
         let file = self.sources.add(name, statements);
         let (stmts, errors) = syntax::parse_statements(&self.sources, file);
         if !errors.is_empty() {
-            return Err(Errors { sources: self.sources.clone(), diagnostics: errors });
+            return Err(Errors {
+                sources: self.sources.clone(),
+                diagnostics: errors,
+            });
         }
         let mut document = self.document.clone();
         let mut model = self.model.clone();
         for stmt in &stmts.items {
             if matches!(stmt.kind, syntax::Item::Expect(_) | syntax::Item::Scenario(_)) {
-                let d = Diagnostic::error("not-a-statement", "only declarations and what-if statements can be applied")
-                    .with_label(stmt.span, "not a declaration or what-if statement");
-                return Err(Errors { sources: self.sources.clone(), diagnostics: vec![d] });
+                let d = Diagnostic::error(
+                    "not-a-statement",
+                    "only declarations and what-if statements can be applied",
+                )
+                .with_label(stmt.span, "not a declaration or what-if statement");
+                return Err(Errors {
+                    sources: self.sources.clone(),
+                    diagnostics: vec![d],
+                });
             }
-            model = whatif::apply(&mut document, &model, stmt)
-                .map_err(|diagnostics| Errors { sources: self.sources.clone(), diagnostics })?;
+            model = whatif::apply(&mut document, &model, stmt).map_err(|diagnostics| Errors {
+                sources: self.sources.clone(),
+                diagnostics,
+            })?;
         }
         self.document = document;
         self.model = model;
@@ -175,12 +189,10 @@ impl Policy {
 
     /// Find a product by name or display name, with a suggestion when it is unknown.
     pub fn product(&self, name: &str) -> Result<model::ProductId, QueryError> {
-        self.model
-            .find_product(name)
-            .ok_or_else(|| QueryError::UnknownProduct {
-                name: name.to_string(),
-                suggestion: diag::closest(name, self.model.product_names()).map(str::to_string),
-            })
+        self.model.find_product(name).ok_or_else(|| QueryError::UnknownProduct {
+            name: name.to_string(),
+            suggestion: diag::closest(name, self.model.product_names()).map(str::to_string),
+        })
     }
 
     /// Can `principal` use `product`, and which rule decided?
@@ -209,7 +221,11 @@ pub fn check_file(sources: &Sources, file: FileId) -> (syntax::Document, Model, 
     let (document, mut diagnostics) = syntax::parse(sources, file);
     let syntax_failed = !diagnostics.is_empty();
     let (model, errors) = resolve::resolve(&document);
-    diagnostics.extend(errors.into_iter().filter(|d| !(syntax_failed && d.code == "unknown-name")));
+    diagnostics.extend(
+        errors
+            .into_iter()
+            .filter(|d| !(syntax_failed && d.code == "unknown-name")),
+    );
     diag::sort(&mut diagnostics);
     (document, model, diagnostics)
 }
@@ -217,22 +233,14 @@ pub fn check_file(sources: &Sources, file: FileId) -> (syntax::Document, Model, 
 /// A query naming something the policy does not declare.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QueryError {
-    UnknownPrincipal {
-        name: String,
-        suggestion: Option<String>,
-    },
-    UnknownProduct {
-        name: String,
-        suggestion: Option<String>,
-    },
+    UnknownPrincipal { name: String, suggestion: Option<String> },
+    UnknownProduct { name: String, suggestion: Option<String> },
 }
 
 impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, name, suggestion) = match self {
-            QueryError::UnknownPrincipal { name, suggestion } => {
-                ("principal (user email or key id)", name, suggestion)
-            }
+            QueryError::UnknownPrincipal { name, suggestion } => ("principal (user email or key id)", name, suggestion),
             QueryError::UnknownProduct { name, suggestion } => ("product", name, suggestion),
         };
         write!(f, "unknown {what} `{name}`")?;
@@ -278,7 +286,10 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
     if bytes.len() as u64 > limit {
         return Err(Diagnostic::error(
             "io",
-            format!("`{shown}` is larger than {} MiB: too large for a policy file", limit >> 20),
+            format!(
+                "`{shown}` is larger than {} MiB: too large for a policy file",
+                limit >> 20
+            ),
         ));
     }
     // where a byte offset is, as a person reads it
@@ -303,7 +314,10 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
     if let Some(offset) = text.find('\0') {
         return Err(Diagnostic::error(
             "io",
-            format!("`{shown}` is not a text file (NUL byte at offset {offset}, {})", at(text.as_bytes(), offset)),
+            format!(
+                "`{shown}` is not a text file (NUL byte at offset {offset}, {})",
+                at(text.as_bytes(), offset)
+            ),
         )
         .with_help("a policy is UTF-8 text; a file saved as UTF-16 has a NUL byte after every ASCII letter"));
     }
@@ -321,11 +335,18 @@ pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut tmp = None;
     for i in 0..100u32 {
         let candidate = dir.join(format!(".{name}.entitle-{}-{i}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
             Ok(f) => {
                 tmp = Some((candidate, f));
                 break;

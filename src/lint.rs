@@ -45,9 +45,7 @@
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::{CountryId, GroupId, GroupMode, Model, Principal, ProductId, Role};
 use crate::source::Span;
-use crate::syntax::{
-    Access, AccountStmt, CountryStmt, Decl, Document, GroupStmt, Item, KeyStmt, Name, UserStmt,
-};
+use crate::syntax::{Access, AccountStmt, CountryStmt, Decl, Document, GroupStmt, Item, KeyStmt, Name, UserStmt};
 use std::collections::{HashMap, HashSet};
 
 /// Every lint warning of a resolved policy, sorted by position.
@@ -83,10 +81,7 @@ fn clip(stmt: Span, names: &[Name]) -> Span {
 }
 
 /// The (clipped) `groups` statement that first names each group, from a block's statements.
-fn group_statements<'n>(
-    model: &Model,
-    stmts: impl Iterator<Item = (Span, &'n [Name])>,
-) -> HashMap<GroupId, Span> {
+fn group_statements<'n>(model: &Model, stmts: impl Iterator<Item = (Span, &'n [Name])>) -> HashMap<GroupId, Span> {
     let mut out = HashMap::new();
     for (span, names) in stmts {
         let span = clip(span, names);
@@ -159,14 +154,12 @@ impl<'a> Linter<'a> {
                 }
                 Decl::Product(p) => {
                     if let Some(id) = l.product_id(&p.name, span) {
-                        l.product_heads[id.index()] =
-                            head(span, p.display.as_ref().unwrap_or(&p.name).span);
+                        l.product_heads[id.index()] = head(span, p.display.as_ref().unwrap_or(&p.name).span);
                     }
                 }
                 Decl::Country(c) => {
                     if let Some(id) = l.country_id(&c.name, span) {
-                        l.country_heads[id.index()] =
-                            head(span, c.display.as_ref().unwrap_or(&c.name).span);
+                        l.country_heads[id.index()] = head(span, c.display.as_ref().unwrap_or(&c.name).span);
                     }
                 }
                 Decl::Group(g) => {
@@ -177,8 +170,7 @@ impl<'a> Linter<'a> {
                 Decl::User(u) => {
                     if let Some(id) = model.find_user(&u.email.text) {
                         if model.user(id).span == span {
-                            l.user_heads[id.index()] =
-                                head(span, u.display.as_ref().unwrap_or(&u.email).span);
+                            l.user_heads[id.index()] = head(span, u.display.as_ref().unwrap_or(&u.email).span);
                         }
                     }
                 }
@@ -291,8 +283,7 @@ impl<'a> Linter<'a> {
             };
             let c = self.model.country(cid);
 
-            if c.default == Access::Deny && !c.overrides.values().any(|(a, _)| *a == Access::Allow)
-            {
+            if c.default == Access::Deny && !c.overrides.values().any(|(a, _)| *a == Access::Allow) {
                 self.warn(
                     Diagnostic::warning(
                         "default-deny-no-override",
@@ -358,10 +349,7 @@ impl<'a> Linter<'a> {
         )
         .with_label(name.span, format!("`{pn}` is not entitled in `{cn}`"));
         if let Some(e) = &c.entitled {
-            d = d.with_label(
-                e.span,
-                format!("`{cn}`'s `entitled` list does not include it"),
-            );
+            d = d.with_label(e.span, format!("`{cn}`'s `entitled` list does not include it"));
         }
         self.warn(d.with_help(format!(
             "add `{}` to `{cn}`'s `entitled` list if the account is entitled to it there, else delete this entry",
@@ -370,14 +358,7 @@ impl<'a> Linter<'a> {
     }
 
     /// `redundant-entry` when `key` was already seen in this block's list.
-    fn dup<K: std::hash::Hash + Eq>(
-        &mut self,
-        seen: &mut Dups<K>,
-        key: K,
-        name: &Name,
-        kind: &str,
-        list: &str,
-    ) {
+    fn dup<K: std::hash::Hash + Eq>(&mut self, seen: &mut Dups<K>, key: K, name: &Name, kind: &str, list: &str) {
         match seen.0.get(&key) {
             Some(first) => {
                 let first = first.clone();
@@ -458,9 +439,7 @@ impl<'a> Linter<'a> {
                 self.warn(
                     Diagnostic::warning(
                         "include-country-empty-list",
-                        format!(
-                            "`include-country` does nothing: group `{gname}` has no Allowed Applications list"
-                        ),
+                        format!("`include-country` does nothing: group `{gname}` has no Allowed Applications list"),
                     )
                     .with_label(inc, "has no effect")
                     .with_note("the switch only acts on a group whose `allowed` list is non-empty")
@@ -504,9 +483,9 @@ impl<'a> Linter<'a> {
                     Diagnostic::warning("unused-group", format!("group `{gname}` has no members"))
                         .with_label(ghead, "no user or key is in this group")
                         .with_help(format!(
-                        "add `groups {}` to the users or keys it is meant for, or remove the group",
-                        written(&gname)
-                    )),
+                            "add `groups {}` to the users or keys it is meant for, or remove the group",
+                            written(&gname)
+                        )),
                 );
             }
         }
@@ -564,14 +543,9 @@ impl<'a> Linter<'a> {
                     if !u.groups.is_empty() {
                         d = Diagnostic::warning(
                             "no-entitlement-country",
-                            format!(
-                                "`{email}` is in groups but has no entitlement country: every group is ignored"
-                            ),
+                            format!("`{email}` is in groups but has no entitlement country: every group is ignored"),
                         )
-                        .with_label(
-                            country_stmt,
-                            format!("`{code}` leads to no entitlement country"),
-                        );
+                        .with_label(country_stmt, format!("`{code}` leads to no entitlement country"));
                         let mut labelled = vec![];
                         for (g, _) in &u.groups {
                             let s = stmt_of[g];
@@ -580,9 +554,7 @@ impl<'a> Linter<'a> {
                                 d = d.with_label(s, "ignored for this user");
                             }
                         }
-                        self.warn(d.with_help(
-                            "give the user a profile country that a declared country has or covers",
-                        ));
+                        self.warn(d.with_help("give the user a profile country that a declared country has or covers"));
                     }
                 }
                 Some(cid) => {
@@ -639,12 +611,7 @@ impl<'a> Linter<'a> {
     }
 
     /// `member-other-country` for each of the user's groups outside their country.
-    fn other_country_groups(
-        &mut self,
-        uid: crate::model::UserId,
-        cid: CountryId,
-        stmt_of: &HashMap<GroupId, Span>,
-    ) {
+    fn other_country_groups(&mut self, uid: crate::model::UserId, cid: CountryId, stmt_of: &HashMap<GroupId, Span>) {
         let u = self.model.user(uid);
         for &(gid, stmt) in &u.groups {
             let stmt = stmt_of.get(&gid).copied().unwrap_or(stmt);
@@ -676,12 +643,7 @@ impl<'a> Linter<'a> {
 
     /// `mixed-group-modes`: a principal in an allow-list group and in a legacy or
     /// unconfigured group of its entitlement country.
-    fn mixed_modes(
-        &mut self,
-        principal: Principal,
-        cid: CountryId,
-        stmt_of: &HashMap<GroupId, Span>,
-    ) {
+    fn mixed_modes(&mut self, principal: Principal, cid: CountryId, stmt_of: &HashMap<GroupId, Span>) {
         let groups = self.model.principal_groups(principal);
         let in_country: Vec<(GroupId, Span)> = groups
             .iter()
@@ -826,19 +788,12 @@ impl<'a> Linter<'a> {
                 continue;
             }
             let name = self.product_name(p);
-            let mut d = Diagnostic::warning(
-                "unused-product",
-                format!("product `{name}` is not named in any list"),
-            )
-            .with_label(self.product_heads[p.index()], "named nowhere else");
+            let mut d = Diagnostic::warning("unused-product", format!("product `{name}` is not named in any list"))
+                .with_label(self.product_heads[p.index()], "named nowhere else");
             if !unlisted.is_empty() {
                 d = d.with_note(format!(
                     "it is still entitled in {} (no `entitled` list), where Default Access decides it",
-                    unlisted
-                        .iter()
-                        .map(|c| format!("`{c}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    unlisted.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
                 ));
             }
             self.warn(d.with_help(
@@ -958,23 +913,13 @@ key SS-0001 { groups Design }
     #[test]
     fn clean_policy_has_no_warnings() {
         let (p, ds) = lint_text(CLEAN);
-        assert!(
-            ds.is_empty(),
-            "{}",
-            crate::diag::render_all(&ds, &p.sources, false)
-        );
+        assert!(ds.is_empty(), "{}", crate::diag::render_all(&ds, &p.sources, false));
     }
 
     #[test]
     fn warnings_are_warnings_with_help_and_sorted() {
-        let text = edit(
-            "groups Design\n  roles",
-            "groups Design, Design, Legacy\n  roles",
-        )
-        .replace(
-            "key SS-0001 { groups Design }",
-            "key SS-0001 { }\nproduct Spare",
-        );
+        let text = edit("groups Design\n  roles", "groups Design, Design, Legacy\n  roles")
+            .replace("key SS-0001 { groups Design }", "key SS-0001 { }\nproduct Spare");
         let (_, ds) = lint_text(&text);
         assert!(ds.len() >= 3, "{ds:?}");
         for d in &ds {
@@ -992,10 +937,7 @@ key SS-0001 { groups Design }
 
     #[test]
     fn no_fulfillment_contact() {
-        let text = edit(
-            "roles account-admin, fulfillment-contact",
-            "roles account-admin",
-        );
+        let text = edit("roles account-admin, fulfillment-contact", "roles account-admin");
         let (d, at) = only(&text, "no-fulfillment-contact");
         assert!(at.starts_with("account \"Acme Engineering\""), "{at}");
         assert!(d.message.contains("billing") || d.message.contains("invoices"));
@@ -1006,10 +948,7 @@ key SS-0001 { groups Design }
 
     #[test]
     fn no_administrator() {
-        let text = edit(
-            "roles account-admin, fulfillment-contact",
-            "roles fulfillment-contact",
-        );
+        let text = edit("roles account-admin, fulfillment-contact", "roles fulfillment-contact");
         let (_, at) = only(&text, "no-administrator");
         assert!(at.starts_with("account"), "{at}");
         assert!(!codes(&text).contains(&"no-fulfillment-contact"));
@@ -1018,14 +957,8 @@ key SS-0001 { groups Design }
     #[test]
     fn no_admin_contact() {
         // both roles exist, but on two different people
-        let text = edit(
-            "roles account-admin, fulfillment-contact",
-            "roles account-admin",
-        )
-        .replace(
-            "status pending",
-            "status pending\n  roles fulfillment-contact",
-        );
+        let text = edit("roles account-admin, fulfillment-contact", "roles account-admin")
+            .replace("status pending", "status pending\n  roles fulfillment-contact");
         let c = codes(&text);
         assert_eq!(c, vec!["no-admin-contact"]);
     }
@@ -1079,11 +1012,7 @@ key SS-0001 { groups Design }
         .replace("groups Design\n  roles", "groups Design, Berlin\n  roles");
         let (d, at) = only(&text, "member-other-country");
         assert_eq!(at, "groups Design, Berlin");
-        assert!(
-            d.message.contains("`Berlin` belongs to `DE`"),
-            "{}",
-            d.message
-        );
+        assert!(d.message.contains("`Berlin` belongs to `DE`"), "{}", d.message);
         assert_eq!(d.labels.len(), 2);
     }
 
@@ -1101,16 +1030,10 @@ key SS-0001 { groups Design }
         assert!(c.contains(&"unknown-profile-country"), "{c:?}");
         assert!(!c.contains(&"no-entitlement-country"), "{c:?}");
         // a near miss is suggested
-        let (d, _) = only(
-            &edit("country CA\n", "country MXX\n"),
-            "unknown-profile-country",
-        );
+        let (d, _) = only(&edit("country CA\n", "country MXX\n"), "unknown-profile-country");
         assert!(d.help.unwrap().contains("did you mean `MX`?"));
         // and an unrelated two-letter code is not
-        let (d, _) = only(
-            &edit("country CA\n", "country ZZ\n"),
-            "unknown-profile-country",
-        );
+        let (d, _) = only(&edit("country CA\n", "country ZZ\n"), "unknown-profile-country");
         assert!(!d.help.unwrap().contains("did you mean"));
     }
 
@@ -1170,38 +1093,26 @@ key SS-0001 { groups Design }
         assert!(d.message.contains("legacy group `Legacy`"), "{}", d.message);
         assert_eq!(d.labels.len(), 3);
         // keys too
-        let text = edit(
-            "key SS-0001 { groups Design }",
-            "key SS-0001 { groups Design, Legacy }",
-        );
+        let text = edit("key SS-0001 { groups Design }", "key SS-0001 { groups Design, Legacy }");
         let (_, at) = only(&text, "mixed-group-modes");
         assert_eq!(at, "groups Design, Legacy");
     }
 
     #[test]
     fn unused_product() {
-        let text = edit(
-            "product LumenRT\n",
-            "product LumenRT\nproduct Spare \"Spare Part\"\n",
-        );
+        let text = edit("product LumenRT\n", "product LumenRT\nproduct Spare \"Spare Part\"\n");
         let (d, at) = only(&text, "unused-product");
         assert_eq!(at, "product Spare \"Spare Part\"");
         assert!(d.notes.is_empty());
         // a country without an `entitled` list still entitles it: a note says so
-        let text = edit(
-            "product LumenRT\n",
-            "product LumenRT\nproduct Spare\ncountry DE { }\n",
-        );
+        let text = edit("product LumenRT\n", "product LumenRT\nproduct Spare\ncountry DE { }\n");
         let (d, _) = only(&text, "unused-product");
         assert!(d.notes[0].contains("`DE`"), "{:?}", d.notes);
     }
 
     #[test]
     fn unused_group() {
-        let text = edit(
-            "group Legacy in US {",
-            "group Empty in US { }\ngroup Legacy in US {",
-        );
+        let text = edit("group Legacy in US {", "group Empty in US { }\ngroup Legacy in US {");
         let (_, at) = only(&text, "unused-group");
         assert_eq!(at, "group Empty in US");
     }
@@ -1260,12 +1171,9 @@ key SS-0001 { groups Design }
         assert_eq!(written("Civil Engineers"), "\"Civil Engineers\"");
         assert_eq!(written("access"), "\"access\"");
         assert_eq!(written("9a"), "\"9a\"");
-        let text = edit(
-            "allowed OpenRoads\n",
-            "allowed OpenRoads\n  exception allow LumenRT\n",
-        )
-        .replace("group Design in US", "group \"Civil Engineers\" in US")
-        .replace("groups Design", "groups \"Civil Engineers\"");
+        let text = edit("allowed OpenRoads\n", "allowed OpenRoads\n  exception allow LumenRT\n")
+            .replace("group Design in US", "group \"Civil Engineers\" in US")
+            .replace("groups Design", "groups \"Civil Engineers\"");
         let (d, _) = only(&text, "legacy-exceptions-ignored");
         assert!(d.help.unwrap().contains("convert \"Civil Engineers\""));
     }

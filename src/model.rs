@@ -59,12 +59,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Pending,
-        Status::Invited,
-        Status::Registered,
-        Status::Active,
-    ];
+    pub const ALL: [Status; 4] = [Status::Pending, Status::Invited, Status::Registered, Status::Active];
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -135,9 +130,7 @@ pub struct Entitled {
 
 impl Country {
     pub fn is_entitled(&self, p: ProductId) -> bool {
-        self.entitled
-            .as_ref()
-            .is_none_or(|e| e.products.contains_key(&p))
+        self.entitled.as_ref().is_none_or(|e| e.products.contains_key(&p))
     }
     /// The country-level verdict for `p` (step 6): the override, else Default Access.
     pub fn country_level(&self, p: ProductId) -> (Access, bool, Span) {

@@ -1136,7 +1136,10 @@ fn effect(d: &crate::sim::Diff) -> String {
 /// (`rule before → rule after`) with counts, as `entitle diff` prints it.
 pub fn diff_text(before: &Policy, after: &Policy, label: &str) -> String {
     let d = decision_changes(&before.model, &after.model);
-    format!("since {label} was loaded: {}", crate::cli::simulate::diff_text(&d, DIFF_LIST_LIMIT))
+    format!(
+        "since {label} was loaded: {}",
+        crate::cli::simulate::diff_text(&d, DIFF_LIST_LIMIT)
+    )
 }
 
 // ---------------------------------------------------------------- the terminal

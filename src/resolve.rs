@@ -18,7 +18,10 @@ pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
         match &item.kind {
             Item::WhatIf(_) => errors.push(
                 Diagnostic::error("misplaced-what-if", "a what-if statement outside a scenario")
-                    .with_label(item.span, "what-if statements only run inside `scenario { … }`, the REPL or `simulate --what-if`")
+                    .with_label(
+                        item.span,
+                        "what-if statements only run inside `scenario { … }`, the REPL or `simulate --what-if`",
+                    )
                     .with_help("wrap it in a scenario block to try it without changing the policy"),
             ),
             Item::Expect(e) => {
@@ -65,7 +68,13 @@ fn resolve_expect_within(model: &Model, e: &Expect, budget: &mut usize) -> Resul
     let principal = model.find_principal(&e.principal.text);
     if principal.is_none() {
         let n = model.users.len() + model.keys.len();
-        errs.push(unknown_within(budget, "principal", &e.principal, n, model.principal_names()));
+        errs.push(unknown_within(
+            budget,
+            "principal",
+            &e.principal,
+            n,
+            model.principal_names(),
+        ));
     }
     let product = model.find_product(&e.product.text);
     if product.is_none() {
@@ -76,11 +85,7 @@ fn resolve_expect_within(model: &Model, e: &Expect, budget: &mut usize) -> Resul
     if let Some(r) = &e.rule {
         rule = crate::eval::Rule::parse(&r.text);
         if rule.is_none() {
-            errs.push(unknown(
-                "rule",
-                r,
-                crate::eval::Rule::ALL.iter().map(|r| r.as_str()),
-            ));
+            errs.push(unknown("rule", r, crate::eval::Rule::ALL.iter().map(|r| r.as_str())));
         }
     }
     let mut group = None;
@@ -89,10 +94,7 @@ fn resolve_expect_within(model: &Model, e: &Expect, budget: &mut usize) -> Resul
             errs.push(
                 Diagnostic::error(
                     "expect-group",
-                    format!(
-                        "rule `{}` is not decided by a group",
-                        e.rule.as_ref().unwrap().text
-                    ),
+                    format!("rule `{}` is not decided by a group", e.rule.as_ref().unwrap().text),
                 )
                 .with_label(g.span, "a group name only follows the `group-*` rules"),
             );
@@ -100,7 +102,13 @@ fn resolve_expect_within(model: &Model, e: &Expect, budget: &mut usize) -> Resul
         group = model.find_group(&g.text);
         if group.is_none() {
             let n = model.groups.len();
-            errs.push(unknown_within(budget, "group", g, n, model.groups.iter().map(|g| g.name.as_str())));
+            errs.push(unknown_within(
+                budget,
+                "group",
+                g,
+                n,
+                model.groups.iter().map(|g| g.name.as_str()),
+            ));
         }
     }
     if errs.is_empty() {
@@ -151,18 +159,15 @@ enum Missing {
 }
 
 /// "unknown KIND `name`" with a did-you-mean help.
-pub fn unknown<'a>(
-    kind: &str,
-    name: &Name,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Diagnostic {
+pub fn unknown<'a>(kind: &str, name: &Name, candidates: impl IntoIterator<Item = &'a str>) -> Diagnostic {
     let label = match kind {
         "rule" => "not a rule name".to_string(),
         "role" => "not a role".to_string(),
         "status" => "not a status".to_string(),
         _ => format!("no {kind} of this name is declared"),
     };
-    let mut d = Diagnostic::error("unknown-name", format!("unknown {kind} `{}`", name.text)).with_label(name.span, label);
+    let mut d =
+        Diagnostic::error("unknown-name", format!("unknown {kind} `{}`", name.text)).with_label(name.span, label);
     if let Some(help) = did_you_mean(&name.text, candidates) {
         d = d.with_help(help);
     }
@@ -196,7 +201,9 @@ impl Resolver {
         let m = &self.model;
         for (kind, name) in std::mem::take(&mut self.missing) {
             let d = match kind {
-                Missing::Product => unknown_within(&mut budget, "product", &name, 2 * m.products.len(), m.product_names()),
+                Missing::Product => {
+                    unknown_within(&mut budget, "product", &name, 2 * m.products.len(), m.product_names())
+                }
                 Missing::Group => {
                     let names = self.group_names.iter().map(String::as_str);
                     unknown_within(&mut budget, "group", &name, self.group_names.len(), names)
@@ -213,10 +220,13 @@ impl Resolver {
     /// Claim `name` (and a display name) in the namespace of `kind`; false on a duplicate.
     fn duplicate(&mut self, kind: EntityKind, name: &Name, first: Span) {
         self.errors.push(
-            Diagnostic::error("duplicate", format!("{} `{}` is declared twice", kind.as_str(), name.text))
-                .with_label(name.span, "declared again here")
-                .with_label(first, "first declared here")
-                .with_help("names match ignoring case, and display names share the namespace of names"),
+            Diagnostic::error(
+                "duplicate",
+                format!("{} `{}` is declared twice", kind.as_str(), name.text),
+            )
+            .with_label(name.span, "declared again here")
+            .with_label(first, "first declared here")
+            .with_help("names match ignoring case, and display names share the namespace of names"),
         );
     }
 
@@ -386,9 +396,7 @@ impl Resolver {
                 .profile_index
                 .insert(c.name.to_lowercase(), CountryId(i as u32));
             if let Some(d) = &c.display {
-                self.model
-                    .profile_index
-                    .insert(d.to_lowercase(), CountryId(i as u32));
+                self.model.profile_index.insert(d.to_lowercase(), CountryId(i as u32));
             }
         }
         let mut covered_by: HashMap<String, (CountryId, Span)> = HashMap::default();
@@ -417,10 +425,16 @@ impl Resolver {
                             match covered_by.get(&code.key()) {
                                 Some(&(other, first)) if other != id => {
                                     self.errors.push(
-                                        Diagnostic::error("covers-twice", format!("profile code `{}` is covered by two countries", code.text))
-                                            .with_label(code.span, format!("covered by `{}` here", c.name.text))
-                                            .with_label(first, format!("already covered by `{}` here", self.model.country(other).name))
-                                            .with_help("a profile code maps to exactly one entitlement country"),
+                                        Diagnostic::error(
+                                            "covers-twice",
+                                            format!("profile code `{}` is covered by two countries", code.text),
+                                        )
+                                        .with_label(code.span, format!("covered by `{}` here", c.name.text))
+                                        .with_label(
+                                            first,
+                                            format!("already covered by `{}` here", self.model.country(other).name),
+                                        )
+                                        .with_help("a profile code maps to exactly one entitlement country"),
                                     );
                                 }
                                 Some(_) => {}
@@ -456,9 +470,7 @@ impl Resolver {
                             country.default_span = stmt.span;
                         }
                     }
-                    CountryStmt::Access(a, names) => {
-                        access_entries.push((*a, stmt.span, names.as_slice()))
-                    }
+                    CountryStmt::Access(a, names) => access_entries.push((*a, stmt.span, names.as_slice())),
                 }
             }
             let overrides = self.verdicts(&access_entries);
@@ -569,10 +581,7 @@ impl Resolver {
                                 "key-countries",
                                 format!("key `{}` has groups in two countries", k.name.text),
                             )
-                            .with_label(
-                                n.span,
-                                format!("`{}` is in {}", n.text, self.model.country(gc).name),
-                            )
+                            .with_label(n.span, format!("`{}` is in {}", n.text, self.model.country(gc).name))
                             .with_label(
                                 first.span,
                                 format!("`{}` is in {}", first.text, self.model.country(c).name),
@@ -608,18 +617,12 @@ impl Resolver {
         let mut alerts_seen: HashSet<ProductId> = HashSet::default();
         for stmt in &a.stmts {
             match &stmt.kind {
-                AccountStmt::Domain {
-                    domain,
-                    auto_approve,
-                } => {
+                AccountStmt::Domain { domain, auto_approve } => {
                     if let Some(first) = seen_domains.get(&domain.key()) {
                         self.errors.push(
-                            Diagnostic::error(
-                                "duplicate",
-                                format!("domain `{}` is listed twice", domain.text),
-                            )
-                            .with_label(domain.span, "listed again here")
-                            .with_label(*first, "first listed here"),
+                            Diagnostic::error("duplicate", format!("domain `{}` is listed twice", domain.text))
+                                .with_label(domain.span, "listed again here")
+                                .with_label(*first, "first listed here"),
                         );
                         continue;
                     }
@@ -647,88 +650,83 @@ impl Resolver {
 
 /// Resolve one user declaration.
 fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
-    let Item::Decl(Decl::User(u)) = &item.kind else { unreachable!() };
-        let mut profile: Option<(String, Span)> = None;
-        let mut country_first = None;
-        let mut status_first = None;
-        let mut status = Status::Active;
-        let mut groups: Vec<(GroupId, Span)> = vec![];
-        let mut groups_seen: HashSet<GroupId> = HashSet::default();
-        let mut roles: Vec<(Role, Span)> = vec![];
-        let mut acc = vec![];
-        for stmt in &u.stmts {
-            match &stmt.kind {
-                UserStmt::Country(code) => {
-                    if scope.at_most_once("country", &mut country_first, stmt.span) {
-                        profile = Some((code.text.clone(), stmt.span));
-                    }
+    let Item::Decl(Decl::User(u)) = &item.kind else {
+        unreachable!()
+    };
+    let mut profile: Option<(String, Span)> = None;
+    let mut country_first = None;
+    let mut status_first = None;
+    let mut status = Status::Active;
+    let mut groups: Vec<(GroupId, Span)> = vec![];
+    let mut groups_seen: HashSet<GroupId> = HashSet::default();
+    let mut roles: Vec<(Role, Span)> = vec![];
+    let mut acc = vec![];
+    for stmt in &u.stmts {
+        match &stmt.kind {
+            UserStmt::Country(code) => {
+                if scope.at_most_once("country", &mut country_first, stmt.span) {
+                    profile = Some((code.text.clone(), stmt.span));
                 }
-                UserStmt::Groups(list) => {
-                    for n in list {
-                        if let Some(g) = scope.group_ref(n) {
-                            if groups_seen.insert(g) {
-                                groups.push((g, stmt.span));
-                            }
-                        }
-                    }
-                }
-                UserStmt::Roles(list) => {
-                    for n in list {
-                        match Role::parse(&n.text) {
-                            Some(r) => {
-                                if !roles.iter().any(|(x, _)| *x == r) {
-                                    roles.push((r, stmt.span));
-                                }
-                            }
-                            None => scope.errors.push(unknown(
-                                "role",
-                                n,
-                                Role::ALL.iter().map(|r| r.as_str()),
-                            )),
-                        }
-                    }
-                }
-                UserStmt::Status(s) => {
-                    if scope.at_most_once("status", &mut status_first, stmt.span) {
-                        match Status::parse(&s.text) {
-                            Some(st) => status = st,
-                            None => scope.errors.push(
-                                unknown("status", s, Status::ALL.iter().map(|r| r.as_str()))
-                                    .with_note(
-                                    "a status is one of pending, invited, registered, active",
-                                ),
-                            ),
-                        }
-                    }
-                }
-                UserStmt::Access(a, names) => acc.push((*a, stmt.span, names.as_slice())),
             }
+            UserStmt::Groups(list) => {
+                for n in list {
+                    if let Some(g) = scope.group_ref(n) {
+                        if groups_seen.insert(g) {
+                            groups.push((g, stmt.span));
+                        }
+                    }
+                }
+            }
+            UserStmt::Roles(list) => {
+                for n in list {
+                    match Role::parse(&n.text) {
+                        Some(r) => {
+                            if !roles.iter().any(|(x, _)| *x == r) {
+                                roles.push((r, stmt.span));
+                            }
+                        }
+                        None => scope
+                            .errors
+                            .push(unknown("role", n, Role::ALL.iter().map(|r| r.as_str()))),
+                    }
+                }
+            }
+            UserStmt::Status(s) => {
+                if scope.at_most_once("status", &mut status_first, stmt.span) {
+                    match Status::parse(&s.text) {
+                        Some(st) => status = st,
+                        None => scope.errors.push(
+                            unknown("status", s, Status::ALL.iter().map(|r| r.as_str()))
+                                .with_note("a status is one of pending, invited, registered, active"),
+                        ),
+                    }
+                }
+            }
+            UserStmt::Access(a, names) => acc.push((*a, stmt.span, names.as_slice())),
         }
-        if profile.is_none() {
-            scope.errors.push(
-                Diagnostic::error(
-                    "missing-country",
-                    format!("user `{}` has no `country`", u.email.text),
-                )
+    }
+    if profile.is_none() {
+        scope.errors.push(
+            Diagnostic::error("missing-country", format!("user `{}` has no `country`", u.email.text))
                 .with_label(u.email.span, "this user needs a profile country")
                 .with_help("add `country CODE` to the block, e.g. `country US`"),
-            );
-        }
-        let exceptions = scope.verdicts(&acc);
-        let profile = profile.unwrap_or_else(|| (String::new(), item.span));
-        let country = scope.model.country_for_profile(&profile.0);
-        User {
-            email: u.email.text.clone(),
-            display: u.display.as_ref().map(|d| d.text.clone()),
-            span: item.span,
-            country: if profile.0.is_empty() { None } else { country },
-            profile,
-            groups,
-            roles,
-            status,
-            status_span: status_first,
-            exceptions,
-        }
+        );
+    }
+    let exceptions = scope.verdicts(&acc);
+    let profile = profile.unwrap_or_else(|| (String::new(), item.span));
+    let country = scope.model.country_for_profile(&profile.0);
+    User {
+        email: u.email.text.clone(),
+        display: u.display.as_ref().map(|d| d.text.clone()),
+        span: item.span,
+        country: if profile.0.is_empty() { None } else { country },
+        profile,
+        groups,
+        roles,
+        status,
+        status_span: status_first,
+        exceptions,
+    }
 }
 
 /// Name lookups and checks that record their errors, over a model being resolved. Borrowing
@@ -742,7 +740,11 @@ struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     fn new(model: &'a Model) -> Scope<'a> {
-        Scope { model, errors: vec![], missing: vec![] }
+        Scope {
+            model,
+            errors: vec![],
+            missing: vec![],
+        }
     }
 
     fn product(&mut self, name: &Name) -> Option<ProductId> {
@@ -764,12 +766,9 @@ impl<'a> Scope<'a> {
     fn at_most_once(&mut self, what: &str, first: &mut Option<Span>, span: Span) -> bool {
         if let Some(f) = first {
             self.errors.push(
-                Diagnostic::error(
-                    "repeated-statement",
-                    format!("`{what}` is given twice in one block"),
-                )
-                .with_label(span, "given again here")
-                .with_label(*f, "first given here"),
+                Diagnostic::error("repeated-statement", format!("`{what}` is given twice in one block"))
+                    .with_label(span, "given again here")
+                    .with_label(*f, "first given here"),
             );
             false
         } else {

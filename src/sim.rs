@@ -46,7 +46,10 @@ struct Counts {
 
 impl Counts {
     fn new(products: usize) -> Counts {
-        Counts { allow: vec![0; RULES * products], deny: vec![0; RULES * products] }
+        Counts {
+            allow: vec![0; RULES * products],
+            deny: vec![0; RULES * products],
+        }
     }
     fn add(mut self, other: Counts) -> Counts {
         for (a, b) in self.allow.iter_mut().zip(other.allow) {
@@ -108,7 +111,10 @@ pub fn summary(model: &Model, compiled: &Compiled, progress: Progress<'_>) -> Su
             s
         })
         .collect();
-    Summary { principals: n, products }
+    Summary {
+        principals: n,
+        products,
+    }
 }
 
 #[inline]
@@ -179,7 +185,10 @@ pub fn who(compiled: &Compiled, product: ProductId) -> Who {
                 .collect()
         })
         .collect();
-    let mut w = Who { allowed: vec![], denied: BTreeMap::new() };
+    let mut w = Who {
+        allowed: vec![],
+        denied: BTreeMap::new(),
+    };
     for (i, a, r, g) in parts.into_iter().flatten() {
         let p = compiled.principal_at(i);
         match a {
@@ -259,13 +268,17 @@ type RawChange = (u32, u32, Option<GroupId>, Option<GroupId>);
 pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
     let (co, cn) = rayon::join(|| Compiled::new(old), || Compiled::new(new));
     // product mapping old index → new index
-    let pmap: Vec<Option<usize>> =
-        old.products.iter().map(|p| new.find_product(&p.name).map(|x| x.index())).collect();
+    let pmap: Vec<Option<usize>> = old
+        .products
+        .iter()
+        .map(|p| new.find_product(&p.name).map(|x| x.index()))
+        .collect();
     let common: Vec<(usize, usize)> = pmap.iter().enumerate().filter_map(|(x, y)| y.map(|y| (x, y))).collect();
     let n = co.principals();
     // principal mapping old dense index → new dense index
     let map_principal = |i: usize| -> Option<usize> {
-        new.find_principal(old.principal_name(co.principal_at(i))).map(|q| cn.index_of(q))
+        new.find_principal(old.principal_name(co.principal_at(i)))
+            .map(|q| cn.index_of(q))
     };
     let parts: Vec<BTreeMap<(Verdict, Verdict), Vec<RawChange>>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
@@ -332,10 +345,18 @@ pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
         })
         .collect();
     // biggest causes first; ties in a fixed order
-    causes.sort_by(|a, b| b.count.cmp(&a.count).then((a.before, a.after).cmp(&(b.before, b.after))));
+    causes.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then((a.before, a.after).cmp(&(b.before, b.after)))
+    });
     let changed = causes.iter().map(|c| c.count).sum();
     let count = |from: Access, to: Access| -> usize {
-        causes.iter().filter(|c| c.before.decision == from && c.after.decision == to).map(|c| c.count).sum()
+        causes
+            .iter()
+            .filter(|c| c.before.decision == from && c.after.decision == to)
+            .map(|c| c.count)
+            .sum()
     };
     let (revoked, granted) = (count(Access::Allow, Access::Deny), count(Access::Deny, Access::Allow));
     let in_both = (0..n).filter(|&i| map_principal(i).is_some()).count();
@@ -355,13 +376,26 @@ pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
             .filter(|&p| new.find_principal(old.principal_name(p)).is_none())
             .map(|p| old.principal_name(p).to_string())
             .collect(),
-        products_added: new.products.iter().filter(|p| old.find_product(&p.name).is_none()).map(|p| p.name.clone()).collect(),
-        products_removed: old.products.iter().filter(|p| new.find_product(&p.name).is_none()).map(|p| p.name.clone()).collect(),
+        products_added: new
+            .products
+            .iter()
+            .filter(|p| old.find_product(&p.name).is_none())
+            .map(|p| p.name.clone())
+            .collect(),
+        products_removed: old
+            .products
+            .iter()
+            .filter(|p| new.find_product(&p.name).is_none())
+            .map(|p| p.name.clone())
+            .collect(),
         groups_lost_allow_list: old
             .groups
             .iter()
             .filter(|g| g.mode() == GroupMode::AllowList)
-            .filter(|g| new.find_group(&g.name).is_some_and(|h| new.group(h).mode() != GroupMode::AllowList))
+            .filter(|g| {
+                new.find_group(&g.name)
+                    .is_some_and(|h| new.group(h).mode() != GroupMode::AllowList)
+            })
             .map(|g| g.name.clone())
             .collect(),
     }

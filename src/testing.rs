@@ -147,12 +147,18 @@ impl Failure {
     /// The failure as a diagnostic: the expectation, and where the actual decision was made.
     pub fn to_diagnostic(&self, sources: &Sources) -> Diagnostic {
         let title = match &self.scenario {
-            Some(s) => format!("expectation failed in scenario \"{s}\": {} {}", self.principal, self.product),
+            Some(s) => format!(
+                "expectation failed in scenario \"{s}\": {} {}",
+                self.principal, self.product
+            ),
             None => format!("expectation failed: {} {}", self.principal, self.product),
         };
         let mut d = Diagnostic::error("expectation-failed", title)
             .with_label(self.span, format!("expected {}", self.expected_text()));
-        d.labels.push(Label { span: self.actual.source, message: format!("actual: {}, decided here", self.actual_text()) });
+        d.labels.push(Label {
+            span: self.actual.source,
+            message: format!("actual: {}, decided here", self.actual_text()),
+        });
         let loc = sources.location(self.actual.source);
         d.with_note(format!(
             "expected {}, actual {} ({}:{}:{})",

@@ -26,11 +26,7 @@ pub fn declarations_only(doc: &Document) -> Document {
 /// Apply one declaration or what-if statement to `doc` (whose resolved form is `model`),
 /// then re-resolve its declarations (expectations and scenarios in `doc` are kept as they
 /// are and not re-checked). On success returns the new model; on failure `doc` is left unchanged.
-pub fn apply(
-    doc: &mut Document,
-    model: &Model,
-    stmt: &Node<Item>,
-) -> Result<Model, Vec<Diagnostic>> {
+pub fn apply(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<Model, Vec<Diagnostic>> {
     let mut next = doc.clone();
     edit(&mut next, model, stmt)?;
     let (new_model, errors) = resolve_declarations(&next);
@@ -132,13 +128,8 @@ fn upsert(doc: &mut Document, _model: &Model, node: Node<Item>, d: &Decl) {
 }
 
 fn group_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<Diagnostic>> {
-    find_decl(doc, EntityKind::Group, &name.text).ok_or_else(|| {
-        vec![unknown(
-            "group",
-            name,
-            model.groups.iter().map(|g| g.name.as_str()),
-        )]
-    })
+    find_decl(doc, EntityKind::Group, &name.text)
+        .ok_or_else(|| vec![unknown("group", name, model.groups.iter().map(|g| g.name.as_str()))])
 }
 
 fn country_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<Diagnostic>> {
@@ -165,12 +156,7 @@ fn country_mut(doc: &mut Document, i: usize) -> &mut CountryDecl {
     }
 }
 
-fn whatif(
-    doc: &mut Document,
-    model: &Model,
-    w: &WhatIf,
-    span: Span,
-) -> Result<(), Vec<Diagnostic>> {
+fn whatif(doc: &mut Document, model: &Model, w: &WhatIf, span: Span) -> Result<(), Vec<Diagnostic>> {
     match w {
         WhatIf::Remove { kind, name } => remove(doc, model, *kind, name, span),
         WhatIf::Convert(g) => {
@@ -198,9 +184,7 @@ fn whatif(
                     }
                 }
             }
-            group
-                .stmts
-                .retain(|s| !matches!(s.kind, GroupStmt::Exception(..)));
+            group.stmts.retain(|s| !matches!(s.kind, GroupStmt::Exception(..)));
             if !new_names.is_empty() {
                 match group
                     .stmts
@@ -208,13 +192,15 @@ fn whatif(
                     .rev()
                     .find(|s| matches!(s.kind, GroupStmt::Allowed(_)))
                 {
-                    Some(Node { kind: GroupStmt::Allowed(list), span: stmt_span, .. }) => {
+                    Some(Node {
+                        kind: GroupStmt::Allowed(list),
+                        span: stmt_span,
+                        ..
+                    }) => {
                         list.extend(new_names);
                         *stmt_span = span;
                     }
-                    _ => group
-                        .stmts
-                        .insert(0, Node::new(GroupStmt::Allowed(new_names), span)),
+                    _ => group.stmts.insert(0, Node::new(GroupStmt::Allowed(new_names), span)),
                 }
             }
             Ok(())
@@ -230,11 +216,7 @@ fn whatif(
             let i = country_index(doc, model, country)?;
             let c = country_mut(doc, i);
             let stmt = Node::new(CountryStmt::Default(*access), span);
-            match c
-                .stmts
-                .iter_mut()
-                .find(|s| matches!(s.kind, CountryStmt::Default(_)))
-            {
+            match c.stmts.iter_mut().find(|s| matches!(s.kind, CountryStmt::Default(_))) {
                 Some(s) => {
                     *s = Node {
                         comments: std::mem::take(&mut s.comments),
@@ -264,16 +246,19 @@ fn whatif(
             let c = country_mut(doc, i);
             for s in &mut c.stmts {
                 if let CountryStmt::Access(_, names) = &mut s.kind {
-                    touch(names, |n: &Name| model.find_product(&n.text) != Some(pid), &mut s.span, span);
+                    touch(
+                        names,
+                        |n: &Name| model.find_product(&n.text) != Some(pid),
+                        &mut s.span,
+                        span,
+                    );
                 }
             }
             c.stmts
                 .retain(|s| !matches!(&s.kind, CountryStmt::Access(_, n) if n.is_empty()));
             if let Some(a) = access {
-                c.stmts.push(Node::new(
-                    CountryStmt::Access(*a, vec![product.clone()]),
-                    span,
-                ));
+                c.stmts
+                    .push(Node::new(CountryStmt::Access(*a, vec![product.clone()]), span));
             }
             Ok(())
         }
@@ -297,11 +282,7 @@ fn whatif(
                     .iter()
                     .any(|d| d.name.to_lowercase() == domain && d.auto_approve)
             });
-            let status = if auto {
-                Status::Registered
-            } else {
-                Status::Pending
-            };
+            let status = if auto { Status::Registered } else { Status::Pending };
             let user = UserDecl {
                 email: email.clone(),
                 display: None,
@@ -311,20 +292,13 @@ fn whatif(
                 ],
                 end_comments: vec![],
             };
-            doc.items
-                .push(Node::new(Item::Decl(Decl::User(user)), span));
+            doc.items.push(Node::new(Item::Decl(Decl::User(user)), span));
             Ok(())
         }
     }
 }
 
-fn remove(
-    doc: &mut Document,
-    model: &Model,
-    kind: EntityKind,
-    name: &Name,
-    edit: Span,
-) -> Result<(), Vec<Diagnostic>> {
+fn remove(doc: &mut Document, model: &Model, kind: EntityKind, name: &Name, edit: Span) -> Result<(), Vec<Diagnostic>> {
     let Some(i) = find_decl(doc, kind, &name.text) else {
         let candidates: Vec<&str> = match kind {
             EntityKind::User => model.users.iter().map(|u| u.email.as_str()).collect(),
@@ -434,9 +408,8 @@ fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>, edi
                         GroupStmt::IncludeCountry => {}
                     }
                 }
-                g.stmts.retain(|s| {
-                    !matches!(&s.kind, GroupStmt::Allowed(l) | GroupStmt::Exception(_, l) if l.is_empty())
-                });
+                g.stmts
+                    .retain(|s| !matches!(&s.kind, GroupStmt::Allowed(l) | GroupStmt::Exception(_, l) if l.is_empty()));
             }
             Item::Decl(Decl::User(u)) => {
                 for s in &mut u.stmts {

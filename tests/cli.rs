@@ -77,7 +77,13 @@ fn check_exit_codes_follow_the_decision() {
     let (_d, p) = policy_file();
     let allow = entitle(&["check", &p, "kim@northwind.example", "Bridge"]);
     assert_eq!(allow.code, 0, "{}", allow.stderr);
-    assert!(allow.stdout.starts_with("allow kim@northwind.example Bridge by group-allowed Roads"), "{}", allow.stdout);
+    assert!(
+        allow
+            .stdout
+            .starts_with("allow kim@northwind.example Bridge by group-allowed Roads"),
+        "{}",
+        allow.stdout
+    );
     let deny = entitle(&["check", &p, "kim@northwind.example", "Survey"]);
     assert_eq!(deny.code, 1);
     assert!(deny.stdout.starts_with("deny "), "{}", deny.stdout);
@@ -106,7 +112,11 @@ fn unknown_principal_or_product_is_an_error_with_a_suggestion() {
     let (_d, p) = policy_file();
     let r = entitle(&["check", &p, "kim@northwind.exampel", "Bridge"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("did you mean `kim@northwind.example`?"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean `kim@northwind.example`?"),
+        "{}",
+        r.stderr
+    );
     let r = entitle(&["check", &p, "kim@northwind.example", "Brige"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("did you mean `Bridge`?"), "{}", r.stderr);
@@ -116,7 +126,11 @@ fn unknown_principal_or_product_is_an_error_with_a_suggestion() {
 #[test]
 fn bad_files_exit_2_and_quote_the_source() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = write(dir.path(), "bad.ent", "product A\ncountry US { default maybe }\ngroup G in XX { allowed B }\n");
+    let bad = write(
+        dir.path(),
+        "bad.ent",
+        "product A\ncountry US { default maybe }\ngroup G in XX { allowed B }\n",
+    );
     let r = entitle(&["check", bad.to_str().unwrap(), "x@y.z", "A"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("bad.ent:2:22"), "{}", r.stderr);
@@ -140,7 +154,12 @@ fn every_error_is_reported_at_once() {
     );
     let r = entitle(&["lint", bad.to_str().unwrap()]);
     assert_eq!(r.code, 2);
-    for needle in ["declared twice", "unknown product `Bee`", "unknown group `Nope`", "has no `country`"] {
+    for needle in [
+        "declared twice",
+        "unknown product `Bee`",
+        "unknown group `Nope`",
+        "has no `country`",
+    ] {
         assert!(r.stderr.contains(needle), "missing {needle:?} in\n{}", r.stderr);
     }
     assert!(r.stderr.contains("4 errors"), "{}", r.stderr);
@@ -151,9 +170,22 @@ fn explain_lists_steps_and_verified_flips() {
     let (_d, p) = policy_file();
     let r = entitle(&["explain", &p, "kim@northwind.example", "Survey"]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("profile country `CA` is covered by US"), "{}", r.stdout);
-    assert!(r.stdout.contains("group Roads has an Allowed Applications list without Survey"), "{}", r.stdout);
-    assert!(r.stdout.contains("add Survey to group Roads's Allowed Applications"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("profile country `CA` is covered by US"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("group Roads has an Allowed Applications list without Survey"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("add Survey to group Roads's Allowed Applications"),
+        "{}",
+        r.stdout
+    );
     let j = entitle(&["explain", &p, "kim@northwind.example", "Survey", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&j.stdout).expect("explain --json parses");
     assert_eq!(v["rule"], "group-not-allowed");
@@ -166,9 +198,18 @@ fn explain_lists_steps_and_verified_flips() {
 #[test]
 fn can_answers_capabilities() {
     let (_d, p) = policy_file();
-    assert_eq!(entitle(&["can", &p, "kim@northwind.example", "receive-billing"]).code, 0);
-    assert_eq!(entitle(&["can", &p, "kim@northwind.example", "receive-alerts", "Bridge"]).code, 0);
-    assert_eq!(entitle(&["can", &p, "kim@northwind.example", "receive-alerts", "Survey"]).code, 1);
+    assert_eq!(
+        entitle(&["can", &p, "kim@northwind.example", "receive-billing"]).code,
+        0
+    );
+    assert_eq!(
+        entitle(&["can", &p, "kim@northwind.example", "receive-alerts", "Bridge"]).code,
+        0
+    );
+    assert_eq!(
+        entitle(&["can", &p, "kim@northwind.example", "receive-alerts", "Survey"]).code,
+        1
+    );
     assert_eq!(entitle(&["can", &p, "lou@northwind.example", "manage-users"]).code, 1);
     assert_eq!(entitle(&["can", &p, "SS-9", "receive-billing"]).code, 1);
     let r = entitle(&["can", &p, "kim@northwind.example", "manage-user"]);
@@ -187,7 +228,11 @@ fn lint_warns_without_failing_unless_asked() {
     assert_eq!(r.code, 0);
     assert!(r.stderr.contains("no problems found"), "{}", r.stderr);
     let dir = tempfile::tempdir().unwrap();
-    let warned = write(dir.path(), "w.ent", &format!("{POLICY}\ngroup Idle in US {{ allowed Survey }}\n"));
+    let warned = write(
+        dir.path(),
+        "w.ent",
+        &format!("{POLICY}\ngroup Idle in US {{ allowed Survey }}\n"),
+    );
     let p = warned.to_str().unwrap().to_string();
     let r = entitle(&["lint", &p]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -203,13 +248,20 @@ fn lint_warns_without_failing_unless_asked() {
 #[test]
 fn fmt_check_write_and_idempotence() {
     let dir = tempfile::tempdir().unwrap();
-    let messy = write(dir.path(), "m.ent", "product A;product B # keep me\ncountry US{default deny;allow A}\n");
+    let messy = write(
+        dir.path(),
+        "m.ent",
+        "product A;product B # keep me\ncountry US{default deny;allow A}\n",
+    );
     let p = messy.to_str().unwrap();
     assert_eq!(entitle(&["fmt", p, "--check"]).code, 1);
     let first = entitle(&["fmt", p]);
     assert_eq!(first.code, 0);
     assert!(first.stdout.contains("# keep me"));
-    assert_eq!(std::fs::read_to_string(&messy).unwrap(), "product A;product B # keep me\ncountry US{default deny;allow A}\n");
+    assert_eq!(
+        std::fs::read_to_string(&messy).unwrap(),
+        "product A;product B # keep me\ncountry US{default deny;allow A}\n"
+    );
     assert_eq!(entitle(&["fmt", p, "--write"]).code, 0);
     assert_eq!(std::fs::read_to_string(&messy).unwrap(), first.stdout);
     assert_eq!(entitle(&["fmt", p, "--check"]).code, 0);
@@ -233,7 +285,11 @@ fn test_command_counts_and_exit_codes() {
     assert_eq!(r.code, 1);
     assert_eq!(r.stdout.lines().last(), Some("4 passed, 2 failed"), "{}", r.stdout);
     assert!(r.stdout.contains("expected allow"), "{}", r.stdout);
-    let erroring = write(dir.path(), "err.ent", &format!("{POLICY}\nexpect nobody@x.io Bridge allow\n"));
+    let erroring = write(
+        dir.path(),
+        "err.ent",
+        &format!("{POLICY}\nexpect nobody@x.io Bridge allow\n"),
+    );
     let r = entitle(&["test", good.to_str().unwrap(), erroring.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unknown principal `nobody@x.io`"), "{}", r.stderr);
@@ -253,7 +309,10 @@ fn help_names_every_command() {
 fn spec_examples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/examples");
     let mut v: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "ent")).collect(),
+        Ok(rd) => rd
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ent"))
+            .collect(),
         Err(_) => {
             eprintln!("note: {} not found; spec example checks skipped", dir.display());
             vec![]
@@ -275,7 +334,9 @@ fn spec_examples_pass_and_check_json_agrees_with_every_top_level_expectation() {
         for line in text.lines() {
             let code = line.split('#').next().unwrap().trim();
             depth += code.matches('{').count() as i32 - code.matches('}').count() as i32;
-            let Some(rest) = code.strip_prefix("expect ") else { continue };
+            let Some(rest) = code.strip_prefix("expect ") else {
+                continue;
+            };
             if depth != 0 {
                 continue; // scenario expectations need the scenario's edits
             }
@@ -290,7 +351,10 @@ fn spec_examples_pass_and_check_json_agrees_with_every_top_level_expectation() {
             if words.len() > 5 {
                 assert_eq!(v["group"], words[5].as_str(), "{line}");
             } else {
-                assert!(v.get("group").is_none() || words.get(4).is_some_and(|r| r.starts_with("group-")), "{line}");
+                assert!(
+                    v.get("group").is_none() || words.get(4).is_some_and(|r| r.starts_with("group-")),
+                    "{line}"
+                );
             }
             assert_eq!(v["source"]["file"], path.file_name().unwrap().to_str().unwrap());
         }
@@ -321,7 +385,9 @@ fn shell_words(s: &str) -> Vec<String> {
 
 #[test]
 fn spec_example_json_is_byte_exact() {
-    let Some(acme) = spec_examples().into_iter().find(|p| p.ends_with("acme.ent")) else { return };
+    let Some(acme) = spec_examples().into_iter().find(|p| p.ends_with("acme.ent")) else {
+        return;
+    };
     let r = entitle(&["check", acme.to_str().unwrap(), "alice@acme.com", "LumenRT", "--json"]);
     assert_eq!(
         r.stdout.trim(),

@@ -10,7 +10,11 @@ struct Run {
 }
 
 fn entitle(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_entitle")).args(args).env("NO_COLOR", "1").output().expect("run entitle");
+    let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run entitle");
     Run {
         code: out.status.code().expect("exit code"),
         stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
@@ -42,15 +46,24 @@ fn csv_follows_rfc_4180_and_the_spec_shape() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines[0], "principal,Bridge,Survey");
-    assert_eq!(lines[1], "kim@x.io,allow group-allowed Roads,deny group-not-allowed Roads");
+    assert_eq!(
+        lines[1],
+        "kim@x.io,allow group-allowed Roads,deny group-not-allowed Roads"
+    );
     // a principal with a comma is quoted
-    assert_eq!(lines[2], "\"lee,jr@x.io\",deny group-exception Old,allow group-exception Old");
+    assert_eq!(
+        lines[2],
+        "\"lee,jr@x.io\",deny group-exception Old,allow group-exception Old"
+    );
     assert_eq!(lines[3], "max@x.io,deny status,deny status");
     assert_eq!(lines.len(), 4);
     let mut reader = csv::Reader::from_reader(r.stdout.as_bytes());
     for rec in reader.records() {
         let rec = rec.unwrap();
-        assert!(rec.iter().skip(1).all(|c| c.starts_with("allow") || c.starts_with("deny")));
+        assert!(rec
+            .iter()
+            .skip(1)
+            .all(|c| c.starts_with("allow") || c.starts_with("deny")));
     }
 }
 
@@ -95,8 +108,21 @@ fn simulate_reports_what_a_conversion_takes_away() {
     let p = p.to_str().unwrap();
     let r = entitle(&["simulate", p, "--what-if", "convert Old"]);
     assert_eq!(r.code, 1, "changes exit 1: {}", r.stderr);
-    assert!(r.stdout.starts_with("2 decisions change (6 compared): 0 lose access, 0 gain access, 2 change only the rule"), "{}", r.stdout);
-    let r = entitle(&["simulate", p, "--what-if", "set default US allow", "--what-if", "remove group Roads", "--json"]);
+    assert!(
+        r.stdout
+            .starts_with("2 decisions change (6 compared): 0 lose access, 0 gain access, 2 change only the rule"),
+        "{}",
+        r.stdout
+    );
+    let r = entitle(&[
+        "simulate",
+        p,
+        "--what-if",
+        "set default US allow",
+        "--what-if",
+        "remove group Roads",
+        "--json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["granted"], 1, "{}", r.stdout);
     assert_eq!(v["causes"][0]["changes"][0]["principal"], "kim@x.io");
@@ -112,10 +138,19 @@ fn simulate_reports_what_a_conversion_takes_away() {
 fn diff_of_two_files() {
     let dir = tempfile::tempdir().unwrap();
     let a = write(dir.path(), "a.ent", POLICY);
-    let b = write(dir.path(), "b.ent", &POLICY.replace("allowed Bridge", "allowed Bridge, Survey"));
+    let b = write(
+        dir.path(),
+        "b.ent",
+        &POLICY.replace("allowed Bridge", "allowed Bridge, Survey"),
+    );
     let r = entitle(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("deny by group-not-allowed → allow by group-allowed: 1"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("deny by group-not-allowed → allow by group-allowed: 1"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("kim@x.io Survey  (group Roads)"), "{}", r.stdout);
     let same = entitle(&["diff", a.to_str().unwrap(), a.to_str().unwrap()]);
     assert_eq!(same.code, 0);
@@ -127,7 +162,17 @@ fn gen_is_deterministic_valid_and_thread_count_does_not_change_output() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("g.ent");
     let o = out.to_str().unwrap();
-    let args = ["gen", "--users", "6000", "--products", "70", "--groups", "60", "--seed", "9"];
+    let args = [
+        "gen",
+        "--users",
+        "6000",
+        "--products",
+        "70",
+        "--groups",
+        "60",
+        "--seed",
+        "9",
+    ];
     let first = entitle(&args);
     assert_eq!(first.code, 0);
     assert_eq!(entitle(&args).stdout, first.stdout, "same seed, same policy");
@@ -141,8 +186,28 @@ fn gen_is_deterministic_valid_and_thread_count_does_not_change_output() {
         assert_eq!(one.stdout, many.stdout, "{format}");
     }
     let csv = entitle(&["matrix", o, "--format", "csv"]);
-    assert_eq!(csv.stdout.lines().count(), 6000 + 6000 / 1000 + 1 + 1, "header + users + keys");
-    let a = entitle(&["--threads", "1", "simulate", o, "--what-if", "set default US deny", "--json"]);
-    let b = entitle(&["--threads", "3", "simulate", o, "--what-if", "set default US deny", "--json"]);
+    assert_eq!(
+        csv.stdout.lines().count(),
+        6000 + 6000 / 1000 + 1 + 1,
+        "header + users + keys"
+    );
+    let a = entitle(&[
+        "--threads",
+        "1",
+        "simulate",
+        o,
+        "--what-if",
+        "set default US deny",
+        "--json",
+    ]);
+    let b = entitle(&[
+        "--threads",
+        "3",
+        "simulate",
+        o,
+        "--what-if",
+        "set default US deny",
+        "--json",
+    ]);
     assert_eq!(a.stdout, b.stdout);
 }

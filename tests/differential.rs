@@ -18,7 +18,11 @@ fn assert_agree(policy: &Policy) {
             let d = eval::decide(model, p, x);
             let who = model.principal_name(p);
             let what = &model.product(x).name;
-            assert_eq!(c.decide(i, x.index()), (d.access, d.rule, d.group), "decide {who} {what}");
+            assert_eq!(
+                c.decide(i, x.index()),
+                (d.access, d.rule, d.group),
+                "decide {who} {what}"
+            );
             assert_eq!(row.get(x.index()), (d.access, d.rule), "row {who} {what}");
         }
         // each product is credited to exactly one rule
@@ -102,11 +106,36 @@ fn spec() -> impl Strategy<Value = Spec> {
             proptest::collection::vec((0..products, any::<bool>()), 0..4),
             any::<bool>(),
         )
-            .prop_map(|(entitled, default_deny, overrides, covers)| CountrySpec { entitled, default_deny, overrides, covers });
-        let group = (0..nc, subset(products, 6), any::<bool>(), proptest::collection::vec((0..products, any::<bool>()), 0..4))
-            .prop_map(|(country, allowed, include, exceptions)| GroupSpec { country, allowed, include, exceptions });
-        let user = (0usize..6, 0..nc + 2, subset(ng, 3), proptest::collection::vec((0..products, any::<bool>()), 0..3))
-            .prop_map(|(status, profile, groups, exceptions)| UserSpec { status, profile, groups, exceptions });
+            .prop_map(|(entitled, default_deny, overrides, covers)| CountrySpec {
+                entitled,
+                default_deny,
+                overrides,
+                covers,
+            });
+        let group = (
+            0..nc,
+            subset(products, 6),
+            any::<bool>(),
+            proptest::collection::vec((0..products, any::<bool>()), 0..4),
+        )
+            .prop_map(|(country, allowed, include, exceptions)| GroupSpec {
+                country,
+                allowed,
+                include,
+                exceptions,
+            });
+        let user = (
+            0usize..6,
+            0..nc + 2,
+            subset(ng, 3),
+            proptest::collection::vec((0..products, any::<bool>()), 0..3),
+        )
+            .prop_map(|(status, profile, groups, exceptions)| UserSpec {
+                status,
+                profile,
+                groups,
+                exceptions,
+            });
         (
             Just(products),
             proptest::collection::vec(country, nc),
@@ -114,7 +143,13 @@ fn spec() -> impl Strategy<Value = Spec> {
             proptest::collection::vec(user, nu),
             proptest::collection::vec(subset(ng, 2), 0..3),
         )
-            .prop_map(|(products, countries, groups, users, keys)| Spec { products, countries, groups, users, keys })
+            .prop_map(|(products, countries, groups, users, keys)| Spec {
+                products,
+                countries,
+                groups,
+                users,
+                keys,
+            })
     })
 }
 
@@ -130,12 +165,18 @@ fn consistent(list: &[(usize, bool)]) -> Vec<(usize, bool)> {
 }
 
 fn names(list: &[usize], prefix: &str) -> String {
-    list.iter().map(|i| format!("{prefix}{i}")).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(|i| format!("{prefix}{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn verdicts(out: &mut String, indent: &str, keyword: &str, list: &[(usize, bool)]) {
     for (p, allow) in consistent(list) {
-        out.push_str(&format!("{indent}{keyword}{} P{p}\n", if allow { "allow" } else { "deny" }));
+        out.push_str(&format!(
+            "{indent}{keyword}{} P{p}\n",
+            if allow { "allow" } else { "deny" }
+        ));
     }
 }
 
@@ -185,7 +226,10 @@ impl Spec {
             } else {
                 "ZZ".to_string()
             };
-            t.push_str(&format!("user u{i}@x.io {{\n  country {profile}\n  status {}\n", statuses[u.status]));
+            t.push_str(&format!(
+                "user u{i}@x.io {{\n  country {profile}\n  status {}\n",
+                statuses[u.status]
+            ));
             if !u.groups.is_empty() && !self.groups.is_empty() {
                 t.push_str(&format!("  groups {}\n", names(&u.groups, "G")));
             }
@@ -195,8 +239,11 @@ impl Spec {
         for (i, k) in self.keys.iter().enumerate() {
             // a key's groups must share a country: keep those of the first group's country
             let first = k.first().and_then(|g| self.groups.get(*g)).map(|g| g.country);
-            let same: Vec<usize> =
-                k.iter().copied().filter(|g| first.is_some() && self.groups.get(*g).map(|x| x.country) == first).collect();
+            let same: Vec<usize> = k
+                .iter()
+                .copied()
+                .filter(|g| first.is_some() && self.groups.get(*g).map(|x| x.country) == first)
+                .collect();
             if same.is_empty() {
                 t.push_str(&format!("key K{i} {{ }}\n"));
             } else {

@@ -88,10 +88,7 @@ fn good_scenarios_pass_and_cover_every_rule() {
         .filter(|r| !rules.contains(r))
         .map(|r| r.as_str())
         .collect();
-    assert!(
-        missing.is_empty(),
-        "rules never named after `by`: {missing:?}"
-    );
+    assert!(missing.is_empty(), "rules never named after `by`: {missing:?}");
     assert!(
         problems.is_empty(),
         "scenario files with errors or failed expectations:\n{problems}"
@@ -119,14 +116,7 @@ fn explain_every_expectation() {
             text.push_str("\n\n");
             let flips = entitle::explain::flips(&ctx.policy.document, &ctx.policy.model, p, x);
             let ex = entitle::eval::explain(&ctx.policy.model, p, x);
-            text.push_str(&entitle::cli::explanation_text(
-                &ctx.policy,
-                p,
-                x,
-                &ex,
-                &flips,
-                false,
-            ));
+            text.push_str(&entitle::cli::explanation_text(&ctx.policy, p, x, &ex, &flips, false));
             text.push('\n');
         }
         insta::assert_snapshot!(format!("explain__{}", c.stem), text);

@@ -21,7 +21,9 @@ fn big_policy(users: usize) -> Policy {
     let mut t = String::from("product A\nproduct B\nproduct C \"Charlie\"\nproduct D\n");
     t.push_str("country US { covers CA  entitled A, B, C  deny C }\ncountry DE { default deny  allow A }\n");
     t.push_str("group G1 in US { allowed A }\ngroup G2 in US { allowed B  include-country }\n");
-    t.push_str("group L in US { exception allow C  exception deny A }\ngroup U in US { }\ngroup H in DE { allowed B }\n");
+    t.push_str(
+        "group L in US { exception allow C  exception deny A }\ngroup U in US { }\ngroup H in DE { allowed B }\n",
+    );
     let statuses = ["active", "active", "active", "pending", "invited"];
     let groups = ["G1", "G2", "L", "U", "H", "G1, L", "L, G2", "U, G1", "H, G2"];
     let profiles = ["US", "CA", "DE", "ZZ", "US"];
@@ -53,7 +55,11 @@ fn summary_counts_match_the_reference() {
             let mut deny_by: BTreeMap<entitle::Rule, u64> = BTreeMap::new();
             for p in m.principals() {
                 let d = eval::decide(m, p, x);
-                let map = if d.access == Access::Allow { &mut allow_by } else { &mut deny_by };
+                let map = if d.access == Access::Allow {
+                    &mut allow_by
+                } else {
+                    &mut deny_by
+                };
                 *map.entry(d.rule).or_default() += 1;
             }
             let got = &s.products[x.index()];
@@ -71,7 +77,10 @@ fn who_matches_the_reference() {
         let c = Compiled::new(m);
         for x in m.product_ids() {
             let w = sim::who(&c, x);
-            let allowed: Vec<_> = m.principals().filter(|&p| eval::decide(m, p, x).access == Access::Allow).collect();
+            let allowed: Vec<_> = m
+                .principals()
+                .filter(|&p| eval::decide(m, p, x).access == Access::Allow)
+                .collect();
             assert_eq!(w.allowed.iter().map(|a| a.0).collect::<Vec<_>>(), allowed);
             for (rule, list) in &w.denied {
                 for (p, g) in list {
@@ -88,14 +97,23 @@ fn diff_of_a_policy_with_itself_is_empty() {
     for policy in scenario_policies() {
         let d = sim::diff(&policy.model, &policy.model, &|_| {});
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(d.compared, (policy.model.users.len() + policy.model.keys.len()) as u64 * policy.model.products.len() as u64);
+        assert_eq!(
+            d.compared,
+            (policy.model.users.len() + policy.model.keys.len()) as u64 * policy.model.products.len() as u64
+        );
     }
 }
 
 #[test]
 fn diff_lists_exactly_the_decisions_the_reference_sees_change() {
     let before = big_policy(2200);
-    for stmt in ["convert L", "set default US deny", "remove group G2", "set access US C inherit", "remove product B"] {
+    for stmt in [
+        "convert L",
+        "set default US deny",
+        "remove group G2",
+        "set access US C inherit",
+        "remove product B",
+    ] {
         let mut after = before.clone();
         after.apply("what-if", stmt).unwrap();
         let d = sim::diff(&before.model, &after.model, &|_| {});
@@ -104,16 +122,26 @@ fn diff_lists_exactly_the_decisions_the_reference_sees_change() {
         for p in a.principals() {
             let q = b.find_principal(a.principal_name(p)).unwrap();
             for x in a.product_ids() {
-                let Some(y) = b.find_product(&a.product(x).name) else { continue };
+                let Some(y) = b.find_product(&a.product(x).name) else {
+                    continue;
+                };
                 let (d0, d1) = (eval::decide(a, p, x), eval::decide(b, q, y));
                 if (d0.access, d0.rule) != (d1.access, d1.rule) {
                     expected += 1;
                     let cause = d
                         .causes
                         .iter()
-                        .find(|c| (c.before.decision, c.before.rule, c.after.decision, c.after.rule) == (d0.access, d0.rule, d1.access, d1.rule))
-                        .unwrap_or_else(|| panic!("{stmt}: no cause for {} {}", a.principal_name(p), a.product(x).name));
-                    assert!(cause.changes.iter().any(|ch| ch.principal == a.principal_name(p) && ch.product == a.product(x).name));
+                        .find(|c| {
+                            (c.before.decision, c.before.rule, c.after.decision, c.after.rule)
+                                == (d0.access, d0.rule, d1.access, d1.rule)
+                        })
+                        .unwrap_or_else(|| {
+                            panic!("{stmt}: no cause for {} {}", a.principal_name(p), a.product(x).name)
+                        });
+                    assert!(cause
+                        .changes
+                        .iter()
+                        .any(|ch| ch.principal == a.principal_name(p) && ch.product == a.product(x).name));
                 }
             }
         }
@@ -131,7 +159,11 @@ fn diff_lists_exactly_the_decisions_the_reference_sees_change() {
 }
 
 fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(f)
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(f)
 }
 
 #[test]
@@ -164,10 +196,17 @@ fn results_do_not_depend_on_the_number_of_threads() {
     let one = rows(1);
     assert_eq!(one.iter().filter(|&&b| b == b'\n').count(), c.principals());
     assert_eq!(one, rows(4));
-    assert_eq!(in_pool(1, || sim::summary(m, &c, &|_| {})), in_pool(4, || sim::summary(m, &c, &|_| {})));
+    assert_eq!(
+        in_pool(1, || sim::summary(m, &c, &|_| {})),
+        in_pool(4, || sim::summary(m, &c, &|_| {}))
+    );
     let mut after = policy.clone();
     after.apply("what-if", "convert L").unwrap();
-    let d1 = in_pool(1, || serde_json::to_string(&sim::diff(m, &after.model, &|_| {})).unwrap());
-    let d4 = in_pool(4, || serde_json::to_string(&sim::diff(m, &after.model, &|_| {})).unwrap());
+    let d1 = in_pool(1, || {
+        serde_json::to_string(&sim::diff(m, &after.model, &|_| {})).unwrap()
+    });
+    let d4 = in_pool(4, || {
+        serde_json::to_string(&sim::diff(m, &after.model, &|_| {})).unwrap()
+    });
     assert_eq!(d1, d4);
 }

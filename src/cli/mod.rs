@@ -257,7 +257,11 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let mut ctx = Ctx { out: &mut out, err: &mut err, color };
+    let mut ctx = Ctx {
+        out: &mut out,
+        err: &mut err,
+        color,
+    };
     let code = ctx.dispatch(cli.command);
     let _ = ctx.out.flush();
     code
@@ -295,15 +299,26 @@ pub struct DecisionJson {
 /// The file name shown in JSON `source` objects: the policy's base name (LANGUAGE.md §7).
 pub fn source_json(sources: &Sources, span: Span) -> SourceJson {
     let loc = sources.location(span);
-    SourceJson { file: base_name(&loc.file), line: loc.line, column: loc.column }
+    SourceJson {
+        file: base_name(&loc.file),
+        line: loc.line,
+        column: loc.column,
+    }
 }
 
 /// The last component of a path as given.
 fn base_name(path: &str) -> String {
-    Path::new(path).file_name().map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned())
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned())
 }
 
-pub fn decision_json(policy: &Policy, principal: Principal, product: crate::model::ProductId, d: &Decision) -> DecisionJson {
+pub fn decision_json(
+    policy: &Policy,
+    principal: Principal,
+    product: crate::model::ProductId,
+    d: &Decision,
+) -> DecisionJson {
     let m = &policy.model;
     DecisionJson {
         principal: m.principal_name(principal).to_string(),
@@ -345,27 +360,58 @@ struct LintJson {
 impl Ctx<'_> {
     fn dispatch(&mut self, command: Command) -> i32 {
         match command {
-            Command::Check { policy, principal, product, json } => self.check(&policy, &principal, &product, json),
-            Command::Explain { policy, principal, product, json } => self.explain(&policy, &principal, &product, json),
-            Command::Can { policy, principal, capability, product, json } => {
-                self.can(&policy, &principal, &capability, product.as_deref(), json)
-            }
-            Command::Lint { policy, json, deny_warnings } => self.lint(&policy, json, deny_warnings),
+            Command::Check {
+                policy,
+                principal,
+                product,
+                json,
+            } => self.check(&policy, &principal, &product, json),
+            Command::Explain {
+                policy,
+                principal,
+                product,
+                json,
+            } => self.explain(&policy, &principal, &product, json),
+            Command::Can {
+                policy,
+                principal,
+                capability,
+                product,
+                json,
+            } => self.can(&policy, &principal, &capability, product.as_deref(), json),
+            Command::Lint {
+                policy,
+                json,
+                deny_warnings,
+            } => self.lint(&policy, json, deny_warnings),
             Command::Fmt { policy, check, write } => self.fmt(&policy, check, write),
             Command::Test { files } => self.test(&files),
             Command::Who { policy, product, json } => self.who(&policy, &product, json),
             Command::Matrix { policy, format, json } => self.matrix(&policy, format, json),
             Command::Diff { old, new, json, limit } => self.diff(&old, &new, json, limit),
-            Command::Simulate { policy, what_if, json, limit } => self.simulate(&policy, &what_if, json, limit),
+            Command::Simulate {
+                policy,
+                what_if,
+                json,
+                limit,
+            } => self.simulate(&policy, &what_if, json, limit),
             Command::Gen(args) => self.gen(&args),
             Command::Repl { policy } => {
                 let _ = self.out.flush();
                 crate::repl::run(&policy, self.color)
             }
             Command::ImportUsers { policy, csv, write } => self.import_users(&policy, &csv, write),
-            Command::Export { policy, json: _, output } => self.export(&policy, output.as_deref()),
+            Command::Export {
+                policy,
+                json: _,
+                output,
+            } => self.export(&policy, output.as_deref()),
             Command::Import { file, write } => self.import(&file, write.as_deref()),
-            Command::Report { policy, output, max_rows } => self.report(&policy, output.as_deref(), max_rows),
+            Command::Report {
+                policy,
+                output,
+                max_rows,
+            } => self.report(&policy, output.as_deref(), max_rows),
         }
     }
 
@@ -392,7 +438,10 @@ impl Ctx<'_> {
             Ok(p) => p,
             Err(code) => return code,
         };
-        let (p, x) = match policy.principal(principal).and_then(|p| Ok((p, policy.product(product)?))) {
+        let (p, x) = match policy
+            .principal(principal)
+            .and_then(|p| Ok((p, policy.product(product)?)))
+        {
             Ok(v) => v,
             Err(e) => return self.query_error(e),
         };
@@ -411,7 +460,10 @@ impl Ctx<'_> {
             Ok(p) => p,
             Err(code) => return code,
         };
-        let (p, x) = match policy.principal(principal).and_then(|p| Ok((p, policy.product(product)?))) {
+        let (p, x) = match policy
+            .principal(principal)
+            .and_then(|p| Ok((p, policy.product(product)?)))
+        {
             Ok(v) => v,
             Err(e) => return self.query_error(e),
         };
@@ -458,7 +510,11 @@ impl Ctx<'_> {
                 return EXIT_ERROR;
             }
             (false, Some(name)) => {
-                let _ = writeln!(self.err, "error: `{}` takes no product, but `{name}` was given", capability.as_str());
+                let _ = writeln!(
+                    self.err,
+                    "error: `{}` takes no product, but `{name}` was given",
+                    capability.as_str()
+                );
                 return EXIT_ERROR;
             }
             (false, None) => None,
@@ -497,7 +553,11 @@ impl Ctx<'_> {
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
         if json {
-            let j = LintJson { errors, warnings, diagnostics: diags.iter().map(|d| d.to_json(&sources)).collect() };
+            let j = LintJson {
+                errors,
+                warnings,
+                diagnostics: diags.iter().map(|d| d.to_json(&sources)).collect(),
+            };
             self.json(&j);
         } else if diags.is_empty() {
             let _ = writeln!(self.err, "no problems found");
@@ -516,13 +576,21 @@ impl Ctx<'_> {
     fn fmt(&mut self, path: &Path, check: bool, write: bool) -> i32 {
         let text = match crate::read_source(path) {
             Ok(t) => t,
-            Err(d) => return self.errors(&Errors { sources: Sources::new(), diagnostics: vec![d] }),
+            Err(d) => {
+                return self.errors(&Errors {
+                    sources: Sources::new(),
+                    diagnostics: vec![d],
+                })
+            }
         };
         let mut sources = Sources::new();
         let file = sources.add(path.display().to_string(), text.clone());
         let (doc, errors) = crate::syntax::parse(&sources, file);
         if !errors.is_empty() {
-            return self.errors(&Errors { sources, diagnostics: errors });
+            return self.errors(&Errors {
+                sources,
+                diagnostics: errors,
+            });
         }
         let formatted = crate::fmt::format_document(&doc);
         if check {
@@ -534,13 +602,22 @@ impl Ctx<'_> {
                 .zip(formatted.lines())
                 .position(|(a, b)| a != b)
                 .map_or_else(|| text.lines().count().min(formatted.lines().count()) + 1, |i| i + 1);
-            let _ = writeln!(self.err, "{}: not canonically formatted (first difference at line {line}); run `entitle fmt --write {}`", path.display(), path.display());
+            let _ = writeln!(
+                self.err,
+                "{}: not canonically formatted (first difference at line {line}); run `entitle fmt --write {}`",
+                path.display(),
+                path.display()
+            );
             return EXIT_DENY;
         }
         if write {
             if formatted != text {
                 if let Err(e) = crate::atomic_write(path, formatted.as_bytes()) {
-                    let _ = writeln!(self.err, "error: cannot write `{}`: {e} (the file is unchanged)", path.display());
+                    let _ = writeln!(
+                        self.err,
+                        "error: cannot write `{}`: {e} (the file is unchanged)",
+                        path.display()
+                    );
                     return EXIT_ERROR;
                 }
             }
@@ -602,7 +679,12 @@ impl Ctx<'_> {
 
 impl Ctx<'_> {
     fn gen(&mut self, args: &GenArgs) -> i32 {
-        let cfg = crate::gen::GenConfig { users: args.users, products: args.products, groups: args.groups, seed: args.seed };
+        let cfg = crate::gen::GenConfig {
+            users: args.users,
+            products: args.products,
+            groups: args.groups,
+            seed: args.seed,
+        };
         let result = match &args.output {
             None => crate::gen::generate(&cfg, &mut self.out),
             Some(path) => {
@@ -686,7 +768,13 @@ pub fn explanation_text(
 ) -> String {
     let m = &policy.model;
     let d = &ex.decision;
-    let mut out = format!("{} {} {} {}\n\n", d.access, m.principal_name(p), m.product(x).name, rule_text(m, d));
+    let mut out = format!(
+        "{} {} {} {}\n\n",
+        d.access,
+        m.principal_name(p),
+        m.product(x).name,
+        rule_text(m, d)
+    );
     out.push_str("steps considered:\n");
     for (i, s) in ex.steps.iter().enumerate() {
         let loc = s.span(m).map(|sp| {
@@ -706,7 +794,10 @@ pub fn explanation_text(
         severity: diag::Severity::Note,
         code: "decided-here",
         message: format!("{} by {}", d.access, d.rule),
-        labels: vec![diag::Label { span: d.source, message: "this statement decided".into() }],
+        labels: vec![diag::Label {
+            span: d.source,
+            message: "this statement decided".into(),
+        }],
         help: None,
         notes: vec![],
     };
@@ -715,7 +806,10 @@ pub fn explanation_text(
     if flips.is_empty() {
         out.push_str("no single edit flips this decision\n");
     } else {
-        out.push_str(&format!("edits that would make it {} (each verified by re-evaluating):\n", d.access.flip()));
+        out.push_str(&format!(
+            "edits that would make it {} (each verified by re-evaluating):\n",
+            d.access.flip()
+        ));
         for f in flips {
             let reach = match f.reach {
                 crate::explain::Reach::Principal => "this principal only".to_string(),
@@ -728,7 +822,10 @@ pub fn explanation_text(
                 Some(n) => format!("{n} other decisions change"),
                 None => "other decisions not counted".to_string(),
             };
-            out.push_str(&format!("  - {}  → {} by {}; edits {reach}; {others}\n", f.edit, f.access, f.rule));
+            out.push_str(&format!(
+                "  - {}  → {} by {}; edits {reach}; {others}\n",
+                f.edit, f.access, f.rule
+            ));
             if let Some(st) = &f.statement {
                 out.push_str(&format!("      what-if: {st}\n"));
             }

@@ -67,7 +67,11 @@ impl Ctx<'_> {
                 allowed: w
                     .allowed
                     .iter()
-                    .map(|&(p, rule, g)| WhoEntry { principal: m.principal_name(p), rule, group: group(g) })
+                    .map(|&(p, rule, g)| WhoEntry {
+                        principal: m.principal_name(p),
+                        rule,
+                        group: group(g),
+                    })
                     .collect(),
                 denied: w
                     .denied
@@ -75,7 +79,11 @@ impl Ctx<'_> {
                     .map(|(&rule, list)| {
                         let entries = list
                             .iter()
-                            .map(|&(p, g)| WhoEntry { principal: m.principal_name(p), rule, group: group(g) })
+                            .map(|&(p, g)| WhoEntry {
+                                principal: m.principal_name(p),
+                                rule,
+                                group: group(g),
+                            })
                             .collect();
                         (rule, entries)
                     })
@@ -89,13 +97,21 @@ impl Ctx<'_> {
         if !w.allowed.is_empty() {
             out.push_str(&format!("\nallowed ({}):\n", w.allowed.len()));
             for &(p, rule, g) in &w.allowed {
-                out.push_str(&format!("  {}  by {rule}{}\n", m.principal_name(p), group(g).map(|g| format!(" {g}")).unwrap_or_default()));
+                out.push_str(&format!(
+                    "  {}  by {rule}{}\n",
+                    m.principal_name(p),
+                    group(g).map(|g| format!(" {g}")).unwrap_or_default()
+                ));
             }
         }
         for (rule, list) in &w.denied {
             out.push_str(&format!("\ndenied by {rule} ({}):\n", list.len()));
             for &(p, g) in list {
-                out.push_str(&format!("  {}{}\n", m.principal_name(p), group(g).map(|g| format!("  (group {g})")).unwrap_or_default()));
+                out.push_str(&format!(
+                    "  {}{}\n",
+                    m.principal_name(p),
+                    group(g).map(|g| format!("  (group {g})")).unwrap_or_default()
+                ));
             }
         }
         let _ = write!(self.out, "{out}");
@@ -108,7 +124,10 @@ impl Ctx<'_> {
             Err(code) => return code,
         };
         // only the model is needed from here: free the syntax tree first
-        let policy = Policy { document: Default::default(), ..policy };
+        let policy = Policy {
+            document: Default::default(),
+            ..policy
+        };
         let m = &policy.model;
         let c = Compiled::new(m);
         let progress = Progress::new(c.principals(), "deciding");
@@ -184,17 +203,31 @@ impl Ctx<'_> {
 
 fn summary_text(s: &sim::Summary) -> String {
     let width = s.products.iter().map(|p| p.product.len()).max().unwrap_or(7).max(7);
-    let mut out = format!("{} principals\n\n{:<width$}  {:>9}  {:>9}  denied by rule\n", s.principals, "product", "allow", "deny");
+    let mut out = format!(
+        "{} principals\n\n{:<width$}  {:>9}  {:>9}  denied by rule\n",
+        s.principals, "product", "allow", "deny"
+    );
     for p in &s.products {
         let rules: Vec<String> = p.deny_by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        out.push_str(&format!("{:<width$}  {:>9}  {:>9}  {}\n", p.product, p.allow, p.deny, rules.join(", ")));
+        out.push_str(&format!(
+            "{:<width$}  {:>9}  {:>9}  {}\n",
+            p.product,
+            p.allow,
+            p.deny,
+            rules.join(", ")
+        ));
     }
     out
 }
 
 fn matrix_table(out: &mut dyn Write, policy: &Policy, c: &Compiled, tick: sim::Progress<'_>) -> std::io::Result<()> {
     let m = &policy.model;
-    let pw = m.principals().map(|p| m.principal_name(p).len()).max().unwrap_or(9).max(9);
+    let pw = m
+        .principals()
+        .map(|p| m.principal_name(p).len())
+        .max()
+        .unwrap_or(9)
+        .max(9);
     let widths: Vec<usize> = m.products.iter().map(|p| p.name.len().max(4)).collect();
     let mut header = format!("{:<pw$}", "principal");
     for (p, w) in m.products.iter().zip(&widths) {
@@ -223,7 +256,11 @@ fn matrix_table(out: &mut dyn Write, policy: &Policy, c: &Compiled, tick: sim::P
 /// A cell: `allow RULE` or `deny RULE`, plus the credited group for group rules.
 fn cell(m: &Model, c: &Compiled, i: usize, x: usize, row: &Row) -> (Access, Rule, Option<String>) {
     let (a, r) = row.get(x);
-    let g = if r.is_group_rule() { c.decide(i, x).2.map(|g| m.group(g).name.clone()) } else { None };
+    let g = if r.is_group_rule() {
+        c.decide(i, x).2.map(|g| m.group(g).name.clone())
+    } else {
+        None
+    };
     (a, r, g)
 }
 
@@ -279,10 +316,18 @@ fn matrix_json(out: &mut dyn Write, m: &Model, c: &Compiled, tick: sim::Progress
             let decisions = (0..m.products.len())
                 .map(|x| {
                     let (decision, rule, group) = cell(m, c, i, x, row);
-                    ProductCellJson { product: &m.products[x].name, decision, rule, group }
+                    ProductCellJson {
+                        product: &m.products[x].name,
+                        decision,
+                        rule,
+                        group,
+                    }
                 })
                 .collect();
-            let obj = RowJson { principal: m.principal_name(c.principal_at(i)), decisions };
+            let obj = RowJson {
+                principal: m.principal_name(c.principal_at(i)),
+                decisions,
+            };
             // serialising plain structs into memory cannot fail
             let _ = serde_json::to_writer(&mut *buf, &obj);
             if i + 1 < n {
@@ -307,13 +352,13 @@ pub fn diff_text(d: &Diff, limit: usize) -> String {
         out.push_str(&format!("no decision changes ({} compared)\n", d.compared));
     } else {
         out.push_str(&format!(
-        "{} decision{} change ({} compared): {} lose access, {} gain access, {} change only the rule\n",
-        d.changed,
-        if d.changed == 1 { "" } else { "s" },
-        d.compared,
-        d.revoked,
-        d.granted,
-        d.changed - d.revoked - d.granted
+            "{} decision{} change ({} compared): {} lose access, {} gain access, {} change only the rule\n",
+            d.changed,
+            if d.changed == 1 { "" } else { "s" },
+            d.compared,
+            d.revoked,
+            d.granted,
+            d.changed - d.revoked - d.granted
         ));
     }
     let lists = [
@@ -321,7 +366,10 @@ pub fn diff_text(d: &Diff, limit: usize) -> String {
         ("principals removed", &d.principals_removed),
         ("products added", &d.products_added),
         ("products removed", &d.products_removed),
-        ("groups that lost their Allowed Applications list (now legacy or unconfigured)", &d.groups_lost_allow_list),
+        (
+            "groups that lost their Allowed Applications list (now legacy or unconfigured)",
+            &d.groups_lost_allow_list,
+        ),
     ];
     for (what, list) in lists {
         if !list.is_empty() {
@@ -329,13 +377,27 @@ pub fn diff_text(d: &Diff, limit: usize) -> String {
         }
     }
     for c in &d.causes {
-        out.push_str(&format!("\n{} → {}: {}\n", verdict(c.before), verdict(c.after), c.count));
-        let per = |map: &BTreeMap<String, usize>| map.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+        out.push_str(&format!(
+            "\n{} → {}: {}\n",
+            verdict(c.before),
+            verdict(c.after),
+            c.count
+        ));
+        let per = |map: &BTreeMap<String, usize>| {
+            map.iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         out.push_str(&format!("  by product: {}\n", per(&c.products)));
         if !c.groups.is_empty() {
             out.push_str(&format!("  by group: {}\n", per(&c.groups)));
         }
-        let shown = if limit == 0 { c.changes.len() } else { limit.min(c.changes.len()) };
+        let shown = if limit == 0 {
+            c.changes.len()
+        } else {
+            limit.min(c.changes.len())
+        };
         for ch in &c.changes[..shown] {
             let groups = match (&ch.group_before, &ch.group_after) {
                 (Some(a), Some(b)) if a != b => format!("  (group {a} → {b})"),
@@ -346,7 +408,10 @@ pub fn diff_text(d: &Diff, limit: usize) -> String {
             out.push_str(&format!("  {} {}{groups}\n", ch.principal, ch.product));
         }
         if shown < c.changes.len() {
-            out.push_str(&format!("  … and {} more (--limit 0 lists all)\n", c.changes.len() - shown));
+            out.push_str(&format!(
+                "  … and {} more (--limit 0 lists all)\n",
+                c.changes.len() - shown
+            ));
         }
     }
     out

@@ -68,7 +68,12 @@ fn last_token_end(pair: P<'_>) -> usize {
 fn is_block(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::account_block | Rule::country_block | Rule::group_block | Rule::user_block | Rule::key_block | Rule::scenario_block
+        Rule::account_block
+            | Rule::country_block
+            | Rule::group_block
+            | Rule::user_block
+            | Rule::key_block
+            | Rule::scenario_block
     )
 }
 
@@ -109,7 +114,10 @@ impl<'t> Builder<'t> {
     /// whitespace and comments it skipped while trying an optional part.
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.base + s.start()..self.base + last_token_end(pair.clone()))
+        Span::new(
+            self.file,
+            self.base + s.start()..self.base + last_token_end(pair.clone()),
+        )
     }
 
     // ------------------------------------------------------------ comments
@@ -128,10 +136,7 @@ impl<'t> Builder<'t> {
     fn take_trailing(&mut self, end: usize) -> Option<String> {
         let c = self.comments.get(self.next_comment)?;
         let between = self.text.get(end..c.start)?;
-        if between
-            .chars()
-            .all(|ch| ch == ' ' || ch == '\t' || ch == ';')
-        {
+        if between.chars().all(|ch| ch == ' ' || ch == '\t' || ch == ';') {
             self.next_comment += 1;
             Some(c.text.clone())
         } else {
@@ -256,9 +261,7 @@ impl<'t> Builder<'t> {
                 let mut it = children(s);
                 match rule {
                     Rule::covers_stmt => CountryStmt::Covers(b.names(it.next().unwrap())),
-                    Rule::entitled_stmt => {
-                        CountryStmt::Entitled(it.next().map(|l| b.names(l)).unwrap_or_default())
-                    }
+                    Rule::entitled_stmt => CountryStmt::Entitled(it.next().map(|l| b.names(l)).unwrap_or_default()),
                     Rule::default_stmt => CountryStmt::Default(Self::access(&it.next().unwrap())),
                     _ => {
                         let access = Self::access(&it.next().unwrap());
@@ -346,9 +349,7 @@ impl<'t> Builder<'t> {
         let block = it.next().unwrap();
         let mut stmts = vec![];
         for s in children(block.clone()) {
-            stmts.push(self.node(s, |b, s| {
-                KeyStmt::Groups(b.names(children(s).next().unwrap()))
-            }));
+            stmts.push(self.node(s, |b, s| KeyStmt::Groups(b.names(children(s).next().unwrap()))));
         }
         let end_comments = self.block_end(&block);
         KeyDecl {

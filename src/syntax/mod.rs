@@ -143,7 +143,12 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
             Err(e) => {
                 let at = pos + error_offset(&e);
                 // the broken item starts at the last declaration line before the error
-                let item_start = points.iter().rev().copied().find(|&p| p >= pos && p < at).unwrap_or(pos);
+                let item_start = points
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|&p| p >= pos && p < at)
+                    .unwrap_or(pos);
                 // keep what parsed before it
                 if item_start > pos {
                     match Grammar::parse(rule, &text[pos..item_start]) {
@@ -281,9 +286,7 @@ fn describe(rule: &Rule) -> Option<&'static str> {
 
 fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule>) -> Diagnostic {
     let mut expected: Vec<&str> = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(describe).collect()
-        }
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives.iter().filter_map(describe).collect(),
         pest::error::ErrorVariant::CustomError { .. } => vec![],
     };
     let mut seen = std::collections::HashSet::new();
@@ -297,10 +300,7 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
         .max(rest.chars().next().map_or(0, char::len_utf8));
     let (span, found) = if rest.is_empty() {
         let start = text.char_indices().last().map_or(0, |(i, _)| i);
-        (
-            Span::new(file, start..text.len()),
-            "end of file".to_string(),
-        )
+        (Span::new(file, start..text.len()), "end of file".to_string())
     } else {
         (
             Span::new(file, at..at + token_len),
@@ -310,7 +310,10 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
     if rest.starts_with('"') && !rest[1..].lines().next().unwrap_or("").contains('"') {
         let line_len = rest.find('\n').unwrap_or(rest.len());
         return Diagnostic::error("syntax", "unterminated string")
-            .with_label(Span::new(file, at..at + line_len.max(1)), "this string has no closing `\"` on its line")
+            .with_label(
+                Span::new(file, at..at + line_len.max(1)),
+                "this string has no closing `\"` on its line",
+            )
             .with_help("strings stay on one line; escape a quote inside one as `\\\"`");
     }
     let message = if expected.is_empty() {
@@ -325,7 +328,9 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
     {
         let keyword = TOP_KEYWORDS.contains(&word) || ["in", "allow", "deny", "access", "default"].contains(&word);
         if keyword && expected.contains(&"a name") {
-            d = d.with_help(format!("`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"));
+            d = d.with_help(format!(
+                "`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"
+            ));
         }
     }
     d
