@@ -1,26 +1,9 @@
 //! End-to-end tests of the `entitle` binary: exit codes, JSON shapes, files written.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn entitle(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run entitle");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
-}
+mod common;
+use common::entitle;
 
 const POLICY: &str = r#"# a small account
 account "Northwind Civil" {

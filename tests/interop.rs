@@ -6,24 +6,8 @@ use entitle::{Model, Policy};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn entitle(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run entitle");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
-}
+mod common;
+use common::entitle;
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -433,17 +433,27 @@ impl Ctx<'_> {
         let _ = writeln!(self.out, "{}", serde_json::to_string(value).expect("JSON output"));
     }
 
-    fn check(&mut self, path: &Path, principal: &str, product: &str, json: bool) -> i32 {
-        let policy = match self.load(path) {
-            Ok(p) => p,
-            Err(code) => return code,
-        };
-        let (p, x) = match policy
+    /// Load a policy and look up a principal and a product in it (errors already reported).
+    fn load_query(
+        &mut self,
+        path: &Path,
+        principal: &str,
+        product: &str,
+    ) -> Result<(Policy, Principal, crate::model::ProductId), i32> {
+        let policy = self.load(path)?;
+        match policy
             .principal(principal)
             .and_then(|p| Ok((p, policy.product(product)?)))
         {
+            Ok((p, x)) => Ok((policy, p, x)),
+            Err(e) => Err(self.query_error(e)),
+        }
+    }
+
+    fn check(&mut self, path: &Path, principal: &str, product: &str, json: bool) -> i32 {
+        let (policy, p, x) = match self.load_query(path, principal, product) {
             Ok(v) => v,
-            Err(e) => return self.query_error(e),
+            Err(code) => return code,
         };
         let d = crate::eval::decide(&policy.model, p, x);
         if json {
@@ -456,16 +466,9 @@ impl Ctx<'_> {
     }
 
     fn explain(&mut self, path: &Path, principal: &str, product: &str, json: bool) -> i32 {
-        let policy = match self.load(path) {
-            Ok(p) => p,
-            Err(code) => return code,
-        };
-        let (p, x) = match policy
-            .principal(principal)
-            .and_then(|p| Ok((p, policy.product(product)?)))
-        {
+        let (policy, p, x) = match self.load_query(path, principal, product) {
             Ok(v) => v,
-            Err(e) => return self.query_error(e),
+            Err(code) => return code,
         };
         let ex = crate::eval::explain(&policy.model, p, x);
         let flips = crate::explain::flips(&policy.document, &policy.model, p, x);

@@ -13,22 +13,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-/// Two-letter codes of the rules, for the `table` format.
-fn code(rule: Rule) -> &'static str {
-    match rule {
-        Rule::Status => "st",
-        Rule::NoEntitlementCountry => "nc",
-        Rule::NotEntitled => "ne",
-        Rule::UserException => "ue",
-        Rule::GroupAllowed => "ga",
-        Rule::GroupIncludeCountry => "gi",
-        Rule::GroupNotAllowed => "gn",
-        Rule::GroupException => "ge",
-        Rule::ProductAccess => "pa",
-        Rule::DefaultAccess => "da",
-    }
-}
-
 #[derive(Serialize)]
 struct WhoEntry<'a> {
     principal: &'a str,
@@ -240,7 +224,7 @@ fn matrix_table(out: &mut dyn Write, policy: &Policy, c: &Compiled, tick: sim::P
             let mut line = format!("{:<pw$}", m.principal_name(c.principal_at(i)));
             for (x, w) in widths.iter().enumerate() {
                 let (a, r) = row.get(x);
-                let cell = format!("{} {}", if a == Access::Allow { "A" } else { "D" }, code(r));
+                let cell = format!("{} {}", if a == Access::Allow { "A" } else { "D" }, r.code());
                 line.push_str(&format!("  {cell:<w$}"));
             }
             buf.extend_from_slice(line.trim_end().as_bytes());
@@ -249,7 +233,7 @@ fn matrix_table(out: &mut dyn Write, policy: &Policy, c: &Compiled, tick: sim::P
         |bytes| out.write_all(bytes),
         tick,
     )?;
-    let legend: Vec<String> = Rule::ALL.iter().map(|r| format!("{} {r}", code(*r))).collect();
+    let legend: Vec<String> = Rule::ALL.iter().map(|r| format!("{} {r}", r.code())).collect();
     writeln!(out, "\nA allow, D deny; rules: {}", legend.join(", "))
 }
 

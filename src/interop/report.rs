@@ -62,22 +62,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Two-letter code of a rule, as in `entitle matrix`.
-pub fn code(rule: Rule) -> &'static str {
-    match rule {
-        Rule::Status => "st",
-        Rule::NoEntitlementCountry => "nc",
-        Rule::NotEntitled => "ne",
-        Rule::UserException => "ue",
-        Rule::GroupAllowed => "ga",
-        Rule::GroupIncludeCountry => "gi",
-        Rule::GroupNotAllowed => "gn",
-        Rule::GroupException => "ge",
-        Rule::ProductAccess => "pa",
-        Rule::DefaultAccess => "da",
-    }
-}
-
 /// What a denial by this rule means, for an administrator.
 fn deny_meaning(rule: Rule) -> &'static str {
     match rule {
@@ -357,7 +341,7 @@ pub fn html(m: &Model, opts: &ReportOptions) -> String {
     h.push_str("<p id=\"none\" class=\"empty\" hidden>No principal matches the search.</p>\n");
     let legend: Vec<String> = Rule::ALL
         .iter()
-        .map(|r| format!("<code>{}</code> {r}", code(*r)))
+        .map(|r| format!("<code>{}</code> {r}", r.code()))
         .collect();
     let _ = writeln!(
         h,
@@ -440,7 +424,7 @@ fn grid_row(h: &mut String, m: &Model, c: &Compiled, i: usize) {
             "<td class=\"{class}\" title=\"{}: {access} by {rule}{}\">{}</td>",
             escape(&product.name),
             escape(&group),
-            code(rule)
+            rule.code()
         );
     }
     let _ = writeln!(
