@@ -758,18 +758,10 @@ fn entity_kind(word: &str) -> EntityKind {
 /// Top-level declarations of one of `kinds` named `name` (or, for products and countries,
 /// display-named), ignoring case.
 fn find_decls<'a>(doc: &'a Document, kinds: &[EntityKind], name: &str) -> Vec<&'a Node<Item>> {
-    let key = name.to_lowercase();
     doc.items
         .iter()
         .filter(|i| match &i.kind {
-            Item::Decl(d) if d.kind().is_some_and(|k| kinds.contains(&k)) => {
-                d.name().is_some_and(|n| n.key() == key)
-                    || match d {
-                        Decl::Product(p) => p.display.as_ref().is_some_and(|n| n.key() == key),
-                        Decl::Country(c) => c.display.as_ref().is_some_and(|n| n.key() == key),
-                        _ => false,
-                    }
-            }
+            Item::Decl(d) => kinds.iter().any(|&k| crate::whatif::declares(d, k, name)),
             _ => false,
         })
         .collect()
@@ -1002,58 +994,12 @@ fn words(text: &str) -> Result<Vec<Token>, Range<usize>> {
 
 /// How many more `{` than `}` the text has, outside strings and comments.
 pub fn open_braces(text: &str) -> i64 {
-    let (mut depth, mut in_string, mut in_comment, mut escaped) = (0i64, false, false, false);
-    for c in text.chars() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' || c == '\n' {
-                in_string = false;
-            }
-        } else {
-            match c {
-                '#' => in_comment = true,
-                '"' => in_string = true,
-                '{' => depth += 1,
-                '}' => depth -= 1,
-                _ => {}
-            }
-        }
-    }
-    depth
+    crate::syntax::brace_depth(text).0
 }
 
 /// The offset of the innermost `{` still open at the end of the text.
 fn unclosed_brace(text: &str) -> Option<usize> {
-    let (mut stack, mut in_string, mut in_comment, mut escaped) = (vec![], false, false, false);
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' || c == '\n' {
-                in_string = false;
-            }
-        } else {
-            match c {
-                '#' => in_comment = true,
-                '"' => in_string = true,
-                '{' => stack.push(i),
-                '}' => {
-                    stack.pop();
-                }
-                _ => {}
-            }
-        }
-    }
-    stack.pop()
+    crate::syntax::brace_depth(text).1
 }
 
 /// Whether input is an unfinished block (`{` outnumber `}` outside strings and comments).

@@ -52,27 +52,7 @@ pub fn apply(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<Mod
 /// A short rendering of a statement for messages.
 pub fn describe(stmt: &Node<Item>) -> String {
     match &stmt.kind {
-        Item::WhatIf(w) => match w {
-            WhatIf::Remove { kind, name } => format!("remove {} {}", kind.as_str(), name.text),
-            WhatIf::Convert(g) => format!("convert {}", g.text),
-            WhatIf::ClearExceptions(g) => format!("clear-exceptions {}", g.text),
-            WhatIf::SetDefault { country, access } => {
-                format!("set default {} {access}", country.text)
-            }
-            WhatIf::SetAccess {
-                country,
-                product,
-                access,
-            } => format!(
-                "set access {} {} {}",
-                country.text,
-                product.text,
-                access.map_or("inherit", |a| a.as_str())
-            ),
-            WhatIf::Register { email, code } => {
-                format!("register {} country {}", email.text, code.text)
-            }
-        },
+        Item::WhatIf(w) => crate::fmt::format_whatif(w),
         Item::Decl(d) => match (d.kind(), d.name()) {
             (Some(k), Some(n)) => format!("{} {}", k.as_str(), n.text),
             _ => "account".to_string(),
@@ -97,20 +77,24 @@ fn edit(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<(), Vec<
     }
 }
 
+/// Whether `d` declares the entity of `kind` named `name` (by name or display name, ignoring
+/// case).
+pub fn declares(d: &Decl, kind: EntityKind, name: &str) -> bool {
+    let key = name.to_lowercase();
+    d.kind() == Some(kind)
+        && (d.name().is_some_and(|n| n.key() == key)
+            || match d {
+                Decl::Product(p) => p.display.as_ref().is_some_and(|n| n.key() == key),
+                Decl::Country(c) => c.display.as_ref().is_some_and(|n| n.key() == key),
+                _ => false,
+            })
+}
+
 /// Index of the declaration of `kind` whose name (or display name) is `name`.
 fn find_decl(doc: &Document, kind: EntityKind, name: &str) -> Option<usize> {
-    let key = name.to_lowercase();
-    doc.items.iter().position(|i| match &i.kind {
-        Item::Decl(d) if d.kind() == Some(kind) => {
-            d.name().is_some_and(|n| n.key() == key)
-                || match d {
-                    Decl::Product(p) => p.display.as_ref().is_some_and(|n| n.key() == key),
-                    Decl::Country(c) => c.display.as_ref().is_some_and(|n| n.key() == key),
-                    _ => false,
-                }
-        }
-        _ => false,
-    })
+    doc.items
+        .iter()
+        .position(|i| matches!(&i.kind, Item::Decl(d) if declares(d, kind, name)))
 }
 
 fn upsert(doc: &mut Document, _model: &Model, node: Node<Item>, d: &Decl) {

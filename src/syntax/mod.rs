@@ -192,14 +192,15 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
     (builder.finish(), errors)
 }
 
-/// The offset of the innermost `{` still open at `end`, scanning from `start` (strings and
-/// comments skipped).
-fn unclosed_brace(text: &str, start: usize, end: usize) -> Option<usize> {
+/// Braces of a text, outside strings and comments: how many more `{` than `}` it has (negative
+/// when `}` are in excess), and the offset of the innermost `{` still open at its end.
+pub fn brace_depth(text: &str) -> (i64, Option<usize>) {
     let mut stack = vec![];
+    let mut depth = 0i64;
     let bytes = text.as_bytes();
-    let mut i = start;
+    let mut i = 0;
     let (mut in_string, mut in_comment) = (false, false);
-    while i < end.min(bytes.len()) {
+    while i < bytes.len() {
         let b = bytes[i];
         if in_comment {
             in_comment = b != b'\n';
@@ -213,8 +214,12 @@ fn unclosed_brace(text: &str, start: usize, end: usize) -> Option<usize> {
             match b {
                 b'#' => in_comment = true,
                 b'"' => in_string = true,
-                b'{' => stack.push(i),
+                b'{' => {
+                    depth += 1;
+                    stack.push(i);
+                }
                 b'}' => {
+                    depth -= 1;
                     stack.pop();
                 }
                 _ => {}
@@ -222,7 +227,12 @@ fn unclosed_brace(text: &str, start: usize, end: usize) -> Option<usize> {
         }
         i += 1;
     }
-    stack.pop()
+    (depth, stack.pop())
+}
+
+/// The offset of the innermost `{` still open at `end`, scanning from `start`.
+fn unclosed_brace(text: &str, start: usize, end: usize) -> Option<usize> {
+    brace_depth(text.get(start..end)?).1.map(|o| o + start)
 }
 
 fn error_offset(e: &pest::error::Error<Rule>) -> usize {
