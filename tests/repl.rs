@@ -502,7 +502,16 @@ fn the_piped_loop_reads_lines_until_quit() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = entitle::repl::run_piped(&mut s, input.as_bytes(), &mut out, &mut err);
     let (out, err) = (String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap());
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "`check nobody` was answered with an error: exit 1");
+    // a session in which every line succeeds exits 0
+    let (mut out2, mut err2) = (Vec::new(), Vec::new());
+    let clean = entitle::repl::run_piped(
+        &mut session(),
+        "check bob@acme.com LumenRT\nconvert Legacy\n".as_bytes(),
+        &mut out2,
+        &mut err2,
+    );
+    assert_eq!(clean, 0, "{}", String::from_utf8_lossy(&err2));
     assert_eq!(
         out,
         "allow bob@acme.com LumenRT by group-exception Legacy (entitlement country US)\n  at acme.ent:24:3  exception allow LumenRT\n\
@@ -523,7 +532,7 @@ fn the_piped_loop_reads_lines_until_quit() {
         &mut out,
         &mut err,
     );
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "an unfinished block is an error");
     assert!(out.is_empty());
     assert!(String::from_utf8(err).unwrap().contains("a `{` is never closed"));
     assert_eq!(s.edits(), 0);
@@ -603,7 +612,7 @@ fn piped_session_through_the_binary() {
         &["repl", p],
         "check bob@acme.com LumenRT\nconvert Legacy\ngroup Viz in US {\n  allowed LumenRT\n}\ncheck nobody LumenRT\ncheck bob@acme.com LumenRT\n:diff\n",
     );
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 1, "one line failed: {stderr}");
     assert!(
         stdout.starts_with("allow bob@acme.com LumenRT by group-exception Legacy"),
         "{stdout}"
