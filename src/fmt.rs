@@ -166,7 +166,8 @@ fn is_email(s: &str) -> bool {
     }
 }
 
-fn quote(s: &str) -> String {
+/// `"…"` with `\` and `"` escaped: how a string (a display name) is written.
+pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

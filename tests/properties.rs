@@ -7,7 +7,7 @@
 //! - every JSON output of the binary parses;
 //! - line and column lookups agree with counting by hand.
 
-use entitle::{eval, Access, Policy};
+use entitle::{Access, Policy};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use std::process::Command;
@@ -16,7 +16,7 @@ use std::process::Command;
 #[path = "../fuzz/src/policy_gen.rs"]
 mod policy_gen;
 
-use policy_gen::{Cursor, Names, Options};
+use policy_gen::{decisions, Cursor, Names, Options};
 
 /// The raw choices a policy is generated from (shrinking them gives smaller policies).
 fn choices() -> impl Strategy<Value = Vec<u32>> {
@@ -66,27 +66,6 @@ fn spanless(debug: &str) -> String {
 
 fn fingerprint<T: std::fmt::Debug>(value: &T) -> String {
     spanless(&format!("{value:?}"))
-}
-
-type Decided = (String, String, Access, entitle::Rule, Option<String>, Option<String>);
-
-fn decisions(policy: &Policy) -> Vec<Decided> {
-    let m = &policy.model;
-    let mut out = vec![];
-    for p in m.principals() {
-        for x in m.product_ids() {
-            let d = eval::decide(m, p, x);
-            out.push((
-                m.principal_name(p).to_string(),
-                m.product(x).name.clone(),
-                d.access,
-                d.rule,
-                d.group.map(|g| m.group(g).name.clone()),
-                d.country.map(|c| m.country(c).name.clone()),
-            ));
-        }
-    }
-    out
 }
 
 #[test]

@@ -56,35 +56,7 @@ pub fn fingerprint(model: &entitle::Model) -> String {
     spanless(&format!("{model:?}"))
 }
 
-/// One decision without its source location.
-pub type Decided = (
-    String,
-    String,
-    entitle::Access,
-    entitle::Rule,
-    Option<String>,
-    Option<String>,
-);
-
-/// Every (principal, product) decision of a policy, by name.
-pub fn decisions(policy: &Policy) -> Vec<Decided> {
-    let m = &policy.model;
-    let mut out = vec![];
-    for p in m.principals() {
-        for x in m.product_ids() {
-            let d = eval::decide(m, p, x);
-            out.push((
-                m.principal_name(p).to_string(),
-                m.product(x).name.clone(),
-                d.access,
-                d.rule,
-                d.group.map(|g| m.group(g).name.clone()),
-                d.country.map(|c| m.country(c).name.clone()),
-            ));
-        }
-    }
-    out
-}
+pub use policy_gen::{decisions, Decided};
 
 /// The evaluators agree: `decide`, `explain` and the compiled form, pair by pair and row by row.
 pub fn assert_evaluators_agree(policy: &Policy) {

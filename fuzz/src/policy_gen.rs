@@ -191,7 +191,7 @@ fn email(text: &str) -> String {
     if plain {
         text.to_string()
     } else {
-        entitle_quote(text)
+        entitle::fmt::quote(text)
     }
 }
 
@@ -296,7 +296,7 @@ impl<C: Choices> Gen<'_, C> {
                 // (a display name equal to the product's own name is fine)
                 let own = d.to_lowercase() == p.to_lowercase();
                 if own || !self.names.product_taken(&d) || self.mistake() {
-                    let _ = write!(self.out, " {}", entitle_quote(&d));
+                    let _ = write!(self.out, " {}", entitle::fmt::quote(&d));
                     self.names.displays.push((d, p.clone()));
                 }
             }
@@ -649,19 +649,6 @@ impl<C: Choices> Gen<'_, C> {
     }
 }
 
-/// `"…"` with `\` and `"` escaped (a display name is always a string).
-fn entitle_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
-}
-
 /// A random policy text and the names it declares.
 pub fn policy(c: &mut impl Choices, o: Options) -> (String, Names) {
     let mut g = Gen {
@@ -713,4 +700,34 @@ pub fn statements(c: &mut impl Choices, o: Options, names: &Names, max: usize) -
     };
     let n = g.c.below(max.max(1) + 1);
     (0..n).map(|_| g.statement()).collect()
+}
+
+/// One decision by name, without its source location.
+pub type Decided = (
+    String,
+    String,
+    entitle::Access,
+    entitle::Rule,
+    Option<String>,
+    Option<String>,
+);
+
+/// Every (principal, product) decision of a policy, by name.
+pub fn decisions(policy: &entitle::Policy) -> Vec<Decided> {
+    let m = &policy.model;
+    let mut out = vec![];
+    for p in m.principals() {
+        for x in m.product_ids() {
+            let d = entitle::eval::decide(m, p, x);
+            out.push((
+                m.principal_name(p).to_string(),
+                m.product(x).name.clone(),
+                d.access,
+                d.rule,
+                d.group.map(|g| m.group(g).name.clone()),
+                d.country.map(|c| m.country(c).name.clone()),
+            ));
+        }
+    }
+    out
 }
