@@ -117,7 +117,7 @@ impl Compiled {
             let base = ci * 3 * words;
             for x in 0..products {
                 let p = ProductId(x as u32);
-                if c.is_entitled(p) {
+                if c.is_entitled(p) || model.is_global(p) {
                     set(&mut countries[base..base + words], x);
                 }
                 let (access, is_override, _) = c.country_level(p);

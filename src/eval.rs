@@ -4,86 +4,9 @@
 //! and also returns a trace of every step considered, each with the source it rests on.
 //! Both run the same code (the trace is a compile-time switch), so they cannot disagree.
 
+pub use crate::model::Rule;
 use crate::model::*;
 use crate::source::Span;
-use crate::syntax::Access;
-
-/// The rule that decided (LANGUAGE.md §3 and §7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Rule {
-    Status,
-    NoEntitlementCountry,
-    NotEntitled,
-    UserException,
-    GroupAllowed,
-    GroupIncludeCountry,
-    GroupNotAllowed,
-    GroupException,
-    ProductAccess,
-    DefaultAccess,
-}
-
-impl Rule {
-    pub const ALL: [Rule; 10] = [
-        Rule::Status,
-        Rule::NoEntitlementCountry,
-        Rule::NotEntitled,
-        Rule::UserException,
-        Rule::GroupAllowed,
-        Rule::GroupIncludeCountry,
-        Rule::GroupNotAllowed,
-        Rule::GroupException,
-        Rule::ProductAccess,
-        Rule::DefaultAccess,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rule::Status => "status",
-            Rule::NoEntitlementCountry => "no-entitlement-country",
-            Rule::NotEntitled => "not-entitled",
-            Rule::UserException => "user-exception",
-            Rule::GroupAllowed => "group-allowed",
-            Rule::GroupIncludeCountry => "group-include-country",
-            Rule::GroupNotAllowed => "group-not-allowed",
-            Rule::GroupException => "group-exception",
-            Rule::ProductAccess => "product-access",
-            Rule::DefaultAccess => "default-access",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-    /// A two-letter code for compact grids (`matrix --format table`, the HTML report).
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::Status => "st",
-            Rule::NoEntitlementCountry => "nc",
-            Rule::NotEntitled => "ne",
-            Rule::UserException => "ue",
-            Rule::GroupAllowed => "ga",
-            Rule::GroupIncludeCountry => "gi",
-            Rule::GroupNotAllowed => "gn",
-            Rule::GroupException => "ge",
-            Rule::ProductAccess => "pa",
-            Rule::DefaultAccess => "da",
-        }
-    }
-
-    /// The `group-*` rules, which credit a group.
-    pub fn is_group_rule(self) -> bool {
-        matches!(
-            self,
-            Rule::GroupAllowed | Rule::GroupIncludeCountry | Rule::GroupNotAllowed | Rule::GroupException
-        )
-    }
-}
-
-impl std::fmt::Display for Rule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A decision and what made it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,21 +37,27 @@ pub enum GroupVerdict {
 pub enum Step {
     /// Step 1. `ok` when the user is active.
     Status { status: Status, span: Span },
-    /// Step 2 for a user: the profile code and the country it leads to.
+    /// Step 2 for a user: the profile code, the country chosen and how.
     UserCountry {
         profile: String,
         country: Option<CountryId>,
-        via_covers: bool,
+        by: Option<CountryBy>,
         span: Span,
     },
-    /// Step 2 for a key: the country of its groups.
-    KeyCountry { country: Option<CountryId>, span: Span },
+    /// Step 2 for a key: its `in` country, else the country of its groups.
+    KeyCountry {
+        country: Option<CountryId>,
+        by: Option<CountryBy>,
+        span: Span,
+    },
     /// Step 3: is the product entitled in the country? `listed` is false when the country has
-    /// no `entitled` list (everything is entitled).
+    /// no `entitled` list (everything is entitled); `global` when only the account's `global`
+    /// list entitles it.
     Entitled {
         country: CountryId,
         entitled: bool,
         listed: bool,
+        global: bool,
         span: Span,
     },
     /// Step 4: the user's exception for the product, if any.
@@ -197,6 +126,35 @@ pub fn explain(model: &Model, principal: Principal, product: ProductId) -> Expla
     Explanation { decision, steps }
 }
 
+/// Step 2 of the trace: the principal's entitlement country and how it was chosen.
+pub fn country_step(model: &Model, principal: Principal) -> Step {
+    let country = model.principal_country(principal);
+    let by = model.country_by(principal);
+    match principal {
+        Principal::User(u) => {
+            let u = model.user(u);
+            let span = match (by, u.entitlement_country) {
+                (Some(CountryBy::EntitlementCountry), Some((_, s))) => s,
+                _ => u.profile.1,
+            };
+            Step::UserCountry {
+                profile: u.profile.0.clone(),
+                country,
+                by,
+                span,
+            }
+        }
+        Principal::Key(k) => {
+            let k = model.key(k);
+            let span = match k.country_in {
+                Some((_, s)) => s,
+                None => k.span,
+            };
+            Step::KeyCountry { country, by, span }
+        }
+    }
+}
+
 /// The verdict of one group (in the principal's entitlement country) on `product`.
 pub fn group_verdict(model: &Model, group: &Group, product: ProductId) -> GroupVerdict {
     match group.mode() {
@@ -247,51 +205,38 @@ fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &m
     }
 
     // 2. entitlement country
+    if T::ON {
+        t.push(country_step(model, principal));
+    }
     let Some(cid) = country else {
         let span = match user {
             Some(u) => u.profile.1,
             None => model.principal_span(principal),
         };
-        if T::ON {
-            t.push(match user {
-                Some(u) => Step::UserCountry {
-                    profile: u.profile.0.clone(),
-                    country: None,
-                    via_covers: false,
-                    span,
-                },
-                None => Step::KeyCountry { country: None, span },
-            });
-        }
         return deny(Rule::NoEntitlementCountry, None, span);
     };
     let c = model.country(cid);
-    if T::ON {
-        t.push(match user {
-            Some(u) => Step::UserCountry {
-                profile: u.profile.0.clone(),
-                country: Some(cid),
-                via_covers: model.find_country(&u.profile.0) != Some(cid),
-                span: u.profile.1,
-            },
-            None => Step::KeyCountry {
-                country: Some(cid),
-                span: model.principal_span(principal),
-            },
-        });
-    }
 
-    // 3. entitled
-    let entitled = c.is_entitled(product);
+    // 3. entitled (the country's list, or the account's `global` list)
+    let listed = c.is_entitled(product);
+    let entitled = listed || model.is_global(product);
     if T::ON {
+        let global_span = || {
+            let account = model.account.as_ref();
+            account.and_then(|a| a.global.iter().find(|(p, _)| *p == product).map(|(_, s)| *s))
+        };
         let span = match &c.entitled {
-            Some(e) => e.products.get(&product).copied().unwrap_or(e.span),
+            Some(e) => match e.products.get(&product) {
+                Some(s) => *s,
+                None => global_span().unwrap_or(e.span),
+            },
             None => c.span,
         };
         t.push(Step::Entitled {
             country: cid,
             entitled,
             listed: c.entitled.is_some(),
+            global: !listed && entitled,
             span,
         });
     }
@@ -395,6 +340,41 @@ fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &m
     }
 }
 
+/// How the entitlement country was chosen, in a sentence.
+fn describe_country(model: &Model, c: CountryId, by: CountryBy, profile: &str) -> String {
+    let name = &model.country(c).name;
+    match by {
+        CountryBy::EntitlementCountry => {
+            format!("entitlement country is {name}: the user's Entitlement Country attribute (it takes precedence over the profile country `{profile}`)")
+        }
+        CountryBy::Profile => format!("entitlement country is {name} (the profile country)"),
+        CountryBy::Covers => format!("profile country `{profile}` is covered by {name}: entitlement country {name}"),
+        CountryBy::Revenue => {
+            let revenue = model.country(c).revenue.map_or(0, |(v, _)| v);
+            let runner_up = model
+                .countries
+                .iter()
+                .enumerate()
+                .filter(|(i, x)| *i != c.index() && x.revenue.is_some())
+                .max_by_key(|(i, x)| (x.revenue.unwrap().0, std::cmp::Reverse(*i)))
+                .map(|(_, x)| {
+                    format!(
+                        "; next is {} with {}",
+                        x.name,
+                        crate::fmt::format_number(x.revenue.unwrap().0)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "profile country `{profile}` matches no country: the fallback is {name}, the country with the highest revenue ({}{runner_up})",
+                crate::fmt::format_number(revenue)
+            )
+        }
+        CountryBy::KeyIn => format!("entitlement country is {name} (the key's own country, `in {name}`)"),
+        CountryBy::KeyGroups => format!("entitlement country is {name} (the country of the key's groups)"),
+    }
+}
+
 impl Step {
     /// The statement this step rests on, if any.
     pub fn span(&self, model: &Model) -> Option<Span> {
@@ -468,6 +448,9 @@ impl Step {
         match self {
             Step::Status { status, .. } => match status {
                 Status::Active => "status is active".to_string(),
+                Status::Locked => format!(
+                    "status is locked: an administrator locked the account, so sign-in is refused. A sign-in token issued before the lock stays valid for up to 7 days; a user `deny` exception for {pname} stops its use at once"
+                ),
                 s => format!(
                     "status is {} ({}): only active users may use products",
                     s.as_str(),
@@ -475,37 +458,32 @@ impl Step {
                 ),
             },
             Step::UserCountry {
-                profile,
-                country,
-                via_covers,
-                ..
-            } => match country {
-                None => format!("profile country `{profile}` is not a declared country and no country covers it"),
-                Some(c) if *via_covers => format!(
-                    "profile country `{profile}` is covered by {}: entitlement country {}",
-                    model.country(*c).name,
-                    model.country(*c).name
+                profile, country, by, ..
+            } => match (country, by) {
+                (Some(c), Some(by)) => describe_country(model, *c, *by, profile),
+                _ => format!(
+                    "profile country `{profile}` is not a declared country, no country covers it, and no country declares a revenue to fall back on"
                 ),
-                Some(c) => format!("entitlement country is {}", model.country(*c).name),
             },
-            Step::KeyCountry { country, .. } => match country {
-                None => "the key has no group, so no entitlement country".to_string(),
-                Some(c) => format!(
-                    "entitlement country is {} (the country of the key's groups)",
-                    model.country(*c).name
-                ),
+            Step::KeyCountry { country, by, .. } => match (country, by) {
+                (Some(c), Some(by)) => describe_country(model, *c, *by, ""),
+                _ => "the key has no `in` country and no group, so no entitlement country".to_string(),
             },
             Step::Entitled {
                 country,
                 entitled,
                 listed,
+                global,
                 ..
             } => {
                 let c = &model.country(*country).name;
-                match (entitled, listed) {
-                    (true, true) => format!("{pname} is entitled in {c}"),
-                    (true, false) => format!("{c} has no `entitled` list: every product is entitled"),
-                    (false, _) => format!("{pname} is not in {c}'s `entitled` list: nothing can grant it"),
+                match (entitled, listed, global) {
+                    (true, _, true) => format!(
+                        "{pname} is not in {c}'s `entitled` list, but the account's `global` list entitles it in every country"
+                    ),
+                    (true, true, _) => format!("{pname} is entitled in {c}"),
+                    (true, false, _) => format!("{c} has no `entitled` list: every product is entitled"),
+                    (false, _, _) => format!("{pname} is not in {c}'s `entitled` list: nothing can grant it"),
                 }
             }
             Step::UserException { exception } => match exception {

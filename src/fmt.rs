@@ -63,40 +63,9 @@ use crate::syntax::ast::{
     KeyDecl, KeyStmt, Name, Node, ProductDecl, Scenario, UserDecl, UserStmt, WhatIf,
 };
 
-/// The reserved keywords (LANGUAGE.md §1), exactly as written.
-pub const KEYWORDS: &[&str] = &[
-    "account",
-    "domain",
-    "auto-approve",
-    "alerts",
-    "product",
-    "country",
-    "covers",
-    "entitled",
-    "default",
-    "allow",
-    "deny",
-    "group",
-    "in",
-    "allowed",
-    "include-country",
-    "exception",
-    "user",
-    "groups",
-    "roles",
-    "status",
-    "key",
-    "expect",
-    "by",
-    "scenario",
-    "convert",
-    "clear-exceptions",
-    "set",
-    "access",
-    "inherit",
-    "remove",
-    "register",
-];
+/// The reserved keywords (LANGUAGE.md §1), exactly as written: the one table in
+/// [`crate::keywords`].
+pub use crate::keywords::RESERVED as KEYWORDS;
 
 const INDENT: &str = "  ";
 
@@ -144,7 +113,77 @@ pub fn format_whatif(w: &WhatIf) -> String {
         WhatIf::Register { email: e, code } => {
             format!("register {} country {}", email(e), name(code))
         }
+        WhatIf::SetStatus { user, status } => format!("set status {} {}", principal(user), name(status)),
+        WhatIf::SetEntitlementCountry { user, country } => format!(
+            "set entitlement-country {} {}",
+            principal(user),
+            country.as_ref().map_or("inherit".to_string(), name)
+        ),
+        WhatIf::SetException { user, product, access } => format!(
+            "set exception {} {} {}",
+            principal(user),
+            name(product),
+            access.map_or("inherit", Access::as_str)
+        ),
+        WhatIf::SetGroupException { group, product, access } => format!(
+            "set group-exception {} {} {}",
+            name(group),
+            name(product),
+            access.map_or("inherit", Access::as_str)
+        ),
+        WhatIf::SetMember {
+            group,
+            principal: p,
+            on,
+        } => {
+            format!("set member {} {} {}", name(group), principal(p), on_off(*on))
+        }
+        WhatIf::SetAllowed { group, product, on } => {
+            format!("set allowed {} {} {}", name(group), name(product), on_off(*on))
+        }
+        WhatIf::SetIncludeCountry { group, on } => format!("set include-country {} {}", name(group), on_off(*on)),
+        WhatIf::SetEntitled { country, product, on } => {
+            format!("set entitled {} {} {}", name(country), name(product), on_off(*on))
+        }
+        WhatIf::SetRevenue { country, revenue } => format!(
+            "set revenue {} {}",
+            name(country),
+            revenue.as_ref().map_or("none".to_string(), number)
+        ),
+        WhatIf::SetGlobal { product, on } => format!("set global {} {}", name(product), on_off(*on)),
+        WhatIf::SetDomain { domain, mode } => format!("set domain {} {}", domain.text, mode.as_str()),
+        WhatIf::SetKeyCountry { key, country } => format!(
+            "set key-country {} {}",
+            principal(key),
+            country.as_ref().map_or("inherit".to_string(), name)
+        ),
     }
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+/// A number as `fmt` writes it: `_` between groups of three digits (`1_200_000`).
+pub fn format_number(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number token: canonical when it is a valid number, else as written.
+fn number(n: &Name) -> String {
+    crate::resolve::number(n).map_or_else(|_| n.text.clone(), format_number)
 }
 
 // ---------------------------------------------------------------- names
@@ -359,6 +398,7 @@ fn account(a: &AccountDecl) -> Vec<String> {
             format!("domain {}", domain.text)
         }),
         AccountStmt::Alerts(l) => list_stmt("alerts", l),
+        AccountStmt::Global(l) => list_stmt("global", l),
     });
     block(head, body)
 }
@@ -370,6 +410,7 @@ fn product(p: &ProductDecl) -> String {
 fn country(c: &CountryDecl) -> Vec<String> {
     let head = with_display(format!("country {}", name(&c.name)), &c.display);
     let body = stmts(&c.stmts, &c.end_comments, |s| match s {
+        CountryStmt::Revenue(n) => Some(format!("revenue {}", number(n))),
         CountryStmt::Covers(l) => list_stmt("covers", l),
         CountryStmt::Entitled(l) if l.is_empty() => Some("entitled".to_string()),
         CountryStmt::Entitled(l) => list_stmt("entitled", l),
@@ -393,6 +434,7 @@ fn user(u: &UserDecl) -> Vec<String> {
     let head = with_display(format!("user {}", email(&u.email)), &u.display);
     let body = stmts(&u.stmts, &u.end_comments, |s| match s {
         UserStmt::Country(c) => Some(format!("country {}", name(c))),
+        UserStmt::EntitlementCountry(c) => Some(format!("entitlement-country {}", name(c))),
         UserStmt::Groups(l) => list_stmt("groups", l),
         UserStmt::Roles(l) => list_stmt("roles", l),
         UserStmt::Status(st) => Some(format!("status {}", name(st))),
@@ -402,7 +444,11 @@ fn user(u: &UserDecl) -> Vec<String> {
 }
 
 fn key(k: &KeyDecl) -> Vec<String> {
-    let head = format!("key {}", name(&k.name));
+    let mut head = format!("key {}", name(&k.name));
+    if let Some(c) = &k.country {
+        head.push_str(" in ");
+        head.push_str(&name(c));
+    }
     let body = stmts(&k.stmts, &k.end_comments, |s| match s {
         KeyStmt::Groups(l) => list_stmt("groups", l),
     });

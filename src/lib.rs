@@ -45,6 +45,7 @@ pub mod explain;
 pub mod fmt;
 pub mod gen;
 pub mod interop;
+pub mod keywords;
 pub mod lint;
 pub mod model;
 pub mod repl;

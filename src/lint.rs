@@ -307,6 +307,7 @@ impl<'a> Linter<'a> {
             let mut access = Dups::default();
             for stmt in &cd.stmts {
                 match &stmt.kind {
+                    CountryStmt::Revenue(_) => {}
                     CountryStmt::Covers(codes) => {
                         for code in codes {
                             self.dup(&mut covers, code.key(), code, "profile code", "covers");
@@ -339,7 +340,7 @@ impl<'a> Linter<'a> {
     /// `not-entitled-allowed` when `p` (written as `name`) is not entitled in `country`.
     fn not_entitled(&mut self, country: CountryId, p: ProductId, name: &Name, what: &str) {
         let c = self.model.country(country);
-        if c.is_entitled(p) {
+        if self.model.is_entitled(country, p) {
             return;
         }
         let (pn, cn) = (self.product_name(p), self.country_name(country));
@@ -568,6 +569,7 @@ impl<'a> Linter<'a> {
             let mut access = Dups::default();
             for stmt in &ud.stmts {
                 match &stmt.kind {
+                    UserStmt::EntitlementCountry(_) => {}
                     UserStmt::Groups(names) => {
                         for n in names {
                             if let Some(g) = self.model.find_group(&n.text) {

@@ -2,7 +2,6 @@
 //! reference known to exist. Produced by [`crate::resolve`], read by the evaluators.
 
 use crate::source::Span;
-use crate::syntax::Access;
 use rustc_hash::FxHashMap as HashMap;
 
 macro_rules! id_type {
@@ -15,6 +14,112 @@ macro_rules! id_type {
     )*};
 }
 id_type!(ProductId, CountryId, GroupId, UserId, KeyId);
+
+/// `allow` or `deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Allow,
+    Deny,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Allow => "allow",
+            Access::Deny => "deny",
+        }
+    }
+    pub fn flip(self) -> Access {
+        match self {
+            Access::Allow => Access::Deny,
+            Access::Deny => Access::Allow,
+        }
+    }
+}
+
+impl std::fmt::Display for Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The rule that decided (LANGUAGE.md §3 and §7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    Status,
+    NoEntitlementCountry,
+    NotEntitled,
+    UserException,
+    GroupAllowed,
+    GroupIncludeCountry,
+    GroupNotAllowed,
+    GroupException,
+    ProductAccess,
+    DefaultAccess,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 10] = [
+        Rule::Status,
+        Rule::NoEntitlementCountry,
+        Rule::NotEntitled,
+        Rule::UserException,
+        Rule::GroupAllowed,
+        Rule::GroupIncludeCountry,
+        Rule::GroupNotAllowed,
+        Rule::GroupException,
+        Rule::ProductAccess,
+        Rule::DefaultAccess,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Status => "status",
+            Rule::NoEntitlementCountry => "no-entitlement-country",
+            Rule::NotEntitled => "not-entitled",
+            Rule::UserException => "user-exception",
+            Rule::GroupAllowed => "group-allowed",
+            Rule::GroupIncludeCountry => "group-include-country",
+            Rule::GroupNotAllowed => "group-not-allowed",
+            Rule::GroupException => "group-exception",
+            Rule::ProductAccess => "product-access",
+            Rule::DefaultAccess => "default-access",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    /// A two-letter code for compact grids (`matrix --format table`, the HTML report).
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::Status => "st",
+            Rule::NoEntitlementCountry => "nc",
+            Rule::NotEntitled => "ne",
+            Rule::UserException => "ue",
+            Rule::GroupAllowed => "ga",
+            Rule::GroupIncludeCountry => "gi",
+            Rule::GroupNotAllowed => "gn",
+            Rule::GroupException => "ge",
+            Rule::ProductAccess => "pa",
+            Rule::DefaultAccess => "da",
+        }
+    }
+
+    /// The `group-*` rules, which credit a group.
+    pub fn is_group_rule(self) -> bool {
+        matches!(
+            self,
+            Rule::GroupAllowed | Rule::GroupIncludeCountry | Rule::GroupNotAllowed | Rule::GroupException
+        )
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Who asks: a user (by email) or an activation key (by id).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,16 +161,25 @@ pub enum Status {
     Registered,
     #[default]
     Active,
+    /// (r2) An administrator locked the account: sign-in is refused.
+    Locked,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Pending, Status::Invited, Status::Registered, Status::Active];
+    pub const ALL: [Status; 5] = [
+        Status::Pending,
+        Status::Invited,
+        Status::Registered,
+        Status::Active,
+        Status::Locked,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
             Status::Invited => "invited",
             Status::Registered => "registered",
             Status::Active => "active",
+            Status::Locked => "locked",
         }
     }
     pub fn parse(s: &str) -> Option<Status> {
@@ -78,6 +192,7 @@ impl Status {
             Status::Invited => "has not set a password",
             Status::Registered => "has not accepted the Terms of Service",
             Status::Active => "active",
+            Status::Locked => "locked: an administrator locked the account, so sign-in is refused",
         }
     }
 }
@@ -89,6 +204,8 @@ pub struct Account {
     pub domains: Vec<Domain>,
     /// Products with license alerting enabled, and the `alerts` statement naming each.
     pub alerts: Vec<(ProductId, Span)>,
+    /// (r2) Products entitled in every country, and the `global` statement naming each.
+    pub global: Vec<(ProductId, Span)>,
 }
 
 #[derive(Clone, Debug)]
@@ -119,6 +236,8 @@ pub struct Country {
     pub default_span: Span,
     /// General Access overrides per product, with the statement that set each.
     pub overrides: HashMap<ProductId, (Access, Span)>,
+    /// (r2) Annual recurring revenue and its `revenue` statement.
+    pub revenue: Option<(u64, Span)>,
 }
 
 #[derive(Clone, Debug)]
@@ -129,6 +248,8 @@ pub struct Entitled {
 }
 
 impl Country {
+    /// Whether the country's own `entitled` list entitles `p` (the account's `global` list
+    /// aside: see [`Model::is_entitled`]).
     pub fn is_entitled(&self, p: ProductId) -> bool {
         self.entitled.as_ref().is_none_or(|e| e.products.contains_key(&p))
     }
@@ -195,8 +316,13 @@ pub struct User {
     pub span: Span,
     /// The profile country code and the `country` statement.
     pub profile: (String, Span),
-    /// The entitlement country computed from the profile code.
+    /// (r2) The Entitlement Country attribute and its statement.
+    pub entitlement_country: Option<(CountryId, Span)>,
+    /// The entitlement country: the attribute, else the profile code's country (by name or
+    /// `covers`), else the fallback country (highest revenue).
     pub country: Option<CountryId>,
+    /// How `country` was chosen (`None` when there is none).
+    pub country_by: Option<CountryBy>,
     pub groups: Vec<(GroupId, Span)>,
     pub roles: Vec<(Role, Span)>,
     pub status: Status,
@@ -225,7 +351,52 @@ pub struct Key {
     pub name: String,
     pub span: Span,
     pub groups: Vec<(GroupId, Span)>,
+    /// (r2) The country of `key ID in COUNTRY`, and the name naming it.
+    pub country_in: Option<(CountryId, Span)>,
+    /// The entitlement country: the `in` country, else the country of the groups.
     pub country: Option<CountryId>,
+}
+
+impl Key {
+    /// How the key's country was chosen (`None` when it has none).
+    pub fn country_by(&self) -> Option<CountryBy> {
+        match (self.country_in, self.country) {
+            (Some(_), _) => Some(CountryBy::KeyIn),
+            (None, Some(_)) => Some(CountryBy::KeyGroups),
+            (None, None) => None,
+        }
+    }
+}
+
+/// How a principal's entitlement country was chosen (`country_by` in `explain --json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CountryBy {
+    /// The user's Entitlement Country attribute.
+    EntitlementCountry,
+    /// The profile code names the country (name or display name).
+    Profile,
+    /// A `covers` entry of the country lists the profile code.
+    Covers,
+    /// The fallback: the country with the highest revenue.
+    Revenue,
+    /// A key's `in COUNTRY`.
+    KeyIn,
+    /// The country of a key's groups.
+    KeyGroups,
+}
+
+impl CountryBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CountryBy::EntitlementCountry => "entitlement-country",
+            CountryBy::Profile => "profile",
+            CountryBy::Covers => "covers",
+            CountryBy::Revenue => "revenue",
+            CountryBy::KeyIn => "key-in",
+            CountryBy::KeyGroups => "key-groups",
+        }
+    }
 }
 
 /// The lookup key of a name: lowercase, borrowed when it already is.
@@ -253,6 +424,10 @@ pub struct Model {
     pub(crate) key_index: HashMap<String, KeyId>,
     /// Profile code (lowercase) → entitlement country, through names, display names and `covers`.
     pub(crate) profile_index: HashMap<String, CountryId>,
+    /// (r2) The fallback entitlement country: the one with the highest `revenue`.
+    pub fallback: Option<CountryId>,
+    /// (r2) Whether each product is in the account's `global` list, by product index.
+    pub(crate) global: Vec<bool>,
 }
 
 impl Model {
@@ -294,9 +469,41 @@ impl Model {
             .map(Principal::User)
             .or_else(|| self.find_key(name).map(Principal::Key))
     }
-    /// The entitlement country for a profile country code.
+    /// The country a profile country code leads to by name, display name or `covers` (the
+    /// fallback aside).
     pub fn country_for_profile(&self, code: &str) -> Option<CountryId> {
         self.profile_index.get(lower(code).as_ref()).copied()
+    }
+    /// A user's entitlement country and how it is chosen (LANGUAGE.md §3 step 2): the
+    /// attribute, the profile code's country, else the fallback country.
+    pub fn user_country(&self, attribute: Option<CountryId>, profile: &str) -> Option<(CountryId, CountryBy)> {
+        if let Some(c) = attribute {
+            return Some((c, CountryBy::EntitlementCountry));
+        }
+        if let Some(c) = self.country_for_profile(profile) {
+            let by = if self.find_country(profile) == Some(c) {
+                CountryBy::Profile
+            } else {
+                CountryBy::Covers
+            };
+            return Some((c, by));
+        }
+        self.fallback.map(|c| (c, CountryBy::Revenue))
+    }
+    /// (r2) Whether the account's `global` list names the product.
+    pub fn is_global(&self, p: ProductId) -> bool {
+        self.global.get(p.index()).copied().unwrap_or(false)
+    }
+    /// Whether `p` is entitled in country `c` (step 3): its `entitled` list or `global`.
+    pub fn is_entitled(&self, c: CountryId, p: ProductId) -> bool {
+        self.country(c).is_entitled(p) || self.is_global(p)
+    }
+    /// How the principal's entitlement country was chosen.
+    pub fn country_by(&self, p: Principal) -> Option<CountryBy> {
+        match p {
+            Principal::User(u) => self.user(u).country_by,
+            Principal::Key(k) => self.key(k).country_by(),
+        }
     }
 
     pub fn principal_name(&self, p: Principal) -> &str {

@@ -230,6 +230,16 @@ impl Resolver {
         );
     }
 
+    /// A user and a key share one namespace (LANGUAGE.md §8): the later one is a duplicate.
+    fn duplicate_principal(&mut self, name: &Name, first: Span, first_kind: &str) {
+        self.errors.push(
+            Diagnostic::error("duplicate", format!("principal `{}` is declared twice", name.text))
+                .with_label(name.span, "declared again here")
+                .with_label(first, format!("first declared here, as a {first_kind}"))
+                .with_help("a key id and a user email share one namespace (ignoring case): rename one of them"),
+        );
+    }
+
     fn claim(&mut self, kind: EntityKind, name: &Name, display: Option<&Name>) -> bool {
         let mut ok = true;
         let mut keys = vec![name];
@@ -302,6 +312,7 @@ impl Resolver {
                             default: Access::Allow,
                             default_span: item.span,
                             overrides: HashMap::default(),
+                            revenue: None,
                         });
                         self.country_decls.push(i);
                     }
@@ -320,6 +331,11 @@ impl Resolver {
                 // users and keys have no display name: their index is the whole namespace
                 Decl::User(u) => {
                     let id = UserId(self.user_decls.len() as u32);
+                    if let Some(k) = self.model.key_index.get(lower(&u.email.text).as_ref()) {
+                        let first = decl_name_span(doc, self.key_decls[k.index()]);
+                        self.duplicate_principal(&u.email, first, "key");
+                        continue;
+                    }
                     match self.model.user_index.entry(u.email.key()) {
                         std::collections::hash_map::Entry::Occupied(e) => {
                             let first = decl_name_span(doc, self.user_decls[e.get().index()]);
@@ -333,6 +349,11 @@ impl Resolver {
                 }
                 Decl::Key(k) => {
                     let id = KeyId(self.key_decls.len() as u32);
+                    if let Some(u) = self.model.user_index.get(lower(&k.name.text).as_ref()) {
+                        let first = decl_name_span(doc, self.user_decls[u.index()]);
+                        self.duplicate_principal(&k.name, first, "user");
+                        continue;
+                    }
                     match self.model.key_index.entry(k.name.key()) {
                         std::collections::hash_map::Entry::Occupied(e) => {
                             let first = decl_name_span(doc, self.key_decls[e.get().index()]);
@@ -406,6 +427,8 @@ impl Resolver {
             };
             let id = CountryId(ci as u32);
             let mut default_first = None;
+            let mut revenue_first = None;
+            let mut revenue = None;
             let mut entitled: Option<Entitled> = None;
             let mut access_entries = vec![];
             let mut covers = vec![];
@@ -471,10 +494,19 @@ impl Resolver {
                         }
                     }
                     CountryStmt::Access(a, names) => access_entries.push((*a, stmt.span, names.as_slice())),
+                    CountryStmt::Revenue(n) => {
+                        if self.at_most_once("revenue", &mut revenue_first, stmt.span) {
+                            match number(n) {
+                                Ok(v) => revenue = Some((v, stmt.span)),
+                                Err(d) => self.errors.push(d),
+                            }
+                        }
+                    }
                 }
             }
             let overrides = self.verdicts(&access_entries);
             let country = &mut self.model.countries[ci];
+            country.revenue = revenue;
             country.entitled = entitled;
             country.covers = covers.clone();
             country.overrides = overrides.into_iter().map(|(p, a, s)| (p, (a, s))).collect();
@@ -482,6 +514,9 @@ impl Resolver {
         for (code, (id, _)) in covered_by {
             self.model.profile_index.entry(code).or_insert(id);
         }
+        let (fallback, mut ties) = fallback_country(&self.model);
+        self.model.fallback = fallback;
+        self.errors.append(&mut ties);
     }
 
     fn define_groups(&mut self, doc: &Document) {
@@ -522,6 +557,7 @@ impl Resolver {
             self.model.groups.push(Group {
                 name: g.name.text.clone(),
                 span: item.span,
+                // (an unknown country is an error reported above: the model is not used)
                 country: country.unwrap_or(CountryId(u32::MAX)),
                 allowed,
                 allowed_span,
@@ -562,6 +598,16 @@ impl Resolver {
             let mut groups: Vec<(GroupId, Span)> = vec![];
             let mut groups_seen: HashSet<GroupId> = HashSet::default();
             let mut first_in: Option<(CountryId, &Name)> = None;
+            let country_in = match &k.country {
+                Some(c) => match declared_country(&self.model, c) {
+                    Ok(id) => Some((id, c.span)),
+                    Err(d) => {
+                        self.errors.push(d);
+                        None
+                    }
+                },
+                None => None,
+            };
             for stmt in &k.stmts {
                 let KeyStmt::Groups(list) = &stmt.kind;
                 for n in list {
@@ -572,6 +618,25 @@ impl Resolver {
                     groups.push((g, stmt.span));
                     let gc = self.model.groups[g.index()].country;
                     if gc.0 == u32::MAX {
+                        continue;
+                    }
+                    if let Some((c, c_span)) = country_in {
+                        if gc != c {
+                            let d = Diagnostic::error(
+                                "key-group-country",
+                                format!(
+                                    "group `{}` of key `{}` is in {}, not in the key's country {}",
+                                    n.text,
+                                    k.name.text,
+                                    self.model.country(gc).name,
+                                    self.model.country(c).name
+                                ),
+                            )
+                            .with_label(n.span, format!("`{}` is in {}", n.text, self.model.country(gc).name))
+                            .with_label(c_span, "the key's country")
+                            .with_help("a key's groups must belong to the key's own country");
+                            self.errors.push(d);
+                        }
                         continue;
                     }
                     match first_in {
@@ -597,7 +662,8 @@ impl Resolver {
                 name: k.name.text.clone(),
                 span: item.span,
                 groups,
-                country: first_in.map(|(c, _)| c),
+                country_in,
+                country: country_in.map(|(c, _)| c).or(first_in.map(|(c, _)| c)),
             });
         }
     }
@@ -615,6 +681,7 @@ impl Resolver {
         };
         let mut seen_domains: HashMap<String, Span> = HashMap::default();
         let mut alerts_seen: HashSet<ProductId> = HashSet::default();
+        let mut global_seen: HashSet<ProductId> = HashSet::default();
         for stmt in &a.stmts {
             match &stmt.kind {
                 AccountStmt::Domain { domain, auto_approve } => {
@@ -642,8 +709,22 @@ impl Resolver {
                         }
                     }
                 }
+                AccountStmt::Global(list) => {
+                    for n in list {
+                        if let Some(p) = self.product(n) {
+                            if global_seen.insert(p) {
+                                account.global.push((p, stmt.span));
+                            }
+                        }
+                    }
+                }
             }
         }
+        let mut global = vec![false; self.model.products.len()];
+        for (p, _) in &account.global {
+            global[p.index()] = true;
+        }
+        self.model.global = global;
         self.model.account = Some(account);
     }
 }
@@ -655,6 +736,8 @@ fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
     };
     let mut profile: Option<(String, Span)> = None;
     let mut country_first = None;
+    let mut ecountry_first = None;
+    let mut entitlement_country = None;
     let mut status_first = None;
     let mut status = Status::Active;
     let mut groups: Vec<(GroupId, Span)> = vec![];
@@ -666,6 +749,14 @@ fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
             UserStmt::Country(code) => {
                 if scope.at_most_once("country", &mut country_first, stmt.span) {
                     profile = Some((code.text.clone(), stmt.span));
+                }
+            }
+            UserStmt::EntitlementCountry(c) => {
+                if scope.at_most_once("entitlement-country", &mut ecountry_first, stmt.span) {
+                    match declared_country(scope.model, c) {
+                        Ok(id) => entitlement_country = Some((id, stmt.span)),
+                        Err(d) => scope.errors.push(d),
+                    }
                 }
             }
             UserStmt::Groups(list) => {
@@ -697,7 +788,7 @@ fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
                         Some(st) => status = st,
                         None => scope.errors.push(
                             unknown("status", s, Status::ALL.iter().map(|r| r.as_str()))
-                                .with_note("a status is one of pending, invited, registered, active"),
+                                .with_note("a status is one of pending, invited, registered, active, locked"),
                         ),
                     }
                 }
@@ -714,12 +805,20 @@ fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
     }
     let exceptions = scope.verdicts(&acc);
     let profile = profile.unwrap_or_else(|| (String::new(), item.span));
-    let country = scope.model.country_for_profile(&profile.0);
+    let chosen = if profile.0.is_empty() {
+        None
+    } else {
+        scope
+            .model
+            .user_country(entitlement_country.map(|(c, _)| c), &profile.0)
+    };
     User {
         email: u.email.text.clone(),
         display: u.display.as_ref().map(|d| d.text.clone()),
         span: item.span,
-        country: if profile.0.is_empty() { None } else { country },
+        entitlement_country,
+        country: chosen.map(|(c, _)| c),
+        country_by: chosen.map(|(_, by)| by),
         profile,
         groups,
         roles,
@@ -807,6 +906,89 @@ impl<'a> Scope<'a> {
         }
         out
     }
+}
+
+/// A number as LANGUAGE.md §8 writes it: digits with single `_` between them, at most 18
+/// digits (`_` not counted), compared by value.
+pub fn number(n: &Name) -> Result<u64, Diagnostic> {
+    let t = &n.text;
+    let well_formed = !t.is_empty()
+        && t.split('_')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    if well_formed && digits <= 18 {
+        return Ok(t
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .fold(0u64, |v, d| v * 10 + u64::from(d - b'0')));
+    }
+    let mut d = Diagnostic::error("number", format!("`{t}` is not a valid number"));
+    d = if well_formed {
+        d.with_label(n.span, format!("{digits} digits: at most 18 are allowed"))
+    } else {
+        d.with_label(n.span, "not a number")
+    };
+    if t.eq_ignore_ascii_case("none") {
+        Err(d.with_help("fixed words are lowercase: write `none`"))
+    } else {
+        Err(d.with_help("write decimal digits, optionally with `_` between groups: `1_200_000`"))
+    }
+}
+
+/// A reference that must name a declared country (a user's `entitlement-country`, a key's
+/// `in`, the country of a `set` statement). A profile code is not a country: the error
+/// suggests the country covering it, else the closest declared name.
+pub fn declared_country(model: &Model, n: &Name) -> Result<CountryId, Diagnostic> {
+    if let Some(c) = model.find_country(&n.text) {
+        return Ok(c);
+    }
+    let d = Diagnostic::error("unknown-name", format!("unknown country `{}`", n.text));
+    if let Some(c) = model.country_for_profile(&n.text) {
+        let name = &model.country(c).name;
+        return Err(d
+            .with_label(
+                n.span,
+                format!(
+                    "`{}` is a profile code covered by {name}, not a declared country",
+                    n.text
+                ),
+            )
+            .with_help(format!("did you mean `{name}`?")));
+    }
+    Err(unknown("country", n, model.countries.iter().map(|c| c.name.as_str())))
+}
+
+/// The fallback entitlement country (the highest `revenue`), and an error for each later
+/// country that ties for the highest (LANGUAGE.md §8).
+pub fn fallback_country(model: &Model) -> (Option<CountryId>, Vec<Diagnostic>) {
+    let Some(top) = model.countries.iter().filter_map(|c| c.revenue.map(|(v, _)| v)).max() else {
+        return (None, vec![]);
+    };
+    let tied: Vec<usize> = (0..model.countries.len())
+        .filter(|&i| model.countries[i].revenue.is_some_and(|(v, _)| v == top))
+        .collect();
+    let first = &model.countries[tied[0]];
+    let errors = tied[1..]
+        .iter()
+        .map(|&i| {
+            let c = &model.countries[i];
+            Diagnostic::error(
+                "revenue-tie",
+                format!("{} and {} share the highest revenue", first.name, c.name),
+            )
+            .with_label(c.revenue.unwrap().1, "the same revenue as the first")
+            .with_label(first.revenue.unwrap().1, format!("{}'s revenue", first.name))
+            .with_help("the fallback entitlement country would be ambiguous: make one revenue higher")
+        })
+        .collect::<Vec<_>>();
+    (
+        if errors.is_empty() {
+            Some(CountryId(tied[0] as u32))
+        } else {
+            None
+        },
+        errors,
+    )
 }
 
 /// The span of the name of the declaration at `doc.items[i]`.

@@ -757,6 +757,7 @@ fn build(doc: &PolicyJson) -> Document {
         };
         push(Decl::Key(KeyDecl {
             name: name(&k.name),
+            country: None,
             stmts,
             end_comments: vec![],
         }));

@@ -731,6 +731,7 @@ pub fn check_email(email: &str) -> Result<(), String> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Slot {
     Country,
+    EntitlementCountry,
     Groups,
     Roles,
     Status,
@@ -740,6 +741,7 @@ enum Slot {
 fn slot(s: &UserStmt) -> Slot {
     match s {
         UserStmt::Country(_) => Slot::Country,
+        UserStmt::EntitlementCountry(_) => Slot::EntitlementCountry,
         UserStmt::Groups(_) => Slot::Groups,
         UserStmt::Roles(_) => Slot::Roles,
         UserStmt::Status(_) => Slot::Status,
@@ -750,10 +752,11 @@ fn slot(s: &UserStmt) -> Slot {
 fn rank(s: Slot) -> u8 {
     match s {
         Slot::Country => 0,
-        Slot::Groups => 1,
-        Slot::Roles => 2,
-        Slot::Status => 3,
-        Slot::Access => 4,
+        Slot::EntitlementCountry => 1,
+        Slot::Groups => 2,
+        Slot::Roles => 3,
+        Slot::Status => 4,
+        Slot::Access => 5,
     }
 }
 

@@ -85,34 +85,7 @@ impl<T> Node<T> {
     }
 }
 
-/// `allow` or `deny`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Access {
-    Allow,
-    Deny,
-}
-
-impl Access {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Access::Allow => "allow",
-            Access::Deny => "deny",
-        }
-    }
-    pub fn flip(self) -> Access {
-        match self {
-            Access::Allow => Access::Deny,
-            Access::Deny => Access::Allow,
-        }
-    }
-}
-
-impl std::fmt::Display for Access {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::model::Access;
 
 /// A parsed file (or a run of REPL / `--what-if` statements).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -197,8 +170,13 @@ pub struct AccountDecl {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccountStmt {
-    Domain { domain: Name, auto_approve: bool },
+    Domain {
+        domain: Name,
+        auto_approve: bool,
+    },
     Alerts(Vec<Name>),
+    /// (r2) Products entitled in every country.
+    Global(Vec<Name>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -217,6 +195,8 @@ pub struct CountryDecl {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CountryStmt {
+    /// (r2) Annual recurring revenue: the number as written (checked by the resolver).
+    Revenue(Name),
     Covers(Vec<Name>),
     /// An empty list entitles nothing (only `remove product` produces one).
     Entitled(Vec<Name>),
@@ -251,6 +231,8 @@ pub struct UserDecl {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UserStmt {
     Country(Name),
+    /// (r2) The Entitlement Country attribute: a declared country.
+    EntitlementCountry(Name),
     Groups(Vec<Name>),
     Roles(Vec<Name>),
     Status(Name),
@@ -260,6 +242,8 @@ pub enum UserStmt {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyDecl {
     pub name: Name,
+    /// (r2) `key ID in COUNTRY { … }`: the key's own entitlement country.
+    pub country: Option<Name>,
     pub stmts: Vec<Node<KeyStmt>>,
     pub end_comments: Vec<String>,
 }
@@ -309,4 +293,83 @@ pub enum WhatIf {
         email: Name,
         code: Name,
     },
+    /// (r2) The granular edits of LANGUAGE.md §5 and §8. Values that are names in the
+    /// grammar (a status, a number) are kept as written and checked when applied.
+    SetStatus {
+        user: Name,
+        status: Name,
+    },
+    /// `None` is `inherit`: drop the attribute.
+    SetEntitlementCountry {
+        user: Name,
+        country: Option<Name>,
+    },
+    SetException {
+        user: Name,
+        product: Name,
+        access: Option<Access>,
+    },
+    SetGroupException {
+        group: Name,
+        product: Name,
+        access: Option<Access>,
+    },
+    SetMember {
+        group: Name,
+        principal: Name,
+        on: bool,
+    },
+    SetAllowed {
+        group: Name,
+        product: Name,
+        on: bool,
+    },
+    SetIncludeCountry {
+        group: Name,
+        on: bool,
+    },
+    SetEntitled {
+        country: Name,
+        product: Name,
+        on: bool,
+    },
+    /// `None` is `none`: the country declares no revenue.
+    SetRevenue {
+        country: Name,
+        revenue: Option<Name>,
+    },
+    SetGlobal {
+        product: Name,
+        on: bool,
+    },
+    SetDomain {
+        domain: Name,
+        mode: DomainMode,
+    },
+    /// `None` is `inherit`: the key takes its groups' country.
+    SetKeyCountry {
+        key: Name,
+        country: Option<Name>,
+    },
+}
+
+/// What `set domain` does to a domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DomainMode {
+    /// Claimed, without auto-approval.
+    On,
+    /// Released.
+    Off,
+    /// Claimed with auto-approval.
+    AutoApprove,
+}
+
+impl DomainMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomainMode::On => "on",
+            DomainMode::Off => "off",
+            DomainMode::AutoApprove => "auto-approve",
+        }
+    }
 }

@@ -45,6 +45,12 @@ fn is_kw(rule: Rule) -> bool {
             | Rule::kw_access
             | Rule::kw_remove
             | Rule::kw_register
+            | Rule::kw_global
+            | Rule::kw_revenue
+            | Rule::kw_entitlement_country
+            | Rule::w_member
+            | Rule::w_group_exception
+            | Rule::w_key_country
             | Rule::clear_kw
             | Rule::EOI
     )
@@ -172,6 +178,18 @@ impl<'t> Builder<'t> {
             | Rule::clear_stmt
             | Rule::set_default_stmt
             | Rule::set_access_stmt
+            | Rule::set_status_stmt
+            | Rule::set_ecountry_stmt
+            | Rule::set_exception_stmt
+            | Rule::set_group_exception_stmt
+            | Rule::set_member_stmt
+            | Rule::set_allowed_stmt
+            | Rule::set_include_stmt
+            | Rule::set_entitled_stmt
+            | Rule::set_revenue_stmt
+            | Rule::set_global_stmt
+            | Rule::set_domain_stmt
+            | Rule::set_key_country_stmt
             | Rule::register_stmt => Item::WhatIf(b.whatif(pair)),
             _ => Item::Decl(b.decl(pair)),
         })
@@ -233,6 +251,7 @@ impl<'t> Builder<'t> {
                                     auto_approve: it.next().is_some(),
                                 }
                             }
+                            Rule::global_stmt => AccountStmt::Global(b.names(children(s).next().unwrap())),
                             _ => AccountStmt::Alerts(b.names(children(s).next().unwrap())),
                         });
                         decl.stmts.push(stmt);
@@ -260,6 +279,7 @@ impl<'t> Builder<'t> {
                 let rule = s.as_rule();
                 let mut it = children(s);
                 match rule {
+                    Rule::revenue_stmt => CountryStmt::Revenue(b.name(it.next().unwrap())),
                     Rule::covers_stmt => CountryStmt::Covers(b.names(it.next().unwrap())),
                     Rule::entitled_stmt => CountryStmt::Entitled(it.next().map(|l| b.names(l)).unwrap_or_default()),
                     Rule::default_stmt => CountryStmt::Default(Self::access(&it.next().unwrap())),
@@ -324,6 +344,7 @@ impl<'t> Builder<'t> {
                 let mut it = children(s);
                 match rule {
                     Rule::country_stmt => UserStmt::Country(b.name(it.next().unwrap())),
+                    Rule::ecountry_stmt => UserStmt::EntitlementCountry(b.name(it.next().unwrap())),
                     Rule::groups_stmt => UserStmt::Groups(b.names(it.next().unwrap())),
                     Rule::roles_stmt => UserStmt::Roles(b.names(it.next().unwrap())),
                     Rule::status_stmt => UserStmt::Status(b.name(it.next().unwrap())),
@@ -346,7 +367,12 @@ impl<'t> Builder<'t> {
     fn key(&mut self, pair: P<'_>) -> KeyDecl {
         let mut it = children(pair);
         let name = self.name(it.next().unwrap());
-        let block = it.next().unwrap();
+        let mut country = None;
+        let mut block = it.next().unwrap();
+        if block.as_rule() != Rule::key_block {
+            country = Some(self.name(block));
+            block = it.next().unwrap();
+        }
         let mut stmts = vec![];
         for s in children(block.clone()) {
             stmts.push(self.node(s, |b, s| KeyStmt::Groups(b.names(children(s).next().unwrap()))));
@@ -354,6 +380,7 @@ impl<'t> Builder<'t> {
         let end_comments = self.block_end(&block);
         KeyDecl {
             name,
+            country,
             stmts,
             end_comments,
         }
@@ -432,13 +459,93 @@ impl<'t> Builder<'t> {
                     access,
                 }
             }
-            _ => {
+            Rule::register_stmt => {
                 let email = self.name(it.next().unwrap());
                 WhatIf::Register {
                     email,
                     code: self.name(it.next().unwrap()),
                 }
             }
+            _ => self.set_stmt(rule, it),
+        }
+    }
+
+    /// The (r2) granular `set …` statements.
+    fn set_stmt<'i>(&mut self, rule: Rule, mut it: impl Iterator<Item = P<'i>>) -> WhatIf {
+        let mut next = || it.next().unwrap();
+        let a = self.name(next());
+        let name_or_inherit = |b: &Self, p: P<'_>| match p.as_rule() {
+            Rule::inherit => None,
+            _ => Some(b.name(p)),
+        };
+        let verdict_or_inherit = |p: P<'_>| match p.as_rule() {
+            Rule::inherit => None,
+            _ => Some(Self::access(&p)),
+        };
+        let on = |p: P<'_>| p.as_str() == "on";
+        match rule {
+            Rule::set_status_stmt => WhatIf::SetStatus {
+                user: a,
+                status: self.name(next()),
+            },
+            Rule::set_ecountry_stmt => WhatIf::SetEntitlementCountry {
+                user: a,
+                country: name_or_inherit(self, next()),
+            },
+            Rule::set_exception_stmt => WhatIf::SetException {
+                user: a,
+                product: self.name(next()),
+                access: verdict_or_inherit(next()),
+            },
+            Rule::set_group_exception_stmt => WhatIf::SetGroupException {
+                group: a,
+                product: self.name(next()),
+                access: verdict_or_inherit(next()),
+            },
+            Rule::set_member_stmt => WhatIf::SetMember {
+                group: a,
+                principal: self.name(next()),
+                on: on(next()),
+            },
+            Rule::set_allowed_stmt => WhatIf::SetAllowed {
+                group: a,
+                product: self.name(next()),
+                on: on(next()),
+            },
+            Rule::set_include_stmt => WhatIf::SetIncludeCountry {
+                group: a,
+                on: on(next()),
+            },
+            Rule::set_entitled_stmt => WhatIf::SetEntitled {
+                country: a,
+                product: self.name(next()),
+                on: on(next()),
+            },
+            Rule::set_revenue_stmt => {
+                let v = next();
+                WhatIf::SetRevenue {
+                    country: a,
+                    revenue: (v.as_rule() == Rule::number).then(|| self.name(v)),
+                }
+            }
+            Rule::set_global_stmt => WhatIf::SetGlobal {
+                product: a,
+                on: on(next()),
+            },
+            Rule::set_domain_stmt => {
+                let v = next();
+                let mode = match (v.as_rule(), v.as_str()) {
+                    (Rule::auto_approve, _) => DomainMode::AutoApprove,
+                    (_, "on") => DomainMode::On,
+                    _ => DomainMode::Off,
+                };
+                WhatIf::SetDomain { domain: a, mode }
+            }
+            Rule::set_key_country_stmt => WhatIf::SetKeyCountry {
+                key: a,
+                country: name_or_inherit(self, next()),
+            },
+            r => unreachable!("not a set statement: {r:?}"),
         }
     }
 }

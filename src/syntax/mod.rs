@@ -28,21 +28,7 @@ pub fn parse_statements(sources: &Sources, file: FileId) -> (Document, Vec<Diagn
     parse_as(sources, file, Rule::statements)
 }
 
-const TOP_KEYWORDS: &[&str] = &[
-    "account",
-    "product",
-    "country",
-    "group",
-    "user",
-    "key",
-    "expect",
-    "scenario",
-    "remove",
-    "convert",
-    "clear-exceptions",
-    "set",
-    "register",
-];
+use crate::keywords::TOP_LEVEL as TOP_KEYWORDS;
 
 /// Byte offsets of lines that start (at column 1) with a top-level keyword.
 fn resync_points(text: &str) -> Vec<usize> {
@@ -265,6 +251,18 @@ fn describe(rule: &Rule) -> Option<&'static str> {
         | Rule::clear_stmt
         | Rule::set_default_stmt
         | Rule::set_access_stmt
+        | Rule::set_status_stmt
+        | Rule::set_ecountry_stmt
+        | Rule::set_exception_stmt
+        | Rule::set_group_exception_stmt
+        | Rule::set_member_stmt
+        | Rule::set_allowed_stmt
+        | Rule::set_include_stmt
+        | Rule::set_entitled_stmt
+        | Rule::set_revenue_stmt
+        | Rule::set_global_stmt
+        | Rule::set_domain_stmt
+        | Rule::set_key_country_stmt
         | Rule::register_stmt => "a what-if statement",
         Rule::account_block
         | Rule::country_block
@@ -290,6 +288,24 @@ fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::kw_by => "`by`",
         Rule::kw_default => "`default`",
         Rule::kw_access => "`access`",
+        Rule::revenue_stmt => "`revenue`",
+        Rule::ecountry_stmt => "`entitlement-country`",
+        Rule::global_stmt => "`global`",
+        Rule::number => "a number",
+        Rule::on_off => "`on` or `off`",
+        Rule::w_none => "`none`",
+        Rule::kw_status => "`status`",
+        Rule::kw_entitlement_country => "`entitlement-country`",
+        Rule::kw_exception => "`exception`",
+        Rule::w_group_exception => "`group-exception`",
+        Rule::w_member => "`member`",
+        Rule::kw_allowed => "`allowed`",
+        Rule::kw_entitled => "`entitled`",
+        Rule::kw_revenue => "`revenue`",
+        Rule::kw_global => "`global`",
+        Rule::kw_domain => "`domain`",
+        Rule::w_key_country => "`key-country`",
+        Rule::kw_groups => "`groups`",
         _ => return None,
     })
 }
@@ -336,11 +352,13 @@ fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule
         .split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
         .next()
     {
-        let keyword = TOP_KEYWORDS.contains(&word) || ["in", "allow", "deny", "access", "default"].contains(&word);
+        let keyword = crate::keywords::RESERVED.contains(&word);
         if keyword && expected.contains(&"a name") {
             d = d.with_help(format!(
                 "`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"
             ));
+        } else if let Some(lower) = crate::keywords::lowercase_hint(word) {
+            d = d.with_help(format!("fixed words are written in lowercase: `{lower}`"));
         }
     }
     d

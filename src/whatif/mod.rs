@@ -10,6 +10,8 @@ use crate::resolve::{resolve_declarations, unknown};
 use crate::source::Span;
 use crate::syntax::*;
 
+mod set;
+
 /// A document reduced to its declarations: what scenarios, the REPL and the simulator edit.
 pub fn declarations_only(doc: &Document) -> Document {
     Document {
@@ -117,6 +119,8 @@ fn group_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<
 }
 
 fn country_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<Diagnostic>> {
+    // (a profile code is not a country: the error suggests the country covering it)
+    crate::resolve::declared_country(model, name).map_err(|d| vec![d])?;
     find_decl(doc, EntityKind::Country, &name.text).ok_or_else(|| {
         vec![unknown(
             "country",
@@ -247,26 +251,42 @@ fn whatif(doc: &mut Document, model: &Model, w: &WhatIf, span: Span) -> Result<(
             Ok(())
         }
         WhatIf::Register { email, code } => {
-            if model.find_user(&email.text).is_some() {
-                let existing = model.user(model.find_user(&email.text).unwrap()).span;
+            if let Some(p) = model.find_principal(&email.text) {
+                let what = match p {
+                    Principal::User(_) => "a user",
+                    Principal::Key(_) => "a key",
+                };
                 return Err(vec![Diagnostic::error(
                     "already-registered",
-                    format!("`{}` is already a user", email.text),
+                    format!("`{}` is already {what}", email.text),
                 )
                 .with_label(email.span, "registered again here")
-                .with_label(existing, "declared here")]);
+                .with_label(model.principal_span(p), "declared here")]);
             }
             let domain = email
                 .text
                 .rsplit_once('@')
                 .map(|(_, d)| d.to_lowercase())
                 .unwrap_or_default();
-            let auto = model.account.as_ref().is_some_and(|a| {
-                a.domains
-                    .iter()
-                    .any(|d| d.name.to_lowercase() == domain && d.auto_approve)
-            });
-            let status = if auto { Status::Registered } else { Status::Pending };
+            let claimed = model
+                .account
+                .as_ref()
+                .and_then(|a| a.domains.iter().find(|d| d.name.to_lowercase() == domain));
+            let Some(claimed) = claimed else {
+                return Err(vec![Diagnostic::error(
+                    "unclaimed-domain",
+                    format!("`{domain}` is not a domain of the account: {} would join no organization", email.text),
+                )
+                .with_label(email.span, "this domain is not claimed")
+                .with_help(format!(
+                    "the portal attaches a self-registered user only through a claimed domain: claim it first with `set domain {domain} on` (or `auto-approve`)"
+                ))]);
+            };
+            let status = if claimed.auto_approve {
+                Status::Registered
+            } else {
+                Status::Pending
+            };
             let user = UserDecl {
                 email: email.clone(),
                 display: None,
@@ -279,6 +299,7 @@ fn whatif(doc: &mut Document, model: &Model, w: &WhatIf, span: Span) -> Result<(
             doc.items.push(Node::new(Item::Decl(Decl::User(user)), span));
             Ok(())
         }
+        other => set::apply(doc, model, other, span).expect("every what-if statement is handled"),
     }
 }
 
@@ -315,6 +336,20 @@ fn remove(doc: &mut Document, model: &Model, kind: EntityKind, name: &Name, edit
                 _ => true,
             });
             strip_groups(doc, model, |g| removed.contains(&g), edit);
+            // users naming C as their Entitlement Country take it from elsewhere; keys `in C` lose it
+            for item in &mut doc.items {
+                match &mut item.kind {
+                    Item::Decl(Decl::User(u)) => u.stmts.retain(
+                        |s| !matches!(&s.kind, UserStmt::EntitlementCountry(n) if model.find_country(&n.text) == cid),
+                    ),
+                    Item::Decl(Decl::Key(k)) => {
+                        if k.country.as_ref().is_some_and(|n| model.find_country(&n.text) == cid) {
+                            k.country = None;
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
     Ok(())
@@ -354,12 +389,12 @@ fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>, edi
         match &mut item.kind {
             Item::Decl(Decl::Account(a)) => {
                 for s in &mut a.stmts {
-                    if let AccountStmt::Alerts(l) = &mut s.kind {
+                    if let AccountStmt::Alerts(l) | AccountStmt::Global(l) = &mut s.kind {
                         touch(l, keep, &mut s.span, edit);
                     }
                 }
                 a.stmts
-                    .retain(|s| !matches!(&s.kind, AccountStmt::Alerts(l) if l.is_empty()));
+                    .retain(|s| !matches!(&s.kind, AccountStmt::Alerts(l) | AccountStmt::Global(l) if l.is_empty()));
             }
             Item::Decl(Decl::Country(c)) => {
                 for s in &mut c.stmts {
