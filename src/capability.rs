@@ -4,10 +4,12 @@
 //! |---|---|---|
 //! | `receive-billing` | fulfillment contacts | no |
 //! | `manage-users` | administrators, fulfillment contacts | yes |
+//! | `manage-domains` (r2) | account-admins only | yes |
 //! | `manage-entitlements` | administrators | yes |
 //! | `receive-alerts PRODUCT` | administrators, when the account's `alerts` lists PRODUCT | no |
 //!
-//! An *administrator* is an `account-admin` or a `co-admin`. Keys hold no roles.
+//! An *administrator* is an `account-admin` or a `co-admin`. Keys hold no roles. A `locked`
+//! user is not active.
 //!
 //! Decisions written down here (the contract is silent on them):
 //! - When the principal holds several roles that grant the capability, the one credited is the
@@ -31,8 +33,10 @@ use std::fmt;
 pub enum Capability {
     /// Renewal notices, invoices, fulfillment documents.
     ReceiveBilling,
-    /// Register users, bulk import, auto approval.
+    /// Register users, bulk import, approve pending registrations.
     ManageUsers,
+    /// (r2) Claim email domains, turn auto-approval on or off: account-admins only.
+    ManageDomains,
     /// License settings in the portal.
     ManageEntitlements,
     /// License alerts for one product.
@@ -40,9 +44,10 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 4] = [
+    pub const ALL: [Capability; 5] = [
         Capability::ReceiveBilling,
         Capability::ManageUsers,
+        Capability::ManageDomains,
         Capability::ManageEntitlements,
         Capability::ReceiveAlerts,
     ];
@@ -51,6 +56,7 @@ impl Capability {
         match self {
             Capability::ReceiveBilling => "receive-billing",
             Capability::ManageUsers => "manage-users",
+            Capability::ManageDomains => "manage-domains",
             Capability::ManageEntitlements => "manage-entitlements",
             Capability::ReceiveAlerts => "receive-alerts",
         }
@@ -68,7 +74,10 @@ impl Capability {
 
     /// Whether the principal's status must be `active` for the capability.
     pub fn requires_active(self) -> bool {
-        matches!(self, Capability::ManageUsers | Capability::ManageEntitlements)
+        matches!(
+            self,
+            Capability::ManageUsers | Capability::ManageDomains | Capability::ManageEntitlements
+        )
     }
 
     /// The roles that grant the capability, in the order they are credited.
@@ -76,6 +85,7 @@ impl Capability {
         match self {
             Capability::ReceiveBilling => &[Role::FulfillmentContact],
             Capability::ManageUsers => &[Role::AccountAdmin, Role::CoAdmin, Role::FulfillmentContact],
+            Capability::ManageDomains => &[Role::AccountAdmin],
             Capability::ManageEntitlements | Capability::ReceiveAlerts => &[Role::AccountAdmin, Role::CoAdmin],
         }
     }
@@ -84,7 +94,8 @@ impl Capability {
     pub fn meaning(self) -> &'static str {
         match self {
             Capability::ReceiveBilling => "renewal notices, invoices and fulfillment documents",
-            Capability::ManageUsers => "register users, bulk import, auto approval",
+            Capability::ManageUsers => "register users, bulk import, approve pending registrations",
+            Capability::ManageDomains => "claim email domains, turn auto-approval on or off",
             Capability::ManageEntitlements => "license settings in the portal",
             Capability::ReceiveAlerts => "license alerts",
         }

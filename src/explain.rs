@@ -9,9 +9,7 @@
 //! they would change.
 
 use crate::eval::{decide, explain, GroupVerdict, Rule, Step};
-use crate::fmt::format_name;
 use crate::model::*;
-use crate::resolve::resolve_declarations;
 use crate::source::Span;
 use crate::syntax::*;
 
@@ -32,10 +30,9 @@ pub enum Reach {
 pub struct Flip {
     /// What to change, in words.
     pub edit: String,
-    /// The same edit as an entitle statement when there is one (a what-if statement, which can
-    /// be pasted into the REPL or `simulate --what-if`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub statement: Option<String>,
+    /// The same edit as a what-if statement, which can be pasted into the REPL or
+    /// `simulate --what-if` and reproduces the flip exactly.
+    pub statement: String,
     pub reach: Reach,
     /// The decision after the edit.
     pub access: Access,
@@ -73,141 +70,155 @@ fn evaluation_work(model: &Model) -> usize {
     per_product.saturating_mul(model.products.len())
 }
 
-#[derive(Clone, Debug)]
-enum Edit {
-    Status {
-        user: String,
-    },
-    ProfileCountry {
-        user: String,
-        country: String,
-    },
-    Entitle {
-        country: String,
-        product: String,
-        on: bool,
-    },
-    UserException {
-        user: String,
-        product: String,
-        access: Option<Access>,
-    },
-    Allowed {
-        group: String,
-        product: String,
-        on: bool,
-    },
-    IncludeCountry {
-        group: String,
-        on: bool,
-    },
-    GroupException {
-        group: String,
-        product: String,
-    },
-    Membership {
-        principal: Principal,
-        name: String,
-        group: String,
-        on: bool,
-    },
-    SetAccess {
-        country: String,
-        product: String,
-        access: Option<Access>,
-    },
-    SetDefault {
-        country: String,
-        access: Access,
-    },
+/// A candidate edit: a what-if statement (LANGUAGE.md §5), applied through the one edit
+/// engine ([`crate::whatif`]).
+type Edit = WhatIf;
+
+fn n(text: &str) -> Name {
+    Name::new(text, Span::default())
 }
 
-impl Edit {
-    fn reach(&self) -> Reach {
-        match self {
-            Edit::Status { .. }
-            | Edit::ProfileCountry { .. }
-            | Edit::UserException { .. }
-            | Edit::Membership { .. } => Reach::Principal,
-            Edit::Allowed { .. } | Edit::IncludeCountry { .. } | Edit::GroupException { .. } => Reach::Group,
-            Edit::Entitle { .. } | Edit::SetAccess { .. } | Edit::SetDefault { .. } => Reach::Country,
-        }
+/// How far a statement reaches.
+fn reach(edit: &Edit) -> Reach {
+    match edit {
+        WhatIf::SetStatus { .. }
+        | WhatIf::SetEntitlementCountry { .. }
+        | WhatIf::SetException { .. }
+        | WhatIf::SetMember { .. }
+        | WhatIf::SetKeyCountry { .. }
+        | WhatIf::Register { .. }
+        | WhatIf::Remove {
+            kind: EntityKind::User | EntityKind::Key,
+            ..
+        } => Reach::Principal,
+        WhatIf::SetAllowed { .. }
+        | WhatIf::SetIncludeCountry { .. }
+        | WhatIf::SetGroupException { .. }
+        | WhatIf::Convert(_)
+        | WhatIf::ClearExceptions(_)
+        | WhatIf::Remove {
+            kind: EntityKind::Group,
+            ..
+        } => Reach::Group,
+        _ => Reach::Country,
     }
+}
 
-    fn describe(&self) -> (String, Option<String>) {
-        match self {
-            Edit::Status { user } => (format!("set user {user}'s status to active"), None),
-            Edit::ProfileCountry { user, country } => (format!("set user {user}'s profile country to {country}"), None),
-            Edit::Entitle {
-                country,
-                product,
-                on: true,
-            } => (format!("add {product} to {country}'s `entitled` list"), None),
-            Edit::Entitle {
-                country,
-                product,
-                on: false,
-            } => (format!("remove {product} from {country}'s `entitled` list"), None),
-            Edit::UserException {
-                user,
-                product,
-                access: Some(a),
-            } => (format!("give user {user} the exception `{a} {product}`"), None),
-            Edit::UserException {
-                user,
-                product,
-                access: None,
-            } => (format!("remove user {user}'s exception for {product}"), None),
-            Edit::Allowed {
-                group,
-                product,
-                on: true,
-            } => (format!("add {product} to group {group}'s Allowed Applications"), None),
-            Edit::Allowed {
-                group,
-                product,
-                on: false,
-            } => (
-                format!("remove {product} from group {group}'s Allowed Applications"),
-                None,
-            ),
-            Edit::IncludeCountry { group, on: true } => (format!("turn on `include-country` for group {group}"), None),
-            Edit::IncludeCountry { group, on: false } => {
-                (format!("turn off `include-country` for group {group}"), None)
-            }
-            Edit::GroupException { group, product } => {
-                (format!("remove group {group}'s legacy exception for {product}"), None)
-            }
-            Edit::Membership {
-                name, group, on: true, ..
-            } => (format!("add {name} to group {group}"), None),
-            Edit::Membership {
-                name, group, on: false, ..
-            } => (format!("take {name} out of group {group}"), None),
-            Edit::SetAccess {
-                country,
-                product,
-                access,
-            } => {
-                let v = access.map_or("inherit", |a| a.as_str());
-                let words = match access {
-                    Some(a) => format!("set {country}'s General Access for {product} to {a}"),
-                    None => format!("drop {country}'s General Access override for {product} (inherit Default Access)"),
-                };
-                (
-                    words,
-                    Some(format!(
-                        "set access {} {} {v}",
-                        format_name(country),
-                        format_name(product)
-                    )),
-                )
-            }
-            Edit::SetDefault { country, access } => (
-                format!("set {country}'s Default Access to {access}"),
-                Some(format!("set default {} {access}", format_name(country))),
-            ),
+/// A what-if statement in words, for a person.
+pub fn describe_edit(edit: &WhatIf) -> String {
+    match edit {
+        WhatIf::SetStatus { user, status } => format!("set user {}'s status to {}", user.text, status.text),
+        WhatIf::SetEntitlementCountry { user, country: Some(c) } => {
+            format!("set user {}'s Entitlement Country to {}", user.text, c.text)
         }
+        WhatIf::SetEntitlementCountry { user, country: None } => {
+            format!("remove user {}'s Entitlement Country attribute", user.text)
+        }
+        WhatIf::SetEntitled {
+            country,
+            product,
+            on: true,
+        } => {
+            format!("add {} to {}'s `entitled` list", product.text, country.text)
+        }
+        WhatIf::SetEntitled {
+            country,
+            product,
+            on: false,
+        } => {
+            format!("remove {} from {}'s `entitled` list", product.text, country.text)
+        }
+        WhatIf::SetGlobal { product, on: true } => format!("add {} to the account's `global` list", product.text),
+        WhatIf::SetGlobal { product, on: false } => {
+            format!("remove {} from the account's `global` list", product.text)
+        }
+        WhatIf::SetException {
+            user,
+            product,
+            access: Some(a),
+        } => {
+            format!("give user {} the exception `{a} {}`", user.text, product.text)
+        }
+        WhatIf::SetException {
+            user,
+            product,
+            access: None,
+        } => {
+            format!("remove user {}'s exception for {}", user.text, product.text)
+        }
+        WhatIf::SetAllowed {
+            group,
+            product,
+            on: true,
+        } => {
+            format!("add {} to group {}'s Allowed Applications", product.text, group.text)
+        }
+        WhatIf::SetAllowed {
+            group,
+            product,
+            on: false,
+        } => {
+            format!(
+                "remove {} from group {}'s Allowed Applications",
+                product.text, group.text
+            )
+        }
+        WhatIf::SetIncludeCountry { group, on: true } => {
+            format!("turn on `include-country` for group {}", group.text)
+        }
+        WhatIf::SetIncludeCountry { group, on: false } => {
+            format!("turn off `include-country` for group {}", group.text)
+        }
+        WhatIf::SetGroupException {
+            group,
+            product,
+            access: None,
+        } => {
+            format!("remove group {}'s legacy exception for {}", group.text, product.text)
+        }
+        WhatIf::SetGroupException {
+            group,
+            product,
+            access: Some(a),
+        } => {
+            format!("give group {} the legacy exception `{a} {}`", group.text, product.text)
+        }
+        WhatIf::SetMember {
+            group,
+            principal,
+            on: true,
+        } => format!("add {} to group {}", principal.text, group.text),
+        WhatIf::SetMember {
+            group,
+            principal,
+            on: false,
+        } => {
+            format!("take {} out of group {}", principal.text, group.text)
+        }
+        WhatIf::SetAccess {
+            country,
+            product,
+            access: Some(a),
+        } => {
+            format!("set {}'s General Access for {} to {a}", country.text, product.text)
+        }
+        WhatIf::SetAccess {
+            country,
+            product,
+            access: None,
+        } => format!(
+            "drop {}'s General Access override for {} (inherit Default Access)",
+            country.text, product.text
+        ),
+        WhatIf::SetDefault { country, access } => format!("set {}'s Default Access to {access}", country.text),
+        WhatIf::SetKeyCountry { key, country: Some(c) } => format!("give key {} its own country {}", key.text, c.text),
+        WhatIf::SetKeyCountry { key, country: None } => format!("take key {}'s own country away", key.text),
+        WhatIf::SetRevenue {
+            country,
+            revenue: Some(r),
+        } => format!("set {}'s revenue to {}", country.text, r.text),
+        WhatIf::SetRevenue { country, revenue: None } => format!("remove {}'s revenue", country.text),
+        other => crate::fmt::format_whatif(other),
     }
 }
 
@@ -236,8 +247,8 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
     let (mut joins, mut moves) = (0, 0);
     for edit in candidates(model, principal, product, &ex.steps, before.access) {
         let tried = match edit {
-            Edit::Membership { on: true, .. } => Some(&mut joins),
-            Edit::ProfileCountry { .. } => Some(&mut moves),
+            WhatIf::SetMember { on: true, .. } => Some(&mut joins),
+            WhatIf::SetEntitlementCountry { .. } | WhatIf::SetKeyCountry { .. } => Some(&mut moves),
             _ => None,
         };
         if let Some(n) = tried {
@@ -246,14 +257,10 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
                 continue;
             }
         }
-        let mut copy = doc.clone();
-        if !apply(&mut copy, model, &edit) {
+        let stmt = Node::new(Item::WhatIf(edit.clone()), Span::default());
+        let Ok((_, after_model)) = crate::whatif::applied(doc, model, &stmt) else {
             continue;
-        }
-        let (after_model, errors) = resolve_declarations(&copy);
-        if errors.iter().any(|d| d.is_error()) {
-            continue;
-        }
+        };
         // the principal and product keep their names, so look them up again
         let Some(p2) = after_model.find_principal(model.principal_name(principal)) else {
             continue;
@@ -285,14 +292,14 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
             }
             n
         });
-        let (edit_text, statement) = edit.describe();
-        if out.iter().any(|f: &Flip| f.edit == edit_text) {
+        let statement = crate::fmt::format_whatif(&edit);
+        if out.iter().any(|f: &Flip| f.statement == statement) {
             continue;
         }
         out.push(Flip {
-            edit: edit_text,
+            edit: describe_edit(&edit),
             statement,
-            reach: edit.reach(),
+            reach: reach(&edit),
             access: after.access,
             rule: after.rule,
             other_changes,
@@ -322,38 +329,40 @@ fn principal_view(doc: &Document, model: &Model, principal: Principal) -> Docume
 }
 
 fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[Step], access: Access) -> Vec<Edit> {
-    let pname = model.product(product).name.clone();
-    let user = match principal {
-        Principal::User(u) => Some(model.user(u)),
-        Principal::Key(_) => None,
-    };
-    let uname = user.map(|u| u.email.clone());
+    let pname = n(&model.product(product).name);
+    let who = n(model.principal_name(principal));
     let country = model.principal_country(principal);
-    let cname = country.map(|c| model.country(c).name.clone());
     let mut edits = vec![];
     let want = access.flip();
+    let member = |group: &str, on| WhatIf::SetMember {
+        group: n(group),
+        principal: who.clone(),
+        on,
+    };
     for step in steps {
         match step {
             Step::Status { status, .. } if *status != Status::Active => {
-                edits.push(Edit::Status {
-                    user: uname.clone().unwrap(),
+                edits.push(WhatIf::SetStatus {
+                    user: who.clone(),
+                    status: n("active"),
                 });
             }
             Step::KeyCountry { country: None, .. } => {
-                for g in &model.groups {
-                    edits.push(Edit::Membership {
-                        principal,
-                        name: model.principal_name(principal).to_string(),
-                        group: g.name.clone(),
-                        on: true,
+                for c in &model.countries {
+                    edits.push(WhatIf::SetKeyCountry {
+                        key: who.clone(),
+                        country: Some(n(&c.name)),
                     });
+                }
+                for g in &model.groups {
+                    edits.push(member(&g.name, true));
                 }
             }
             Step::UserCountry { country: None, .. } => {
                 for c in &model.countries {
-                    edits.push(Edit::ProfileCountry {
-                        user: uname.clone().unwrap(),
-                        country: c.name.clone(),
+                    edits.push(WhatIf::SetEntitlementCountry {
+                        user: who.clone(),
+                        country: Some(n(&c.name)),
                     });
                 }
             }
@@ -362,94 +371,101 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
                 country,
                 ..
             } => {
-                edits.push(Edit::Entitle {
-                    country: model.country(*country).name.clone(),
+                edits.push(WhatIf::SetEntitled {
+                    country: n(&model.country(*country).name),
+                    product: pname.clone(),
+                    on: true,
+                });
+                edits.push(WhatIf::SetGlobal {
                     product: pname.clone(),
                     on: true,
                 });
             }
             Step::Entitled {
                 entitled: true,
-                listed: true,
+                listed,
+                global,
                 country,
                 ..
             } if want == Access::Deny => {
-                edits.push(Edit::Entitle {
-                    country: model.country(*country).name.clone(),
-                    product: pname.clone(),
-                    on: false,
-                });
+                if *global {
+                    edits.push(WhatIf::SetGlobal {
+                        product: pname.clone(),
+                        on: false,
+                    });
+                } else if *listed {
+                    edits.push(WhatIf::SetEntitled {
+                        country: n(&model.country(*country).name),
+                        product: pname.clone(),
+                        on: false,
+                    });
+                }
             }
             Step::UserException { exception } => {
-                let u = uname.clone().unwrap();
                 if exception.is_some() {
-                    edits.push(Edit::UserException {
-                        user: u.clone(),
+                    edits.push(WhatIf::SetException {
+                        user: who.clone(),
                         product: pname.clone(),
                         access: None,
                     });
                 }
-                edits.push(Edit::UserException {
-                    user: u,
+                edits.push(WhatIf::SetException {
+                    user: who.clone(),
                     product: pname.clone(),
                     access: Some(want),
                 });
             }
             Step::Group { group, verdict } => {
                 let g = model.group(*group);
-                let gname = g.name.clone();
-                let member = |on| Edit::Membership {
-                    principal,
-                    name: model.principal_name(principal).to_string(),
-                    group: gname.clone(),
-                    on,
-                };
+                let gname = n(&g.name);
                 match verdict {
                     GroupVerdict::Deny(Rule::GroupNotAllowed, _) if want == Access::Allow => {
                         if g.include_country.is_some() {
                             // the group would include the product if the country level allowed it
                             country_level_edits(model, g.country, product, Access::Allow, &mut edits);
                         }
-                        edits.push(Edit::Allowed {
+                        edits.push(WhatIf::SetAllowed {
                             group: gname.clone(),
                             product: pname.clone(),
                             on: true,
                         });
                         if g.include_country.is_none() {
-                            edits.push(Edit::IncludeCountry {
+                            edits.push(WhatIf::SetIncludeCountry {
                                 group: gname.clone(),
                                 on: true,
                             });
                         }
-                        edits.push(member(false));
+                        edits.push(member(&g.name, false));
                     }
                     GroupVerdict::Deny(Rule::GroupException, _) if want == Access::Allow => {
-                        edits.push(Edit::GroupException {
+                        edits.push(WhatIf::SetGroupException {
                             group: gname.clone(),
                             product: pname.clone(),
+                            access: None,
                         });
-                        edits.push(member(false));
+                        edits.push(member(&g.name, false));
                     }
                     GroupVerdict::Allow(rule, _) if want == Access::Deny => {
                         match rule {
-                            Rule::GroupAllowed => edits.push(Edit::Allowed {
+                            Rule::GroupAllowed => edits.push(WhatIf::SetAllowed {
                                 group: gname.clone(),
                                 product: pname.clone(),
                                 on: false,
                             }),
                             Rule::GroupIncludeCountry => {
-                                edits.push(Edit::IncludeCountry {
+                                edits.push(WhatIf::SetIncludeCountry {
                                     group: gname.clone(),
                                     on: false,
                                 });
                                 country_level_edits(model, g.country, product, Access::Deny, &mut edits);
                             }
-                            _ => edits.push(Edit::GroupException {
+                            _ => edits.push(WhatIf::SetGroupException {
                                 group: gname.clone(),
                                 product: pname.clone(),
+                                access: None,
                             }),
                         }
-                        edits.push(member(false));
+                        edits.push(member(&g.name, false));
                     }
                     _ => {}
                 }
@@ -470,12 +486,7 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
                         (GroupVerdict::Allow(..), Access::Allow) | (GroupVerdict::Deny(..), Access::Deny)
                     );
                     if flips {
-                        edits.push(Edit::Membership {
-                            principal,
-                            name: model.principal_name(principal).to_string(),
-                            group: g.name.clone(),
-                            on: true,
-                        });
+                        edits.push(member(&g.name, true));
                     }
                 }
             }
@@ -499,23 +510,18 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
             let gid = GroupId(i as u32);
             if g.country == c && !current.contains(&gid) {
                 if let GroupVerdict::Allow(..) = crate::eval::group_verdict(model, g, product) {
-                    edits.push(Edit::Membership {
-                        principal,
-                        name: model.principal_name(principal).to_string(),
-                        group: g.name.clone(),
-                        on: true,
-                    });
+                    edits.push(member(&g.name, true));
                 }
             }
         }
     }
     // a user exception settles almost any group- or country-level decision
-    if let (Some(u), Some(_)) = (&uname, &cname) {
-        if !edits.iter().any(|e| matches!(e, Edit::UserException { .. }))
+    if let (Principal::User(_), Some(_)) = (principal, country) {
+        if !edits.iter().any(|e| matches!(e, WhatIf::SetException { .. }))
             && steps.iter().any(|s| matches!(s, Step::UserException { .. }))
         {
-            edits.push(Edit::UserException {
-                user: u.clone(),
+            edits.push(WhatIf::SetException {
+                user: who.clone(),
                 product: pname.clone(),
                 access: Some(want),
             });
@@ -527,208 +533,24 @@ fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[
 /// Edits that make the country level of `country` say `want` for `product`.
 fn country_level_edits(model: &Model, country: CountryId, product: ProductId, want: Access, edits: &mut Vec<Edit>) {
     let c = model.country(country);
-    let (cn, pn) = (c.name.clone(), model.product(product).name.clone());
+    let (cn, pn) = (n(&c.name), n(&model.product(product).name));
     let (_, is_override, _) = c.country_level(product);
-    edits.push(Edit::SetAccess {
+    edits.push(WhatIf::SetAccess {
         country: cn.clone(),
         product: pn.clone(),
         access: Some(want),
     });
     if is_override && c.default == want {
-        edits.push(Edit::SetAccess {
+        edits.push(WhatIf::SetAccess {
             country: cn.clone(),
             product: pn,
             access: None,
         });
     }
     if !is_override {
-        edits.push(Edit::SetDefault {
+        edits.push(WhatIf::SetDefault {
             country: cn,
             access: want,
         });
-    }
-}
-
-fn decl_mut<'a>(doc: &'a mut Document, kind: EntityKind, name: &str) -> Option<&'a mut Decl> {
-    let key = name.to_lowercase();
-    doc.items.iter_mut().find_map(|i| match &mut i.kind {
-        Item::Decl(d) if d.kind() == Some(kind) && d.name().is_some_and(|n| n.key() == key) => Some(d),
-        _ => None,
-    })
-}
-
-fn synthetic(text: &str, span: Span) -> Name {
-    Name::new(text, span)
-}
-
-/// Apply an edit to the document; false if it does not apply.
-fn apply(doc: &mut Document, model: &Model, edit: &Edit) -> bool {
-    let span = Span::default();
-    let is = |n: &Name, product: &str| model.find_product(&n.text) == model.find_product(product);
-    match edit {
-        Edit::Status { user } => {
-            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else {
-                return false;
-            };
-            u.stmts.retain(|s| !matches!(s.kind, UserStmt::Status(_)));
-            true
-        }
-        Edit::ProfileCountry { user, country } => {
-            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else {
-                return false;
-            };
-            for s in &mut u.stmts {
-                if let UserStmt::Country(c) = &mut s.kind {
-                    c.text = country.clone();
-                }
-            }
-            true
-        }
-        Edit::Entitle { country, product, on } => {
-            let Some(Decl::Country(c)) = decl_mut(doc, EntityKind::Country, country) else {
-                return false;
-            };
-            if *on {
-                match c.stmts.iter_mut().find(|s| matches!(s.kind, CountryStmt::Entitled(_))) {
-                    Some(Node {
-                        kind: CountryStmt::Entitled(l),
-                        ..
-                    }) => l.push(synthetic(product, span)),
-                    _ => return false,
-                }
-            } else {
-                for s in &mut c.stmts {
-                    if let CountryStmt::Entitled(l) = &mut s.kind {
-                        l.retain(|n| !is(n, product));
-                    }
-                }
-            }
-            true
-        }
-        Edit::UserException { user, product, access } => {
-            let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, user) else {
-                return false;
-            };
-            for s in &mut u.stmts {
-                if let UserStmt::Access(_, l) = &mut s.kind {
-                    l.retain(|n| !is(n, product));
-                }
-            }
-            u.stmts
-                .retain(|s| !matches!(&s.kind, UserStmt::Access(_, l) if l.is_empty()));
-            if let Some(a) = access {
-                u.stmts
-                    .push(Node::new(UserStmt::Access(*a, vec![synthetic(product, span)]), span));
-            }
-            true
-        }
-        Edit::Allowed { group, product, on } => {
-            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else {
-                return false;
-            };
-            if *on {
-                match g.stmts.iter_mut().find(|s| matches!(s.kind, GroupStmt::Allowed(_))) {
-                    Some(Node {
-                        kind: GroupStmt::Allowed(l),
-                        ..
-                    }) => l.push(synthetic(product, span)),
-                    _ => return false,
-                }
-            } else {
-                for s in &mut g.stmts {
-                    if let GroupStmt::Allowed(l) = &mut s.kind {
-                        l.retain(|n| !is(n, product));
-                    }
-                }
-                g.stmts
-                    .retain(|s| !matches!(&s.kind, GroupStmt::Allowed(l) if l.is_empty()));
-            }
-            true
-        }
-        Edit::IncludeCountry { group, on } => {
-            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else {
-                return false;
-            };
-            g.stmts.retain(|s| !matches!(s.kind, GroupStmt::IncludeCountry));
-            if *on {
-                g.stmts.push(Node::new(GroupStmt::IncludeCountry, span));
-            }
-            true
-        }
-        Edit::GroupException { group, product } => {
-            let Some(Decl::Group(g)) = decl_mut(doc, EntityKind::Group, group) else {
-                return false;
-            };
-            for s in &mut g.stmts {
-                if let GroupStmt::Exception(_, l) = &mut s.kind {
-                    l.retain(|n| !is(n, product));
-                }
-            }
-            g.stmts
-                .retain(|s| !matches!(&s.kind, GroupStmt::Exception(_, l) if l.is_empty()));
-            true
-        }
-        Edit::Membership {
-            principal,
-            name,
-            group,
-            on,
-        } => {
-            let gid = model.find_group(group);
-            let keep = |n: &Name| model.find_group(&n.text) != gid;
-            match principal {
-                Principal::User(_) => {
-                    let Some(Decl::User(u)) = decl_mut(doc, EntityKind::User, name) else {
-                        return false;
-                    };
-                    for s in &mut u.stmts {
-                        if let UserStmt::Groups(l) = &mut s.kind {
-                            l.retain(keep);
-                        }
-                    }
-                    u.stmts
-                        .retain(|s| !matches!(&s.kind, UserStmt::Groups(l) if l.is_empty()));
-                    if *on {
-                        u.stmts
-                            .push(Node::new(UserStmt::Groups(vec![synthetic(group, span)]), span));
-                    }
-                }
-                Principal::Key(_) => {
-                    let Some(Decl::Key(k)) = decl_mut(doc, EntityKind::Key, name) else {
-                        return false;
-                    };
-                    for s in &mut k.stmts {
-                        let KeyStmt::Groups(l) = &mut s.kind;
-                        l.retain(keep);
-                    }
-                    k.stmts
-                        .retain(|s| !matches!(&s.kind, KeyStmt::Groups(l) if l.is_empty()));
-                    if *on {
-                        k.stmts
-                            .push(Node::new(KeyStmt::Groups(vec![synthetic(group, span)]), span));
-                    }
-                }
-            }
-            true
-        }
-        Edit::SetAccess {
-            country,
-            product,
-            access,
-        } => {
-            let w = WhatIf::SetAccess {
-                country: synthetic(country, span),
-                product: synthetic(product, span),
-                access: *access,
-            };
-            crate::whatif::apply(doc, model, &Node::new(Item::WhatIf(w), span)).is_ok()
-        }
-        Edit::SetDefault { country, access } => {
-            let w = WhatIf::SetDefault {
-                country: synthetic(country, span),
-                access: *access,
-            };
-            crate::whatif::apply(doc, model, &Node::new(Item::WhatIf(w), span)).is_ok()
-        }
     }
 }

@@ -48,6 +48,7 @@ pub mod interop;
 pub mod keywords;
 pub mod lint;
 pub mod model;
+pub mod render;
 pub mod repl;
 pub mod resolve;
 pub mod sim;

@@ -72,11 +72,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Does PRINCIPAL hold an account capability? (receive-billing, manage-users, manage-entitlements, receive-alerts PRODUCT)
+    /// Every product for one principal: what it may use and why, and what it may not, grouped by rule; exit 0 when at least one product is allowed
+    Access {
+        /// Policy file
+        policy: PathBuf,
+        /// A user's email or an activation key's id
+        principal: String,
+        /// Print one JSON object: {"principal","country","decisions":[{"product","decision","rule","group"?}]}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Does PRINCIPAL hold an account capability? (receive-billing, manage-users, manage-domains, manage-entitlements, receive-alerts PRODUCT)
     Can {
         policy: PathBuf,
         principal: String,
-        /// receive-billing | manage-users | manage-entitlements | receive-alerts
+        /// receive-billing | manage-users | manage-domains | manage-entitlements | receive-alerts
         capability: String,
         /// The product, for receive-alerts only
         product: Option<String>,
@@ -346,6 +356,8 @@ struct StepJson {
 struct ExplainJson {
     #[serde(flatten)]
     decision: DecisionJson,
+    /// How the entitlement country was chosen (LANGUAGE.md §8), `null` when there is none.
+    country_by: Option<crate::model::CountryBy>,
     steps: Vec<StepJson>,
     flips: Vec<Flip>,
 }
@@ -372,6 +384,11 @@ impl Ctx<'_> {
                 product,
                 json,
             } => self.explain(&policy, &principal, &product, json),
+            Command::Access {
+                policy,
+                principal,
+                json,
+            } => self.access(&policy, &principal, json),
             Command::Can {
                 policy,
                 principal,
@@ -475,6 +492,7 @@ impl Ctx<'_> {
         if json {
             let j = ExplainJson {
                 decision: decision_json(&policy, p, x, &ex.decision),
+                country_by: policy.model.country_by(p),
                 steps: steps_json(&policy, x, &ex),
                 flips,
             };
@@ -483,6 +501,28 @@ impl Ctx<'_> {
             let _ = write!(self.out, "{}", explanation_text(&policy, p, x, &ex, &flips, self.color));
         }
         exit_for(ex.decision.access)
+    }
+
+    fn access(&mut self, path: &Path, principal: &str, json: bool) -> i32 {
+        let policy = match self.load(path) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let p = match policy.principal(principal) {
+            Ok(p) => p,
+            Err(e) => return self.query_error(e),
+        };
+        let decisions = crate::render::access(&policy.model, p);
+        if json {
+            self.json(&crate::render::access_json(&policy.model, p, &decisions));
+        } else {
+            let _ = write!(self.out, "{}", crate::render::access_text(&policy.model, p, &decisions));
+        }
+        if decisions.iter().any(|(_, d)| d.access == crate::Access::Allow) {
+            EXIT_OK
+        } else {
+            EXIT_DENY
+        }
     }
 
     fn can(&mut self, path: &Path, principal: &str, cap: &str, product: Option<&str>, json: bool) -> i32 {
@@ -631,14 +671,15 @@ impl Ctx<'_> {
     }
 
     fn test(&mut self, files: &[PathBuf]) -> i32 {
-        let (mut passed, mut failed, mut had_error) = (0, 0, false);
+        let (mut passed, mut failed, mut errors) = (0, 0, 0usize);
         for path in files {
             let mut sources = Sources::new();
             let text = match crate::read_source(path) {
                 Ok(t) => t,
                 Err(d) => {
-                    had_error = true;
+                    errors += 1;
                     let _ = write!(self.err, "{}", d.render(&sources, self.color));
+                    let _ = writeln!(self.out, "error {} (not read)", path.display());
                     continue;
                 }
             };
@@ -648,7 +689,8 @@ impl Ctx<'_> {
                 let _ = write!(self.out, "{}", f.to_diagnostic(&sources).render(&sources, self.color));
             }
             if !outcome.errors.is_empty() {
-                had_error = true;
+                // (a file that fails to load counts at least one error)
+                errors += outcome.errors.iter().filter(|d| d.is_error()).count().max(1);
                 let _ = write!(self.err, "{}", diag::render_all(&outcome.errors, &sources, self.color));
             }
             let status = if !outcome.errors.is_empty() {
@@ -669,8 +711,13 @@ impl Ctx<'_> {
             passed += outcome.passed;
             failed += outcome.failures.len();
         }
-        let _ = writeln!(self.out, "{passed} passed, {failed} failed");
-        if had_error {
+        match errors {
+            0 => writeln!(self.out, "{passed} passed, {failed} failed"),
+            1 => writeln!(self.out, "{passed} passed, {failed} failed, 1 error"),
+            k => writeln!(self.out, "{passed} passed, {failed} failed, {k} errors"),
+        }
+        .ok();
+        if errors > 0 {
             EXIT_ERROR
         } else if failed > 0 {
             EXIT_DENY
@@ -829,9 +876,7 @@ pub fn explanation_text(
                 "  - {}  → {} by {}; edits {reach}; {others}\n",
                 f.edit, f.access, f.rule
             ));
-            if let Some(st) = &f.statement {
-                out.push_str(&format!("      what-if: {st}\n"));
-            }
+            out.push_str(&format!("      what-if: {}\n", f.statement));
         }
     }
     out

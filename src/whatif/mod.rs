@@ -29,6 +29,13 @@ pub fn declarations_only(doc: &Document) -> Document {
 /// then re-resolve its declarations (expectations and scenarios in `doc` are kept as they
 /// are and not re-checked). On success returns the new model; on failure `doc` is left unchanged.
 pub fn apply(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<Model, Vec<Diagnostic>> {
+    let (next, model) = applied(doc, model, stmt)?;
+    *doc = next;
+    Ok(model)
+}
+
+/// [`apply`] to a copy: the edited document and its model, `doc` untouched.
+pub fn applied(doc: &Document, model: &Model, stmt: &Node<Item>) -> Result<(Document, Model), Vec<Diagnostic>> {
     let mut next = doc.clone();
     edit(&mut next, model, stmt)?;
     let (new_model, errors) = resolve_declarations(&next);
@@ -47,8 +54,7 @@ pub fn apply(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<Mod
             })
             .collect());
     }
-    *doc = next;
-    Ok(new_model)
+    Ok((next, new_model))
 }
 
 /// A short rendering of a statement for messages.
