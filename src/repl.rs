@@ -59,7 +59,12 @@ const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "can",
         "PRINCIPAL CAPABILITY [PRODUCT]",
-        "an account capability: receive-billing, manage-users, manage-entitlements, receive-alerts PRODUCT",
+        "an account capability: receive-billing, manage-users, manage-domains, manage-entitlements, receive-alerts PRODUCT",
+    ),
+    (
+        "access",
+        "PRINCIPAL",
+        "every product for one principal: what it may use and why, and what not, by rule",
     ),
     (
         "who",
@@ -93,21 +98,9 @@ const COMMANDS: &[(&str, &str, &str)] = &[
 ];
 
 /// Words that start a what-if statement or a declaration.
-const STATEMENT_WORDS: &[&str] = &[
-    "remove",
-    "convert",
-    "clear-exceptions",
-    "set",
-    "register",
-    "account",
-    "product",
-    "country",
-    "group",
-    "user",
-    "key",
-];
+use crate::keywords::STATEMENT_START as STATEMENT_WORDS;
 
-const KINDS: &[&str] = &["user", "key", "group", "product", "country"];
+use crate::keywords::ENTITY_KINDS as KINDS;
 
 // ---------------------------------------------------------------- the session
 
@@ -349,6 +342,7 @@ impl Session {
             "check" | "explain" => self.decision(cmd, input, args, out),
             "can" => self.can(input, args, out),
             "who" => self.who(input, args, out),
+            "access" => self.access(input, args, out),
             ":diff" => input.arity(cmd, args, 0, 0).map(|()| {
                 let label = self.path.display().to_string();
                 let _ = write!(out, "{}", diff_text(&self.loaded, &self.working, &label));
@@ -472,6 +466,21 @@ impl Session {
         if let Some(s) = answer.source {
             let _ = writeln!(out, "  {}", at(&policy.sources, s));
         }
+        Ok(())
+    }
+
+    fn access(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+        input.arity("access", args, 1, 1)?;
+        let p = self
+            .working
+            .principal(&args[0].text)
+            .map_err(|e| vec![query_diag(input, &args[0], &e)])?;
+        let model = &self.working.model;
+        let _ = write!(
+            out,
+            "{}",
+            crate::render::access_text(model, p, &crate::render::access(model, p))
+        );
         Ok(())
     }
 
@@ -1286,22 +1295,31 @@ impl ReplHelper {
         if c.depth > 0 {
             if idx == 0 {
                 return Want::Words(strs(match c.block.as_deref() {
-                    Some("account") => &["domain", "alerts"],
-                    Some("country") => &["covers", "entitled", "default", "allow", "deny"],
+                    Some("account") => &["domain", "alerts", "global"],
+                    Some("country") => &["revenue", "covers", "entitled", "default", "allow", "deny"],
                     Some("group") => &["allowed", "include-country", "exception"],
-                    Some("user") => &["country", "groups", "roles", "status", "allow", "deny"],
+                    Some("user") => &[
+                        "country",
+                        "entitlement-country",
+                        "groups",
+                        "roles",
+                        "status",
+                        "allow",
+                        "deny",
+                    ],
                     Some("key") => &["groups"],
                     _ => &[],
                 }));
             }
             return match first {
-                "allowed" | "entitled" | "alerts" | "allow" | "deny" => Want::Words(n.products.clone()),
+                "allowed" | "entitled" | "alerts" | "global" | "allow" | "deny" => Want::Words(n.products.clone()),
+                "entitlement-country" => Want::Words(n.countries.clone()),
                 "exception" if idx == 1 => Want::Words(strs(&["allow", "deny"])),
                 "exception" => Want::Words(n.products.clone()),
                 "groups" => Want::Words(n.groups.clone()),
                 "country" => Want::Words(n.country_names.clone()),
                 "roles" => Want::Words(strs(&["account-admin", "co-admin", "fulfillment-contact"])),
-                "status" => Want::Words(strs(&["active", "pending", "invited", "registered"])),
+                "status" => Want::Words(strs(&["active", "pending", "invited", "registered", "locked"])),
                 "default" => Want::Words(strs(&["allow", "deny"])),
                 "domain" if idx == 2 => Want::Words(strs(&["auto-approve"])),
                 _ => Want::Nothing,
@@ -1313,7 +1331,7 @@ impl ReplHelper {
             return Want::Words(w);
         }
         let words = match (first, idx) {
-            ("check" | "explain", 1) | ("can", 1) => n.principals(),
+            ("check" | "explain", 1) | ("can", 1) | ("access", 1) => n.principals(),
             ("check" | "explain", 2) | ("can", 3) | ("who", 1) => n.products.clone(),
             ("can", 2) => Capability::ALL.iter().map(|c| c.as_str().to_string()).collect(),
             (":show", 1) => {
@@ -1326,11 +1344,8 @@ impl ReplHelper {
             ("remove", 1) => strs(KINDS),
             ("remove", 2) => n.of_kind(second),
             ("convert" | "clear-exceptions", 1) => n.groups.clone(),
-            ("set", 1) => strs(&["default", "access"]),
-            ("set", 2) => n.countries.clone(),
-            ("set", 3) if second == "default" => strs(&["allow", "deny"]),
-            ("set", 3) if second == "access" => n.products.clone(),
-            ("set", 4) if second == "access" => strs(&["allow", "deny", "inherit"]),
+            ("set", 1) => crate::keywords::SET_FORMS.iter().map(|(w, _)| w.to_string()).collect(),
+            ("set", _) => return self.want_set(second, idx),
             ("register", 2) => strs(&["country"]),
             ("register", 3) => n.country_names.clone(),
             ("group", 1) => n.groups.clone(),
@@ -1342,6 +1357,31 @@ impl ReplHelper {
             ("key", 1) => n.keys.clone(),
             _ => return Want::Nothing,
         };
+        Want::Words(words)
+    }
+
+    /// The words after `set WORD` (argument `idx`), from the shape in the keyword table.
+    fn want_set(&self, word: &str, idx: usize) -> Want {
+        let n = &self.names;
+        let Some((_, shape)) = crate::keywords::SET_FORMS.iter().find(|(w, _)| *w == word) else {
+            return Want::Nothing;
+        };
+        let Some(arg) = shape.split_whitespace().nth(idx - 2) else {
+            return Want::Nothing;
+        };
+        let mut words = vec![];
+        for part in arg.split('|') {
+            match part {
+                "COUNTRY" => words.extend(n.countries.iter().cloned()),
+                "PRODUCT" => words.extend(n.products.iter().cloned()),
+                "GROUP" => words.extend(n.groups.iter().cloned()),
+                "USER" => words.extend(n.users.iter().cloned()),
+                "KEY" => words.extend(n.keys.iter().cloned()),
+                "PRINCIPAL" => words.extend(n.principals()),
+                "NUMBER" | "DOMAIN" => {}
+                fixed => words.push(fixed.to_string()),
+            }
+        }
         Want::Words(words)
     }
 
@@ -1383,10 +1423,9 @@ impl ReplHelper {
         };
         let second = c.before.get(1).map(String::as_str);
         let shape: Vec<&str> = match first {
-            "set" => match second {
-                Some("default") => vec!["default", "COUNTRY", "allow|deny"],
-                Some("access") => vec!["access", "COUNTRY", "PRODUCT", "allow|deny|inherit"],
-                _ => vec!["default|access", "COUNTRY", "…"],
+            "set" => match second.and_then(|w| crate::keywords::SET_FORMS.iter().find(|(x, _)| *x == w)) {
+                Some((w, shape)) => std::iter::once(*w).chain(shape.split_whitespace()).collect(),
+                None => vec!["WHAT", "…"],
             },
             "remove" => vec!["user|key|group|product|country", "NAME"],
             "convert" | "clear-exceptions" => vec!["GROUP"],
@@ -1395,7 +1434,7 @@ impl ReplHelper {
             "user" => vec!["EMAIL", "{ country CODE … }"],
             "product" => vec!["NAME", "[\"Display Name\"]"],
             "country" => vec!["NAME", "{ … }"],
-            "key" => vec!["NAME", "{ groups … }"],
+            "key" => vec!["NAME", "[in COUNTRY]", "{ groups … }"],
             cmd => COMMANDS
                 .iter()
                 .find(|c| c.0 == cmd)

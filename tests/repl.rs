@@ -200,6 +200,8 @@ fn a_block_over_several_lines_is_one_edit() {
             ":undo",
             "register dan@acme.com country US",
             "register erin@elsewhere.org country CA",
+            "set domain elsewhere.org on",
+            "register erin@elsewhere.org country CA",
             "who LumenRT",
             "remove product OpenRoads",
             ":diff",
@@ -361,7 +363,43 @@ fn completion_of_commands_and_keywords() {
             "remove user"
         ]
     );
-    assert_eq!(complete("set "), ["set access", "set default"]);
+    assert_eq!(
+        complete("set "),
+        [
+            "set access",
+            "set allowed",
+            "set default",
+            "set domain",
+            "set entitled",
+            "set entitlement-country",
+            "set exception",
+            "set global",
+            "set group-exception",
+            "set include-country",
+            "set key-country",
+            "set member",
+            "set revenue",
+            "set status"
+        ]
+    );
+    assert_eq!(
+        complete("set e"),
+        ["set entitled", "set entitlement-country", "set exception"]
+    );
+    assert_eq!(
+        complete("set member Viz "),
+        [
+            "set member Viz alice@acme.com",
+            "set member Viz bob@acme.com",
+            "set member Viz carol@partner.io",
+            "set member Viz SS-0001"
+        ]
+    );
+    assert_eq!(complete("set revenue US "), ["set revenue US none"]);
+    assert_eq!(
+        complete("set status bob@acme.com l"),
+        ["set status bob@acme.com locked"]
+    );
     assert_eq!(
         complete("set access US LumenRT "),
         [
@@ -373,6 +411,7 @@ fn completion_of_commands_and_keywords() {
     assert_eq!(
         complete("can alice@acme.com manage-"),
         [
+            "can alice@acme.com manage-domains",
             "can alice@acme.com manage-entitlements",
             "can alice@acme.com manage-users"
         ]
