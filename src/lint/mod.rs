@@ -19,9 +19,13 @@
 //! | `mixed-group-modes` | a principal in an allow-list group and a legacy or unconfigured group of the same country |
 //! | `unused-product` | a product no list names |
 //! | `unused-group` | a group without members (users or keys) |
-//! | `unknown-profile-country` | a user's profile code matches no country and no `covers` entry |
-//! | `empty-key` | a key without groups |
+//! | `unknown-profile-country` | a user's profile code matches no country and no `covers` entry, and no country declares a `revenue` to fall back on |
+//! | `empty-key` | a key without groups and without `in COUNTRY` |
 //! | `redundant-entry` | the same entry twice in the lists of one block |
+//! | `revenue-fallback` (r2) | a user whose profile code matches no country gets the highest-revenue country (informational: what the portal does) |
+//! | `global-also-entitled` (r2) | a product of the account's `global` list that a country's `entitled` list also names |
+//! | `key-several-groups` (r2) | a key mapped to more than one group (the portal maps a key to one group) |
+//! | `no-account-admin` (r2) | nobody is an account-admin: nobody can claim domains or turn auto-approval on or off |
 //!
 //! Decisions written down here (the contract leaves them open):
 //! - The three role warnings are given only when the policy has at least one user: a policy
@@ -260,6 +264,16 @@ impl<'a> Linter<'a> {
                 .with_help("add `roles account-admin` (or `co-admin`) to the user who manages the account"),
             );
         }
+        if !users.iter().any(|u| u.has_role(Role::AccountAdmin)) {
+            self.warn(with_anchor(
+                Diagnostic::warning(
+                    "no-account-admin",
+                    "nobody is an account-admin: nobody can claim email domains or turn auto-approval on or off",
+                ))
+                .with_note("only account-admins may manage domains (co-admins may not)")
+                .with_help("add `roles account-admin` to the user who manages the account (account admins are set with the vendor)"),
+            );
+        }
         if !both {
             self.warn(
                 with_anchor(Diagnostic::warning(
@@ -316,6 +330,16 @@ impl<'a> Linter<'a> {
                     CountryStmt::Entitled(names) => {
                         for n in names {
                             if let Some(p) = self.model.find_product(&n.text) {
+                                if self.model.is_global(p) {
+                                    self.warn(
+                                        Diagnostic::warning(
+                                            "global-also-entitled",
+                                            format!("`{}` is entitled in every country by the account's `global` list", n.text),
+                                        )
+                                        .with_label(n.span, "already entitled through `global`")
+                                        .with_help("remove it from this `entitled` list (or from `global`, if it is not a global entitlement)"),
+                                    );
+                                }
                                 self.dup(&mut entitled, p, n, "product", "entitled");
                             }
                         }
@@ -525,9 +549,9 @@ impl<'a> Linter<'a> {
                         ),
                     )
                     .with_label(country_stmt, "no entitlement country for this code")
-                    .with_note("the user is denied every product (rule no-entitlement-country)");
+                    .with_note("no country declares a `revenue` to fall back on, so the user is denied every product (rule no-entitlement-country)");
                     let mut help = format!(
-                        "declare `country {} {{ }}`, add `{}` to a country's `covers` list, or correct the code",
+                        "declare `country {} {{ }}`, add `{}` to a country's `covers` list, give the user an `entitlement-country`, or correct the code",
                         written(&code),
                         written(&code)
                     );
@@ -559,6 +583,25 @@ impl<'a> Linter<'a> {
                     }
                 }
                 Some(cid) => {
+                    if u.country_by == Some(crate::model::CountryBy::Revenue) {
+                        let c = self.model.country(cid);
+                        let mut d = Diagnostic::warning(
+                            "revenue-fallback",
+                            format!(
+                                "in the portal `{email}` gets {}, the highest-revenue country: profile country `{code}` matches no country",
+                                c.name
+                            ),
+                        )
+                        .with_label(country_stmt, format!("`{code}` matches no country and no `covers` entry"))
+                        .with_note("informational: users whose profile country has no contract get the licences of the country with the highest annual recurring revenue");
+                        if let Some((_, span)) = c.revenue {
+                            d = d.with_label(span, "the highest revenue");
+                        }
+                        self.warn(d.with_help(format!(
+                            "to choose the country yourself, give the user `entitlement-country COUNTRY` or add `{}` to a country's `covers` list",
+                            written(&code)
+                        )));
+                    }
                     self.other_country_groups(uid, cid, &stmt_of);
                     self.mixed_modes(Principal::User(uid), cid, &stmt_of);
                 }
@@ -723,7 +766,18 @@ impl<'a> Linter<'a> {
                 continue;
             };
             let k = self.model.key(kid);
-            if k.groups.is_empty() {
+            if k.groups.len() > 1 {
+                self.warn(
+                    Diagnostic::warning(
+                        "key-several-groups",
+                        format!("key `{}` is mapped to {} groups", k.name, k.groups.len()),
+                    )
+                    .with_label(self.key_heads[kid.index()], "more than one group")
+                    .with_note("the portal maps an activation key to one entitlement group")
+                    .with_help("keep the one group the key is mapped to in the portal"),
+                );
+            }
+            if k.groups.is_empty() && k.country_in.is_none() {
                 self.warn(
                     Diagnostic::warning(
                         "empty-key",
@@ -733,7 +787,7 @@ impl<'a> Linter<'a> {
                         ),
                     )
                     .with_label(self.key_heads[kid.index()], "no `groups` in this key")
-                    .with_help("add `groups GROUP` to the key, or remove the key"),
+                    .with_help("add `groups GROUP` or `in COUNTRY` to the key, or remove the key"),
                 );
             }
             if let Some(cid) = k.country {
@@ -778,6 +832,7 @@ impl<'a> Linter<'a> {
         }
         if let Some(a) = &m.account {
             used.extend(a.alerts.iter().map(|(p, _)| *p));
+            used.extend(a.global.iter().map(|(p, _)| *p));
         }
         let unlisted: Vec<&str> = m
             .countries
@@ -813,13 +868,16 @@ impl<'a> Linter<'a> {
             if self.model.account.as_ref().and_then(|a| a.span) != Some(span) {
                 continue;
             }
-            let mut alerts = Dups::default();
+            let (mut alerts, mut global) = (Dups::default(), Dups::default());
             for stmt in &ad.stmts {
-                if let AccountStmt::Alerts(names) = &stmt.kind {
-                    for n in names {
-                        if let Some(p) = self.model.find_product(&n.text) {
-                            self.dup(&mut alerts, p, n, "product", "alerts");
-                        }
+                let (seen, list, names) = match &stmt.kind {
+                    AccountStmt::Alerts(names) => (&mut alerts, "alerts", names),
+                    AccountStmt::Global(names) => (&mut global, "global", names),
+                    AccountStmt::Domain { .. } => continue,
+                };
+                for n in names {
+                    if let Some(p) = self.model.find_product(&n.text) {
+                        self.dup(seen, p, n, "product", list);
                     }
                 }
             }
@@ -837,346 +895,4 @@ impl<K> Default for Dups<K> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diag::Severity;
-    use crate::Policy;
-
-    /// A policy that should lint clean: every warning below is one edit away from it.
-    const CLEAN: &str = r#"
-account "Acme Engineering" {
-  domain acme.com auto-approve
-  alerts MicroStation
-}
-
-product MicroStation
-product OpenRoads "OpenRoads Designer"
-product LumenRT
-
-country US "United States" {
-  covers CA, MX
-  entitled MicroStation, OpenRoads, LumenRT
-  default deny
-  allow MicroStation
-  deny LumenRT
-}
-
-group Design in US {
-  allowed OpenRoads
-  include-country
-}
-group Legacy in US {
-  exception allow LumenRT
-}
-
-user alice@acme.com "Alice Smith" {
-  country US
-  groups Design
-  roles account-admin, fulfillment-contact
-}
-user bob@acme.com {
-  country CA
-  groups Legacy
-  status pending
-  deny OpenRoads
-}
-key SS-0001 { groups Design }
-"#;
-
-    fn lint_text(text: &str) -> (Policy, Vec<Diagnostic>) {
-        let p = Policy::parse("lint.ent", text).unwrap_or_else(|e| panic!("{e}"));
-        let d = lint(&p.document, &p.model);
-        (p, d)
-    }
-
-    fn codes(text: &str) -> Vec<&'static str> {
-        lint_text(text).1.iter().map(|d| d.code).collect()
-    }
-
-    /// The one diagnostic of `code`, and the text under its primary label.
-    fn only(text: &str, code: &str) -> (Diagnostic, String) {
-        let (p, ds) = lint_text(text);
-        let mut hits: Vec<Diagnostic> = ds.into_iter().filter(|d| d.code == code).collect();
-        assert_eq!(hits.len(), 1, "expected one `{code}`, got {hits:?}");
-        let d = hits.remove(0);
-        let primary = d
-            .primary_span()
-            .map(|s| p.sources.text(s).to_string())
-            .unwrap_or_default();
-        (d, primary)
-    }
-
-    /// The clean policy with `from` replaced by `to` (which must occur).
-    fn edit(from: &str, to: &str) -> String {
-        assert!(CLEAN.contains(from), "{from:?} not in CLEAN");
-        CLEAN.replacen(from, to, 1)
-    }
-
-    #[test]
-    fn clean_policy_has_no_warnings() {
-        let (p, ds) = lint_text(CLEAN);
-        assert!(ds.is_empty(), "{}", crate::diag::render_all(&ds, &p.sources, false));
-    }
-
-    #[test]
-    fn warnings_are_warnings_with_help_and_sorted() {
-        let text = edit("groups Design\n  roles", "groups Design, Design, Legacy\n  roles")
-            .replace("key SS-0001 { groups Design }", "key SS-0001 { }\nproduct Spare");
-        let (_, ds) = lint_text(&text);
-        assert!(ds.len() >= 3, "{ds:?}");
-        for d in &ds {
-            assert_eq!(d.severity, Severity::Warning);
-            assert!(d.help.is_some(), "{} has no help", d.code);
-            assert!(!d.labels.is_empty(), "{} has no label", d.code);
-        }
-        let starts: Vec<u32> = ds.iter().map(|d| d.primary_span().unwrap().start).collect();
-        let mut sorted = starts.clone();
-        sorted.sort();
-        assert_eq!(starts, sorted);
-        // deterministic
-        assert_eq!(ds, lint_text(&text).1);
-    }
-
-    #[test]
-    fn no_fulfillment_contact() {
-        let text = edit("roles account-admin, fulfillment-contact", "roles account-admin");
-        let (d, at) = only(&text, "no-fulfillment-contact");
-        assert!(at.starts_with("account \"Acme Engineering\""), "{at}");
-        assert!(d.message.contains("billing") || d.message.contains("invoices"));
-        // also nobody is both
-        assert!(codes(&text).contains(&"no-admin-contact"));
-        assert!(!codes(&text).contains(&"no-administrator"));
-    }
-
-    #[test]
-    fn no_administrator() {
-        let text = edit("roles account-admin, fulfillment-contact", "roles fulfillment-contact");
-        let (_, at) = only(&text, "no-administrator");
-        assert!(at.starts_with("account"), "{at}");
-        assert!(!codes(&text).contains(&"no-fulfillment-contact"));
-    }
-
-    #[test]
-    fn no_admin_contact() {
-        // both roles exist, but on two different people
-        let text = edit("roles account-admin, fulfillment-contact", "roles account-admin")
-            .replace("status pending", "status pending\n  roles fulfillment-contact");
-        let c = codes(&text);
-        assert_eq!(c, vec!["no-admin-contact"]);
-    }
-
-    #[test]
-    fn role_warnings_point_at_the_first_user_without_account_and_skip_empty_policies() {
-        let (_, at) = only(
-            "country US { }\nuser a@x.com { country US roles co-admin }\nuser b@x.com { country US }",
-            "no-fulfillment-contact",
-        );
-        assert_eq!(at, "user a@x.com");
-        let c = codes("product P\ncountry US { entitled P }\n");
-        assert!(!c.contains(&"no-fulfillment-contact"), "{c:?}");
-        assert!(!c.contains(&"no-administrator"));
-        assert!(!c.contains(&"no-admin-contact"));
-    }
-
-    #[test]
-    fn default_deny_no_override() {
-        let text = edit("  allow MicroStation\n", "");
-        let (_, at) = only(&text, "default-deny-no-override");
-        assert_eq!(at, "default deny");
-        // a product-level deny is no override that lets anything through
-        let text = edit("allow MicroStation", "deny MicroStation");
-        only(&text, "default-deny-no-override");
-        // default allow never warns
-        let text = edit("default deny\n  allow MicroStation", "default allow");
-        assert!(!codes(&text).contains(&"default-deny-no-override"));
-    }
-
-    #[test]
-    fn legacy_exceptions_ignored() {
-        let text = edit(
-            "allowed OpenRoads\n",
-            "allowed OpenRoads\n  exception allow LumenRT\n  exception deny MicroStation\n",
-        );
-        let (d, at) = only(&text, "legacy-exceptions-ignored");
-        assert_eq!(at, "exception allow LumenRT");
-        assert_eq!(d.labels[1].message, "also ignored");
-        assert!(d.help.as_deref().unwrap().contains("convert Design"));
-        // a legacy group (no list) is not warned
-        assert!(!codes(CLEAN).contains(&"legacy-exceptions-ignored"));
-    }
-
-    #[test]
-    fn member_other_country() {
-        let text = edit(
-            "key SS-0001 { groups Design }",
-            "key SS-0001 { groups Design }\ncountry DE { }\ngroup Berlin in DE { allowed MicroStation }\nkey SS-0002 { groups Berlin }",
-        )
-        .replace("groups Design\n  roles", "groups Design, Berlin\n  roles");
-        let (d, at) = only(&text, "member-other-country");
-        assert_eq!(at, "groups Design, Berlin");
-        assert!(d.message.contains("`Berlin` belongs to `DE`"), "{}", d.message);
-        assert_eq!(d.labels.len(), 2);
-    }
-
-    #[test]
-    fn no_entitlement_country_and_unknown_profile_country() {
-        let text = edit("country CA\n", "country ZZ\n");
-        let (_, at) = only(&text, "no-entitlement-country");
-        assert_eq!(at, "country ZZ");
-        let (d, at) = only(&text, "unknown-profile-country");
-        assert_eq!(at, "country ZZ");
-        assert!(d.message.contains("`ZZ`"));
-        // without groups: only unknown-profile-country
-        let text = edit("country CA\n  groups Legacy\n", "country ZZ\n");
-        let c = codes(&text);
-        assert!(c.contains(&"unknown-profile-country"), "{c:?}");
-        assert!(!c.contains(&"no-entitlement-country"), "{c:?}");
-        // a near miss is suggested
-        let (d, _) = only(&edit("country CA\n", "country MXX\n"), "unknown-profile-country");
-        assert!(d.help.unwrap().contains("did you mean `MX`?"));
-        // and an unrelated two-letter code is not
-        let (d, _) = only(&edit("country CA\n", "country ZZ\n"), "unknown-profile-country");
-        assert!(!d.help.unwrap().contains("did you mean"));
-    }
-
-    #[test]
-    fn not_entitled_allowed_in_every_kind_of_entry() {
-        let narrow = |t: String| {
-            t.replace(
-                "entitled MicroStation, OpenRoads, LumenRT",
-                "entitled MicroStation, OpenRoads",
-            )
-        };
-        // group allowed list
-        let text = narrow(edit("allowed OpenRoads", "allowed OpenRoads, LumenRT"));
-        let text = text
-            .replace("  deny LumenRT\n", "")
-            .replace("exception allow LumenRT", "exception allow OpenRoads");
-        let (d, at) = only(&text, "not-entitled-allowed");
-        assert_eq!(at, "LumenRT");
-        assert!(d.message.contains("Allowed Applications"));
-        assert_eq!(d.labels.len(), 2);
-        // legacy exception allow
-        let text = narrow(edit("  deny LumenRT\n", ""));
-        let (d, at) = only(&text, "not-entitled-allowed");
-        assert_eq!(at, "LumenRT");
-        assert!(d.message.contains("exception allow"));
-        // country allow override
-        let text = narrow(edit("deny LumenRT", "allow LumenRT"))
-            .replace("exception allow LumenRT", "exception allow OpenRoads");
-        let (d, at) = only(&text, "not-entitled-allowed");
-        assert_eq!(at, "LumenRT");
-        assert!(d.message.contains("country-level"));
-        // user allow exception (by display name)
-        let text = narrow(edit("  deny LumenRT\n", ""))
-            .replace("exception allow LumenRT", "exception allow OpenRoads")
-            .replace("deny OpenRoads", "allow \"lumenrt\"");
-        let (d, at) = only(&text, "not-entitled-allowed");
-        assert_eq!(at, "\"lumenrt\"");
-        assert!(d.message.contains("user exception"));
-    }
-
-    #[test]
-    fn include_country_empty_list() {
-        let text = edit(
-            "exception allow LumenRT\n",
-            "exception allow LumenRT\n  include-country\n",
-        );
-        let (_, at) = only(&text, "include-country-empty-list");
-        assert_eq!(at, "include-country");
-        assert!(!codes(CLEAN).contains(&"include-country-empty-list"));
-    }
-
-    #[test]
-    fn mixed_group_modes() {
-        let text = edit("groups Design\n  roles", "groups Design, Legacy\n  roles");
-        let (d, at) = only(&text, "mixed-group-modes");
-        assert_eq!(at, "groups Design, Legacy");
-        assert!(d.message.contains("legacy group `Legacy`"), "{}", d.message);
-        assert_eq!(d.labels.len(), 3);
-        // keys too
-        let text = edit("key SS-0001 { groups Design }", "key SS-0001 { groups Design, Legacy }");
-        let (_, at) = only(&text, "mixed-group-modes");
-        assert_eq!(at, "groups Design, Legacy");
-    }
-
-    #[test]
-    fn unused_product() {
-        let text = edit("product LumenRT\n", "product LumenRT\nproduct Spare \"Spare Part\"\n");
-        let (d, at) = only(&text, "unused-product");
-        assert_eq!(at, "product Spare \"Spare Part\"");
-        assert!(d.notes.is_empty());
-        // a country without an `entitled` list still entitles it: a note says so
-        let text = edit("product LumenRT\n", "product LumenRT\nproduct Spare\ncountry DE { }\n");
-        let (d, _) = only(&text, "unused-product");
-        assert!(d.notes[0].contains("`DE`"), "{:?}", d.notes);
-    }
-
-    #[test]
-    fn unused_group() {
-        let text = edit("group Legacy in US {", "group Empty in US { }\ngroup Legacy in US {");
-        let (_, at) = only(&text, "unused-group");
-        assert_eq!(at, "group Empty in US");
-    }
-
-    #[test]
-    fn empty_key() {
-        let text = edit(
-            "key SS-0001 { groups Design }",
-            "key SS-0001 { groups Design }\nkey SS-0002 { }",
-        );
-        let (_, at) = only(&text, "empty-key");
-        assert_eq!(at, "key SS-0002");
-    }
-
-    #[test]
-    fn redundant_entries() {
-        // a product twice in one group's allowed lists (two statements, name and display name)
-        let text = edit(
-            "allowed OpenRoads\n",
-            "allowed OpenRoads\n  allowed \"OpenRoads Designer\"\n",
-        );
-        let (d, at) = only(&text, "redundant-entry");
-        assert_eq!(at, "\"OpenRoads Designer\"");
-        assert_eq!(d.labels[1].message, "first listed here as `OpenRoads`");
-        // a group twice in a user's groups
-        let text = edit("groups Design\n  roles", "groups Design, design\n  roles");
-        let (_, at) = only(&text, "redundant-entry");
-        assert_eq!(at, "design");
-        // other lists
-        for (from, to, second) in [
-            ("covers CA, MX", "covers CA, MX, ca", "ca"),
-            (
-                "alerts MicroStation",
-                "alerts MicroStation, MicroStation",
-                "MicroStation",
-            ),
-            (
-                "roles account-admin, fulfillment-contact",
-                "roles account-admin, fulfillment-contact, account-admin",
-                "account-admin",
-            ),
-            (
-                "key SS-0001 { groups Design }",
-                "key SS-0001 { groups Design groups Design }",
-                "Design",
-            ),
-        ] {
-            let (d, at) = only(&edit(from, to), "redundant-entry");
-            assert_eq!(at, second, "{d:?}");
-        }
-    }
-
-    #[test]
-    fn names_are_quoted_when_needed() {
-        assert_eq!(written("Design"), "Design");
-        assert_eq!(written("Civil Engineers"), "\"Civil Engineers\"");
-        assert_eq!(written("access"), "\"access\"");
-        assert_eq!(written("9a"), "\"9a\"");
-        let text = edit("allowed OpenRoads\n", "allowed OpenRoads\n  exception allow LumenRT\n")
-            .replace("group Design in US", "group \"Civil Engineers\" in US")
-            .replace("groups Design", "groups \"Civil Engineers\"");
-        let (d, _) = only(&text, "legacy-exceptions-ignored");
-        assert!(d.help.unwrap().contains("convert \"Civil Engineers\""));
-    }
-}
+mod tests;
