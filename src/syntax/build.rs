@@ -471,7 +471,9 @@ impl<'t> Builder<'t> {
     }
 
     /// The (r2) granular `set …` statements.
-    fn set_stmt<'i>(&mut self, rule: Rule, mut it: impl Iterator<Item = P<'i>>) -> WhatIf {
+    fn set_stmt<'i>(&mut self, rule: Rule, it: impl Iterator<Item = P<'i>>) -> WhatIf {
+        // (`include-country` is a statement of its own in groups, not a dropped keyword)
+        let mut it = it.filter(|p| p.as_rule() != Rule::include_country);
         let mut next = || it.next().unwrap();
         let a = self.name(next());
         let name_or_inherit = |b: &Self, p: P<'_>| match p.as_rule() {
