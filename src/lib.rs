@@ -37,6 +37,7 @@
 extern crate alloc;
 
 pub mod capability;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compile;
 pub mod diag;
@@ -47,6 +48,7 @@ pub mod gen;
 pub mod interop;
 pub mod lint;
 pub mod model;
+#[cfg(feature = "cli")]
 pub mod repl;
 pub mod resolve;
 pub mod sim;
