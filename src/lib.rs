@@ -37,6 +37,7 @@
 extern crate alloc;
 
 pub mod capability;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compile;
 pub mod diag;
@@ -49,6 +50,7 @@ pub mod keywords;
 pub mod lint;
 pub mod model;
 pub mod render;
+#[cfg(feature = "cli")]
 pub mod repl;
 pub mod resolve;
 pub mod sim;
@@ -56,12 +58,14 @@ pub mod source;
 pub mod syntax;
 pub mod testing;
 pub mod whatif;
+mod write;
 
 pub use diag::{Diagnostic, Severity};
 pub use eval::{Decision, Explanation, Rule, Step};
 pub use model::{Model, Principal};
 pub use source::{FileId, Sources, Span};
 pub use syntax::Access;
+pub use write::atomic_write;
 
 /// Errors with the sources they point into, so they can be rendered.
 #[derive(Clone, Debug)]
@@ -327,47 +331,4 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
         Some(rest) => rest.to_string(),
         None => text,
     })
-}
-
-/// Write a file atomically: the bytes go to a temporary file in the same folder, which is
-/// then renamed over the target. A failed write leaves the original untouched.
-pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut tmp = None;
-    for i in 0..100u32 {
-        let candidate = dir.join(format!(".{name}.entitle-{}-{i}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(f) => {
-                tmp = Some((candidate, f));
-                break;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    let (tmp_path, mut file) = tmp.ok_or_else(|| std::io::Error::other("no free temporary file name"))?;
-    let result = (|| {
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp_path, meta.permissions())?;
-        }
-        std::fs::rename(&tmp_path, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp_path);
-    }
-    result
 }

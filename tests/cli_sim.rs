@@ -1,5 +1,8 @@
 //! End-to-end tests of the simulator commands: who, matrix, diff, simulate, gen.
 
+// Runs the binary or uses the front ends: needs the default `cli` feature.
+#![cfg(feature = "cli")]
+
 use std::path::{Path, PathBuf};
 
 mod common;

@@ -9,6 +9,9 @@
 //!
 //! Run with `--nocapture` to see one line per run (exit, time, peak RSS, first line).
 
+// Runs the binary or uses the front ends: needs the default `cli` feature.
+#![cfg(feature = "cli")]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,5 +1,8 @@
 //! Interop commands end to end: `import-users` (CSV), `export --json` / `import`, `report`.
 
+// Runs the binary or uses the front ends: needs the default `cli` feature.
+#![cfg(feature = "cli")]
+
 use entitle::eval::decide;
 use entitle::interop::{json, report, users};
 use entitle::{Model, Policy};

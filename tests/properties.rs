@@ -10,6 +10,7 @@
 use entitle::{Access, Policy};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
+#[cfg(feature = "cli")]
 use std::process::Command;
 
 #[allow(dead_code)]
@@ -213,6 +214,7 @@ fn line_and_column_on_a_long_line_with_wide_characters() {
 
 // ------------------------------------------------------------------ JSON through the binary
 
+#[cfg(feature = "cli")]
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
         .args(args)
@@ -227,6 +229,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 /// Parse one JSON document, or (for streamed output) one per line.
+#[cfg(feature = "cli")]
 fn parses(args: &[&str], stdout: &str, stderr: &str) -> Vec<serde_json::Value> {
     if let Ok(v) = serde_json::from_str(stdout) {
         return vec![v];
@@ -238,6 +241,7 @@ fn parses(args: &[&str], stdout: &str, stderr: &str) -> Vec<serde_json::Value> {
 }
 
 /// Every `--json` output of the binary, on random policies (valid, and some invalid).
+#[cfg(feature = "cli")]
 #[test]
 fn json_output_always_parses() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,9 @@
 //! The REPL core driven by scripted sessions (transcripts snapshot-tested), its completer,
 //! hints and multi-line validation, and piped mode end to end.
 
+// Runs the binary or uses the front ends: needs the default `cli` feature.
+#![cfg(feature = "cli")]
+
 use entitle::repl::{is_incomplete, ReplHelper, Session};
 use entitle::Policy;
 use std::path::Path;

@@ -6,6 +6,9 @@
 //! tool's output. Snapshots (tests/snapshots/scenarios__*.snap) hold the `explain` output of
 //! every expectation and the rendered diagnostics of every bad file.
 
+// Runs the binary or uses the front ends: needs the default `cli` feature.
+#![cfg(feature = "cli")]
+
 use entitle::testing::{expectation_contexts, run_file};
 use entitle::{FileId, Policy, Rule, Sources};
 use std::collections::BTreeSet;

@@ -1,0 +1,180 @@
+//! Safe writes ([`entitle::atomic_write`], used by `fmt --write`, `import`, `import-users`,
+//! REPL `:save` and `gen -o`): symlinks are written through, permissions are kept, a failed
+//! write changes nothing and leaves no temporary file. (Writes refused by the disk, under
+//! `ulimit -f 0`, are in `hostile.rs`.)
+//!
+//! What these tests cannot see, checked by reading `atomic-write-file` 0.3 (and its system
+//! calls under strace): on Linux the new file is opened with `O_TMPFILE` (no name until it is
+//! committed, so a killed process leaves nothing), created with the target's mode and given
+//! exactly that mode by `fchmod` before the first byte is written, fsynced, linked and renamed
+//! over the target, and then the folder is fsynced.
+
+#![cfg(unix)]
+
+use entitle::atomic_write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+#[cfg(feature = "cli")]
+mod common;
+
+/// Every entry of a folder, sorted (to see that no temporary file was left).
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).unwrap().file_type().is_symlink()
+}
+
+#[test]
+fn a_symlink_is_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.ent");
+    std::fs::write(&real, "old\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // a relative link, and a link to that link
+    let link = dir.path().join("link.ent");
+    std::os::unix::fs::symlink("real.ent", &link).unwrap();
+    let chain = dir.path().join("chain.ent");
+    std::os::unix::fs::symlink(&link, &chain).unwrap();
+    let before = entries(dir.path());
+
+    atomic_write(&link, b"through the link\n").unwrap();
+    assert!(is_symlink(&link), "the link was replaced by a file");
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("real.ent"));
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "through the link\n");
+    assert_eq!(mode(&real), 0o640);
+
+    atomic_write(&chain, b"through two links\n").unwrap();
+    assert!(is_symlink(&chain) && is_symlink(&link));
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "through two links\n");
+    assert_eq!(entries(dir.path()), before, "a file was added or removed");
+}
+
+#[test]
+fn a_link_into_another_folder_and_a_dangling_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("policies");
+    std::fs::create_dir(&sub).unwrap();
+    let real = sub.join("real.ent");
+    std::fs::write(&real, "old\n").unwrap();
+    let link = dir.path().join("link.ent");
+    std::os::unix::fs::symlink("policies/real.ent", &link).unwrap();
+    atomic_write(&link, b"new\n").unwrap();
+    assert!(is_symlink(&link));
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "new\n");
+    assert_eq!(entries(&sub), ["real.ent"]);
+
+    // a link whose target does not exist yet: the target is created, as `echo > link` does
+    let dangling = dir.path().join("dangling.ent");
+    std::os::unix::fs::symlink("policies/later.ent", &dangling).unwrap();
+    atomic_write(&dangling, b"created\n").unwrap();
+    assert!(is_symlink(&dangling));
+    assert_eq!(std::fs::read_to_string(sub.join("later.ent")).unwrap(), "created\n");
+    assert_eq!(entries(&sub), ["later.ent", "real.ent"]);
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn fmt_write_through_a_symlink_formats_the_real_file() {
+    use common::entitle;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.ent");
+    let messy = "product   B;product A\ncountry US {default deny  allow A}\n";
+    std::fs::write(&real, messy).unwrap();
+    let link = dir.path().join("link.ent");
+    std::os::unix::fs::symlink("real.ent", &link).unwrap();
+    let link = link.to_str().unwrap();
+
+    let canonical = entitle(&["fmt", link]);
+    assert_eq!(canonical.code, 0, "{}", canonical.stderr);
+    assert_ne!(canonical.stdout, messy, "the test policy must need formatting");
+    let written = entitle(&["fmt", "--write", link]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert!(is_symlink(Path::new(link)), "fmt --write replaced the link");
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), canonical.stdout);
+    assert_eq!(entitle(&["fmt", "--check", link]).code, 0);
+    assert_eq!(entries(dir.path()), ["link.ent", "real.ent"]);
+}
+
+#[test]
+fn permissions_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    for m in [0o600, 0o644, 0o640, 0o400, 0o755] {
+        let p = dir.path().join(format!("p{m:o}.ent"));
+        std::fs::write(&p, "old\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
+        atomic_write(&p, b"new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new\n");
+        assert_eq!(mode(&p), m, "mode of a {m:o} file after a write");
+    }
+}
+
+/// A new file gets the default mode, `0666 & !umask` (set in a child shell: the umask is
+/// per process, and these tests share theirs).
+#[cfg(feature = "cli")]
+#[test]
+fn a_new_file_gets_the_default_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    for (umask, expected) in [("027", 0o640), ("077", 0o600), ("022", 0o644)] {
+        let p = dir.path().join(format!("new{umask}.ent"));
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" gen --users 3 -o \"$1\""))
+            .arg(env!("CARGO_BIN_EXE_entitle"))
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(mode(&p), expected, "umask {umask}");
+    }
+}
+
+#[test]
+fn a_failed_write_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let keep = dir.path().join("keep.ent");
+    std::fs::write(&keep, "the original\n").unwrap();
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("inside.ent"), "x\n").unwrap();
+    let before = entries(dir.path());
+
+    // the target is a folder
+    let e = atomic_write(&sub, b"new\n").unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::IsADirectory, "{e}");
+    assert!(sub.is_dir());
+    assert_eq!(entries(&sub), ["inside.ent"]);
+    // ... also through a link
+    let link = dir.path().join("to-sub");
+    std::os::unix::fs::symlink("sub", &link).unwrap();
+    assert!(atomic_write(&link, b"new\n").is_err());
+    assert!(is_symlink(&link) && sub.is_dir());
+    std::fs::remove_file(&link).unwrap();
+    // a folder that does not exist
+    let e = atomic_write(&dir.path().join("none/x.ent"), b"new\n").unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{e}");
+    // a path under a file
+    assert!(atomic_write(&keep.join("x.ent"), b"new\n").is_err());
+    // a loop of links
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::os::unix::fs::symlink("b", &a).unwrap();
+    std::os::unix::fs::symlink("a", &b).unwrap();
+    assert!(atomic_write(&a, b"new\n").is_err());
+    assert!(is_symlink(&a) && is_symlink(&b));
+    std::fs::remove_file(&a).unwrap();
+    std::fs::remove_file(&b).unwrap();
+
+    assert_eq!(std::fs::read_to_string(&keep).unwrap(), "the original\n");
+    assert_eq!(entries(dir.path()), before, "a temporary file was left");
+}
