@@ -58,9 +58,10 @@
 //! - Names containing a line break have no written form at all (strings are one line); they
 //!   are printed quoted with the line break as is, which will not parse back.
 
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{
-    Access, AccountDecl, AccountStmt, CountryDecl, CountryStmt, Decl, Document, Expect, GroupDecl, GroupStmt, Item,
-    KeyDecl, KeyStmt, Name, Node, ProductDecl, Scenario, UserDecl, UserStmt, WhatIf,
+    Access, AccountDecl, AccountStmt, Comments, CountryDecl, CountryStmt, Decl, Document, Expect, GroupDecl, GroupStmt,
+    Item, KeyDecl, KeyStmt, Name, Node, ProductDecl, Scenario, UserDecl, UserStmt, WhatIf,
 };
 
 /// The reserved keywords (LANGUAGE.md §1), exactly as written.
@@ -100,16 +101,23 @@ pub const KEYWORDS: &[&str] = &[
 
 const INDENT: &str = "  ";
 
-/// Print a document in the canonical style (see the module documentation).
+/// Print a document in the canonical style, laid out as if it had no source text: every
+/// block that has a statement or a comment over several lines, blank lines between items by
+/// their kinds (see the module documentation). For documents built or edited in memory; a
+/// document parsed from a text is formatted with [`format_source`].
 pub fn format_document(doc: &Document) -> String {
-    let mut lines = vec![];
-    items(&mut lines, &doc.items, &doc.end_comments);
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(&line);
-        out.push('\n');
+    Printer { src: None }.document(doc)
+}
+
+/// Print a document parsed from `text` (file `file`) in the canonical style, keeping the
+/// layout choices of the text: blocks written on one line, blank lines, the column of
+/// trailing comments (see the module documentation). Nodes whose span does not point into
+/// `text` (made by an edit) are laid out as [`format_document`] does.
+pub fn format_source(doc: &Document, file: FileId, text: &str) -> String {
+    Printer {
+        src: Some(Src::new(file, text)),
     }
-    out
+    .document(doc)
 }
 
 /// A name as it must be written where the grammar expects a name: a bare identifier when
@@ -124,27 +132,7 @@ pub fn format_name(text: &str) -> String {
 
 /// One what-if statement on one line (without comments), e.g. `set access US A inherit`.
 pub fn format_whatif(w: &WhatIf) -> String {
-    match w {
-        WhatIf::Remove { kind, name } => format!("remove {} {}", kind.as_str(), principal(name)),
-        WhatIf::Convert(g) => format!("convert {}", name(g)),
-        WhatIf::ClearExceptions(g) => format!("clear-exceptions {}", name(g)),
-        WhatIf::SetDefault { country, access } => {
-            format!("set default {} {}", name(country), access.as_str())
-        }
-        WhatIf::SetAccess {
-            country,
-            product,
-            access,
-        } => format!(
-            "set access {} {} {}",
-            name(country),
-            name(product),
-            access.map_or("inherit", Access::as_str)
-        ),
-        WhatIf::Register { email: e, code } => {
-            format!("register {} country {}", email(e), name(code))
-        }
-    }
+    Printer { src: None }.whatif(w)
 }
 
 // ---------------------------------------------------------------- names
@@ -202,15 +190,6 @@ fn principal(n: &Name) -> String {
     }
 }
 
-fn list(names: &[Name]) -> String {
-    names.iter().map(name).collect::<Vec<_>>().join(", ")
-}
-
-/// `KEYWORD a, b` — `None` for an empty list, which has no written form.
-fn list_stmt(keyword: &str, names: &[Name]) -> Option<String> {
-    (!names.is_empty()).then(|| format!("{keyword} {}", list(names)))
-}
-
 fn comment(text: &str) -> String {
     let text = text.trim_end();
     if text.starts_with('#') {
@@ -220,22 +199,513 @@ fn comment(text: &str) -> String {
     }
 }
 
-fn with_trailing(line: String, trailing: Option<&String>) -> String {
-    match trailing {
-        Some(t) => format!("{line}  {}", comment(t)),
-        None => line,
-    }
-}
-
 fn indented(lines: Vec<String>) -> impl Iterator<Item = String> {
     lines
         .into_iter()
         .map(|l| if l.is_empty() { l } else { format!("{INDENT}{l}") })
 }
 
+// ---------------------------------------------------------------- layout
+
+/// The source text a document was parsed from: where its line breaks, blank lines and
+/// comments were.
+struct Src<'a> {
+    file: FileId,
+    text: &'a str,
+    /// Where each comment of the text starts, in order.
+    comments: Vec<usize>,
+}
+
+impl<'a> Src<'a> {
+    fn new(file: FileId, text: &'a str) -> Src<'a> {
+        let comments = crate::syntax::comments::scan(text)
+            .into_iter()
+            .map(|c| c.start)
+            .collect();
+        Src { file, text, comments }
+    }
+
+    /// Whether a span points into this text (a node made by an edit may carry the span of a
+    /// what-if statement in another file).
+    fn holds(&self, span: Span) -> bool {
+        let r = span.range();
+        span.file == self.file
+            && r.start < r.end
+            && r.end <= self.text.len()
+            && self.text.is_char_boundary(r.start)
+            && self.text.is_char_boundary(r.end)
+    }
+
+    /// Whether the text of a span is on one line.
+    fn one_line(&self, span: Span) -> bool {
+        self.holds(span) && !self.text[span.range()].contains('\n')
+    }
+
+    /// Whether `from..to` holds a blank line: a whole line (not the first or the last one of
+    /// the range, which belong to what is before and after) of only whitespace.
+    fn blank_between(&self, from: usize, to: usize) -> bool {
+        let Some(gap) = self.text.get(from..to) else {
+            return false;
+        };
+        let lines: Vec<&str> = gap.split('\n').collect();
+        lines.len() > 2
+            && lines[1..lines.len() - 1]
+                .iter()
+                .any(|l| l.trim_matches([' ', '\t', '\r']).is_empty())
+    }
+
+    /// Where the comments `texts` start: the last `texts.len()` comments before `before`,
+    /// if their texts match (they do for a node parsed from this text).
+    fn comment_starts(&self, before: usize, texts: &[String]) -> Option<Vec<usize>> {
+        let end = self.comments.partition_point(|&c| c < before);
+        let starts = &self.comments[end.checked_sub(texts.len())?..end];
+        let matches = starts.iter().zip(texts).all(|(&s, t)| {
+            let line = &self.text[s..];
+            line[..line.find('\n').unwrap_or(line.len())].trim_end() == t
+        });
+        matches.then(|| starts.to_vec())
+    }
+
+    /// The column (in characters) of the trailing comment after a node ending at `end`.
+    fn trailing_column(&self, end: usize) -> Option<usize> {
+        let rest = self.text.get(end..)?;
+        let at = end + rest.len() - rest.trim_start_matches([' ', '\t', ';']).len();
+        if !self.text[at..].starts_with('#') {
+            return None;
+        }
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        Some(self.text[line_start..at].chars().count())
+    }
+}
+
+/// Where the previous line of a run came from, for deciding blank lines.
+#[derive(Clone, Copy)]
+enum Prev {
+    /// Nothing before it in this run (the start of the file or of a block).
+    Start,
+    /// Something ending at this offset of the source text.
+    At(usize),
+    /// Something without a place in the source text (built by an edit).
+    Nowhere,
+}
+
+/// One statement or item of a run, printed: its span, comments and lines (the trailing
+/// comment already on the last line).
+struct Entry<'n> {
+    span: Span,
+    comments: &'n Comments,
+    lines: Vec<String>,
+    kind: Option<Kind>,
+}
+
+/// Prints a document, with its source text when it has one.
+struct Printer<'a> {
+    src: Option<Src<'a>>,
+}
+
+impl Printer<'_> {
+    fn document(&self, doc: &Document) -> String {
+        let mut lines = vec![];
+        let end = self.src.as_ref().map(|s| s.text.len());
+        self.items(&mut lines, &doc.items, &doc.end_comments, end, 0);
+        let mut out = String::new();
+        for line in lines {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The source text, if `span` points into it.
+    fn src(&self, span: Span) -> Option<&Src<'_>> {
+        self.src.as_ref().filter(|s| s.holds(span))
+    }
+
+    /// Whether a block was written on one line.
+    fn one_line(&self, span: Span) -> bool {
+        self.src.as_ref().is_some_and(|s| s.one_line(span))
+    }
+
+    /// Where the `}` of a block is, if it was parsed from the source text.
+    fn close_brace(&self, span: Span) -> Option<usize> {
+        let s = self.src(span)?;
+        let at = span.end as usize - 1;
+        (s.text.as_bytes()[at] == b'}').then_some(at)
+    }
+
+    /// `line` with the trailing comment of the node `span` (if any) after it: at the column
+    /// it had in the source when that leaves two spaces or more, else two spaces after.
+    fn with_trailing(&self, line: String, span: Span, trailing: Option<&String>, depth: usize) -> String {
+        let Some(t) = trailing else { return line };
+        let width = INDENT.len() * depth + line.chars().count();
+        let gap = self
+            .src(span)
+            .and_then(|s| s.trailing_column(span.end as usize))
+            .map_or(2, |column| column.saturating_sub(width).max(2));
+        format!("{line}{:gap$}{}", "", comment(t))
+    }
+
+    /// A run of entries (items or statements) with their leading comments, then the run's
+    /// end comments (which stand before `end` in the source). Blank lines come from the
+    /// source where both sides of one are in it, else from `default_blank` (between two
+    /// entries) and `default_end_blank` (before the end comments, after an entry).
+    fn run(
+        &self,
+        out: &mut Vec<String>,
+        entries: Vec<Entry<'_>>,
+        end_comments: &[String],
+        end: Option<usize>,
+        default_blank: impl Fn(&Entry<'_>, &Entry<'_>) -> bool,
+        default_end_blank: bool,
+    ) {
+        let mut prev = Prev::Start;
+        let mut last: Option<Entry<'_>> = None;
+        for entry in entries {
+            let src = self.src(entry.span);
+            let leading = entry.comments.leading();
+            let starts = src.and_then(|s| s.comment_starts(entry.span.start as usize, leading));
+            let first = match (&starts, src) {
+                (Some(starts), _) if !starts.is_empty() => Some(starts[0]),
+                (_, Some(_)) => Some(entry.span.start as usize),
+                _ => None,
+            };
+            let blank = match (prev, first) {
+                (Prev::Start, _) => false,
+                (Prev::At(e), Some(p)) => self.src.as_ref().is_some_and(|s| s.blank_between(e, p)),
+                _ => last.as_ref().is_some_and(|l| default_blank(l, &entry)),
+            };
+            if blank {
+                out.push(String::new());
+            }
+            for (i, c) in leading.iter().enumerate() {
+                if let (Some(starts), Some(s)) = (&starts, src) {
+                    if i > 0 && s.blank_between(starts[i - 1], starts[i]) {
+                        out.push(String::new());
+                    }
+                }
+                out.push(comment(c));
+            }
+            if let (Some(starts), Some(s)) = (&starts, src) {
+                if let Some(&c) = starts.last() {
+                    if s.blank_between(c, entry.span.start as usize) {
+                        out.push(String::new());
+                    }
+                }
+            }
+            out.extend(entry.lines.iter().cloned());
+            prev = if src.is_some() {
+                Prev::At(entry.span.end as usize)
+            } else {
+                Prev::Nowhere
+            };
+            last = Some(entry);
+        }
+        if end_comments.is_empty() {
+            return;
+        }
+        let src = self.src.as_ref();
+        let starts = end.and_then(|e| src?.comment_starts(e, end_comments));
+        let blank = match (prev, &starts) {
+            (Prev::Start, _) => false,
+            (Prev::At(e), Some(starts)) => src.is_some_and(|s| s.blank_between(e, starts[0])),
+            _ => default_end_blank,
+        };
+        if blank {
+            out.push(String::new());
+        }
+        for (i, c) in end_comments.iter().enumerate() {
+            if let (Some(starts), Some(s)) = (&starts, src) {
+                if i > 0 && s.blank_between(starts[i - 1], starts[i]) {
+                    out.push(String::new());
+                }
+            }
+            out.push(comment(c));
+        }
+    }
+
+    /// A run of items (the document, or a scenario's body) at indentation `depth`.
+    fn items(
+        &self,
+        out: &mut Vec<String>,
+        nodes: &[Node<Item>],
+        end_comments: &[String],
+        end: Option<usize>,
+        depth: usize,
+    ) {
+        let entries = nodes
+            .iter()
+            .map(|node| {
+                let mut lines = self.item(&node.kind, node.span, depth);
+                if let Some(last) = lines.pop() {
+                    lines.push(self.with_trailing(last, node.span, node.comments.trailing(), depth));
+                }
+                Entry {
+                    span: node.span,
+                    comments: &node.comments,
+                    lines,
+                    kind: Some(kind(&node.kind)),
+                }
+            })
+            .collect();
+        // without a source: one blank line between items, except between one-line items
+        // of the same kind
+        let default_blank =
+            |a: &Entry<'_>, b: &Entry<'_>| !(a.lines.len() == 1 && b.lines.len() == 1 && a.kind == b.kind);
+        self.run(out, entries, end_comments, end, default_blank, true);
+    }
+
+    /// The lines of one item, without its comments.
+    fn item(&self, item: &Item, span: Span, depth: usize) -> Vec<String> {
+        match item {
+            Item::Decl(d) => self.decl(d, span, depth),
+            Item::Expect(e) => vec![self.expect(e)],
+            Item::Scenario(s) => self.scenario(s, span, depth),
+            Item::WhatIf(w) => vec![self.whatif(w)],
+        }
+    }
+
+    /// `HEAD { }` for an empty body; `HEAD { a  b }` for a block written on one line without
+    /// comments; else `HEAD {`, one statement per line one level in, `}`.
+    fn block<T>(
+        &self,
+        head: String,
+        span: Span,
+        depth: usize,
+        nodes: &[Node<T>],
+        end_comments: &[String],
+        f: impl Fn(&T) -> Option<String>,
+    ) -> Vec<String> {
+        let no_comments = end_comments.is_empty() && nodes.iter().all(|n| n.comments == Comments::default());
+        if no_comments && (nodes.is_empty() || self.one_line(span)) {
+            let parts: Vec<String> = nodes.iter().filter_map(|n| f(&n.kind)).collect();
+            return vec![one_line_block(&head, &parts)];
+        }
+        let entries = nodes
+            .iter()
+            .map(|n| Entry {
+                span: n.span,
+                comments: &n.comments,
+                lines: match f(&n.kind) {
+                    Some(line) => vec![self.with_trailing(line, n.span, n.comments.trailing(), depth + 1)],
+                    None => n.comments.trailing().map(|c| comment(c)).into_iter().collect(),
+                },
+                kind: None,
+            })
+            .collect();
+        let mut body = vec![];
+        self.run(
+            &mut body,
+            entries,
+            end_comments,
+            self.close_brace(span),
+            |_, _| false,
+            false,
+        );
+        multi_line_block(head, body)
+    }
+
+    fn decl(&self, d: &Decl, span: Span, depth: usize) -> Vec<String> {
+        match d {
+            Decl::Account(a) => self.account(a, span, depth),
+            Decl::Product(p) => vec![self.product(p)],
+            Decl::Country(c) => self.country(c, span, depth),
+            Decl::Group(g) => self.group(g, span, depth),
+            Decl::User(u) => self.user(u, span, depth),
+            Decl::Key(k) => self.key(k, span, depth),
+        }
+    }
+
+    fn account(&self, a: &AccountDecl, span: Span, depth: usize) -> Vec<String> {
+        let mut head = "account".to_string();
+        if let Some(n) = &a.name {
+            head.push(' ');
+            head.push_str(&self.name(n));
+        }
+        if !(a.has_block || !a.stmts.is_empty() || !a.end_comments.is_empty()) {
+            return vec![head];
+        }
+        self.block(head, span, depth, &a.stmts, &a.end_comments, |s| match s {
+            AccountStmt::Domain { domain, auto_approve } => Some(if *auto_approve {
+                format!("domain {} auto-approve", domain.text)
+            } else {
+                format!("domain {}", domain.text)
+            }),
+            AccountStmt::Alerts(l) => self.list_stmt("alerts", l),
+        })
+    }
+
+    fn country(&self, c: &CountryDecl, span: Span, depth: usize) -> Vec<String> {
+        let head = with_display(format!("country {}", self.name(&c.name)), &c.display);
+        self.block(head, span, depth, &c.stmts, &c.end_comments, |s| match s {
+            CountryStmt::Covers(l) => self.list_stmt("covers", l),
+            CountryStmt::Entitled(l) if l.is_empty() => Some("entitled".to_string()),
+            CountryStmt::Entitled(l) => self.list_stmt("entitled", l),
+            CountryStmt::Default(a) => Some(format!("default {a}")),
+            CountryStmt::Access(a, l) => self.list_stmt(a.as_str(), l),
+        })
+    }
+
+    fn group(&self, g: &GroupDecl, span: Span, depth: usize) -> Vec<String> {
+        let head = format!("group {} in {}", self.name(&g.name), self.name(&g.country));
+        self.block(head, span, depth, &g.stmts, &g.end_comments, |s| match s {
+            GroupStmt::Allowed(l) => self.list_stmt("allowed", l),
+            GroupStmt::IncludeCountry => Some("include-country".to_string()),
+            GroupStmt::Exception(a, l) => self.list_stmt(&format!("exception {a}"), l),
+        })
+    }
+
+    fn user(&self, u: &UserDecl, span: Span, depth: usize) -> Vec<String> {
+        let head = with_display(format!("user {}", self.email(&u.email)), &u.display);
+        self.block(head, span, depth, &u.stmts, &u.end_comments, |s| match s {
+            UserStmt::Country(c) => Some(format!("country {}", self.name(c))),
+            UserStmt::Groups(l) => self.list_stmt("groups", l),
+            UserStmt::Roles(l) => self.list_stmt("roles", l),
+            UserStmt::Status(st) => Some(format!("status {}", self.name(st))),
+            UserStmt::Access(a, l) => self.list_stmt(a.as_str(), l),
+        })
+    }
+
+    fn key(&self, k: &KeyDecl, span: Span, depth: usize) -> Vec<String> {
+        let head = format!("key {}", self.name(&k.name));
+        self.block(head, span, depth, &k.stmts, &k.end_comments, |s| match s {
+            KeyStmt::Groups(l) => self.list_stmt("groups", l),
+        })
+    }
+
+    /// A scenario lays out its items like the document's, one level in; written on one line
+    /// (and holding no comment and no item of several lines) it stays on one line.
+    fn scenario(&self, s: &Scenario, span: Span, depth: usize) -> Vec<String> {
+        let head = format!("scenario {}", self.name(&s.name));
+        if s.end_comments.is_empty() && (s.items.is_empty() || self.one_line(span)) {
+            let parts: Option<Vec<String>> = s
+                .items
+                .iter()
+                .map(|n| {
+                    let mut lines = self.item(&n.kind, n.span, depth + 1);
+                    (n.comments == Comments::default() && lines.len() == 1).then(|| lines.remove(0))
+                })
+                .collect();
+            if let Some(parts) = parts {
+                return vec![one_line_block(&head, &parts)];
+            }
+        }
+        let mut body = vec![];
+        self.items(&mut body, &s.items, &s.end_comments, self.close_brace(span), depth + 1);
+        multi_line_block(head, body)
+    }
+
+    // ------------------------------------------------------------ names
+
+    /// Whether a name was written as a quoted string in the source text.
+    fn quoted(&self, n: &Name) -> bool {
+        self.src(n.span)
+            .is_some_and(|s| s.text.as_bytes()[n.span.start as usize] == b'"')
+    }
+
+    /// A name: quoted if it was written quoted, else bare when it can be (see [`format_name`]).
+    fn name(&self, n: &Name) -> String {
+        if self.quoted(n) {
+            quote(&n.text)
+        } else {
+            name(n)
+        }
+    }
+
+    fn email(&self, n: &Name) -> String {
+        if self.quoted(n) {
+            quote(&n.text)
+        } else {
+            email(n)
+        }
+    }
+
+    fn principal(&self, n: &Name) -> String {
+        if self.quoted(n) {
+            quote(&n.text)
+        } else {
+            principal(n)
+        }
+    }
+
+    fn list(&self, names: &[Name]) -> String {
+        names.iter().map(|n| self.name(n)).collect::<Vec<_>>().join(", ")
+    }
+
+    /// `KEYWORD a, b` — `None` for an empty list, which has no written form.
+    fn list_stmt(&self, keyword: &str, names: &[Name]) -> Option<String> {
+        (!names.is_empty()).then(|| format!("{keyword} {}", self.list(names)))
+    }
+
+    fn product(&self, p: &ProductDecl) -> String {
+        with_display(format!("product {}", self.name(&p.name)), &p.display)
+    }
+
+    fn expect(&self, e: &Expect) -> String {
+        let mut line = format!(
+            "expect {} {} {}",
+            self.principal(&e.principal),
+            self.name(&e.product),
+            e.access
+        );
+        if let Some(rule) = &e.rule {
+            line.push_str(" by ");
+            line.push_str(&rule.text);
+            if let Some(g) = &e.group {
+                line.push(' ');
+                line.push_str(&self.name(g));
+            }
+        }
+        line
+    }
+
+    fn whatif(&self, w: &WhatIf) -> String {
+        match w {
+            WhatIf::Remove { kind, name } => format!("remove {} {}", kind.as_str(), self.principal(name)),
+            WhatIf::Convert(g) => format!("convert {}", self.name(g)),
+            WhatIf::ClearExceptions(g) => format!("clear-exceptions {}", self.name(g)),
+            WhatIf::SetDefault { country, access } => {
+                format!("set default {} {}", self.name(country), access.as_str())
+            }
+            WhatIf::SetAccess {
+                country,
+                product,
+                access,
+            } => format!(
+                "set access {} {} {}",
+                self.name(country),
+                self.name(product),
+                access.map_or("inherit", Access::as_str)
+            ),
+            WhatIf::Register { email: e, code } => {
+                format!("register {} country {}", self.email(e), self.name(code))
+            }
+        }
+    }
+}
+
+/// `HEAD { a  b }`, or `HEAD { }` for no statements.
+fn one_line_block(head: &str, parts: &[String]) -> String {
+    if parts.is_empty() {
+        format!("{head} {{ }}")
+    } else {
+        format!("{head} {{ {} }}", parts.join("  "))
+    }
+}
+
+/// `HEAD {`, the body one level in, `}` — or `HEAD { }` for an empty body.
+fn multi_line_block(head: String, body: Vec<String>) -> Vec<String> {
+    if body.is_empty() {
+        return vec![format!("{head} {{ }}")];
+    }
+    let mut out = vec![format!("{head} {{")];
+    out.extend(indented(body));
+    out.push("}".to_string());
+    out
+}
+
 // ---------------------------------------------------------------- items
 
-/// What decides whether two neighbouring one-line items share a paragraph.
+/// What decides whether two neighbouring one-line items share a paragraph (without a source).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Account,
@@ -263,169 +733,12 @@ fn kind(item: &Item) -> Kind {
     }
 }
 
-/// A run of items (the document, or a scenario's body) at relative indentation 0.
-fn items(out: &mut Vec<String>, nodes: &[Node<Item>], end_comments: &[String]) {
-    let mut prev: Option<(Kind, bool)> = None;
-    for node in nodes {
-        let mut body = item(&node.kind);
-        if let Some(last) = body.pop() {
-            body.push(with_trailing(last, node.comments.trailing()));
-        }
-        let this = (kind(&node.kind), body.len() == 1);
-        if let Some(prev) = prev {
-            if !(prev.1 && this.1 && prev.0 == this.0) {
-                out.push(String::new());
-            }
-        }
-        out.extend(node.comments.leading().iter().map(|c| comment(c)));
-        out.extend(body);
-        prev = Some(this);
-    }
-    if !end_comments.is_empty() {
-        if prev.is_some() {
-            out.push(String::new());
-        }
-        out.extend(end_comments.iter().map(|c| comment(c)));
-    }
-}
-
-/// The lines of one item, without its comments.
-fn item(item: &Item) -> Vec<String> {
-    match item {
-        Item::Decl(d) => decl(d),
-        Item::Expect(e) => vec![expect(e)],
-        Item::Scenario(s) => scenario(s),
-        Item::WhatIf(w) => vec![format_whatif(w)],
-    }
-}
-
-/// `HEAD { }` for an empty body, else `HEAD {`, the body one level in, `}`.
-fn block(head: String, body: Vec<String>) -> Vec<String> {
-    if body.is_empty() {
-        return vec![format!("{head} {{ }}")];
-    }
-    let mut out = vec![format!("{head} {{")];
-    out.extend(indented(body));
-    out.push("}".to_string());
-    out
-}
-
-/// The statements of a block with their comments, then the block's end comments.
-fn stmts<T>(nodes: &[Node<T>], end_comments: &[String], f: impl Fn(&T) -> Option<String>) -> Vec<String> {
-    let mut out = vec![];
-    for node in nodes {
-        out.extend(node.comments.leading().iter().map(|c| comment(c)));
-        match f(&node.kind) {
-            Some(line) => out.push(with_trailing(line, node.comments.trailing())),
-            None => out.extend(node.comments.trailing().iter().map(|c| comment(c))),
-        }
-    }
-    out.extend(end_comments.iter().map(|c| comment(c)));
-    out
-}
-
-fn decl(d: &Decl) -> Vec<String> {
-    match d {
-        Decl::Account(a) => account(a),
-        Decl::Product(p) => vec![product(p)],
-        Decl::Country(c) => country(c),
-        Decl::Group(g) => group(g),
-        Decl::User(u) => user(u),
-        Decl::Key(k) => key(k),
-    }
-}
-
 fn with_display(mut head: String, display: &Option<Name>) -> String {
     if let Some(d) = display {
         head.push(' ');
         head.push_str(&quote(&d.text));
     }
     head
-}
-
-fn account(a: &AccountDecl) -> Vec<String> {
-    let mut head = "account".to_string();
-    if let Some(n) = &a.name {
-        head.push(' ');
-        head.push_str(&name(n));
-    }
-    if !(a.has_block || !a.stmts.is_empty() || !a.end_comments.is_empty()) {
-        return vec![head];
-    }
-    let body = stmts(&a.stmts, &a.end_comments, |s| match s {
-        AccountStmt::Domain { domain, auto_approve } => Some(if *auto_approve {
-            format!("domain {} auto-approve", domain.text)
-        } else {
-            format!("domain {}", domain.text)
-        }),
-        AccountStmt::Alerts(l) => list_stmt("alerts", l),
-    });
-    block(head, body)
-}
-
-fn product(p: &ProductDecl) -> String {
-    with_display(format!("product {}", name(&p.name)), &p.display)
-}
-
-fn country(c: &CountryDecl) -> Vec<String> {
-    let head = with_display(format!("country {}", name(&c.name)), &c.display);
-    let body = stmts(&c.stmts, &c.end_comments, |s| match s {
-        CountryStmt::Covers(l) => list_stmt("covers", l),
-        CountryStmt::Entitled(l) if l.is_empty() => Some("entitled".to_string()),
-        CountryStmt::Entitled(l) => list_stmt("entitled", l),
-        CountryStmt::Default(a) => Some(format!("default {a}")),
-        CountryStmt::Access(a, l) => list_stmt(a.as_str(), l),
-    });
-    block(head, body)
-}
-
-fn group(g: &GroupDecl) -> Vec<String> {
-    let head = format!("group {} in {}", name(&g.name), name(&g.country));
-    let body = stmts(&g.stmts, &g.end_comments, |s| match s {
-        GroupStmt::Allowed(l) => list_stmt("allowed", l),
-        GroupStmt::IncludeCountry => Some("include-country".to_string()),
-        GroupStmt::Exception(a, l) => list_stmt(&format!("exception {a}"), l),
-    });
-    block(head, body)
-}
-
-fn user(u: &UserDecl) -> Vec<String> {
-    let head = with_display(format!("user {}", email(&u.email)), &u.display);
-    let body = stmts(&u.stmts, &u.end_comments, |s| match s {
-        UserStmt::Country(c) => Some(format!("country {}", name(c))),
-        UserStmt::Groups(l) => list_stmt("groups", l),
-        UserStmt::Roles(l) => list_stmt("roles", l),
-        UserStmt::Status(st) => Some(format!("status {}", name(st))),
-        UserStmt::Access(a, l) => list_stmt(a.as_str(), l),
-    });
-    block(head, body)
-}
-
-fn key(k: &KeyDecl) -> Vec<String> {
-    let head = format!("key {}", name(&k.name));
-    let body = stmts(&k.stmts, &k.end_comments, |s| match s {
-        KeyStmt::Groups(l) => list_stmt("groups", l),
-    });
-    block(head, body)
-}
-
-fn expect(e: &Expect) -> String {
-    let mut line = format!("expect {} {} {}", principal(&e.principal), name(&e.product), e.access);
-    if let Some(rule) = &e.rule {
-        line.push_str(" by ");
-        line.push_str(&rule.text);
-        if let Some(g) = &e.group {
-            line.push(' ');
-            line.push_str(&name(g));
-        }
-    }
-    line
-}
-
-fn scenario(s: &Scenario) -> Vec<String> {
-    let mut body = vec![];
-    items(&mut body, &s.items, &s.end_comments);
-    block(format!("scenario {}", name(&s.name)), body)
 }
 
 #[cfg(test)]
