@@ -1,9 +1,15 @@
 //! Canonical formatting of a policy [`Document`] (`entitle fmt`, `fmt --check`, the REPL's
 //! `:show` and `:save`).
 //!
-//! [`format_document`] prints a document so that parsing the output gives back the same
-//! document (spans aside), every comment is kept, and formatting is idempotent:
-//! `format(parse(format(x))) == format(x)`.
+//! Formatting is gofmt-like: it keeps the author's layout choices (a block on one line or over
+//! several, blank lines, aligned trailing comments, quoted names) and normalises the rest.
+//! [`format_source`] formats a document parsed from a text and reads those choices from the
+//! text; [`format_document`] formats a document built or edited in memory, which has no text,
+//! in the default layout. A node whose span does not point into the text given to
+//! [`format_source`] (a statement made by an edit) is laid out as [`format_document`] would.
+//!
+//! Either way, parsing the output gives back the same document (spans aside), every comment
+//! is kept, and formatting is idempotent: formatting the output again changes nothing.
 //!
 //! # The canonical style
 //!
@@ -11,31 +17,55 @@
 //! - Items keep their source order; statements inside a block keep their order. Nothing is
 //!   sorted, merged or deduplicated.
 //! - Indentation is two spaces per level; no line has trailing whitespace; the output ends
-//!   with a newline (an empty document prints as the empty string). `;` separators are dropped.
-//! - A block with no statements and no comments prints on the header line as `country US { }`.
-//!   Any other block prints `{` at the end of the header line, one statement per line indented
-//!   one level, and `}` alone on a line at the header's indentation.
-//! - `product` declarations, `expect` lines and what-if statements are always one line.
-//! - Between two top-level items there is exactly one blank line, except that two consecutive
-//!   items of the same kind that each print on one line (leading comments aside) are not
-//!   separated: product after product, expect after expect, what-if after what-if (any
-//!   what-if statements count as one kind), and country / group / user / key / account /
-//!   scenario with an empty block `{ }` after one of the same kind.
-//! - A `scenario "name" { … }` block lays out its items exactly like top-level items, one
-//!   level indented (blank lines included, left empty).
+//!   with a newline (an empty document prints as the empty string). `;` separators are
+//!   dropped. Inside a statement, words are separated by one space and list entries by `, `.
+//! - Every item (declaration, `expect`, scenario, what-if statement) starts a new line.
+//!   `product` declarations, `expect` lines and what-if statements are always one line.
+//! - A block with no statements and no comments prints `{ }` on the header line:
+//!   `country US { }`.
+//! - A block written on one line in the source (from its keyword to its `}`) that holds no
+//!   comment stays on one line: `HEAD { a  b }`, one space after `{` and before `}`,
+//!   statements separated by exactly two spaces. A scenario on one line stays so too, its
+//!   items separated by two spaces (its blocks then being on one line as well).
+//! - Any other block (written over several lines, holding a comment, or without a source)
+//!   prints `{` at the end of the header line, one statement per line indented one level
+//!   (statements that shared a line are put on lines of their own), and `}` alone on a line
+//!   at the header's indentation.
+//! - Blank lines: where the source had one or more blank lines between two items, two
+//!   statements, two comment lines, or a comment and what follows it, the output has exactly
+//!   one; where it had none, the output has none. There is never a blank line at the start or
+//!   end of the output, right after a `{` or right before a `}`.
+//! - Without a source (and between a node from the source and one made by an edit):
+//!   statements of a block have no blank line between them; between two top-level items
+//!   there is exactly one blank line, except that two consecutive items of the same kind that
+//!   each print on one line (leading comments aside) are not separated: product after
+//!   product, expect after expect, what-if after what-if (any what-if statements count as one
+//!   kind), and country / group / user / key / account / scenario with an empty block `{ }`
+//!   after one of the same kind; the end comments of the document (or of a scenario) follow
+//!   its last item after one blank line. A scenario's body is laid out like the document, one
+//!   level in.
 //!
 //! Comments (every comment of the AST is printed, in order; none is added)
 //! - Leading comments go on their own lines, at the indentation of the statement they
-//!   precede, directly above it (the blank line separating items goes above the comments).
-//! - A trailing comment follows its statement on the same line after two spaces
-//!   (`allow A  # why`); for a block it follows the closing `}` (or `{ }`).
+//!   precede, above it (blank lines among them as in the source; without a source, directly
+//!   above it, the blank line separating items going above the comments).
+//! - A trailing comment follows its statement on the same line (`allow A  # why`); for a
+//!   block it follows the closing `}` (or the one-line block). It stands two spaces after the
+//!   statement, except where the author aligned it: when in the source the statement began
+//!   its line and the comment stood two or more spaces after it, the comment keeps its
+//!   source column (counted in characters) as long as that leaves two spaces.
+//! - A comment written after `{` on the header line, or inside a statement, goes on its own
+//!   line before the next statement (the AST attaches it there).
 //! - The end comments of a block go on their own lines before its `}`, indented like the
-//!   block's statements. The end comments of the document (or of a scenario) follow its last
-//!   item after one blank line.
+//!   block's statements; the end comments of the document or of a scenario follow its last
+//!   item.
 //! - A comment text that does not start with `#` (only possible in a hand-built AST) is
 //!   printed with `# ` in front, so it stays a comment.
 //!
 //! Names
+//! - A name written as a quoted string in the source stays quoted, even where it could be
+//!   bare: `"France"`, a display name used as a reference, stays as the author wrote it.
+//!   Other names (written bare, or without a source) follow the rules below.
 //! - A name prints as a bare identifier when it matches `[A-Za-z_][A-Za-z0-9_.-]*` and is not
 //!   one of the reserved keywords (exact, case-sensitive: `country IN` stays bare); otherwise
 //!   as a double-quoted string with `\` and `"` escaped.
@@ -266,14 +296,20 @@ impl<'a> Src<'a> {
         matches.then(|| starts.to_vec())
     }
 
-    /// The column (in characters) of the trailing comment after a node ending at `end`.
-    fn trailing_column(&self, end: usize) -> Option<usize> {
+    /// The column (in characters) of the trailing comment of the node `span`, when the
+    /// author placed it: two or more spaces after the node, which began its line (or whose
+    /// line holds nothing before the node's own text).
+    fn trailing_column(&self, span: Span) -> Option<usize> {
+        let (start, end) = (span.start as usize, span.end as usize);
         let rest = self.text.get(end..)?;
         let at = end + rest.len() - rest.trim_start_matches([' ', '\t', ';']).len();
-        if !self.text[at..].starts_with('#') {
+        if !self.text[at..].starts_with('#') || self.text[end..at].chars().count() < 2 {
             return None;
         }
         let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        if line_start <= start && !self.text[line_start..start].trim_matches([' ', '\t']).is_empty() {
+            return None;
+        }
         Some(self.text[line_start..at].chars().count())
     }
 }
@@ -340,7 +376,7 @@ impl Printer<'_> {
         let width = INDENT.len() * depth + line.chars().count();
         let gap = self
             .src(span)
-            .and_then(|s| s.trailing_column(span.end as usize))
+            .and_then(|s| s.trailing_column(span))
             .map_or(2, |column| column.saturating_sub(width).max(2));
         format!("{line}{:gap$}{}", "", comment(t))
     }
@@ -744,7 +780,7 @@ fn with_display(mut head: String, display: &Option<Name>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Sources, Span};
+    use crate::source::Sources;
     use crate::syntax::{parse, EntityKind};
 
     fn parse_ok(text: &str) -> Document {
@@ -757,6 +793,17 @@ mod tests {
 
     fn fmt(text: &str) -> String {
         format_document(&parse_ok(text))
+    }
+
+    /// `entitle fmt`: the layout-aware formatter on a text; checks that the output means the
+    /// same document and formats to itself.
+    fn fmt_src(text: &str) -> String {
+        let doc = parse_ok(text);
+        let out = format_source(&doc, FileId(0), text);
+        let again = parse_ok(&out);
+        assert_eq!(spanless(&doc), spanless(&again), "round trip changed the AST:\n{out}");
+        assert_eq!(format_source(&again, FileId(0), &out), out, "not idempotent:\n{out}");
+        out
     }
 
     /// The document's `Debug` rendering with every `span: Span { .. }` removed, so two
@@ -1027,6 +1074,265 @@ scenario empty { }
 # end of file
 # really
 "#;
+
+    /// [`MESSY`] formatted with its layout (`entitle fmt`), written out by hand.
+    const MESSY_WITH_LAYOUT: &str = r#"# Acme Engineering entitlements
+# maintained by IT
+account "Acme Engineering" {
+  # self-registration
+  domain acme.com auto-approve  # approved automatically
+  domain partner.io
+  alerts MicroStation, "OpenRoads Designer"
+  # no more domains
+}
+product MicroStation
+product OpenRoads "OpenRoads Designer"  # display name
+
+# a reserved word as a name
+product "access"
+product "Lumen RT" "LumenRT \"Pro\" \\ 2024"
+product "IN"
+product "3D-Viewer"
+product "_x.y-z"
+product LumenRT
+country US "United States" {
+  covers CA, MX
+  entitled "MicroStation", OpenRoads, LumenRT, "access"
+  default deny  # Default Access
+  allow MicroStation
+  deny LumenRT, "Lumen RT"
+}
+country "Great Britain" { }
+country "EMPTY" { }
+country DE { entitled }  # nothing entitled
+group A in US {
+  allowed MicroStation
+  include-country     # the A/B example
+  # legacy
+  exception allow LumenRT
+  exception deny OpenRoads
+}
+group "Civil Engineers" in "Great Britain" {
+  # nothing here yet
+}
+group "in" in US { }
+user alice@acme.com "Alice Smith" {
+  country US
+  groups A, "Civil Engineers"
+  roles account-admin, co-admin, fulfillment-contact
+  status active
+  allow LumenRT
+  deny OpenRoads
+}
+user "bob smith@acme.com" { }
+user "not-an-email" { }
+
+user "carol@partner.io" {
+  country CA
+  status "pending"   # waiting for approval
+}
+key SS-0001 { groups A }
+key "key 2" { }       # no groups yet
+expect alice@acme.com MicroStation allow by group-allowed "A"
+expect "alice@acme.com" "Lumen RT" deny
+expect SS-0001 LumenRT deny by not-entitled  # why
+expect "key 2" "access" deny by no-entitlement-country
+scenario "convert Legacy" {
+  # first convert
+  convert A
+  clear-exceptions "Civil Engineers"
+  remove user "bob smith@acme.com"
+  remove product "Lumen RT"
+  remove key "SS-0001"
+  remove group "in"
+  remove country EMPTY
+  set default US allow
+  set access US MicroStation deny
+  set access US "access" inherit    # back to default
+  register "dave@acme.com" country US
+  register "eve at acme" country "Great Britain"
+  remove user "dave@acme.com"
+  expect alice@acme.com LumenRT deny by group-not-allowed A
+  expect carol@partner.io MicroStation deny by status
+  product NewThing
+  country FR { entitled NewThing }
+  # the end of the scenario
+}
+scenario empty { }
+# end of file
+# really
+"#;
+
+    #[test]
+    fn messy_sample_keeps_its_layout() {
+        let got = fmt_src(MESSY);
+        assert_eq!(got, MESSY_WITH_LAYOUT, "\n--- got ---\n{got}--- end ---");
+        assert_eq!(comments_of(&got), comments_of(MESSY), "comments lost or reordered");
+        // the default layout of the canonical text is canonical for `entitle fmt` too
+        assert_eq!(fmt_src(CANONICAL), CANONICAL);
+    }
+
+    #[test]
+    fn a_block_on_one_line_stays_on_one_line() {
+        assert_eq!(
+            fmt_src("country US { covers CA  entitled MicroStation, OpenRoads }\n"),
+            "country US { covers CA  entitled MicroStation, OpenRoads }\n"
+        );
+        // spacing, `;` and list commas are normalised; statements get two spaces between
+        assert_eq!(
+            fmt_src("user u@x   {country US;groups A ,B   status active}"),
+            "user u@x { country US  groups A, B  status active }\n"
+        );
+        assert_eq!(
+            fmt_src("group G in US {}\nkey k {   }\naccount {}"),
+            "group G in US { }\nkey k { }\naccount { }\n"
+        );
+        // a scenario on one line, with a block on one line inside
+        assert_eq!(
+            fmt_src("scenario s {country FR { entitled A } ; convert B}"),
+            "scenario s { country FR { entitled A }  convert B }\n"
+        );
+        // a trailing comment after the `}` leaves the block on one line
+        assert_eq!(fmt_src("key k { groups G } # why\n"), "key k { groups G }  # why\n");
+    }
+
+    #[test]
+    fn a_block_over_several_lines_has_one_statement_per_line() {
+        assert_eq!(
+            fmt_src("country US {\n  covers CA  entitled A\n}\n"),
+            "country US {\n  covers CA\n  entitled A\n}\n"
+        );
+        assert_eq!(
+            fmt_src("country US { covers CA\n      allow A; deny B }"),
+            "country US {\n  covers CA\n  allow A\n  deny B\n}\n"
+        );
+        // the header on several lines counts as several lines
+        assert_eq!(fmt_src("country US\n{ allow A }"), "country US {\n  allow A\n}\n");
+        // nested: the scenario over several lines, its blocks as written
+        assert_eq!(
+            fmt_src("scenario s {\n country FR { entitled A }\n    country DE {\n entitled B }\n}"),
+            "scenario s {\n  country FR { entitled A }\n  country DE {\n    entitled B\n  }\n}\n"
+        );
+        // an empty block over several lines is `{ }`
+        assert_eq!(fmt_src("country US {\n\n}\n"), "country US { }\n");
+    }
+
+    #[test]
+    fn a_comment_inside_a_block_makes_it_multi_line() {
+        assert_eq!(
+            fmt_src("country US { allow A  # why\n}\n"),
+            "country US {\n  allow A  # why\n}\n"
+        );
+        assert_eq!(
+            fmt_src("country US { # about US\n allow A }\n"),
+            "country US {\n  # about US\n  allow A\n}\n"
+        );
+        assert_eq!(fmt_src("key k { # none yet\n}"), "key k {\n  # none yet\n}\n");
+        assert_eq!(
+            fmt_src("scenario s { convert A # first\n}"),
+            "scenario s {\n  convert A  # first\n}\n"
+        );
+    }
+
+    #[test]
+    fn blank_lines_are_kept_at_most_one() {
+        // none added where the author had none
+        assert_eq!(
+            fmt_src("product A\ncountry US { }\nexpect k A allow\nscenario s { }\n"),
+            "product A\ncountry US { }\nexpect k A allow\nscenario s { }\n"
+        );
+        // several collapse to one; none at the start or the end of the file
+        assert_eq!(
+            fmt_src("\n\n  \nproduct A\n\n\n \t\nproduct B\n\nproduct C\n\n\n"),
+            "product A\n\nproduct B\n\nproduct C\n"
+        );
+        // inside a block: kept between statements, none after `{` or before `}`
+        assert_eq!(
+            fmt_src("country US {\n\n  covers CA\n\n\n  allow A\n  deny B\n\n}\n"),
+            "country US {\n  covers CA\n\n  allow A\n  deny B\n}\n"
+        );
+        // among comments, and between comments and what they precede
+        assert_eq!(
+            fmt_src("# head\n\n\n# about A\nproduct A\n# B\n\nproduct B\n\n# end\n\n# really\n"),
+            "# head\n\n# about A\nproduct A\n# B\n\nproduct B\n\n# end\n\n# really\n"
+        );
+        assert_eq!(
+            fmt_src("country US {\n  allow A\n\n  # not yet\n}\n"),
+            "country US {\n  allow A\n\n  # not yet\n}\n"
+        );
+        // a scenario's items like the document's
+        assert_eq!(
+            fmt_src("scenario s {\n\n  convert A\n\n\n  expect k A allow\n  expect k B deny\n\n}\n"),
+            "scenario s {\n  convert A\n\n  expect k A allow\n  expect k B deny\n}\n"
+        );
+        // items sharing a line have no blank line between them
+        assert_eq!(fmt_src("product A; product B\n"), "product A\nproduct B\n");
+    }
+
+    #[test]
+    fn trailing_comments_keep_the_column_they_were_aligned_to() {
+        let aligned = "user u@x {\n  country US\n  status pending    # waits\n  allow A           # exception\n}\n";
+        assert_eq!(fmt_src(aligned), aligned);
+        // re-indented: the column stays, so the comments stay aligned
+        assert_eq!(
+            fmt_src("user u@x {\n      status pending    # waits\n      allow A           # exception\n}\n"),
+            "user u@x {\n  status pending        # waits\n  allow A               # exception\n}\n"
+        );
+        // one space, or a statement that did not begin its line: two spaces
+        assert_eq!(fmt_src("product A # one\n"), "product A  # one\n");
+        assert_eq!(
+            fmt_src("product A; product B      # b\n"),
+            "product A\nproduct B  # b\n"
+        );
+        // a column the statement now reaches past: two spaces
+        assert_eq!(
+            fmt_src("country US {\n  allow A ,B,C  # abc\n}\n"),
+            "country US {\n  allow A, B, C  # abc\n}\n"
+        );
+        // after a block over several lines, the column of the `}` line
+        assert_eq!(
+            fmt_src("key k {\n  groups G\n}     # k\n"),
+            "key k {\n  groups G\n}     # k\n"
+        );
+    }
+
+    #[test]
+    fn quoted_names_stay_quoted() {
+        let text = "product \"A\" \"Display\"\ngroup \"G\" in \"France\" { allowed \"A\", B }\n\
+                    user \"u@x\" { country \"FR\"  groups \"G\" }\nexpect \"u@x\" \"A\" allow by group-allowed \"G\"\n\
+                    scenario \"s\" { remove user \"u@x\"  register \"v@x\" country \"FR\" }\n";
+        assert_eq!(fmt_src(text), text);
+        // bare names stay bare
+        assert_eq!(fmt_src("product A \"a \\\"b\\\"\"\n"), "product A \"a \\\"b\\\"\"\n");
+    }
+
+    #[test]
+    fn nodes_made_by_an_edit_get_the_default_layout() {
+        let text = "country US { allow A }\n\n\nproduct B\n";
+        let mut doc = parse_ok(text);
+        // a declaration from another file (a what-if statement), and one whose span is stale
+        let mut sources = Sources::new();
+        sources.add("t.ent", text);
+        let other = sources.add("what-if", "group G in US { allowed A }\nkey k { groups G }");
+        let (edit, errors) = crate::syntax::parse(&sources, other);
+        assert!(errors.is_empty());
+        doc.items.extend(edit.items);
+        assert_eq!(
+            format_source(&doc, FileId(0), text),
+            "country US { allow A }\n\nproduct B\n\ngroup G in US {\n  allowed A\n}\n\nkey k {\n  groups G\n}\n"
+        );
+        // the same document without its text: the default layout throughout
+        assert_eq!(
+            format_document(&doc),
+            "country US {\n  allow A\n}\n\nproduct B\n\ngroup G in US {\n  allowed A\n}\n\nkey k {\n  groups G\n}\n"
+        );
+        // spans past the end of a (shorter) text are ignored, not a panic
+        assert_eq!(
+            format_source(&doc, FileId(0), "x"),
+            format_document(&doc),
+            "a span outside the text must not be read"
+        );
+    }
 
     #[test]
     fn messy_sample_formats_to_the_canonical_text() {
