@@ -291,21 +291,23 @@ fn help_names_every_command() {
     assert_eq!(entitle(&["check"]).code, 2);
 }
 
-/// The spec's worked examples, when the shared spec sits beside the checkout (as in CI).
+/// The spec's worked examples of revision 1 and revision 2 (the shared spec sits beside the
+/// checkout, as in CI). A missing or empty folder fails the test: it never passes by
+/// checking nothing.
 fn spec_examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/examples");
-    let mut v: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd
+    let mut all = vec![];
+    for folder in ["examples", "examples-r2"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec").join(folder);
+        let rd = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        let mut v: Vec<PathBuf> = rd
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "ent"))
-            .collect(),
-        Err(_) => {
-            eprintln!("note: {} not found; spec example checks skipped", dir.display());
-            vec![]
-        }
-    };
-    v.sort();
-    v
+            .collect();
+        assert!(!v.is_empty(), "no .ent files in {}", dir.display());
+        v.sort();
+        all.append(&mut v);
+    }
+    all
 }
 
 #[test]

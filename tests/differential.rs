@@ -41,7 +41,8 @@ fn compiled_agrees_on_every_scenario_file() {
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "ent"))
         .collect();
-    if let Ok(rd) = std::fs::read_dir(root.join("../shared/spec/examples")) {
+    for folder in ["../shared/spec/examples", "../shared/spec/examples-r2"] {
+        let rd = std::fs::read_dir(root.join(folder)).unwrap_or_else(|e| panic!("cannot read {folder}: {e}"));
         files.extend(rd.map(|e| e.unwrap().path()));
     }
     files.sort();

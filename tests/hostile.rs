@@ -967,7 +967,8 @@ fn fmt_write_is_atomic() {
     );
     assert_eq!(
         std::fs::read_to_string(&p).unwrap(),
-        "product B\nproduct A\n\ncountry US {\n  default deny\n  allow A\n}\n"
+        // the author's layout kept: no blank line added, the block on one line
+        "product B\nproduct A\ncountry US { default deny  allow A }\n"
     );
     assert_eq!(entries(dir.path()), before);
     #[cfg(unix)]

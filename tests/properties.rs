@@ -107,6 +107,24 @@ proptest! {
         prop_assert_eq!(entitle::fmt::format_document(&again.document), once);
     }
 
+    /// `entitle fmt` (the layout-aware formatter) on any text that parses: the output parses
+    /// to the same document (spans aside; comments are part of it, so none is lost), and
+    /// formats to itself.
+    #[test]
+    fn fmt_with_layout_round_trips_and_is_idempotent(c in choices()) {
+        let (text, _) = policy_gen::policy(&mut Cursor::new(&c), Options::default());
+        let mut sources = entitle::Sources::new();
+        let file = sources.add("random.ent", text.as_str());
+        let (doc, syntax) = entitle::syntax::parse(&sources, file);
+        prop_assume!(syntax.is_empty());
+        let once = entitle::fmt::format_source(&doc, file, &text);
+        let file2 = sources.add("fmt.ent", once.as_str());
+        let (doc2, syntax2) = entitle::syntax::parse(&sources, file2);
+        prop_assert!(syntax2.is_empty(), "fmt output does not parse: {:?}\n--- input\n{}\n--- fmt\n{}", syntax2, text, once);
+        prop_assert_eq!(spanless(&format!("{doc:?}")), spanless(&format!("{doc2:?}")), "round trip changed the document\n--- input\n{}\n--- fmt\n{}", text, once);
+        prop_assert_eq!(entitle::fmt::format_source(&doc2, file2, &once), once.clone(), "not idempotent\n--- input\n{}", text);
+    }
+
     /// Invalid files stay invalid after formatting (with the same error codes), so `fmt`
     /// never hides a problem.
     #[test]

@@ -1,6 +1,7 @@
 //! `fmt` round trip: the canonical text of any document that parses parses again, to the
 //! same document (spans aside) and, when it is valid, to an equal model with equal
-//! decisions; formatting is idempotent and keeps every comment.
+//! decisions; formatting is idempotent and keeps every comment — with the default layout
+//! (`format_document`) and with the author's (`format_source`, what `entitle fmt` prints).
 #![no_main]
 
 use entitle::Policy;
@@ -37,6 +38,25 @@ fuzz_target!(|data: &[u8]| {
         "round trip changed the document\n{once}"
     );
     assert_eq!(entitle::fmt::format_document(&doc2), once, "fmt is not idempotent");
+    // `entitle fmt` itself: the layout-aware formatter keeps the author's layout, and the same
+    // guarantees hold
+    let kept = entitle::fmt::format_source(&doc, file, &text);
+    let file3 = sources.add("fmt-layout.ent", kept.as_str());
+    let (doc3, errors3) = entitle::syntax::parse(&sources, file3);
+    assert!(
+        errors3.is_empty(),
+        "fmt output (with layout) does not parse: {errors3:?}\n--- input\n{text}\n--- fmt\n{kept}"
+    );
+    assert_eq!(
+        spanless(&format!("{doc:?}")),
+        spanless(&format!("{doc3:?}")),
+        "round trip (with layout) changed the document\n{kept}"
+    );
+    assert_eq!(
+        entitle::fmt::format_source(&doc3, file3, &kept),
+        kept,
+        "fmt (with layout) is not idempotent"
+    );
     let comments = |t: &str| t.matches('#').count();
     // every comment is kept (a `#` inside a string is not a comment, and strings are kept too)
     assert!(

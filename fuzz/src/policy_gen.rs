@@ -2,7 +2,7 @@
 //! choices. Shared by the fuzz targets (choices from libFuzzer's bytes) and by
 //! `tests/properties.rs` (choices from proptest, which shrinks them), so both explore the
 //! same space: every declaration and statement kind, quoted and display names, comments,
-//! `;` separators, expectations, scenarios — and, at a low rate, mistakes (unknown names,
+//! `;` separators, blank lines, statements sharing a line, expectations, scenarios — and, at a low rate, mistakes (unknown names,
 //! duplicates, conflicting verdicts) that make a policy invalid.
 
 use std::fmt::Write as _;
@@ -200,14 +200,33 @@ struct Gen<'c, C: Choices> {
     o: Options,
     names: Names,
     out: String,
+    /// Writing a block on one line: statements are separated by spaces, not line breaks.
+    inline: bool,
 }
 
 impl<C: Choices> Gen<'_, C> {
+    /// ` {` opening a block of statements, which may be written on one line.
+    fn open(&mut self) {
+        self.inline = self.o.noise && self.c.chance(25);
+        self.out.push_str(if self.inline { " { " } else { " {\n" });
+    }
+
+    /// The `}` closing a block opened by [`Gen::open`].
+    fn close(&mut self) {
+        self.inline = false;
+        self.out.push('}');
+    }
+
     fn mistake(&mut self) -> bool {
         self.o.mistakes > 0 && self.c.chance(self.o.mistakes)
     }
 
     fn sep(&mut self) {
+        if self.inline {
+            self.out
+                .push_str(if self.o.noise && self.c.chance(10) { "; " } else { "  " });
+            return;
+        }
         if self.o.noise && self.c.chance(10) {
             self.out.push(';');
         }
@@ -215,8 +234,16 @@ impl<C: Choices> Gen<'_, C> {
             let comment = self.c.pick(COMMENTS);
             self.out.push_str("  ");
             self.out.push_str(comment);
+        } else if self.o.noise && self.c.chance(8) {
+            // the next statement on the same line (a block may end up on one line)
+            self.out.push_str("  ");
+            return;
         }
         self.out.push('\n');
+        if self.o.noise && self.c.chance(6) {
+            // blank lines (fmt keeps one)
+            self.out.push_str(if self.c.chance(30) { "\n \n" } else { "\n" });
+        }
         if self.o.noise && self.c.chance(5) {
             let comment = self.c.pick(COMMENTS);
             self.out.push_str(comment);
@@ -316,7 +343,7 @@ impl<C: Choices> Gen<'_, C> {
             if self.c.chance(15) {
                 let _ = write!(self.out, " \"{} display\"", cn);
             }
-            self.out.push_str(" {\n");
+            self.open();
             if self.c.chance(30) {
                 let mut codes = vec![];
                 for _ in 0..1 + self.c.below(2) {
@@ -359,7 +386,7 @@ impl<C: Choices> Gen<'_, C> {
                     self.sep();
                 }
             }
-            self.out.push('}');
+            self.close();
             self.sep();
             self.names.countries.push(cn);
         }
@@ -465,7 +492,7 @@ impl<C: Choices> Gen<'_, C> {
             if self.c.chance(20) {
                 let _ = write!(self.out, " \"User {}\"", self.c.below(3));
             }
-            self.out.push_str(" {\n");
+            self.open();
             if !self.mistake() {
                 let code = self.code_ref();
                 let _ = write!(self.out, "  country {code}");
@@ -494,7 +521,7 @@ impl<C: Choices> Gen<'_, C> {
                     self.sep();
                 }
             }
-            self.out.push('}');
+            self.close();
             self.sep();
             self.names.users.push(u);
         }
@@ -527,7 +554,7 @@ impl<C: Choices> Gen<'_, C> {
             self.out.push_str(" \"Northwind Civil\"");
         }
         if self.c.chance(80) {
-            self.out.push_str(" {\n");
+            self.open();
             let mut domains = vec![];
             for _ in 0..self.c.below(3) {
                 let d = self.c.pick(DOMAINS);
@@ -544,7 +571,7 @@ impl<C: Choices> Gen<'_, C> {
                 let _ = write!(self.out, "  alerts {l}");
                 self.sep();
             }
-            self.out.push('}');
+            self.close();
         }
         self.sep();
     }
@@ -619,6 +646,7 @@ impl<C: Choices> Gen<'_, C> {
                     o: self.o,
                     names: self.names.clone(),
                     out: String::new(),
+                    inline: false,
                 };
                 match sub.c.below(5) {
                     0 => sub.products(),
@@ -656,6 +684,7 @@ pub fn policy(c: &mut impl Choices, o: Options) -> (String, Names) {
         o,
         names: Names::default(),
         out: String::new(),
+        inline: false,
     };
     if o.noise && g.c.chance(10) {
         g.out.push_str("# generated\n");
@@ -697,6 +726,7 @@ pub fn statements(c: &mut impl Choices, o: Options, names: &Names, max: usize) -
         o,
         names: names.clone(),
         out: String::new(),
+        inline: false,
     };
     let n = g.c.below(max.max(1) + 1);
     (0..n).map(|_| g.statement()).collect()

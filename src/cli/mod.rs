@@ -635,7 +635,7 @@ impl Ctx<'_> {
                 diagnostics: errors,
             });
         }
-        let formatted = crate::fmt::format_document(&doc);
+        let formatted = crate::fmt::format_source(&doc, file, &text);
         if check {
             if formatted == text {
                 return EXIT_OK;

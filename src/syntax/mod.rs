@@ -5,7 +5,7 @@
 
 pub mod ast;
 mod build;
-mod comments;
+pub(crate) mod comments;
 
 pub use ast::*;
 
