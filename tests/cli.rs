@@ -285,7 +285,7 @@ fn test_command_counts_and_exit_codes() {
 fn help_names_every_command() {
     let r = entitle(&["--help"]);
     assert_eq!(r.code, 0);
-    for c in ["check", "explain", "can", "lint", "fmt", "test"] {
+    for c in ["check", "explain", "access", "can", "lint", "fmt", "test"] {
         assert!(r.stdout.contains(c), "{c} missing from --help");
     }
     assert_eq!(entitle(&["check"]).code, 2);

@@ -30,7 +30,9 @@ pub const EXIT_ERROR: i32 = 2;
 (countries, Default and General Access, entitlement groups, exceptions, keys, roles) and answers \
 questions about it, naming the rule that decided every answer.\n\n\
 Exit status: 0 ok / allow, 1 deny / failed expectation / lint warnings with --deny-warnings, 2 error.",
-    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT\n  entitle test scenarios/*.ent\n  entitle fmt --check acme.ent"
+    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT\n  entitle access acme.ent alice@acme.com\n  entitle simulate acme.ent --what-if 'set member Design bob@acme.com on'\n  entitle test scenarios/*.ent\n  entitle fmt --check acme.ent\n\nThe language is at revision 2 of its specification (revenue and the fallback entitlement country, \
+the Entitlement Country attribute, keys with their own country, global entitlements, the locked status, \
+manage-domains, the granular `set …` what-if statements, and `access`)."
 )]
 pub struct Cli {
     /// When to colour diagnostics
