@@ -170,6 +170,109 @@ fn import_users_headers_ignore_case_spaces_and_order_and_semicolon_sheets_work()
 }
 
 #[test]
+fn import_users_entitlement_country_column() {
+    // header in any case; a cell names a declared country, ignoring case
+    let csv = "Email,First Name,Last Name,Country,ENTITLEMENT country\n\
+               kim@nw.example,,,,de\n\
+               new@nw.example,New,,CA,us\n\
+               pro@nw.example,Pro,,US,CA\n\
+               unk@nw.example,Unk,,US,Germny\n";
+    let (result, text) = merge(SMALL, csv);
+    assert_eq!(
+        result.rows,
+        vec![
+            (2, users::RowOutcome::Updated),
+            (3, users::RowOutcome::Added),
+            (4, users::RowOutcome::Rejected),
+            (5, users::RowOutcome::Rejected),
+        ],
+        "{:?}",
+        result.problems
+    );
+    let problem = |row: usize| {
+        result
+            .problems
+            .iter()
+            .find(|p| p.row == row)
+            .unwrap_or_else(|| panic!("no problem on row {row}: {:?}", result.problems))
+    };
+    assert_eq!(
+        problem(4).message,
+        "entitlement country `CA` is a profile code covered by `US`, not a declared country; did you mean `US`?"
+    );
+    assert!(
+        problem(5).message.starts_with("unknown entitlement country `Germny`")
+            && problem(5).message.contains("(it must name a declared country)"),
+        "{:?}",
+        problem(5)
+    );
+    assert!(
+        text.contains("user kim@nw.example \"Kim Lee\" {\n  country US  # head office\n  entitlement-country DE\n  groups Roads\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("user new@nw.example \"New\" {\n  country CA\n  entitlement-country US\n}"),
+        "{text}"
+    );
+    assert!(!text.contains("pro@") && !text.contains("unk@"), "{text}");
+    let merged = policy(&text);
+    let kim = merged.model.find_user("kim@nw.example").unwrap();
+    assert_eq!(
+        merged
+            .model
+            .country_by(entitle::Principal::User(kim))
+            .map(|b| b.as_str()),
+        Some("entitlement-country")
+    );
+
+    // an empty cell keeps the attribute; `-` removes it
+    let with =
+        "product Bridge\ncountry US { }\ncountry DE { }\nuser kim@nw.example { country US  entitlement-country DE }\n";
+    let csv = "Email,First Name,Last Name,Country,Entitlement Country\nkim@nw.example,Kim,,,\n";
+    let (result, text) = merge(with, csv);
+    assert_eq!(result.rows, vec![(2, users::RowOutcome::Updated)]);
+    assert!(text.contains("  entitlement-country DE\n"), "{text}");
+    let csv = "Email,First Name,Last Name,Country,Entitlement Country\nkim@nw.example,,,,-\n";
+    let (result, text) = merge(with, csv);
+    assert_eq!(result.rows, vec![(2, users::RowOutcome::Updated)]);
+    assert!(!text.contains("entitlement-country"), "{text}");
+
+    // the CLI reports the bad row by number, with the reason
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "small.ent", SMALL);
+    let sheet = write(
+        dir.path(),
+        "ec.csv",
+        "Email,First Name,Last Name,Country,Entitlement Country\nzed@nw.example,Zed,,US,CA\n",
+    );
+    let r = entitle(&["import-users", &p, &sheet]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "error: {sheet} row 2 (zed@nw.example): entitlement country `CA` is a profile code covered by `US`"
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn import_users_warns_about_a_fallback_country() {
+    let text = "product P\ncountry US { revenue 5 }\n";
+    let csv = "Email,First Name,Last Name,Country\npia@nw.example,Pia,,PT\n";
+    let (result, _) = merge(text, csv);
+    assert_eq!(result.rows, vec![(2, users::RowOutcome::Added)]);
+    assert_eq!(result.problems.len(), 1, "{:?}", result.problems);
+    assert!(
+        result.problems[0]
+            .message
+            .contains("the user gets the fallback entitlement country `US`"),
+        "{:?}",
+        result.problems
+    );
+}
+
+#[test]
 fn import_users_rejects_a_row_that_would_leave_the_policy_invalid() {
     // a document whose user is invalid (status given twice): updating only its name keeps it
     // invalid, so the row is rejected; setting the status replaces both and fixes it
