@@ -809,6 +809,34 @@ fn report_is_self_contained_complete_and_escaped() {
 }
 
 #[test]
+fn report_shows_how_each_country_was_chosen_and_locked_users() {
+    let p = Policy::from_path(&r2_example()).unwrap();
+    let html = report::html(&p.model, &report::ReportOptions::default());
+    let row = |who: &str| {
+        let at = html
+            .find(&format!("<tr data-k=\"{who}\">"))
+            .unwrap_or_else(|| panic!("{who}"));
+        html[at..at + html[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(
+        row("ines@globex.com").contains("US <small>by revenue</small>"),
+        "{}",
+        row("ines@globex.com")
+    );
+    assert!(row("ines@globex.com").contains("US has the highest revenue (2_400_000)"));
+    assert!(row("yann@globex.com").contains("US <small>by entitlement-country</small>"));
+    assert!(row("remi@globex.com").contains("FR <small>by profile</small>"));
+    assert!(row("ss-77").contains("FR <small>by key-in</small>"));
+    assert!(row("ss-78").contains("US <small>by key-groups</small>"));
+    let olga = row("olga@globex.com");
+    assert!(
+        olga.contains(">locked</span>") && olga.contains("sign-in is refused"),
+        "{olga}"
+    );
+    assert!(html.contains("(1 locked)"), "the inactive tile counts locked users");
+}
+
+#[test]
 fn report_caps_the_grid_but_counts_everyone() {
     let mut text = String::from("product A\nproduct B\ncountry US { deny B }\n");
     for i in 0..30 {
