@@ -173,6 +173,109 @@ fn import_users_headers_ignore_case_spaces_and_order_and_semicolon_sheets_work()
 }
 
 #[test]
+fn import_users_entitlement_country_column() {
+    // header in any case; a cell names a declared country, ignoring case
+    let csv = "Email,First Name,Last Name,Country,ENTITLEMENT country\n\
+               kim@nw.example,,,,de\n\
+               new@nw.example,New,,CA,us\n\
+               pro@nw.example,Pro,,US,CA\n\
+               unk@nw.example,Unk,,US,Germny\n";
+    let (result, text) = merge(SMALL, csv);
+    assert_eq!(
+        result.rows,
+        vec![
+            (2, users::RowOutcome::Updated),
+            (3, users::RowOutcome::Added),
+            (4, users::RowOutcome::Rejected),
+            (5, users::RowOutcome::Rejected),
+        ],
+        "{:?}",
+        result.problems
+    );
+    let problem = |row: usize| {
+        result
+            .problems
+            .iter()
+            .find(|p| p.row == row)
+            .unwrap_or_else(|| panic!("no problem on row {row}: {:?}", result.problems))
+    };
+    assert_eq!(
+        problem(4).message,
+        "entitlement country `CA` is a profile code covered by `US`, not a declared country; did you mean `US`?"
+    );
+    assert!(
+        problem(5).message.starts_with("unknown entitlement country `Germny`")
+            && problem(5).message.contains("(it must name a declared country)"),
+        "{:?}",
+        problem(5)
+    );
+    assert!(
+        text.contains("user kim@nw.example \"Kim Lee\" {\n  country US  # head office\n  entitlement-country DE\n  groups Roads\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("user new@nw.example \"New\" {\n  country CA\n  entitlement-country US\n}"),
+        "{text}"
+    );
+    assert!(!text.contains("pro@") && !text.contains("unk@"), "{text}");
+    let merged = policy(&text);
+    let kim = merged.model.find_user("kim@nw.example").unwrap();
+    assert_eq!(
+        merged
+            .model
+            .country_by(entitle::Principal::User(kim))
+            .map(|b| b.as_str()),
+        Some("entitlement-country")
+    );
+
+    // an empty cell keeps the attribute; `-` removes it
+    let with =
+        "product Bridge\ncountry US { }\ncountry DE { }\nuser kim@nw.example { country US  entitlement-country DE }\n";
+    let csv = "Email,First Name,Last Name,Country,Entitlement Country\nkim@nw.example,Kim,,,\n";
+    let (result, text) = merge(with, csv);
+    assert_eq!(result.rows, vec![(2, users::RowOutcome::Updated)]);
+    assert!(text.contains("  entitlement-country DE\n"), "{text}");
+    let csv = "Email,First Name,Last Name,Country,Entitlement Country\nkim@nw.example,,,,-\n";
+    let (result, text) = merge(with, csv);
+    assert_eq!(result.rows, vec![(2, users::RowOutcome::Updated)]);
+    assert!(!text.contains("entitlement-country"), "{text}");
+
+    // the CLI reports the bad row by number, with the reason
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "small.ent", SMALL);
+    let sheet = write(
+        dir.path(),
+        "ec.csv",
+        "Email,First Name,Last Name,Country,Entitlement Country\nzed@nw.example,Zed,,US,CA\n",
+    );
+    let r = entitle(&["import-users", &p, &sheet]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "error: {sheet} row 2 (zed@nw.example): entitlement country `CA` is a profile code covered by `US`"
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn import_users_warns_about_a_fallback_country() {
+    let text = "product P\ncountry US { revenue 5 }\n";
+    let csv = "Email,First Name,Last Name,Country\npia@nw.example,Pia,,PT\n";
+    let (result, _) = merge(text, csv);
+    assert_eq!(result.rows, vec![(2, users::RowOutcome::Added)]);
+    assert_eq!(result.problems.len(), 1, "{:?}", result.problems);
+    assert!(
+        result.problems[0]
+            .message
+            .contains("the user gets the fallback entitlement country `US`"),
+        "{:?}",
+        result.problems
+    );
+}
+
+#[test]
 fn import_users_rejects_a_row_that_would_leave_the_policy_invalid() {
     // a document whose user is invalid (status given twice): updating only its name keeps it
     // invalid, so the row is rejected; setting the status replaces both and fixes it
@@ -273,6 +376,15 @@ fn import_users_exits_2_when_the_sheet_or_the_policy_cannot_be_used() {
 
 // ------------------------------------------------------------------- export / import
 
+/// The revision 2 worked example of the language contract (it must exist: the round trip
+/// must cover every revision 2 construct).
+fn r2_example() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/examples-r2/portal-countries.ent");
+    assert!(p.is_file(), "missing {}", p.display());
+    p
+}
+
+/// Every `scenarios/*.ent` file, then the revision 2 example.
 fn scenarios() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -282,6 +394,7 @@ fn scenarios() -> Vec<PathBuf> {
         .collect();
     files.sort();
     assert!(files.len() >= 10);
+    files.push(r2_example());
     files
 }
 
@@ -299,6 +412,11 @@ fn assert_same_decisions(a: &Model, b: &Model, what: &str) {
         let q = b
             .find_principal(name)
             .unwrap_or_else(|| panic!("{what}: {name} missing"));
+        assert_eq!(
+            a.country_by(p),
+            b.country_by(q),
+            "{what}: how {name}'s country is chosen"
+        );
         for x in a.product_ids() {
             let y = b.find_product(&a.product(x).name).unwrap();
             let (d, e) = (decide(a, p, x), decide(b, q, y));
@@ -330,7 +448,7 @@ fn export_then_import_gives_the_same_decisions_for_every_scenario() {
         let exported = entitle(&["export", &path, "--json"]);
         assert_eq!(exported.code, 0, "{path}: {}", exported.stderr);
         let value: serde_json::Value = serde_json::from_str(&exported.stdout).unwrap();
-        assert_eq!(value["schema"], "entitle/1");
+        assert_eq!(value["schema"], "entitle/2");
         let json_path = write(dir.path(), "export.json", &exported.stdout);
         let imported = entitle(&["import", &json_path]);
         assert_eq!(imported.code, 0, "{path}: {}", imported.stderr);
@@ -371,6 +489,93 @@ fn export_then_import_gives_the_same_decisions_for_a_generated_organisation() {
     let back = policy(&entitle::fmt::format_document(&doc));
     assert_same_decisions(&original.model, &back.model, "generated");
     assert_eq!(json::export_text(&back.model), exported);
+}
+
+#[test]
+fn export_carries_every_revision_2_construct() {
+    let original = Policy::from_path(&r2_example()).unwrap();
+    let text = json::export_text(&original.model);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["account"]["global"], serde_json::json!(["ProjectWise"]));
+    assert_eq!(v["countries"][0]["revenue"], serde_json::json!(2_400_000));
+    assert_eq!(v["countries"][1]["revenue"], serde_json::json!(800_000));
+    let user = |email: &str| {
+        v["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == email)
+            .unwrap_or_else(|| panic!("{email}"))
+            .clone()
+    };
+    let yann = user("yann@globex.com");
+    assert_eq!(
+        (
+            &yann["country"],
+            &yann["entitlement_country"],
+            &yann["effective_country"],
+            &yann["country_by"]
+        ),
+        (&"FR".into(), &"US".into(), &"US".into(), &"entitlement-country".into())
+    );
+    let ines = user("ines@globex.com");
+    assert_eq!(ines["entitlement_country"], serde_json::Value::Null);
+    assert_eq!(
+        (&ines["effective_country"], &ines["country_by"]),
+        (&"US".into(), &"revenue".into())
+    );
+    assert_eq!(user("olga@globex.com")["status"], "locked");
+    assert_eq!(
+        v["keys"][0],
+        serde_json::json!({"name": "SS-77", "country": "FR", "groups": [], "effective_country": "FR", "country_by": "key-in"})
+    );
+
+    // and back: the policy text has every construct, the decisions are the same
+    let doc = json::import(&text).unwrap();
+    let back_text = entitle::fmt::format_document(&doc);
+    for written in [
+        "global ProjectWise",
+        "revenue 2_400_000",
+        "entitlement-country US",
+        "status locked",
+        "key SS-77 in FR {",
+    ] {
+        assert!(back_text.contains(written), "`{written}` in\n{back_text}");
+    }
+    let back = policy(&back_text);
+    assert_same_decisions(&original.model, &back.model, "portal-countries");
+    assert_eq!(
+        back.model.fallback.map(|c| back.model.country(c).name.as_str()),
+        Some("US")
+    );
+}
+
+#[test]
+fn an_entitle_1_document_still_imports() {
+    // northwind exported by the revision 1 schema: its entitlement_country fields are derived
+    let src = fixture("northwind.ent");
+    let r = entitle(&["import", &fixture("northwind.entitle1.json")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains("entitlement-country"),
+        "derived, never the attribute:\n{}",
+        r.stdout
+    );
+    let back = policy(&r.stdout);
+    assert_same_decisions(
+        &Policy::from_path(Path::new(&src)).unwrap().model,
+        &back.model,
+        "northwind (entitle/1)",
+    );
+    // exporting it again writes entitle/2, the same as exporting the policy file
+    let exported = entitle(&["export", &src, "--json"]);
+    assert_eq!(json::export_text(&back.model), exported.stdout);
+    // entitle/1 has no revision 2 field
+    let text = std::fs::read_to_string(fixture("northwind.entitle1.json"))
+        .unwrap()
+        .replacen("\"alerts\"", "\"global\": [],\n    \"alerts\"", 1);
+    let e = json::import(&text).unwrap_err();
+    assert!(e.to_string().contains("unknown field `global`"), "{e}");
 }
 
 #[test]
@@ -457,11 +662,13 @@ fn import_of_bad_json_exits_2_with_line_and_column() {
         r.stderr
     );
 
-    let version = write(dir.path(), "v2.json", "{\"schema\": \"entitle/2\", \"products\": []}");
+    let version = write(dir.path(), "v3.json", "{\"schema\": \"entitle/3\", \"products\": []}");
     let r = entitle(&["import", &version]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("unsupported schema \"entitle/2\"") && r.stderr.contains("entitle/1"),
+        r.stderr.contains("unsupported schema \"entitle/3\"")
+            && r.stderr.contains("entitle/2")
+            && r.stderr.contains("entitle/1"),
         "{}",
         r.stderr
     );
@@ -469,7 +676,7 @@ fn import_of_bad_json_exits_2_with_line_and_column() {
     let r = entitle(&["import", &none]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("no `\"schema\": \"entitle/1\"` field"),
+        r.stderr.contains("no `\"schema\": \"entitle/2\"` field"),
         "{}",
         r.stderr
     );
@@ -489,7 +696,7 @@ fn import_reports_unknown_references_with_their_place() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     for e in [
         "products[1].name: product `bridge` is declared twice",
-        "countries[0] (US).access[1].product: `BRIDGE` is both allowed and denied in one list",
+        "countries[0] (US).access[1].product: `BRIDGE` is both allowed and denied in one block",
         "groups[0] (Roads).country: unknown country `UK`",
         "users[0] (a@x.com).groups[0]: unknown group `Rods`; did you mean `Roads`?",
         "users[0] (a@x.com).roles[0]: unknown role `co-admn`; did you mean `co-admin`?",
@@ -499,14 +706,16 @@ fn import_reports_unknown_references_with_their_place() {
     ] {
         assert!(r.stderr.contains(e), "missing `{e}` in\n{}", r.stderr);
     }
-    // what only the whole policy shows is reported from the converted text
+    // what only the whole policy shows is found by the resolver, at its place in the document
     let doc =
         r#"{"schema": "entitle/1", "countries": [{"name": "US", "covers": ["CA"]}, {"name": "MX", "covers": ["ca"]}]}"#;
     let p = write(dir.path(), "covers.json", doc);
     let r = entitle(&["import", &p]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("the policy it describes is invalid") && r.stderr.contains("covered by two countries"),
+        r.stderr.contains(
+            "countries[1] (MX).covers[0]: profile code `ca` is covered by two countries (already covered by `US` at countries[0] (US).covers[0])"
+        ),
         "{}",
         r.stderr
     );
@@ -516,7 +725,7 @@ fn import_reports_unknown_references_with_their_place() {
 fn export_has_the_documented_shape() {
     let p = Policy::from_path(Path::new(&fixture("northwind.ent"))).unwrap();
     let v: serde_json::Value = serde_json::from_str(&json::export_text(&p.model)).unwrap();
-    assert_eq!(v["schema"], "entitle/1");
+    assert_eq!(v["schema"], "entitle/2");
     assert_eq!(
         v["account"]["domains"][0],
         serde_json::json!({"domain": "northwind.example", "auto_approve": true})
@@ -537,7 +746,10 @@ fn export_has_the_documented_shape() {
     assert_eq!(v["groups"][0]["mode"], "allow-list");
     let kim = &v["users"][0];
     assert_eq!(kim["country"], "CA");
-    assert_eq!(kim["entitlement_country"], "US");
+    // the attribute is not set; the computed country and how it was chosen are derived
+    assert_eq!(kim["entitlement_country"], serde_json::Value::Null);
+    assert_eq!(kim["effective_country"], "US");
+    assert_eq!(kim["country_by"], "covers");
     assert_eq!(
         kim["roles"],
         serde_json::json!(["account-admin", "fulfillment-contact"])
@@ -549,7 +761,7 @@ fn export_has_the_documented_shape() {
     );
     assert_eq!(
         v["keys"][0],
-        serde_json::json!({"name": "SS-9", "groups": ["Roads"], "entitlement_country": "US"})
+        serde_json::json!({"name": "SS-9", "country": null, "groups": ["Roads"], "effective_country": "US", "country_by": "key-groups"})
     );
 }
 
@@ -597,6 +809,34 @@ fn report_is_self_contained_complete_and_escaped() {
     assert!(html.contains("title=\"Plain: deny by status\""));
     // the search box and the denials chart
     assert!(html.contains("id=\"q\"") && html.contains("<svg"));
+}
+
+#[test]
+fn report_shows_how_each_country_was_chosen_and_locked_users() {
+    let p = Policy::from_path(&r2_example()).unwrap();
+    let html = report::html(&p.model, &report::ReportOptions::default());
+    let row = |who: &str| {
+        let at = html
+            .find(&format!("<tr data-k=\"{who}\">"))
+            .unwrap_or_else(|| panic!("{who}"));
+        html[at..at + html[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(
+        row("ines@globex.com").contains("US <small>by revenue</small>"),
+        "{}",
+        row("ines@globex.com")
+    );
+    assert!(row("ines@globex.com").contains("US has the highest revenue (2_400_000)"));
+    assert!(row("yann@globex.com").contains("US <small>by entitlement-country</small>"));
+    assert!(row("remi@globex.com").contains("FR <small>by profile</small>"));
+    assert!(row("ss-77").contains("FR <small>by key-in</small>"));
+    assert!(row("ss-78").contains("US <small>by key-groups</small>"));
+    let olga = row("olga@globex.com");
+    assert!(
+        olga.contains(">locked</span>") && olga.contains("sign-in is refused"),
+        "{olga}"
+    );
+    assert!(html.contains("(1 locked)"), "the inactive tile counts locked users");
 }
 
 #[test]

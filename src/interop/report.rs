@@ -1,11 +1,15 @@
 //! `entitle report`: one self-contained HTML page about a policy's decisions.
 //!
 //! The page has, top to bottom: headline numbers (principals, products, allowed and denied
-//! decisions, inactive users, users without an entitlement country); a per-product table with
+//! decisions, inactive users (locked ones counted apart), principals without an entitlement
+//! country); a per-product table with
 //! allow and deny counts, a proportion bar and the main reasons for denials; a bar chart (inline
 //! SVG) of denials per rule with what each rule means; and the principal × product grid, each
 //! cell coloured by the decision and showing the rule's two-letter code, with the full rule and
-//! the credited group on hover (`title`), plus a search box that filters the rows.
+//! the credited group on hover (`title`), plus a search box that filters the rows. Each row's
+//! badges give the status (`locked` among them), and the entitlement country with how it was
+//! chosen (`by entitlement-country`, `profile`, `covers`, `revenue`, `key-in`, `key-groups`;
+//! the fallback `revenue` is highlighted, and the hover text says what each means).
 //!
 //! Self-contained: styles, script and chart are inline, nothing is fetched when the page is
 //! viewed (no external scripts, fonts, images or links). Every name is escaped for HTML.
@@ -17,7 +21,7 @@
 
 use crate::compile::Compiled;
 use crate::eval::Rule;
-use crate::model::{Model, Principal, Status};
+use crate::model::{CountryBy, Model, Principal, Status};
 use crate::sim;
 use crate::syntax::Access;
 use std::collections::BTreeMap;
@@ -66,8 +70,8 @@ pub fn escape(text: &str) -> String {
 fn deny_meaning(rule: Rule) -> &'static str {
     match rule {
         Rule::Status => "the user is not active yet (pending, invited or registered)",
-        Rule::NoEntitlementCountry => "the profile country is not a declared country and no country covers it",
-        Rule::NotEntitled => "the product is not entitled in the principal's entitlement country",
+        Rule::NoEntitlementCountry => "no entitlement country: no attribute, a profile country matching no country while no country declares revenue, or a key with neither `in` nor groups",
+        Rule::NotEntitled => "the product is not entitled in the principal's entitlement country, nor global",
         Rule::UserException => "a user exception denies the product",
         Rule::GroupAllowed | Rule::GroupIncludeCountry => "",
         Rule::GroupNotAllowed => "the product is not in the Allowed Applications of the principal's groups",
@@ -170,6 +174,7 @@ pub fn html(m: &Model, opts: &ReportOptions) -> String {
         }
     }
     let inactive = m.users.iter().filter(|u| u.status != Status::Active).count();
+    let locked = m.users.iter().filter(|u| u.status == Status::Locked).count();
     let no_country =
         m.users.iter().filter(|u| u.country.is_none()).count() + m.keys.iter().filter(|k| k.country.is_none()).count();
 
@@ -242,14 +247,17 @@ pub fn html(m: &Model, opts: &ReportOptions) -> String {
         if inactive > 0 { "warn" } else { "" },
         count(inactive as u64),
         "inactive users",
-        "pending, invited or registered: denied everything".into(),
+        format!(
+            "pending, invited, registered or locked ({} locked): denied everything",
+            count(locked as u64)
+        ),
     );
     tile(
         &mut h,
         if no_country > 0 { "warn" } else { "" },
         count(no_country as u64),
         "without entitlement country",
-        "a profile country not declared or covered, or a key without groups".into(),
+        "a profile country matching no country and no revenue fallback, or a key with neither `in` nor groups".into(),
     );
     h.push_str("</section>\n");
 
@@ -377,13 +385,7 @@ fn grid_row(h: &mut String, m: &Model, c: &Compiled, i: usize) {
                 );
             }
             match u.country {
-                Some(cid) => {
-                    let _ = write!(
-                        badges,
-                        "<span class=\"badge\" title=\"entitlement country\">{}</span>",
-                        escape(&m.country(cid).name)
-                    );
-                }
+                Some(cid) => country_badge(&mut badges, m, cid, m.country_by(p)),
                 None => {
                     let _ = write!(
                         badges,
@@ -397,10 +399,8 @@ fn grid_row(h: &mut String, m: &Model, c: &Compiled, i: usize) {
             let k = m.key(k);
             badges.push_str("<span class=\"badge key\" title=\"activation key\">key</span>");
             match k.country {
-                Some(cid) => {
-                    let _ = write!(badges, "<span class=\"badge\" title=\"entitlement country\">{}</span>", escape(&m.country(cid).name));
-                }
-                None => badges.push_str("<span class=\"badge warn\" title=\"the key has no group, so no entitlement country\">no country</span>"),
+                Some(cid) => country_badge(&mut badges, m, cid, m.country_by(p)),
+                None => badges.push_str("<span class=\"badge warn\" title=\"the key has no `in` and no group, so no entitlement country\">no country</span>"),
             }
         }
     }
@@ -433,6 +433,40 @@ fn grid_row(h: &mut String, m: &Model, c: &Compiled, i: usize) {
         escape(&search),
         escape(name),
         m.products.len()
+    );
+}
+
+/// The entitlement country badge: the country and how it was chosen (`country_by` of
+/// `explain --json`), with what that means on hover.
+fn country_badge(badges: &mut String, m: &Model, cid: crate::model::CountryId, by: Option<CountryBy>) {
+    let country = &m.country(cid).name;
+    let how = match by {
+        Some(CountryBy::EntitlementCountry) => "the user's Entitlement Country attribute".to_string(),
+        Some(CountryBy::Profile) => "the profile country".to_string(),
+        Some(CountryBy::Covers) => "a `covers` entry for the profile country".to_string(),
+        Some(CountryBy::Revenue) => match m.country(cid).revenue {
+            Some((v, _)) => format!(
+                "the fallback: the profile country matches no country, and {country} has the highest revenue ({})",
+                crate::fmt::format_number(v)
+            ),
+            None => "the fallback: the country with the highest revenue".to_string(),
+        },
+        Some(CountryBy::KeyIn) => "the key's own country (`in`)".to_string(),
+        Some(CountryBy::KeyGroups) => "the country of the key's groups".to_string(),
+        None => String::new(),
+    };
+    let class = if by == Some(CountryBy::Revenue) {
+        "badge warn"
+    } else {
+        "badge"
+    };
+    let _ = write!(
+        badges,
+        "<span class=\"{class}\" title=\"entitlement country {}, chosen by {}\">{} <small>by {}</small></span>",
+        escape(country),
+        escape(&how),
+        escape(country),
+        by.map_or("", CountryBy::as_str)
     );
 }
 
