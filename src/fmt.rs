@@ -744,13 +744,23 @@ impl Printer<'_> {
                 on_off(*on)
             ),
             WhatIf::SetAllowed { group, product, on } => {
-                format!("set allowed {} {} {}", self.name(group), self.name(product), on_off(*on))
+                format!(
+                    "set allowed {} {} {}",
+                    self.name(group),
+                    self.name(product),
+                    on_off(*on)
+                )
             }
             WhatIf::SetIncludeCountry { group, on } => {
                 format!("set include-country {} {}", self.name(group), on_off(*on))
             }
             WhatIf::SetEntitled { country, product, on } => {
-                format!("set entitled {} {} {}", self.name(country), self.name(product), on_off(*on))
+                format!(
+                    "set entitled {} {} {}",
+                    self.name(country),
+                    self.name(product),
+                    on_off(*on)
+                )
             }
             WhatIf::SetRevenue { country, revenue } => format!(
                 "set revenue {} {}",

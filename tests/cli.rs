@@ -297,7 +297,9 @@ fn help_names_every_command() {
 fn spec_examples() -> Vec<PathBuf> {
     let mut all = vec![];
     for folder in ["examples", "examples-r2"] {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec").join(folder);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/spec")
+            .join(folder);
         let rd = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
         let mut v: Vec<PathBuf> = rd
             .map(|e| e.unwrap().path())

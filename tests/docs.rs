@@ -27,7 +27,7 @@ fn blocks(text: &str) -> Vec<(String, String)> {
 fn is_policy(info: &str, body: &str) -> bool {
     matches!(info, "text" | "entitle" | "ent")
         && body.lines().any(|l| {
-            let w = l.trim_start().split_whitespace().next().unwrap_or("");
+            let w = l.split_whitespace().next().unwrap_or("");
             ["account", "product", "country", "group", "user", "key"].contains(&w)
         })
 }
@@ -64,11 +64,22 @@ fn every_policy_snippet_passes_its_tests_and_is_canonical() {
                 "{name}:\n{}",
                 entitle::diag::render_all(&outcome.errors, &sources, false)
             );
-            assert!(outcome.failures.is_empty(), "{name}: {} expectation(s) failed", outcome.failures.len());
-            assert!(outcome.passed > 0, "{name}: a snippet should show its meaning with `expect` lines");
+            assert!(
+                outcome.failures.is_empty(),
+                "{name}: {} expectation(s) failed",
+                outcome.failures.len()
+            );
+            assert!(
+                outcome.passed > 0,
+                "{name}: a snippet should show its meaning with `expect` lines"
+            );
             let (doc, errors) = entitle::syntax::parse(&sources, file);
             assert!(errors.is_empty());
-            assert_eq!(entitle::fmt::format_source(&doc, file, &body), body, "{name} is not canonical");
+            assert_eq!(
+                entitle::fmt::format_source(&doc, file, &body),
+                body,
+                "{name} is not canonical"
+            );
         }
     }
     assert!(snippets >= 1, "no policy snippet found in README.md");

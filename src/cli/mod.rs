@@ -190,7 +190,7 @@ sheet cannot be used at all."
         #[arg(long)]
         write: bool,
     },
-    /// Print the resolved policy as versioned JSON (schema entitle/1, see docs/json-schema.md)
+    /// Print the resolved policy as versioned JSON (schema entitle/2, see docs/json-schema.md)
     Export {
         /// Policy file
         policy: PathBuf,
@@ -201,7 +201,7 @@ sheet cannot be used at all."
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Turn a JSON export (schema entitle/1) back into policy text; exit 2 if it is invalid
+    /// Turn a JSON export (schema entitle/2, or entitle/1) back into policy text; exit 2 if it is invalid
     Import {
         /// JSON document from `entitle export --json` (`-`: standard input)
         #[arg(value_name = "FILE.json")]

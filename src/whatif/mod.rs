@@ -348,10 +348,10 @@ fn remove(doc: &mut Document, model: &Model, kind: EntityKind, name: &Name, edit
                     Item::Decl(Decl::User(u)) => u.stmts.retain(
                         |s| !matches!(&s.kind, UserStmt::EntitlementCountry(n) if model.find_country(&n.text) == cid),
                     ),
-                    Item::Decl(Decl::Key(k)) => {
-                        if k.country.as_ref().is_some_and(|n| model.find_country(&n.text) == cid) {
-                            k.country = None;
-                        }
+                    Item::Decl(Decl::Key(k))
+                        if k.country.as_ref().is_some_and(|n| model.find_country(&n.text) == cid) =>
+                    {
+                        k.country = None;
                     }
                     _ => {}
                 }
