@@ -248,6 +248,20 @@ pub struct Diff {
     /// Groups that had an Allowed Applications list before and have none after (now legacy or
     /// unconfigured: they no longer restrict their members).
     pub groups_lost_allow_list: Vec<String>,
+    /// Every group in both policies whose mode changed (allow-list, legacy, unconfigured).
+    pub groups_mode_changed: Vec<GroupModeChange>,
+    /// What the front end learned applying what-if statements (a statement that changed
+    /// nothing, an edit without effect), in statement order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A group whose mode differs between two policies.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct GroupModeChange {
+    pub group: String,
+    pub before: GroupMode,
+    pub after: GroupMode,
 }
 
 impl Diff {
@@ -257,7 +271,7 @@ impl Diff {
             && self.principals_removed.is_empty()
             && self.products_added.is_empty()
             && self.products_removed.is_empty()
-            && self.groups_lost_allow_list.is_empty()
+            && self.groups_mode_changed.is_empty()
     }
 }
 
@@ -398,5 +412,18 @@ pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
             })
             .map(|g| g.name.clone())
             .collect(),
+        groups_mode_changed: old
+            .groups
+            .iter()
+            .filter_map(|g| {
+                let after = new.group(new.find_group(&g.name)?).mode();
+                (after != g.mode()).then(|| GroupModeChange {
+                    group: g.name.clone(),
+                    before: g.mode(),
+                    after,
+                })
+            })
+            .collect(),
+        notes: vec![],
     }
 }

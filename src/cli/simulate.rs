@@ -160,17 +160,28 @@ impl Ctx<'_> {
             Err(code) => return code,
         };
         let mut changed = original.clone();
+        let mut notes = vec![];
         for (i, stmt) in statements.iter().enumerate() {
+            let before = changed.document.clone();
             if let Err(e) = changed.apply(&format!("--what-if #{}", i + 1), stmt) {
                 return self.errors(&e);
             }
+            if changed.document == before {
+                notes.push(format!("`{}`: no change (the policy already says so)", stmt.trim()));
+            }
+            notes.extend(no_effect(&changed.model, stmt));
         }
-        self.report_diff(&original.model, &changed.model, json, limit)
+        self.report_diff_with(&original.model, &changed.model, json, limit, notes)
     }
 
     fn report_diff(&mut self, old: &Model, new: &Model, json: bool, limit: usize) -> i32 {
+        self.report_diff_with(old, new, json, limit, vec![])
+    }
+
+    fn report_diff_with(&mut self, old: &Model, new: &Model, json: bool, limit: usize, notes: Vec<String>) -> i32 {
         let progress = Progress::new(old.users.len() + old.keys.len(), "comparing");
-        let d = sim::diff(old, new, &|n| progress.tick(n));
+        let mut d = sim::diff(old, new, &|n| progress.tick(n));
+        d.notes = notes;
         progress.finish();
         if json {
             self.json(&d);
@@ -329,9 +340,29 @@ fn verdict(v: sim::Verdict) -> String {
     format!("{} by {}", v.decision, v.rule)
 }
 
+/// Edits that change the policy text but not what it means: `include-country` on a group
+/// without an Allowed Applications list (LANGUAGE.md §3: an empty list is never applied).
+fn no_effect(model: &Model, stmt: &str) -> Option<String> {
+    let words: Vec<&str> = stmt.split_whitespace().collect();
+    let ["set", "include-country", group, "on"] = words.as_slice() else {
+        return None;
+    };
+    let g = model.group(model.find_group(group.trim_matches('"'))?);
+    (g.mode() != crate::model::GroupMode::AllowList).then(|| {
+        format!(
+            "`{}`: no effect: group {} has no Allowed Applications list, and `include-country` only acts on a group whose list is non-empty",
+            stmt.trim(),
+            g.name
+        )
+    })
+}
+
 /// The human form of a diff: every cause with counts per product and group, and the changes.
 pub fn diff_text(d: &Diff, limit: usize) -> String {
     let mut out = String::new();
+    for note in &d.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
     if d.changed == 0 {
         out.push_str(&format!("no decision changes ({} compared)\n", d.compared));
     } else {
@@ -359,6 +390,19 @@ pub fn diff_text(d: &Diff, limit: usize) -> String {
         if !list.is_empty() {
             out.push_str(&format!("{what}: {}\n", list.join(", ")));
         }
+    }
+    let mode = |m: crate::model::GroupMode| match m {
+        crate::model::GroupMode::AllowList => "allow-list",
+        crate::model::GroupMode::Legacy => "legacy",
+        crate::model::GroupMode::Unconfigured => "unconfigured",
+    };
+    for g in &d.groups_mode_changed {
+        out.push_str(&format!(
+            "group {} changes mode: {} → {}\n",
+            g.group,
+            mode(g.before),
+            mode(g.after)
+        ));
     }
     for c in &d.causes {
         out.push_str(&format!(
