@@ -22,6 +22,8 @@ pub(super) struct CountryPlan {
     pub(super) entitled: Option<Vec<u32>>,
     /// Products entitled here, whichever way.
     pub(super) pool: Vec<u32>,
+    /// (r2) Annual recurring revenue, when the country declares one.
+    pub(super) revenue: Option<u64>,
     pub(super) deny_default: bool,
     pub(super) allow: Vec<u32>,
     pub(super) deny: Vec<u32>,
@@ -40,6 +42,7 @@ pub(super) enum Status {
     Pending,
     Invited,
     Registered,
+    Locked,
 }
 
 pub(super) struct Org {
@@ -50,6 +53,8 @@ pub(super) struct Org {
     pub(super) acquired: Option<&'static str>,
     pub(super) products: Vec<String>,
     pub(super) displays: Vec<Option<String>>,
+    /// (r2) The account's `global` products (entitled in every country).
+    pub(super) global: Vec<u32>,
     pub(super) countries: Vec<CountryPlan>,
     pub(super) country_weights: Vec<u32>,
 }
@@ -77,6 +82,16 @@ impl Org {
                 }
             }
         }
+
+        // (r2) A few popular products entitled in every country ("Global" entitlements), never
+        // the first product (which every `entitled` list names).
+        let global = if cfg.products >= 2 {
+            let popular: Vec<u32> = (1..cfg.products.min(12) as u32).collect();
+            let k = rng.range(1, 3);
+            sample(&mut rng, &popular, k)
+        } else {
+            vec![]
+        };
 
         // Roughly 8 countries for a tiny organisation, 20 for a million users.
         let size = (cfg.users as u64).saturating_add((cfg.groups as u64).saturating_mul(50));
@@ -111,12 +126,28 @@ impl Org {
             };
             let entitled = rng.percent(78).then(|| {
                 let keep = 750 + rng.below(200);
+                // global products are entitled anyway: a list naming one draws a lint warning
                 all.iter()
                     .copied()
-                    .filter(|&p| p == 0 || rng.below(1000) < keep)
+                    .filter(|&p| p == 0 || (!global.contains(&p) && rng.below(1000) < keep))
                     .collect::<Vec<u32>>()
             });
-            let pool = entitled.clone().unwrap_or_else(|| all.clone());
+            let pool = match &entitled {
+                Some(e) => {
+                    let mut pool: Vec<u32> = e.iter().chain(&global).copied().collect();
+                    pool.sort_unstable();
+                    pool
+                }
+                None => all.clone(),
+            };
+            // (r2) most contracts state their revenue, roughly in proportion to the office
+            let revenue = (i == 0 || rng.percent(80)).then(|| {
+                if i > 0 && rng.percent(4) {
+                    0 // a dormant contract
+                } else {
+                    u64::from(s.weight) * rng.range(60, 140) as u64 * 10_000
+                }
+            });
             let (allow, deny) = if deny_default[i] {
                 {
                     let k = rng.range(1, 4);
@@ -146,12 +177,14 @@ impl Org {
                 covers,
                 entitled,
                 pool,
+                revenue,
                 deny_default: deny_default[i],
                 allow,
                 deny,
                 groups: vec![],
             });
         }
+        fix_revenues(&mut rng, &mut countries);
         let country_weights = cumulative(specs.iter().map(|s| s.weight));
         Org {
             cfg: *cfg,
@@ -161,6 +194,7 @@ impl Org {
             acquired,
             products,
             displays,
+            global,
             countries,
             country_weights,
         }
@@ -185,5 +219,28 @@ impl Org {
         buf.push(' ');
         self.list(buf, ids);
         buf.push('\n');
+    }
+}
+
+/// Sometimes two countries below the top share a revenue (that is fine); the top is made
+/// unique, since a tie for the highest revenue is an error (the fallback would be ambiguous).
+fn fix_revenues(rng: &mut Rng, countries: &mut [CountryPlan]) {
+    let with: Vec<usize> = (0..countries.len())
+        .filter(|&i| countries[i].revenue.is_some())
+        .collect();
+    if with.len() >= 3 && rng.percent(30) {
+        let a = with[rng.below(with.len())];
+        let b = with[rng.below(with.len())];
+        countries[b].revenue = countries[a].revenue;
+    }
+    let top = countries.iter().filter_map(|c| c.revenue).max();
+    if let Some(top) = top {
+        let first = countries
+            .iter()
+            .position(|c| c.revenue == Some(top))
+            .expect("the top exists");
+        if countries.iter().filter(|c| c.revenue == Some(top)).count() > 1 {
+            countries[first].revenue = Some(top + 10_000);
+        }
     }
 }

@@ -52,11 +52,23 @@ fn gen_grid_is_valid() {
                 assert_eq!(m.users.len(), users, "{c:?}");
                 assert_eq!(m.products.len(), products, "{c:?}");
                 assert_eq!(m.groups.len(), groups, "{c:?}");
-                assert_eq!(m.keys.len(), users / 1000 + 1, "{c:?}");
+                assert_eq!(m.keys.len(), super::keys(users), "{c:?}");
                 assert!((8..=20).contains(&m.countries.len()), "{c:?}");
+                // the first key is mapped to groups, the second is `in` a country only,
+                // the third is not mapped yet
+                assert_eq!(m.keys[0].groups.is_empty(), groups == 0, "{c:?}");
+                assert!(m.keys[1].country_in.is_some() && m.keys[1].groups.is_empty(), "{c:?}");
+                assert!(m.keys[2].country.is_none(), "{c:?}");
+                // a key `in C` only holds groups of C (the resolver checks it too)
                 for k in &m.keys {
-                    assert_eq!(k.groups.is_empty(), groups == 0, "{c:?}");
+                    if let Some((c, _)) = k.country_in {
+                        assert!(k.groups.iter().all(|(g, _)| m.group(*g).country == c), "{c:?}");
+                    }
                 }
+                // the fallback country is the one with the (unique) highest revenue
+                let top = m.countries.iter().filter_map(|c| c.revenue.map(|r| r.0)).max();
+                assert!(top.is_some() && m.fallback.is_some(), "{c:?}");
+                assert_eq!(m.country(m.fallback.unwrap()).revenue.map(|r| r.0), top, "{c:?}");
                 for u in &m.users {
                     if groups > 0 {
                         assert!((1..=3).contains(&u.groups.len()), "{c:?}");
@@ -107,12 +119,57 @@ fn gen_mid_size_has_the_mix() {
     assert!(m.groups.iter().any(|g| !g.exceptions.is_empty()));
     let with_exceptions = m.users.iter().filter(|u| !u.exceptions.is_empty()).count();
     assert!(with_exceptions > 20, "{with_exceptions} users with exceptions");
-    for s in [ModelStatus::Pending, ModelStatus::Invited, ModelStatus::Registered] {
+    for s in [
+        ModelStatus::Pending,
+        ModelStatus::Invited,
+        ModelStatus::Registered,
+        ModelStatus::Locked,
+    ] {
         assert!(m.users.iter().any(|u| u.status == s), "no {s:?} user");
     }
     assert!(m.users.iter().filter(|u| u.status == ModelStatus::Active).count() > 1700);
-    assert!(m.users.iter().any(|u| u.country.is_none()), "no user without a country");
-    assert!(!m.keys.is_empty() && m.keys.iter().all(|k| k.country.is_some()));
+    assert!(
+        m.users.iter().all(|u| u.country.is_some()),
+        "the fallback gives every user a country"
+    );
+    // (r2) every way of choosing a user's country, and the two ways of a key's
+    use crate::model::CountryBy;
+    for by in [
+        CountryBy::Profile,
+        CountryBy::Covers,
+        CountryBy::Revenue,
+        CountryBy::EntitlementCountry,
+    ] {
+        let n = m.users.iter().filter(|u| u.country_by == Some(by)).count();
+        assert!(n > 0, "no user whose country is chosen by {by:?}");
+    }
+    // the attribute sometimes repeats what the profile says, and sometimes overrides it
+    let attribute = |same: bool| {
+        m.users.iter().any(|u| {
+            u.entitlement_country
+                .is_some_and(|(c, _)| (m.country_for_profile(&u.profile.0) == Some(c)) == same)
+        })
+    };
+    assert!(attribute(true) && attribute(false));
+    assert!(m
+        .keys
+        .iter()
+        .any(|k| k.country_by() == Some(CountryBy::KeyIn) && k.groups.is_empty()));
+    assert!(m
+        .keys
+        .iter()
+        .any(|k| k.country_by() == Some(CountryBy::KeyIn) && !k.groups.is_empty()));
+    assert!(m.keys.iter().any(|k| k.country_by() == Some(CountryBy::KeyGroups)));
+    assert!(m.keys.iter().any(|k| k.country.is_none()));
+    // revenue on most countries; a unique top
+    let revenues: Vec<u64> = m.countries.iter().filter_map(|c| c.revenue.map(|r| r.0)).collect();
+    assert!(revenues.len() * 10 >= m.countries.len() * 6, "{revenues:?}");
+    let top = *revenues.iter().max().unwrap();
+    assert_eq!(revenues.iter().filter(|&&r| r == top).count(), 1);
+    let locked = m.users.iter().filter(|u| u.status == ModelStatus::Locked).count();
+    assert!((5..100).contains(&locked), "{locked} locked users");
+    let global = &m.account.as_ref().unwrap().global;
+    assert!((1..=3).contains(&global.len()), "{global:?}");
     let covered = m.users.iter().any(|u| {
         u.country.is_some_and(|c| {
             let c = m.country(c);
@@ -204,5 +261,32 @@ fn gen_million_users_figures() {
         bytes as f64 / (1 << 20) as f64,
         elapsed.as_secs_f64(),
         bytes as f64 / (1 << 20) as f64 / elapsed.as_secs_f64()
+    );
+}
+
+/// (r2) Over many seeds: revenues sometimes tie below the top, never at it, and a user whose
+/// profile code matches nothing falls back to the highest-revenue country.
+#[test]
+fn gen_revenue_ties_only_below_the_top() {
+    let mut ties_below = 0;
+    for seed in 0..40 {
+        let (_, p) = load(&cfg(30, 20, 6, seed));
+        let m = &p.model;
+        let mut revenues: Vec<u64> = m.countries.iter().filter_map(|c| c.revenue.map(|r| r.0)).collect();
+        revenues.sort_unstable();
+        let n = revenues.len();
+        assert!(n >= 2 && revenues[n - 1] > revenues[n - 2], "seed {seed}: {revenues:?}");
+        ties_below += usize::from(revenues.windows(2).any(|w| w[0] == w[1]));
+        // the sixth user's profile code matches no country
+        assert_eq!(
+            m.users[5].country_by,
+            Some(crate::model::CountryBy::Revenue),
+            "seed {seed}"
+        );
+        assert_eq!(m.users[5].country, m.fallback, "seed {seed}");
+    }
+    assert!(
+        (3..30).contains(&ties_below),
+        "{ties_below} of 40 seeds with a tie below the top"
     );
 }

@@ -3,13 +3,13 @@
 use super::names::*;
 use super::org::*;
 use super::rng::{pick_weighted, sample};
-use crate::fmt::format_name;
+use crate::fmt::{format_name, format_number};
 use std::io::{self, Write};
 
 impl Org {
     pub(super) fn write<W: Write>(mut self, w: &mut Emitter<'_, W>) -> io::Result<()> {
         let cfg = self.cfg;
-        let keys = cfg.users / 1000 + 1;
+        let keys = super::keys(cfg.users);
         let (account, primary) = ACCOUNTS[self.account];
 
         // ---- account
@@ -38,6 +38,7 @@ impl Org {
         let alerts = sample(&mut self.rng, &popular, k);
         let mut buf = std::mem::take(&mut w.buf);
         self.list_line(&mut buf, "alerts", &alerts);
+        self.list_line(&mut buf, "global", &self.global);
         buf.push_str("}\n");
         w.buf = buf;
         w.flush()?;
@@ -62,6 +63,11 @@ impl Org {
             w.item(Kind::Country, false, (first).then_some(comment));
             let mut buf = std::mem::take(&mut w.buf);
             buf.push_str(&format!("country {} \"{}\" {{\n", c.name, c.spec.display));
+            if let Some(r) = c.revenue {
+                buf.push_str("  revenue ");
+                buf.push_str(&format_number(r));
+                buf.push('\n');
+            }
             if !c.covers.is_empty() {
                 buf.push_str("  covers ");
                 buf.push_str(&c.covers.join(", "));
@@ -170,21 +176,14 @@ impl Org {
         // ---- keys
         let width = keys.to_string().len().max(4);
         for ki in 0..keys {
-            let mut member = vec![];
-            if !groups.is_empty() {
-                let g = self.rng.below(groups.len());
-                member.push(g as u32);
-                let same = &self.countries[groups[g].country].groups;
-                if same.len() > 1 && self.rng.percent(35) {
-                    let h = *self.rng.pick(same);
-                    if h as usize != g {
-                        member.push(h);
-                    }
-                }
-            }
+            let (country, member) = self.key(ki, &groups);
             let comment = "# SELECTserver activation keys";
             w.item(Kind::Key, member.is_empty(), (ki == 0).then_some(comment));
             w.buf.push_str(&format!("key SS-{:0width$}", ki + 1));
+            if let Some(c) = country {
+                w.buf.push_str(" in ");
+                w.buf.push_str(&self.countries[c].name);
+            }
             if member.is_empty() {
                 w.buf.push_str(" { }\n");
             } else {
@@ -202,21 +201,71 @@ impl Org {
         Ok(())
     }
 
-    /// One user block. The first eight users each show one rarer case.
+    /// One activation key: its `in` country and its groups. The first four show one shape
+    /// each: mapped to groups, `in` a country without groups, not mapped yet (no country, so
+    /// every product is denied by `no-entitlement-country`), and `in` a country with a group
+    /// of that country; later ones mix them.
+    fn key(&mut self, ki: usize, groups: &[GroupPlan]) -> (Option<usize>, Vec<u32>) {
+        let rng = &mut self.rng;
+        let shape = match ki {
+            0..=3 => ki,
+            _ => match rng.below(100) {
+                0..45 => 0,
+                45..60 => 1,
+                60..65 => 2,
+                _ => 3,
+            },
+        };
+        let mut member = vec![];
+        let mut country = None;
+        match shape {
+            // groups of one country (the key takes its country from them)
+            0 if !groups.is_empty() => {
+                let g = rng.below(groups.len());
+                member.push(g as u32);
+                let same = &self.countries[groups[g].country].groups;
+                if same.len() > 1 && rng.percent(20) {
+                    let h = *rng.pick(same);
+                    if h as usize != g {
+                        member.push(h);
+                    }
+                }
+            }
+            0 | 2 => {}
+            // `in` a country, and sometimes a group of that country
+            _ => {
+                let c = if shape == 3 && !groups.is_empty() {
+                    groups[rng.below(groups.len())].country
+                } else {
+                    pick_weighted(rng, &self.country_weights)
+                };
+                country = Some(c);
+                let own = &self.countries[c].groups;
+                if shape == 3 && !own.is_empty() {
+                    member.push(*rng.pick(own));
+                }
+            }
+        }
+        (country, member)
+    }
+
+    /// One user block. The first eleven users each show one rarer case.
     fn user(&mut self, buf: &mut String, i: usize, groups: &[GroupPlan]) {
         use std::fmt::Write as _;
         let rng = &mut self.rng;
         let first = *rng.pick(FIRST);
         let last = *rng.pick(LAST);
         let status = match i {
-            0 | 1 | 5..=7 => Status::Active,
             2 => Status::Pending,
             3 => Status::Invited,
             4 => Status::Registered,
+            8 => Status::Locked,
+            0..=10 => Status::Active,
             _ => match rng.below(1000) {
                 0..40 => Status::Pending,
                 40..70 => Status::Invited,
                 70..90 => Status::Registered,
+                90..105 => Status::Locked,
                 _ => Status::Active,
             },
         };
@@ -250,10 +299,29 @@ impl Org {
         };
         let c = &self.countries[home];
         let r = rng.below(1000);
-        let unknown = i == 5 || (i > 7 && r < 10);
+        let unknown = i == 5 || (i > 10 && r < 10);
+        // (r2) The Entitlement Country attribute: on a user whose profile names another
+        // country (moved, or seconded), on some whose profile matches nothing (an
+        // administrator fixed them; the others fall back to the highest-revenue country), and
+        // now and then on one whose profile already gives that country.
+        let attribute = rng.below(1000);
+        let moved = i == 9 || (i > 10 && !unknown && attribute < 30);
+        let has_attribute = moved || i == 10 || (i > 10 && (attribute < 50 || (unknown && attribute < 300)));
         let code = if unknown {
             *rng.pick(UNCOVERED)
-        } else if !c.covers.is_empty() && (i == 6 || (i > 7 && r < 120)) {
+        } else if moved {
+            let mut other = pick_weighted(rng, &self.country_weights);
+            for _ in 0..8 {
+                if other != home {
+                    break;
+                }
+                other = pick_weighted(rng, &self.country_weights);
+            }
+            if other == home {
+                other = (home + 1) % self.countries.len();
+            }
+            self.countries[other].spec.code
+        } else if !c.covers.is_empty() && (i == 6 || (i > 10 && r < 120)) {
             *rng.pick(&c.covers)
         } else {
             c.spec.code
@@ -307,6 +375,11 @@ impl Org {
         buf.push_str(" {\n  country ");
         buf.push_str(code);
         buf.push('\n');
+        if has_attribute {
+            buf.push_str("  entitlement-country ");
+            buf.push_str(&c.name);
+            buf.push('\n');
+        }
         if !member.is_empty() {
             buf.push_str("  groups ");
             for (j, &g) in member.iter().enumerate() {
@@ -327,6 +400,7 @@ impl Org {
             Status::Pending => buf.push_str("  status pending\n"),
             Status::Invited => buf.push_str("  status invited\n"),
             Status::Registered => buf.push_str("  status registered\n"),
+            Status::Locked => buf.push_str("  status locked\n"),
         }
         self.list_line(buf, "allow", &allow);
         self.list_line(buf, "deny", &deny);
