@@ -174,7 +174,7 @@ fn gen_is_deterministic_valid_and_thread_count_does_not_change_output() {
     let csv = entitle(&["matrix", o, "--format", "csv"]);
     assert_eq!(
         csv.stdout.lines().count(),
-        6000 + 6000 / 1000 + 1 + 1,
+        6000 + (6000 / 1000 + 4) + 1,
         "header + users + keys"
     );
     let a = entitle(&[

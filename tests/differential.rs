@@ -1,10 +1,14 @@
 //! Differential tests: the compiled evaluator (`entitle::compile`) must agree with the
 //! explaining evaluator (`entitle::eval`, the reference semantics) on every
-//! (principal, product) pair — of every shipped scenario and of randomly generated policies.
+//! (principal, product) pair — of every shipped scenario and of randomly generated policies,
+//! which use every revision 2 construct (`revenue` and the fallback country,
+//! `entitlement-country`, `key … in`, `global`, `locked`) — and after every statement of
+//! random what-if sequences (the granular `set …` statements among them).
 
 use entitle::compile::{Compiled, Row};
 use entitle::{eval, Policy};
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 
 /// Compare every pair, by single decision and by whole row.
 fn assert_agree(policy: &Policy) {
@@ -45,6 +49,9 @@ fn compiled_agrees_on_every_scenario_file() {
         let rd = std::fs::read_dir(root.join(folder)).unwrap_or_else(|e| panic!("cannot read {folder}: {e}"));
         files.extend(rd.map(|e| e.unwrap().path()));
     }
+    if let Ok(rd) = std::fs::read_dir(root.join("../shared/spec/examples-r2")) {
+        files.extend(rd.map(|e| e.unwrap().path()));
+    }
     files.sort();
     assert!(files.len() >= 12);
     for f in files {
@@ -65,10 +72,19 @@ fn compiled_agrees_on_every_scenario_file() {
 #[derive(Debug, Clone)]
 struct Spec {
     products: usize,
+    /// (r2) The account's `global` products.
+    global: Vec<usize>,
     countries: Vec<CountrySpec>,
     groups: Vec<GroupSpec>,
     users: Vec<UserSpec>,
-    keys: Vec<Vec<usize>>,
+    keys: Vec<KeySpec>,
+}
+
+#[derive(Debug, Clone)]
+struct KeySpec {
+    /// (r2) `key K in C`: then only the groups of C are written.
+    country: Option<usize>,
+    groups: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +93,8 @@ struct CountrySpec {
     default_deny: bool,
     overrides: Vec<(usize, bool)>,
     covers: bool,
+    /// (r2) Small values, so that ties are common (a tie at the top is dropped).
+    revenue: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +109,8 @@ struct GroupSpec {
 struct UserSpec {
     status: usize,
     profile: usize,
+    /// (r2) The Entitlement Country attribute (a country index).
+    attribute: Option<usize>,
     groups: Vec<usize>,
     exceptions: Vec<(usize, bool)>,
 }
@@ -100,18 +120,20 @@ fn subset(n: usize, max: usize) -> impl Strategy<Value = Vec<usize>> {
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
-    (1usize..140, 1usize..4, 0usize..7, 0usize..7).prop_flat_map(|(products, nc, ng, nu)| {
+    (1usize..140, 1usize..6, 0usize..9, 0usize..8).prop_flat_map(|(products, nc, ng, nu)| {
         let country = (
             proptest::option::weighted(0.6, subset(products, 100)),
             any::<bool>(),
             proptest::collection::vec((0..products, any::<bool>()), 0..4),
             any::<bool>(),
+            proptest::option::weighted(0.6, 0u64..3),
         )
-            .prop_map(|(entitled, default_deny, overrides, covers)| CountrySpec {
+            .prop_map(|(entitled, default_deny, overrides, covers, revenue)| CountrySpec {
                 entitled,
                 default_deny,
                 overrides,
                 covers,
+                revenue,
             });
         let group = (
             0..nc,
@@ -126,26 +148,32 @@ fn spec() -> impl Strategy<Value = Spec> {
                 exceptions,
             });
         let user = (
-            0usize..6,
+            0usize..7,
             0..nc + 2,
-            subset(ng, 3),
+            proptest::option::weighted(0.25, 0..nc),
+            subset(ng, 4),
             proptest::collection::vec((0..products, any::<bool>()), 0..3),
         )
-            .prop_map(|(status, profile, groups, exceptions)| UserSpec {
+            .prop_map(|(status, profile, attribute, groups, exceptions)| UserSpec {
                 status,
                 profile,
+                attribute,
                 groups,
                 exceptions,
             });
+        let key = (proptest::option::weighted(0.4, 0..nc), subset(ng, 3))
+            .prop_map(|(country, groups)| KeySpec { country, groups });
         (
             Just(products),
+            subset(products, 3),
             proptest::collection::vec(country, nc),
             proptest::collection::vec(group, ng),
             proptest::collection::vec(user, nu),
-            proptest::collection::vec(subset(ng, 2), 0..3),
+            proptest::collection::vec(key, 0..4),
         )
-            .prop_map(|(products, countries, groups, users, keys)| Spec {
+            .prop_map(|(products, global, countries, groups, users, keys)| Spec {
                 products,
+                global,
                 countries,
                 groups,
                 users,
@@ -184,11 +212,22 @@ fn verdicts(out: &mut String, indent: &str, keyword: &str, list: &[(usize, bool)
 impl Spec {
     fn text(&self) -> String {
         let mut t = String::new();
+        if !self.global.is_empty() {
+            t.push_str(&format!("account {{ global {} }}\n", names(&self.global, "P")));
+        }
         for p in 0..self.products {
             t.push_str(&format!("product P{p}\n"));
         }
+        // a tie for the highest revenue is an error: only the first country keeps the top
+        let top = self.countries.iter().filter_map(|c| c.revenue).max();
+        let mut top_taken = false;
         for (i, c) in self.countries.iter().enumerate() {
             t.push_str(&format!("country C{i} {{\n"));
+            if let Some(r) = c.revenue {
+                if Some(r) != top || !std::mem::replace(&mut top_taken, true) {
+                    t.push_str(&format!("  revenue {}\n", entitle::fmt::format_number(r * 500)));
+                }
+            }
             if c.covers {
                 t.push_str(&format!("  covers X{i}\n"));
             }
@@ -216,7 +255,15 @@ impl Spec {
             verdicts(&mut t, "  ", "exception ", &g.exceptions);
             t.push_str("}\n");
         }
-        let statuses = ["active", "active", "active", "pending", "invited", "registered"];
+        let statuses = [
+            "active",
+            "active",
+            "active",
+            "pending",
+            "invited",
+            "registered",
+            "locked",
+        ];
         for (i, u) in self.users.iter().enumerate() {
             // profile: a declared country, its covered code, or an unknown code
             let nc = self.countries.len();
@@ -231,6 +278,9 @@ impl Spec {
                 "user u{i}@x.io {{\n  country {profile}\n  status {}\n",
                 statuses[u.status]
             ));
+            if let Some(c) = u.attribute {
+                t.push_str(&format!("  entitlement-country C{c}\n"));
+            }
             if !u.groups.is_empty() && !self.groups.is_empty() {
                 t.push_str(&format!("  groups {}\n", names(&u.groups, "G")));
             }
@@ -238,17 +288,25 @@ impl Spec {
             t.push_str("}\n");
         }
         for (i, k) in self.keys.iter().enumerate() {
-            // a key's groups must share a country: keep those of the first group's country
-            let first = k.first().and_then(|g| self.groups.get(*g)).map(|g| g.country);
+            // a key's groups must share a country (that of its `in`, if any): keep those of
+            // that country, else of the first group's
+            let first = k
+                .country
+                .or_else(|| k.groups.first().and_then(|g| self.groups.get(*g)).map(|g| g.country));
             let same: Vec<usize> = k
+                .groups
                 .iter()
                 .copied()
                 .filter(|g| first.is_some() && self.groups.get(*g).map(|x| x.country) == first)
                 .collect();
+            t.push_str(&format!("key K{i}"));
+            if let Some(c) = k.country {
+                t.push_str(&format!(" in C{c}"));
+            }
             if same.is_empty() {
-                t.push_str(&format!("key K{i} {{ }}\n"));
+                t.push_str(" { }\n");
             } else {
-                t.push_str(&format!("key K{i} {{ groups {} }}\n", names(&same, "G")));
+                t.push_str(&format!(" {{ groups {} }}\n", names(&same, "G")));
             }
         }
         t
@@ -264,4 +322,263 @@ proptest! {
         let policy = Policy::parse("random.ent", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_agree(&policy);
     }
+}
+
+// ------------------------------------------------------------------ r2 coverage guards
+
+/// Guards the generator: the random policies above must use every r2 construct, and use it
+/// where it matters (a user falling back, a product entitled only through `global`), or the
+/// differential test would not cover them.
+#[test]
+fn random_policies_use_every_r2_construct() {
+    use entitle::model::{CountryBy, Principal, Status};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for _ in 0..300 {
+        let spec = spec().new_tree(&mut runner).unwrap().current();
+        let policy = Policy::parse("random.ent", &spec.text()).unwrap();
+        let m = &policy.model;
+        let mut see = |what: &'static str, yes: bool| *seen.entry(what).or_default() += usize::from(yes);
+        see("revenue", m.countries.iter().any(|c| c.revenue.is_some()));
+        see("revenue tie below the top", {
+            let mut r: Vec<u64> = m.countries.iter().filter_map(|c| c.revenue.map(|r| r.0)).collect();
+            r.sort_unstable();
+            r.windows(2).any(|w| w[0] == w[1])
+        });
+        see(
+            "fallback",
+            m.users.iter().any(|u| u.country_by == Some(CountryBy::Revenue)),
+        );
+        see(
+            "attribute",
+            m.users
+                .iter()
+                .any(|u| u.country_by == Some(CountryBy::EntitlementCountry)),
+        );
+        see("locked", m.users.iter().any(|u| u.status == Status::Locked));
+        see(
+            "key in, no group",
+            m.keys.iter().any(|k| k.country_in.is_some() && k.groups.is_empty()),
+        );
+        see(
+            "key in, groups",
+            m.keys.iter().any(|k| k.country_in.is_some() && !k.groups.is_empty()),
+        );
+        // a product entitled only through `global`, decided by a later step
+        let global_decides = m.principals().any(|p| {
+            m.principal_country(p).is_some_and(|c| {
+                m.product_ids().any(|x| {
+                    m.is_global(x)
+                        && !m.country(c).is_entitled(x)
+                        && eval::decide(m, p, x).rule != entitle::Rule::NotEntitled
+                        && !matches!(p, Principal::User(u) if m.user(u).status != Status::Active)
+                })
+            })
+        });
+        see("global decides", global_decides);
+    }
+    for (what, n) in &seen {
+        assert!(*n >= 20, "only {n} of 300 random policies with {what}: {seen:?}");
+    }
+    assert_eq!(seen.len(), 8);
+}
+
+// ------------------------------------------------------------------ what-if sequences
+
+/// One what-if statement about a [`Spec`]'s names: a kind and three numbers, read modulo the
+/// sizes of what they pick from.
+type Op = (usize, usize, usize, usize);
+
+const STATEMENT_KINDS: usize = 16;
+
+/// The statement text, or `None` when the spec has nothing of the kind it needs.
+fn statement(spec: &Spec, (kind, a, b, c): Op) -> Option<String> {
+    let (np, nc, ng, nu, nk) = (
+        spec.products,
+        spec.countries.len(),
+        spec.groups.len(),
+        spec.users.len(),
+        spec.keys.len(),
+    );
+    let pick = |n: usize, i: usize| (n > 0).then(|| i % n);
+    let on = |i: usize| if i % 2 == 0 { "on" } else { "off" };
+    let verdict = |i: usize| ["allow", "deny", "inherit"][i % 3];
+    let p = pick(np, b);
+    Some(match kind % STATEMENT_KINDS {
+        0 => {
+            let statuses = ["active", "pending", "invited", "registered", "locked"];
+            format!("set status u{}@x.io {}", pick(nu, a)?, statuses[b % 5])
+        }
+        1 => match c % 4 {
+            0 => format!("set entitlement-country u{}@x.io inherit", pick(nu, a)?),
+            _ => format!("set entitlement-country u{}@x.io C{}", pick(nu, a)?, pick(nc, b)?),
+        },
+        2 => format!("set exception u{}@x.io P{} {}", pick(nu, a)?, p?, verdict(c)),
+        3 => format!("set group-exception G{} P{} {}", pick(ng, a)?, p?, verdict(c)),
+        4 => {
+            let who = if c % 3 == 0 {
+                format!("K{}", pick(nk, b)?)
+            } else {
+                format!("u{}@x.io", pick(nu, b)?)
+            };
+            format!("set member G{} {who} {}", pick(ng, a)?, on(c / 3))
+        }
+        5 => format!("set allowed G{} P{} {}", pick(ng, a)?, p?, on(c)),
+        6 => format!("set include-country G{} {}", pick(ng, a)?, on(c)),
+        7 => format!("set entitled C{} P{} {}", pick(nc, a)?, p?, on(c)),
+        8 => match c % 5 {
+            0 => format!("set revenue C{} none", pick(nc, a)?),
+            v => format!(
+                "set revenue C{} {}",
+                pick(nc, a)?,
+                entitle::fmt::format_number(v as u64 * 500)
+            ),
+        },
+        9 => format!("set global P{} {}", p?, on(c)),
+        10 => match c % 4 {
+            0 => format!("set key-country K{} inherit", pick(nk, a)?),
+            _ => format!("set key-country K{} C{}", pick(nk, a)?, pick(nc, b)?),
+        },
+        11 => format!("set default C{} {}", pick(nc, a)?, ["allow", "deny"][c % 2]),
+        12 => format!("set access C{} P{} {}", pick(nc, a)?, p?, verdict(c)),
+        13 => format!("{} G{}", ["convert", "clear-exceptions"][c % 2], pick(ng, a)?),
+        14 => format!("set domain x.io {}", ["on", "off", "auto-approve"][c % 3]),
+        _ => match c % 5 {
+            0 => format!("remove product P{}", p?),
+            1 => format!("remove country C{}", pick(nc, a)?),
+            2 => format!("remove group G{}", pick(ng, a)?),
+            3 => format!("remove user u{}@x.io", pick(nu, a)?),
+            _ => format!("remove key K{}", pick(nk, a)?),
+        },
+    })
+}
+
+fn ops() -> impl Strategy<Value = Vec<Op>> {
+    proptest::collection::vec(
+        (0..STATEMENT_KINDS, any::<usize>(), any::<usize>(), any::<usize>()),
+        1..12,
+    )
+}
+
+/// Apply the statements in order, checking the evaluators agree after each one that
+/// applies; returns how many applied, by kind.
+fn apply_and_compare(spec: &Spec, ops: &[Op], applied: &mut [usize; STATEMENT_KINDS]) {
+    let text = spec.text();
+    let mut policy = Policy::parse("random.ent", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    for (i, op) in ops.iter().enumerate() {
+        let Some(stmt) = statement(spec, *op) else { continue };
+        if policy.apply(&format!("<what-if {i}>"), &stmt).is_ok() {
+            applied[op.0 % STATEMENT_KINDS] += 1;
+            assert_agree(&policy);
+        }
+    }
+}
+
+#[test]
+fn what_if_sequences_apply_every_kind_of_statement() {
+    // guards the sequences below: each kind of statement must mostly apply
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut applied = [0; STATEMENT_KINDS];
+    for _ in 0..200 {
+        let (spec, ops) = (spec(), ops()).new_tree(&mut runner).unwrap().current();
+        apply_and_compare(&spec, &ops, &mut applied);
+    }
+    for (kind, n) in applied.iter().enumerate() {
+        assert!(*n >= 15, "statement kind {kind} applied only {n} times: {applied:?}");
+    }
+}
+
+/// Random what-if statements from the shared policy generator (declarations, `remove`,
+/// `convert`, `register` and every `set …`), on its random policies.
+fn generated_sequence(choices: &[u32], more: &[u32]) -> usize {
+    let options = policy_gen::Options {
+        mistakes: 0,
+        noise: false,
+        tests: false,
+    };
+    let (text, names) = policy_gen::policy(&mut policy_gen::Cursor::new(choices), options);
+    let Ok(mut policy) = Policy::parse("random.ent", &text) else {
+        return 0;
+    };
+    assert_agree(&policy);
+    let mut applied = 0;
+    for (i, stmt) in policy_gen::statements(&mut policy_gen::Cursor::new(more), options, &names, 12)
+        .iter()
+        .enumerate()
+    {
+        if policy.apply(&format!("<what-if {i}>"), stmt).is_ok() {
+            applied += 1;
+            assert_agree(&policy);
+        }
+    }
+    applied
+}
+
+#[allow(dead_code)]
+#[path = "../fuzz/src/policy_gen.rs"]
+mod policy_gen;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn compiled_agrees_after_every_what_if_statement(spec in spec(), ops in ops()) {
+        apply_and_compare(&spec, &ops, &mut [0; STATEMENT_KINDS]);
+    }
+
+    #[test]
+    fn compiled_agrees_on_generated_policies_and_what_if_statements(
+        choices in proptest::collection::vec(any::<u32>(), 0..800),
+        more in proptest::collection::vec(any::<u32>(), 0..300),
+    ) {
+        generated_sequence(&choices, &more);
+    }
+}
+
+#[test]
+fn generated_policies_use_every_r2_construct_and_their_statements_apply() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = (
+        proptest::collection::vec(any::<u32>(), 0..800),
+        proptest::collection::vec(any::<u32>(), 0..300),
+    );
+    let (mut valid, mut applied) = (0, 0);
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for _ in 0..300 {
+        let (choices, more) = strategy.new_tree(&mut runner).unwrap().current();
+        let options = policy_gen::Options {
+            mistakes: 0,
+            noise: false,
+            tests: false,
+        };
+        let (text, _) = policy_gen::policy(&mut policy_gen::Cursor::new(&choices), options);
+        let Ok(policy) = Policy::parse("random.ent", &text) else {
+            continue;
+        };
+        valid += 1;
+        let m = &policy.model;
+        let mut see = |what: &'static str, yes: bool| *seen.entry(what).or_default() += usize::from(yes);
+        see("revenue", m.countries.iter().any(|c| c.revenue.is_some()));
+        see(
+            "fallback",
+            m.users
+                .iter()
+                .any(|u| u.country_by == Some(entitle::model::CountryBy::Revenue)),
+        );
+        see("attribute", m.users.iter().any(|u| u.entitlement_country.is_some()));
+        see(
+            "locked",
+            m.users.iter().any(|u| u.status == entitle::model::Status::Locked),
+        );
+        see("key in", m.keys.iter().any(|k| k.country_in.is_some()));
+        see("global", m.account.as_ref().is_some_and(|a| !a.global.is_empty()));
+        see("many groups", m.groups.len() >= 10);
+        applied += generated_sequence(&choices, &more);
+    }
+    assert!(valid >= 180, "only {valid} of 300 generated policies are valid");
+    assert!(applied >= 300, "only {applied} what-if statements applied");
+    for (what, n) in &seen {
+        assert!(*n >= 8, "only {n} valid generated policies with {what}: {seen:?}");
+    }
+    assert_eq!(seen.len(), 7);
 }

@@ -2,8 +2,14 @@
 //! choices. Shared by the fuzz targets (choices from libFuzzer's bytes) and by
 //! `tests/properties.rs` (choices from proptest, which shrinks them), so both explore the
 //! same space: every declaration and statement kind, quoted and display names, comments,
-//! `;` separators, blank lines, statements sharing a line, expectations, scenarios — and, at a low rate, mistakes (unknown names,
-//! duplicates, conflicting verdicts) that make a policy invalid.
+//! `;` separators, blank lines, statements sharing a line, blocks on one line, expectations, scenarios, every revision 2 construct (`revenue`, the
+//! fallback country, `entitlement-country`, `key … in`, `global`, `locked`, the granular
+//! `set …` statements) — and, at a low rate, mistakes (unknown names, duplicates, conflicting
+//! verdicts, a revenue tie at the top, an `entitlement-country` naming a covered code, a key
+//! `in C` with a group of another country, a malformed number) that make a policy invalid.
+//!
+//! Shapes are closer to real accounts now and then: dozens of groups, users in up to ten
+//! groups, keys in several groups, display names.
 
 use std::fmt::Write as _;
 
@@ -76,6 +82,8 @@ pub struct Names {
     pub groups: Vec<(String, String)>,
     pub users: Vec<String>,
     pub keys: Vec<String>,
+    /// (r2) Declared revenues, each with its country.
+    pub revenues: Vec<(String, u64)>,
 }
 
 impl Names {
@@ -90,6 +98,11 @@ impl Names {
             .iter()
             .find(|(d, _)| d.to_lowercase() == r)
             .map_or(r, |(_, p)| p.to_lowercase())
+    }
+
+    /// (r2) Would a country declaring `revenue v` tie the highest revenue declared so far?
+    fn ties_top(&self, v: u64) -> bool {
+        self.revenues.iter().map(|(_, r)| *r).max() == Some(v)
     }
 
     /// Is `text` taken in the product namespace (names and display names)?
@@ -118,6 +131,7 @@ const PRODUCTS: &[&str] = &[
     "P1",
     "P2",
     "P3",
+    "global",
 ];
 const DISPLAYS: &[&str] = &[
     "OpenRoads Designer",
@@ -139,6 +153,30 @@ const GROUPS: &[&str] = &[
     "G2",
     "group",
     "Old",
+    "revenue",
+];
+/// Group names beyond the hand-written ones, for organisations with dozens of groups.
+const TEAMS: &[&str] = &["Civil", "Rail", "Survey", "Plant", "Water", "Bridges", "Viz", "Tunnels"];
+/// (r2) Revenues as written, with their values: underscores, leading zeros, ties.
+const REVENUES: &[(&str, u64)] = &[
+    ("0", 0),
+    ("1_000", 1000),
+    ("1000", 1000),
+    ("250_000", 250_000),
+    ("1_200_000", 1_200_000),
+    ("0042", 42),
+    ("999_999_999_999_999_999", 999_999_999_999_999_999),
+    ("5", 5),
+];
+/// Numbers that are not numbers (mistakes only).
+const BAD_NUMBERS: &[&str] = &["1__000", "_1", "1_", "12a", "1.5", "1234567890123456789"];
+const PEOPLE: &[&str] = &[
+    "Kim Lee",
+    "Lou Ng",
+    "Pat O'Brien",
+    "Zoë Ünal",
+    "Ana \"Ani\" Ruiz",
+    "Sam",
 ];
 const USERS: &[&str] = &[
     "kim@northwind.example",
@@ -158,7 +196,15 @@ const ROLES: &[&str] = &[
     "fulfillment-contact",
     "fulfillment-contact",
 ];
-const STATUSES: &[&str] = &["active", "pending", "invited", "registered", "active", "active"];
+const STATUSES: &[&str] = &[
+    "active",
+    "pending",
+    "invited",
+    "registered",
+    "active",
+    "active",
+    "locked",
+];
 const RULES: &[&str] = &[
     "status",
     "no-entitlement-country",
@@ -344,6 +390,7 @@ impl<C: Choices> Gen<'_, C> {
                 let _ = write!(self.out, " \"{} display\"", cn);
             }
             self.open();
+            self.revenue(&cn);
             if self.c.chance(30) {
                 let mut codes = vec![];
                 for _ in 0..1 + self.c.below(2) {
@@ -392,10 +439,37 @@ impl<C: Choices> Gen<'_, C> {
         }
     }
 
+    /// (r2) A country's `revenue`: most values are distinct, some tie below the top; without
+    /// mistakes never at the top (an error).
+    fn revenue(&mut self, country: &str) {
+        if !self.c.chance(55) {
+            return;
+        }
+        if self.mistake() && self.c.chance(30) {
+            let bad = self.c.pick(BAD_NUMBERS);
+            let _ = write!(self.out, "  revenue {bad}");
+            self.sep();
+            return;
+        }
+        let (text, v) = REVENUES[self.c.below(REVENUES.len())];
+        if self.names.ties_top(v) && !self.mistake() {
+            return;
+        }
+        let _ = write!(self.out, "  revenue {text}");
+        self.sep();
+        self.names.revenues.push((country.to_string(), v));
+    }
+
     fn groups(&mut self) {
-        let n = self.c.below(5);
+        // now and then an organisation with dozens of groups
+        let many = self.c.chance(12);
+        let n = if many { 10 + self.c.below(31) } else { self.c.below(5) };
         for _ in 0..n {
-            let gname = self.c.pick(GROUPS).to_string();
+            let gname = if many && self.c.chance(80) {
+                format!("{}-{}", self.c.pick(TEAMS), self.c.below(60))
+            } else {
+                self.c.pick(GROUPS).to_string()
+            };
             if self.names.groups.iter().any(|(q, _)| q.eq_ignore_ascii_case(&gname)) && !self.mistake() {
                 continue;
             }
@@ -444,11 +518,12 @@ impl<C: Choices> Gen<'_, C> {
         name(&self.some(&groups, GROUPS))
     }
 
-    /// A list of groups; without mistakes, all of one country (a key's groups must be).
-    fn group_list(&mut self, max: usize) -> String {
+    /// A list of groups; without mistakes, all of one country (a key's groups must be): of
+    /// `country` when it is given (a key's `in`), else of the first group's.
+    fn group_list(&mut self, max: usize, country: Option<&str>) -> String {
         let n = 1 + self.c.below(max.max(1));
         let mut out: Vec<String> = vec![];
-        let mut country: Option<String> = None;
+        let mut country: Option<String> = country.map(str::to_lowercase);
         for _ in 0..n {
             let g = self.group_ref();
             let c = self
@@ -465,6 +540,118 @@ impl<C: Choices> Gen<'_, C> {
             out.push(g);
         }
         out.join(", ")
+    }
+
+    /// A declared country's name (as a mistake, an undeclared one).
+    fn country_text(&mut self) -> String {
+        let countries = self.names.countries.clone();
+        self.some(&countries, COUNTRIES)
+    }
+
+    fn country_ref(&mut self) -> String {
+        let c = self.country_text();
+        name(&c)
+    }
+
+    /// A user (as a mistake, maybe a key or an undeclared email).
+    fn user_ref(&mut self) -> String {
+        if self.mistake() {
+            return self.principal_ref();
+        }
+        let users = self.names.users.clone();
+        email(&self.some(&users, USERS))
+    }
+
+    /// A key (as a mistake, maybe a user or an undeclared id).
+    fn key_ref(&mut self) -> String {
+        if self.mistake() {
+            return self.principal_ref();
+        }
+        let keys = self.names.keys.clone();
+        name(&self.some(&keys, KEYS))
+    }
+
+    fn on_off(&mut self) -> &'static str {
+        if self.c.chance(50) {
+            "on"
+        } else {
+            "off"
+        }
+    }
+
+    /// (r2) One granular `set …` statement.
+    fn set_statement(&mut self) -> String {
+        match self.c.below(12) {
+            0 => {
+                let u = self.user_ref();
+                let s = self.c.pick(STATUSES);
+                format!("set status {u} {s}")
+            }
+            1 => {
+                let u = self.user_ref();
+                let c = if self.c.chance(25) {
+                    "inherit".to_string()
+                } else {
+                    self.country_ref()
+                };
+                format!("set entitlement-country {u} {c}")
+            }
+            2 => {
+                let u = self.user_ref();
+                let p = self.product_ref();
+                format!("set exception {u} {p} {}", self.c.pick(&["allow", "deny", "inherit"]))
+            }
+            3 => {
+                let g = self.group_ref();
+                let p = self.product_ref();
+                format!(
+                    "set group-exception {g} {p} {}",
+                    self.c.pick(&["allow", "deny", "inherit"])
+                )
+            }
+            4 => {
+                let g = self.group_ref();
+                let p = self.principal_ref();
+                format!("set member {g} {p} {}", self.on_off())
+            }
+            5 => {
+                let g = self.group_ref();
+                let p = self.product_ref();
+                format!("set allowed {g} {p} {}", self.on_off())
+            }
+            6 => format!("set include-country {} {}", self.group_ref(), self.on_off()),
+            7 => {
+                let c = self.country_ref();
+                let p = self.product_ref();
+                format!("set entitled {c} {p} {}", self.on_off())
+            }
+            8 => {
+                let c = self.country_ref();
+                let v = if self.c.chance(20) {
+                    "none"
+                } else if self.mistake() {
+                    self.c.pick(BAD_NUMBERS)
+                } else {
+                    REVENUES[self.c.below(REVENUES.len())].0
+                };
+                format!("set revenue {c} {v}")
+            }
+            9 => format!("set global {} {}", self.product_ref(), self.on_off()),
+            10 => {
+                let d = self.c.pick(DOMAINS);
+                let v = self.c.pick(&["on", "off", "auto-approve"]);
+                format!("set domain {d} {v}")
+            }
+            _ => {
+                let k = self.key_ref();
+                let c = if self.c.chance(25) {
+                    "inherit".to_string()
+                } else {
+                    self.country_ref()
+                };
+                format!("set key-country {k} {c}")
+            }
+        }
     }
 
     fn code_ref(&mut self) -> String {
@@ -491,6 +678,9 @@ impl<C: Choices> Gen<'_, C> {
             let _ = write!(self.out, "user {}", email(&u));
             if self.c.chance(20) {
                 let _ = write!(self.out, " \"User {}\"", self.c.below(3));
+            } else if self.c.chance(25) {
+                let person = self.c.pick(PEOPLE);
+                let _ = write!(self.out, " {}", entitle::fmt::quote(person));
             }
             self.open();
             if !self.mistake() {
@@ -498,8 +688,22 @@ impl<C: Choices> Gen<'_, C> {
                 let _ = write!(self.out, "  country {code}");
                 self.sep();
             }
+            // (r2) the Entitlement Country attribute: a declared country (as a mistake, a
+            // covered profile code or an unknown name)
+            if self.c.chance(20) && (!self.names.countries.is_empty() || self.mistake()) {
+                let c = if !self.names.codes.is_empty() && self.mistake() {
+                    let codes = self.names.codes.clone();
+                    codes[self.c.below(codes.len())].clone()
+                } else {
+                    self.country_text()
+                };
+                let _ = write!(self.out, "  entitlement-country {}", name(&c));
+                self.sep();
+            }
             if self.c.chance(60) && (!self.names.groups.is_empty() || self.mistake()) {
-                let l = self.list(3, |g| g.group_ref());
+                // mostly a few groups, now and then up to ten
+                let max = if self.c.chance(15) { 10 } else { 3 };
+                let l = self.list(max, |g| g.group_ref());
                 let _ = write!(self.out, "  groups {l}");
                 self.sep();
             }
@@ -528,15 +732,34 @@ impl<C: Choices> Gen<'_, C> {
     }
 
     fn keys(&mut self) {
-        for _ in 0..self.c.below(3) {
+        for _ in 0..self.c.below(4) {
             let k = self.c.pick(KEYS).to_string();
             if self.names.keys.iter().any(|q| q.eq_ignore_ascii_case(&k)) && !self.mistake() {
                 continue;
             }
-            let _ = write!(self.out, "key {} {{", name(&k));
-            if self.c.chance(70) && (!self.names.groups.is_empty() || self.mistake()) {
-                let l = self.group_list(2);
-                let _ = write!(self.out, " groups {l} }}");
+            let _ = write!(self.out, "key {}", name(&k));
+            // (r2) a key with its own country, with or without groups (of that country)
+            let country = (self.c.chance(40) && (!self.names.countries.is_empty() || self.mistake()))
+                .then(|| self.country_text());
+            if let Some(c) = &country {
+                let _ = write!(self.out, " in {}", name(c));
+            }
+            self.out.push_str(" {");
+            let in_country = country.as_deref().filter(|c| {
+                // only a declared country constrains the groups
+                self.names.countries.iter().any(|d| d.eq_ignore_ascii_case(c))
+            });
+            let own_groups = match in_country {
+                Some(c) => self.names.groups.iter().any(|(_, gc)| gc.eq_ignore_ascii_case(c)),
+                None => !self.names.groups.is_empty(),
+            };
+            if self.c.chance(70) && (own_groups || self.mistake()) {
+                let l = self.group_list(4, in_country);
+                if l.is_empty() {
+                    self.out.push_str(" }");
+                } else {
+                    let _ = write!(self.out, " groups {l} }}");
+                }
             } else {
                 self.out.push_str(" }");
             }
@@ -571,6 +794,12 @@ impl<C: Choices> Gen<'_, C> {
                 let _ = write!(self.out, "  alerts {l}");
                 self.sep();
             }
+            // (r2) products entitled in every country
+            if self.c.chance(35) && (!self.names.products.is_empty() || self.mistake()) {
+                let l = self.list(3, |g| g.product_ref());
+                let _ = write!(self.out, "  global {l}");
+                self.sep();
+            }
             self.close();
         }
         self.sep();
@@ -602,7 +831,7 @@ impl<C: Choices> Gen<'_, C> {
 
     /// One what-if statement or declaration, as text.
     fn statement(&mut self) -> String {
-        match self.c.below(10) {
+        match self.c.below(20) {
             0 => {
                 let kind = self.c.pick(&["user", "key", "group", "product", "country"]);
                 let target = match kind {
@@ -639,7 +868,7 @@ impl<C: Choices> Gen<'_, C> {
                 let code = self.code_ref();
                 format!("register {} country {code}", email(u))
             }
-            _ => {
+            7..=9 => {
                 // a declaration: added, or replacing one of the same name
                 let mut sub = Gen {
                     c: &mut *self.c,
@@ -657,6 +886,7 @@ impl<C: Choices> Gen<'_, C> {
                 }
                 sub.out
             }
+            _ => self.set_statement(),
         }
     }
 
