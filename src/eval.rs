@@ -116,23 +116,33 @@ impl Tracer for Vec<Step> {
 /// assert_eq!(d.rule, entitle::Rule::DefaultAccess);
 /// ```
 pub fn decide(model: &Model, principal: Principal, product: ProductId) -> Decision {
-    run(model, principal, product, &mut NoTrace)
+    run(model, model.subject(principal), product, &mut NoTrace)
+}
+
+/// [`decide`] for any principal the evaluator can read: declared in the policy or described
+/// at request time ([`crate::request`]).
+pub fn decide_subject(model: &Model, subject: Subject<'_>, product: ProductId) -> Decision {
+    run(model, subject, product, &mut NoTrace)
+}
+
+/// [`explain`] for any principal the evaluator can read.
+pub fn explain_subject(model: &Model, subject: Subject<'_>, product: ProductId) -> Explanation {
+    let mut steps = Vec::new();
+    let decision = run(model, subject, product, &mut steps);
+    Explanation { decision, steps }
 }
 
 /// Decide and record every step considered.
 pub fn explain(model: &Model, principal: Principal, product: ProductId) -> Explanation {
-    let mut steps = Vec::new();
-    let decision = run(model, principal, product, &mut steps);
-    Explanation { decision, steps }
+    explain_subject(model, model.subject(principal), product)
 }
 
 /// Step 2 of the trace: the principal's entitlement country and how it was chosen.
-pub fn country_step(model: &Model, principal: Principal) -> Step {
-    let country = model.principal_country(principal);
-    let by = model.country_by(principal);
-    match principal {
-        Principal::User(u) => {
-            let u = model.user(u);
+pub fn country_step(subject: Subject<'_>) -> Step {
+    let country = subject.country();
+    let by = subject.country_by();
+    match subject {
+        Subject::User(u) => {
             let span = match (by, u.entitlement_country) {
                 (Some(CountryBy::EntitlementCountry), Some((_, s))) => s,
                 _ => u.profile.1,
@@ -144,8 +154,7 @@ pub fn country_step(model: &Model, principal: Principal) -> Step {
                 span,
             }
         }
-        Principal::Key(k) => {
-            let k = model.key(k);
+        Subject::Key(k) => {
             let span = match k.country_in {
                 Some((_, s)) => s,
                 None => k.span,
@@ -179,12 +188,12 @@ pub fn group_verdict(model: &Model, group: &Group, product: ProductId) -> GroupV
     }
 }
 
-fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &mut T) -> Decision {
-    let user = match principal {
-        Principal::User(u) => Some(model.user(u)),
-        Principal::Key(_) => None,
+fn run<T: Tracer>(model: &Model, subject: Subject<'_>, product: ProductId, t: &mut T) -> Decision {
+    let user = match subject {
+        Subject::User(u) => Some(u),
+        Subject::Key(_) => None,
     };
-    let country = model.principal_country(principal);
+    let country = subject.country();
     let deny = |rule, group, source| Decision {
         access: Access::Deny,
         rule,
@@ -206,12 +215,12 @@ fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &m
 
     // 2. entitlement country
     if T::ON {
-        t.push(country_step(model, principal));
+        t.push(country_step(subject));
     }
     let Some(cid) = country else {
         let span = match user {
             Some(u) => u.profile.1,
-            None => model.principal_span(principal),
+            None => subject.span(),
         };
         return deny(Rule::NoEntitlementCountry, None, span);
     };
@@ -266,7 +275,7 @@ fn run<T: Tracer>(model: &Model, principal: Principal, product: ProductId, t: &m
     let mut first_deny: Option<(GroupId, Rule, Span)> = None;
     let mut considered = 0;
     let mut allowed: Option<Decision> = None;
-    for &(gid, _) in model.principal_groups(principal) {
+    for &(gid, _) in subject.groups() {
         let g = model.group(gid);
         if g.country != cid {
             if T::ON {

@@ -52,6 +52,7 @@ pub mod model;
 pub mod render;
 #[cfg(feature = "cli")]
 pub mod repl;
+pub mod request;
 pub mod resolve;
 pub mod sim;
 pub mod source;
@@ -215,6 +216,44 @@ impl Policy {
         Ok(eval::explain(
             &self.model,
             self.principal(principal)?,
+            self.product(product)?,
+        ))
+    }
+
+    /// Resolve a principal described at request time against this policy, once, to ask about
+    /// many products (see [`request`]).
+    pub fn resolve_request(
+        &self,
+        who: &request::RequestPrincipal,
+    ) -> Result<resolve::ResolvedPrincipal, request::RequestError> {
+        who.resolve(&self.model)
+    }
+
+    /// Can a principal described at request time use `product`? It decides exactly as if the
+    /// principal were declared in the policy (see [`request`]).
+    pub fn check_request(
+        &self,
+        who: &request::RequestPrincipal,
+        product: &str,
+    ) -> Result<Decision, request::RequestError> {
+        let resolved = self.resolve_request(who)?;
+        Ok(eval::decide_subject(
+            &self.model,
+            resolved.subject(),
+            self.product(product)?,
+        ))
+    }
+
+    /// [`Policy::check_request`] with every step considered.
+    pub fn explain_request(
+        &self,
+        who: &request::RequestPrincipal,
+        product: &str,
+    ) -> Result<Explanation, request::RequestError> {
+        let resolved = self.resolve_request(who)?;
+        Ok(eval::explain_subject(
+            &self.model,
+            resolved.subject(),
             self.product(product)?,
         ))
     }

@@ -368,6 +368,52 @@ impl Key {
     }
 }
 
+/// A principal as the evaluator reads it: a user or a key, declared in the policy or
+/// described at request time (see [`crate::request`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Subject<'a> {
+    User(&'a User),
+    Key(&'a Key),
+}
+
+impl<'a> Subject<'a> {
+    /// The user's email or the key's id.
+    pub fn name(self) -> &'a str {
+        match self {
+            Subject::User(u) => &u.email,
+            Subject::Key(k) => &k.name,
+        }
+    }
+    /// The declaration.
+    pub fn span(self) -> Span {
+        match self {
+            Subject::User(u) => u.span,
+            Subject::Key(k) => k.span,
+        }
+    }
+    /// The entitlement country.
+    pub fn country(self) -> Option<CountryId> {
+        match self {
+            Subject::User(u) => u.country,
+            Subject::Key(k) => k.country,
+        }
+    }
+    /// How the entitlement country was chosen.
+    pub fn country_by(self) -> Option<CountryBy> {
+        match self {
+            Subject::User(u) => u.country_by,
+            Subject::Key(k) => k.country_by(),
+        }
+    }
+    /// The groups in the principal's own order, with the statement naming each.
+    pub fn groups(self) -> &'a [(GroupId, Span)] {
+        match self {
+            Subject::User(u) => &u.groups,
+            Subject::Key(k) => &k.groups,
+        }
+    }
+}
+
 /// How a principal's entitlement country was chosen (`country_by` in `explain --json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -500,9 +546,13 @@ impl Model {
     }
     /// How the principal's entitlement country was chosen.
     pub fn country_by(&self, p: Principal) -> Option<CountryBy> {
+        self.subject(p).country_by()
+    }
+    /// The declared principal, as the evaluator reads it.
+    pub fn subject(&self, p: Principal) -> Subject<'_> {
         match p {
-            Principal::User(u) => self.user(u).country_by,
-            Principal::Key(k) => self.key(k).country_by(),
+            Principal::User(u) => Subject::User(self.user(u)),
+            Principal::Key(k) => Subject::Key(self.key(k)),
         }
     }
 

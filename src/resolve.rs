@@ -377,14 +377,6 @@ impl Resolver {
         id
     }
 
-    fn group_ref(&mut self, name: &Name) -> Option<GroupId> {
-        let mut scope = Scope::new(&self.model);
-        let id = scope.group_ref(name);
-        self.errors.append(&mut scope.errors);
-        self.missing.append(&mut scope.missing);
-        id
-    }
-
     fn at_most_once(&mut self, what: &str, first: &mut Option<Span>, span: Span) -> bool {
         let mut scope = Scope::new(&self.model);
         let ok = scope.at_most_once(what, first, span);
@@ -591,80 +583,12 @@ impl Resolver {
 
     fn define_keys(&mut self, doc: &Document) {
         for ki in 0..self.key_decls.len() {
-            let item = &doc.items[self.key_decls[ki]];
-            let Item::Decl(Decl::Key(k)) = &item.kind else {
-                unreachable!()
-            };
-            let mut groups: Vec<(GroupId, Span)> = vec![];
-            let mut groups_seen: HashSet<GroupId> = HashSet::default();
-            let mut first_in: Option<(CountryId, &Name)> = None;
-            let country_in = match &k.country {
-                Some(c) => match declared_country(&self.model, c) {
-                    Ok(id) => Some((id, c.span)),
-                    Err(d) => {
-                        self.errors.push(d);
-                        None
-                    }
-                },
-                None => None,
-            };
-            for stmt in &k.stmts {
-                let KeyStmt::Groups(list) = &stmt.kind;
-                for n in list {
-                    let Some(g) = self.group_ref(n) else { continue };
-                    if !groups_seen.insert(g) {
-                        continue;
-                    }
-                    groups.push((g, stmt.span));
-                    let gc = self.model.groups[g.index()].country;
-                    if gc.0 == u32::MAX {
-                        continue;
-                    }
-                    if let Some((c, c_span)) = country_in {
-                        if gc != c {
-                            let d = Diagnostic::error(
-                                "key-group-country",
-                                format!(
-                                    "group `{}` of key `{}` is in {}, not in the key's country {}",
-                                    n.text,
-                                    k.name.text,
-                                    self.model.country(gc).name,
-                                    self.model.country(c).name
-                                ),
-                            )
-                            .with_label(n.span, format!("`{}` is in {}", n.text, self.model.country(gc).name))
-                            .with_label(c_span, "the key's country")
-                            .with_help("a key's groups must belong to the key's own country");
-                            self.errors.push(d);
-                        }
-                        continue;
-                    }
-                    match first_in {
-                        None => first_in = Some((gc, n)),
-                        Some((c, first)) if c != gc => {
-                            let d = Diagnostic::error(
-                                "key-countries",
-                                format!("key `{}` has groups in two countries", k.name.text),
-                            )
-                            .with_label(n.span, format!("`{}` is in {}", n.text, self.model.country(gc).name))
-                            .with_label(
-                                first.span,
-                                format!("`{}` is in {}", first.text, self.model.country(c).name),
-                            )
-                            .with_help("a key's groups must share one entitlement country");
-                            self.errors.push(d);
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            self.model.keys.push(Key {
-                name: k.name.text.clone(),
-                span: item.span,
-                groups,
-                country_in,
-                country: country_in.map(|(c, _)| c).or(first_in.map(|(c, _)| c)),
-            });
+            let mut scope = Scope::new(&self.model);
+            let key = define_key(&mut scope, &doc.items[self.key_decls[ki]]);
+            let (mut errors, mut missing) = (scope.errors, scope.missing);
+            self.errors.append(&mut errors);
+            self.missing.append(&mut missing);
+            self.model.keys.push(key);
         }
     }
 
@@ -726,6 +650,123 @@ impl Resolver {
         }
         self.model.global = global;
         self.model.account = Some(account);
+    }
+}
+
+/// Resolve one key declaration.
+fn define_key(scope: &mut Scope<'_>, item: &Node<Item>) -> Key {
+    let Item::Decl(Decl::Key(k)) = &item.kind else {
+        unreachable!()
+    };
+    let model = scope.model;
+    let mut groups: Vec<(GroupId, Span)> = vec![];
+    let mut groups_seen: HashSet<GroupId> = HashSet::default();
+    let mut first_in: Option<(CountryId, &Name)> = None;
+    let country_in = match &k.country {
+        Some(c) => match declared_country(model, c) {
+            Ok(id) => Some((id, c.span)),
+            Err(d) => {
+                scope.errors.push(d);
+                None
+            }
+        },
+        None => None,
+    };
+    for stmt in &k.stmts {
+        let KeyStmt::Groups(list) = &stmt.kind;
+        for n in list {
+            let Some(g) = scope.group_ref(n) else { continue };
+            if !groups_seen.insert(g) {
+                continue;
+            }
+            groups.push((g, stmt.span));
+            let gc = model.groups[g.index()].country;
+            if gc.0 == u32::MAX {
+                continue;
+            }
+            if let Some((c, c_span)) = country_in {
+                if gc != c {
+                    let d = Diagnostic::error(
+                        "key-group-country",
+                        format!(
+                            "group `{}` of key `{}` is in {}, not in the key's country {}",
+                            n.text,
+                            k.name.text,
+                            model.country(gc).name,
+                            model.country(c).name
+                        ),
+                    )
+                    .with_label(n.span, format!("`{}` is in {}", n.text, model.country(gc).name))
+                    .with_label(c_span, "the key's country")
+                    .with_help("a key's groups must belong to the key's own country");
+                    scope.errors.push(d);
+                }
+                continue;
+            }
+            match first_in {
+                None => first_in = Some((gc, n)),
+                Some((c, first)) if c != gc => {
+                    let d = Diagnostic::error(
+                        "key-countries",
+                        format!("key `{}` has groups in two countries", k.name.text),
+                    )
+                    .with_label(n.span, format!("`{}` is in {}", n.text, model.country(gc).name))
+                    .with_label(first.span, format!("`{}` is in {}", first.text, model.country(c).name))
+                    .with_help("a key's groups must share one entitlement country");
+                    scope.errors.push(d);
+                }
+                _ => {}
+            }
+        }
+    }
+    Key {
+        name: k.name.text.clone(),
+        span: item.span,
+        groups,
+        country_in,
+        country: country_in.map(|(c, _)| c).or(first_in.map(|(c, _)| c)),
+    }
+}
+
+/// Resolve one user or key declaration against a resolved model, as if it were declared in
+/// the policy (for principals described at request time: [`crate::request`]). Every error is
+/// returned; names that resolve to nothing come with a suggestion.
+pub fn resolve_principal(model: &Model, item: &Node<Item>) -> Result<ResolvedPrincipal, Vec<Diagnostic>> {
+    let mut scope = Scope::new(model);
+    let resolved = match &item.kind {
+        Item::Decl(Decl::User(_)) => ResolvedPrincipal::User(define_user(&mut scope, item)),
+        Item::Decl(Decl::Key(_)) => ResolvedPrincipal::Key(define_key(&mut scope, item)),
+        _ => unreachable!("only user and key declarations are principals"),
+    };
+    let mut errors = scope.errors;
+    for (kind, name) in scope.missing {
+        errors.push(match kind {
+            Missing::Product => unknown("product", &name, model.product_names()),
+            Missing::Group => unknown("group", &name, model.groups.iter().map(|g| g.name.as_str())),
+            Missing::Country => unknown("country", &name, model.countries.iter().map(|c| c.name.as_str())),
+        });
+    }
+    if errors.iter().any(Diagnostic::is_error) {
+        Err(errors)
+    } else {
+        Ok(resolved)
+    }
+}
+
+/// A user or key resolved on its own, outside the model's lists.
+#[derive(Clone, Debug)]
+pub enum ResolvedPrincipal {
+    User(User),
+    Key(Key),
+}
+
+impl ResolvedPrincipal {
+    /// The principal as the evaluator reads it.
+    pub fn subject(&self) -> Subject<'_> {
+        match self {
+            ResolvedPrincipal::User(u) => Subject::User(u),
+            ResolvedPrincipal::Key(k) => Subject::Key(k),
+        }
     }
 }
 
