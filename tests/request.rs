@@ -28,7 +28,7 @@ fn scenario_policies() -> Vec<(String, Policy)> {
 }
 
 /// Pick from a list by a random index (`None` for an empty list).
-fn pick<'a>(list: &'a [String], i: usize) -> Option<&'a String> {
+fn pick(list: &[String], i: usize) -> Option<&String> {
     (!list.is_empty()).then(|| &list[i % list.len()])
 }
 
