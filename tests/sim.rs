@@ -210,3 +210,21 @@ fn results_do_not_depend_on_the_number_of_threads() {
     });
     assert_eq!(d1, d4);
 }
+
+/// A declaration whose name is only another entity's display name is an error in a what-if
+/// (it would silently replace that entity), as it is in a file (a duplicate).
+#[test]
+fn a_declaration_never_silently_replaces_an_entity_by_its_display_name() {
+    let text = "product Bar \"Foo\"\ncountry US \"United States\" { }\nuser a@b.c { country US }\n";
+    let mut p = entitle::Policy::parse("p.ent", text).unwrap();
+    for stmt in ["product Foo", "country \"United States\" { default deny }"] {
+        let e = p.apply("<what-if>", stmt).unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "shadows-display-name", "{stmt}: {e}");
+    }
+    // by its own name, the declaration replaces it
+    p.apply("<what-if>", "product Bar").unwrap();
+    assert_eq!(p.model.products[0].display, None);
+    // and in a file, the same names are a duplicate
+    let e = entitle::Policy::parse("p.ent", &format!("{text}product Foo\n")).unwrap_err();
+    assert_eq!(e.diagnostics[0].code, "duplicate");
+}

@@ -72,10 +72,7 @@ pub fn describe(stmt: &Node<Item>) -> String {
 
 fn edit(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<(), Vec<Diagnostic>> {
     match &stmt.kind {
-        Item::Decl(d) => {
-            upsert(doc, model, stmt.clone(), d);
-            Ok(())
-        }
+        Item::Decl(d) => upsert(doc, stmt.clone(), d),
         Item::WhatIf(w) => whatif(doc, model, w, stmt.span),
         Item::Expect(_) | Item::Scenario(_) => Err(vec![Diagnostic::error(
             "not-a-statement",
@@ -105,9 +102,41 @@ fn find_decl(doc: &Document, kind: EntityKind, name: &str) -> Option<usize> {
         .position(|i| matches!(&i.kind, Item::Decl(d) if declares(d, kind, name)))
 }
 
-fn upsert(doc: &mut Document, _model: &Model, node: Node<Item>, d: &Decl) {
+/// A declaration adds the entity, or replaces the one of that *name*. A name that is only
+/// the display name of another entity of the kind is an error: replacing that entity would
+/// be a silent surprise (issue: no silent ambiguity).
+fn upsert(doc: &mut Document, node: Node<Item>, d: &Decl) -> Result<(), Vec<Diagnostic>> {
     let existing = match (d.kind(), d.name()) {
-        (Some(kind), Some(name)) => find_decl(doc, kind, &name.text),
+        (Some(kind), Some(name)) => {
+            let key = name.key();
+            let by_name = doc.items.iter().position(
+                |i| matches!(&i.kind, Item::Decl(x) if x.kind() == Some(kind) && x.name().is_some_and(|n| n.key() == key)),
+            );
+            if by_name.is_none() {
+                if let Some(i) = find_decl(doc, kind, &name.text) {
+                    let Item::Decl(other) = &doc.items[i].kind else {
+                        unreachable!()
+                    };
+                    let other_name = other.name().map_or(String::new(), |n| n.text.clone());
+                    return Err(vec![Diagnostic::error(
+                        "shadows-display-name",
+                        format!(
+                            "`{}` is the display name of {} `{other_name}`: this declaration would shadow it",
+                            name.text,
+                            kind.as_str()
+                        ),
+                    )
+                    .with_label(name.span, format!("the display name of `{other_name}`"))
+                    .with_label(doc.items[i].span, "declared here")
+                    .with_help(format!(
+                        "to replace it, declare it by its name (`{} {}`); else choose another name",
+                        kind.as_str(),
+                        crate::fmt::format_name(&other_name)
+                    ))]);
+                }
+            }
+            by_name
+        }
         _ => doc
             .items
             .iter()
@@ -117,6 +146,7 @@ fn upsert(doc: &mut Document, _model: &Model, node: Node<Item>, d: &Decl) {
         Some(i) => doc.items[i] = node,
         None => doc.items.push(node),
     }
+    Ok(())
 }
 
 fn group_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<Diagnostic>> {
