@@ -34,12 +34,12 @@ enum Kind {
 #[derive(Clone, Debug)]
 struct CPrincipal {
     active: bool,
-    /// `u32::MAX`: no entitlement country.
-    country: u32,
+    /// The entitlement country, if any.
+    country: Option<u32>,
     /// Range into `Compiled::member_groups`: groups in the entitlement country, in order.
     groups: (u32, u32),
-    /// Index into the exception rows (`u32::MAX`: none).
-    exceptions: u32,
+    /// Index into the exception rows, when the user has exceptions.
+    exceptions: Option<u32>,
 }
 
 /// A compiled policy. Build with [`Compiled::new`]; it borrows nothing.
@@ -179,7 +179,7 @@ impl Compiled {
                 Principal::User(u) => {
                     let u = model.user(u);
                     let exc = if u.exceptions.is_empty() {
-                        u32::MAX
+                        None
                     } else {
                         let idx = exceptions.len() / (2 * words);
                         let base = exceptions.len();
@@ -188,15 +188,15 @@ impl Compiled {
                             let off = if *a == Access::Allow { base } else { base + words };
                             set(&mut exceptions[off..off + words], p.index());
                         }
-                        idx as u32
+                        Some(idx as u32)
                     };
                     (u.status == Status::Active, exc)
                 }
-                Principal::Key(_) => (true, u32::MAX),
+                Principal::Key(_) => (true, None),
             };
             principals.push(CPrincipal {
                 active,
-                country: country.map_or(u32::MAX, |c| c.0),
+                country: country.map(|c| c.0),
                 groups: groups_range,
                 exceptions: exc,
             });
@@ -264,17 +264,17 @@ impl Compiled {
         if !p.active {
             return (Access::Deny, Rule::Status, None);
         }
-        if p.country == u32::MAX {
+        let Some(country) = p.country else {
             return (Access::Deny, Rule::NoEntitlementCountry, None);
-        }
-        if !bit(self.country_row(p.country, 0), x) {
+        };
+        if !bit(self.country_row(country, 0), x) {
             return (Access::Deny, Rule::NotEntitled, None);
         }
-        if p.exceptions != u32::MAX {
-            if bit(self.exception_row(p.exceptions, 0), x) {
+        if let Some(e) = p.exceptions {
+            if bit(self.exception_row(e, 0), x) {
                 return (Access::Allow, Rule::UserException, None);
             }
-            if bit(self.exception_row(p.exceptions, 1), x) {
+            if bit(self.exception_row(e, 1), x) {
                 return (Access::Deny, Rule::UserException, None);
             }
         }
@@ -301,12 +301,12 @@ impl Compiled {
         if let Some((rule, g)) = first_deny {
             return (Access::Deny, rule, Some(g));
         }
-        let access = if bit(self.country_row(p.country, 1), x) {
+        let access = if bit(self.country_row(country, 1), x) {
             Access::Allow
         } else {
             Access::Deny
         };
-        let rule = if bit(self.country_row(p.country, 2), x) {
+        let rule = if bit(self.country_row(country, 2), x) {
             Rule::ProductAccess
         } else {
             Rule::DefaultAccess
@@ -334,22 +334,22 @@ impl Compiled {
             }
             return;
         }
-        if p.country == u32::MAX {
+        let Some(country) = p.country else {
             for w in 0..words {
                 row.rules[rule_index(Rule::NoEntitlementCountry)][w] = full(w);
             }
             return;
-        }
-        let ent = self.country_row(p.country, 0);
-        let ca = self.country_row(p.country, 1);
-        let ov = self.country_row(p.country, 2);
+        };
+        let ent = self.country_row(country, 0);
+        let ca = self.country_row(country, 1);
+        let ov = self.country_row(country, 2);
         let groups = &self.member_groups[p.groups.0 as usize..p.groups.1 as usize];
         for w in 0..words {
             row.rules[rule_index(Rule::NotEntitled)][w] = full(w) & !ent[w];
             let mut open = ent[w];
-            if p.exceptions != u32::MAX {
-                let ua = self.exception_row(p.exceptions, 0)[w] & open;
-                let ud = self.exception_row(p.exceptions, 1)[w] & open & !ua;
+            if let Some(e) = p.exceptions {
+                let ua = self.exception_row(e, 0)[w] & open;
+                let ud = self.exception_row(e, 1)[w] & open & !ua;
                 row.rules[rule_index(Rule::UserException)][w] = ua | ud;
                 row.allow[w] |= ua;
                 open &= !(ua | ud);

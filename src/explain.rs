@@ -305,7 +305,8 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
             other_changes,
         });
     }
-    out.sort_by_key(|f| (f.reach, f.other_changes.unwrap_or(usize::MAX)));
+    // uncounted collateral last
+    out.sort_by_key(|f| (f.reach, f.other_changes.is_none(), f.other_changes));
     out
 }
 
