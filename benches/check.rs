@@ -27,7 +27,7 @@ fn splitmix(state: &mut u64) -> u64 {
 
 fn check(c: &mut Criterion) {
     let (_, policy) = common::load(100_000);
-    let model = &policy.model;
+    let model = policy.model();
     let compiled = Compiled::new(model);
     let (n, m) = (compiled.principals() as u64, compiled.products as u64);
     let mut seed = 42;

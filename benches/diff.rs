@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// The legacy group with an `exception allow` that has the most members.
 fn busiest_legacy_group(policy: &Policy) -> String {
-    let m = &policy.model;
+    let m = policy.model();
     let mut members = vec![0usize; m.groups.len()];
     for p in m.principals() {
         for (g, _) in m.principal_groups(p) {
@@ -37,7 +37,7 @@ fn busiest_legacy_group(policy: &Policy) -> String {
 
 fn diff(c: &mut Criterion) {
     let (_, a) = common::load(100_000);
-    let country = a.model.countries[0].name.clone();
+    let country = a.model().countries[0].name.clone();
     let legacy = busiest_legacy_group(&a);
     let what_ifs = [
         ("identical", String::new()),
@@ -55,7 +55,7 @@ fn diff(c: &mut Criterion) {
             b.apply("<what-if>", statement)
                 .unwrap_or_else(|e| panic!("`{statement}`:\n{}", e.render(false)));
         }
-        let d = sim::diff(&a.model, &b.model, &|_| {});
+        let d = sim::diff(a.model(), b.model(), &|_| {});
         eprintln!(
             "diff/100k/{name} `{statement}`: {} decisions compared, {} changed ({} revoked, {} granted), {} causes",
             d.compared,
@@ -64,7 +64,7 @@ fn diff(c: &mut Criterion) {
             d.granted,
             d.causes.len()
         );
-        group.bench_function(*name, |bench| bench.iter(|| sim::diff(&a.model, &b.model, &|_| {})));
+        group.bench_function(*name, |bench| bench.iter(|| sim::diff(a.model(), b.model(), &|_| {})));
     }
     group.finish();
 }

@@ -20,7 +20,7 @@ fn summary(c: &mut Criterion) {
     for (users, name) in sizes {
         let (text, policy) = common::load(users);
         drop(text);
-        let model = &policy.model;
+        let model = policy.model();
         let compiled = Compiled::new(model);
         // every principal (users and the generator's keys) × every product
         let decisions = (compiled.principals() * compiled.products) as u64;

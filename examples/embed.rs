@@ -24,22 +24,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(c) => println!(
             "{}: entitlement country {}",
             subject.name(),
-            policy.model.country(c).name
+            policy.model().country(c).name
         ),
         None => println!("{}: no entitlement country", subject.name()),
     }
-    for x in policy.model.product_ids() {
-        let d = entitle::eval::decide_subject(&policy.model, subject, x);
+    for x in policy.model().product_ids() {
+        let d = entitle::eval::decide_subject(policy.model(), subject, x);
         let verdict = if d.access == Access::Allow {
             "may use"
         } else {
             "may not use"
         };
-        println!("  {verdict} {} (rule {})", policy.model.product(x).name, d.rule);
+        println!("  {verdict} {} (rule {})", policy.model().product(x).name, d.rule);
     }
 
     // one question with its explanation
-    let product = &policy.model.products[0].name;
+    let product = &policy.model().products[0].name;
     let why = policy.explain_request(
         &RequestPrincipal::User(RequestUser {
             email: "locked.out@example.com".into(),

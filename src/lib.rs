@@ -5,9 +5,29 @@
 //! Applications, legacy group exceptions, user exceptions, activation keys, roles and
 //! registration), and an evaluator that says which rule decided every answer.
 //!
-//! The pipeline, one module per stage: [`syntax`] (text → AST with spans) → [`resolve`]
-//! (names → ids, every error at once) → [`eval`] (the explaining evaluator, the reference
-//! semantics). Front ends ([`cli`]) only format.
+//! # The library
+//!
+//! [`Policy`] is the entry point: load a policy ([`Policy::parse`], [`Policy::from_path`]),
+//! then ask it questions — [`check`](Policy::check), [`explain`](Policy::explain),
+//! [`access`](Policy::access), [`can`](Policy::can), [`lint`](Policy::lint),
+//! [`diff`](Policy::diff), [`summary`](Policy::summary) — or edit a copy with what-if
+//! statements ([`apply`](Policy::apply)). Principals the policy does not declare can be
+//! described with each request ([`request`], [`Policy::check_request`]). For bulk questions
+//! (every principal × product), [`Policy::compile`] gives a [`Compiled`] form that decides
+//! in a few bit tests. Every answer names the [`Rule`] that decided and the statement it
+//! rests on ([`Span`], located with [`Policy::sources`]); errors are [`Diagnostic`]s that
+//! quote the source.
+//!
+//! **Stability.** The items documented here are the library's API. Until 1.0 a minor version
+//! (0.x) may change them, and the changelog says how; within one minor version they do not
+//! change. The modules hidden from this documentation (the pipeline's stages, the front ends)
+//! are public only for the project's own binary, tests, benchmarks and fuzz targets, and are
+//! not part of the API: they may change in any release.
+//!
+//! The pipeline, one module per stage: `syntax` (text → AST with spans) → `resolve` (names →
+//! ids, every error at once) → `eval` (the explaining evaluator, the reference semantics) →
+//! `compile` / `sim` (bitsets, in parallel; proven equal to `eval` by differential tests) →
+//! front ends (`cli`, `repl`) that only format.
 //!
 //! ```
 //! use entitle::{Policy, Rule, Access};
@@ -29,49 +49,86 @@
 //! let why = policy.explain("ann@acme.com", "MicroStation")?;
 //! assert_eq!(why.decision.rule, Rule::GroupNotAllowed);
 //! assert!(why.steps.len() >= 4);
+//!
+//! // Everything one principal may use, and the compiled form for bulk questions:
+//! let ann = policy.access("ann@acme.com")?;
+//! assert_eq!(ann.iter().filter(|(_, d)| d.access == Access::Allow).count(), 1);
+//! let compiled = policy.compile();
+//! assert_eq!(compiled.decide(0, 1).0, Access::Allow);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 // pest is built without its `std` feature (which adds a native stack probe to every rule
 // call; the grammar has no recursion to guard), and its generated parser names `alloc`.
 extern crate alloc;
 
+#[doc(hidden)]
 pub mod capability;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
+#[doc(hidden)]
 pub mod compile;
+#[doc(hidden)]
 pub mod diag;
+#[doc(hidden)]
 pub mod eval;
+#[doc(hidden)]
 pub mod explain;
+#[doc(hidden)]
 pub mod fmt;
+#[doc(hidden)]
 pub mod gen;
+#[doc(hidden)]
 pub mod interop;
+#[doc(hidden)]
 pub mod keywords;
+#[doc(hidden)]
 pub mod lint;
+#[doc(hidden)]
 pub mod model;
+#[doc(hidden)]
 pub mod render;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod repl;
 pub mod request;
+#[doc(hidden)]
 pub mod resolve;
+#[doc(hidden)]
 pub mod sim;
+#[doc(hidden)]
 pub mod source;
+#[doc(hidden)]
 pub mod syntax;
+#[doc(hidden)]
 pub mod testing;
+#[doc(hidden)]
 pub mod whatif;
 mod write;
 
+pub use capability::{CanAnswer, CanReason, Capability};
+pub use compile::Compiled;
 pub use diag::{Diagnostic, Severity};
-pub use eval::{Decision, Explanation, Rule, Step};
-pub use model::{Model, Principal};
-pub use source::{FileId, Sources, Span};
-pub use syntax::Access;
+pub use eval::{Decision, Explanation, GroupVerdict, Step};
+pub use model::{
+    Access, CountryBy, CountryId, GroupId, GroupMode, KeyId, Model, Principal, ProductId, Role, Rule, Status, Subject,
+    UserId,
+};
+pub use resolve::ResolvedPrincipal;
+pub use sim::{Diff, Summary};
+pub use source::{FileId, Location, Sources, Span};
 pub use write::atomic_write;
 
 /// Errors with the sources they point into, so they can be rendered.
 #[derive(Clone, Debug)]
 pub struct Errors {
+    /// The texts the diagnostics point into.
     pub sources: Sources,
+    /// Every error (and warning) found, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -92,11 +149,14 @@ impl std::error::Error for Errors {}
 
 /// A loaded, validated policy: its sources, its document (AST) and its resolved model.
 #[derive(Clone, Debug)]
+///
+/// Its parts are read through [`Policy::model`], [`Policy::sources`] and [`Policy::document`]
+/// and changed only through [`Policy::apply`], so they always agree.
 pub struct Policy {
-    pub sources: Sources,
-    pub file: FileId,
-    pub document: syntax::Document,
-    pub model: Model,
+    pub(crate) sources: Sources,
+    pub(crate) file: FileId,
+    pub(crate) document: syntax::Document,
+    pub(crate) model: Model,
 }
 
 impl Policy {
@@ -182,6 +242,77 @@ impl Policy {
         self.document = document;
         self.model = model;
         Ok(())
+    }
+
+    /// The resolved policy: every entity with its id, in declaration order (read-only: change
+    /// a policy with [`Policy::apply`]).
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The policy's text (and the text of every what-if statement applied), for locating and
+    /// rendering the [`Span`]s of answers and diagnostics.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// The policy file among [`Policy::sources`].
+    pub fn file(&self) -> FileId {
+        self.file
+    }
+
+    /// The syntax tree the model was resolved from (comments included).
+    #[doc(hidden)]
+    pub fn document(&self) -> &syntax::Document {
+        &self.document
+    }
+
+    /// The canonical text of the policy (what `entitle fmt` prints).
+    pub fn format(&self) -> String {
+        let text = &self.sources.get(self.file).text;
+        fmt::format_source(&self.document, self.file, text)
+    }
+
+    /// Where a span is: file name, line and column (1-based).
+    pub fn locate(&self, span: Span) -> Location {
+        self.sources.location(span)
+    }
+
+    /// Compile the policy for bulk questions: a principal × product decision in a few bit
+    /// tests, equal to [`Policy::check`] on every pair (principals are numbered users first,
+    /// then keys, as [`Model::principals`] lists them).
+    pub fn compile(&self) -> Compiled {
+        Compiled::new(&self.model)
+    }
+
+    /// Every product for one principal, in declaration order: what it may use and why, and
+    /// what it may not (`entitle access`).
+    pub fn access(&self, principal: &str) -> Result<Vec<(ProductId, Decision)>, QueryError> {
+        Ok(render::access(&self.model, self.principal(principal)?))
+    }
+
+    /// Does the principal hold an account capability (`entitle can`)? `product` only for
+    /// [`Capability::ReceiveAlerts`].
+    pub fn can(&self, principal: &str, capability: Capability, product: Option<&str>) -> Result<CanAnswer, QueryError> {
+        let p = self.principal(principal)?;
+        let x = product.map(|x| self.product(x)).transpose()?;
+        Ok(capability::can(&self.model, p, capability, x))
+    }
+
+    /// Every lint warning (LANGUAGE.md §4 and the project's own), sorted by position.
+    pub fn lint(&self) -> Vec<Diagnostic> {
+        lint::lint(&self.document, &self.model)
+    }
+
+    /// Every decision that differs in `other`, grouped by cause (`entitle diff`).
+    pub fn diff(&self, other: &Policy) -> Diff {
+        sim::diff(&self.model, &other.model, &|_| {})
+    }
+
+    /// Per product, how many principals may and may not use it, and why not
+    /// (`entitle matrix --format summary`).
+    pub fn summary(&self) -> Summary {
+        sim::summary(&self.model, &self.compile(), &|_| {})
     }
 
     /// Find a principal (user email or key id), with a suggestion when it is unknown.
@@ -278,8 +409,20 @@ pub fn check_file(sources: &Sources, file: FileId) -> (syntax::Document, Model, 
 /// A query naming something the policy does not declare.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QueryError {
-    UnknownPrincipal { name: String, suggestion: Option<String> },
-    UnknownProduct { name: String, suggestion: Option<String> },
+    /// No user or key of this name; `suggestion` is the closest declared one.
+    UnknownPrincipal {
+        /// The name asked about.
+        name: String,
+        /// The closest declared principal, if any is close.
+        suggestion: Option<String>,
+    },
+    /// No product of this name or display name.
+    UnknownProduct {
+        /// The name asked about.
+        name: String,
+        /// The closest declared product name, if any is close.
+        suggestion: Option<String>,
+    },
 }
 
 impl std::fmt::Display for QueryError {

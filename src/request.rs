@@ -76,7 +76,9 @@ pub struct RequestKey {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RequestPrincipal {
+    /// A user (`{"user": {...}}` in JSON).
     User(RequestUser),
+    /// An activation key (`{"key": {...}}` in JSON).
     Key(RequestKey),
 }
 
@@ -84,6 +86,7 @@ pub enum RequestPrincipal {
 /// diagnostic without a source location (the request is not policy text).
 #[derive(Clone, Debug)]
 pub struct RequestError {
+    /// Every problem found (unknown names with suggestions, a missing profile country, …).
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -12,7 +12,7 @@ use proptest::strategy::ValueTree;
 
 /// Compare every pair, by single decision and by whole row.
 fn assert_agree(policy: &Policy) {
-    let model = &policy.model;
+    let model = policy.model();
     let c = Compiled::new(model);
     let mut row = Row::new(c.words);
     for (i, p) in model.principals().enumerate() {
@@ -337,7 +337,7 @@ fn random_policies_use_every_r2_construct() {
     for _ in 0..300 {
         let spec = spec().new_tree(&mut runner).unwrap().current();
         let policy = Policy::parse("random.ent", &spec.text()).unwrap();
-        let m = &policy.model;
+        let m = policy.model();
         let mut see = |what: &'static str, yes: bool| *seen.entry(what).or_default() += usize::from(yes);
         see("revenue", m.countries.iter().any(|c| c.revenue.is_some()));
         see("revenue tie below the top", {
@@ -556,7 +556,7 @@ fn generated_policies_use_every_r2_construct_and_their_statements_apply() {
             continue;
         };
         valid += 1;
-        let m = &policy.model;
+        let m = policy.model();
         let mut see = |what: &'static str, yes: bool| *seen.entry(what).or_default() += usize::from(yes);
         see("revenue", m.countries.iter().any(|c| c.revenue.is_some()));
         see(

@@ -96,7 +96,7 @@ fn the_readme_access_json_is_what_access_prints() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/examples-r2/portal-countries.ent");
     let policy = entitle::Policy::from_path(&spec).unwrap_or_else(|e| panic!("{e}"));
     let p = policy.principal("ines@globex.com").unwrap();
-    let decisions = entitle::render::access(&policy.model, p);
-    let json = serde_json::to_string(&entitle::render::access_json(&policy.model, p, &decisions)).unwrap();
+    let decisions = entitle::render::access(policy.model(), p);
+    let json = serde_json::to_string(&entitle::render::access_json(policy.model(), p, &decisions)).unwrap();
     assert_eq!(format!("{json}\n"), example);
 }

@@ -33,7 +33,7 @@ fn policy(text: &str) -> Policy {
 /// Merge a sheet into a policy text with the library; returns the result and the merged text.
 fn merge(policy_text: &str, csv: &str) -> (users::UserImport, String) {
     let p = policy(policy_text);
-    let result = users::import_users(&p.document, &p.model, csv).expect("usable sheet");
+    let result = users::import_users(p.document(), p.model(), csv).expect("usable sheet");
     let text = entitle::fmt::format_document(&result.document);
     (result, text)
 }
@@ -85,7 +85,7 @@ fn import_users_imports_good_rows_and_reports_every_bad_one_by_row() {
 
     // the output is a valid, canonically formatted policy with the good rows merged
     let merged = policy(&r.stdout);
-    let fmt = entitle::fmt::format_document(&merged.document);
+    let fmt = entitle::fmt::format_document(merged.document());
     assert_eq!(fmt, r.stdout, "the output is in canonical form");
     for added in [
         "ann@northwind.example",
@@ -93,7 +93,7 @@ fn import_users_imports_good_rows_and_reports_every_bad_one_by_row() {
         "vic@northwind.example",
         "fran@northwind.example",
     ] {
-        assert!(merged.model.find_user(added).is_some(), "{added} added");
+        assert!(merged.model().find_user(added).is_some(), "{added} added");
     }
     for rejected in ["rod@", "cy@", "ray@", "sam@", "stu@", "tom@", "not-an-email"] {
         assert!(!r.stdout.contains(rejected), "{rejected} must not be imported");
@@ -116,7 +116,7 @@ fn import_users_imports_good_rows_and_reports_every_bad_one_by_row() {
     let kim = merged.check("kim@northwind.example", "Bridge").unwrap();
     assert_eq!(kim.rule, entitle::Rule::GroupAllowed);
     assert_eq!(
-        kim.group.map(|g| merged.model.group(g).name.as_str()),
+        kim.group.map(|g| merged.model().group(g).name.as_str()),
         Some("Bridge Crew")
     );
 }
@@ -152,7 +152,7 @@ fn import_users_updates_only_what_the_sheet_says_and_keeps_exceptions_and_commen
     let csv = "Email,First Name,Last Name,Country,Roles,Groups,Status\nkim@nw.example,Kim,Lee,US,account-admin,roads,Active\n";
     let (result, text) = merge(SMALL, csv);
     assert_eq!(result.rows, vec![(2, users::RowOutcome::Unchanged)]);
-    assert_eq!(text, entitle::fmt::format_document(&policy(SMALL).document));
+    assert_eq!(text, entitle::fmt::format_document(policy(SMALL).document()));
 }
 
 #[test]
@@ -219,10 +219,10 @@ fn import_users_entitlement_country_column() {
     );
     assert!(!text.contains("pro@") && !text.contains("unk@"), "{text}");
     let merged = policy(&text);
-    let kim = merged.model.find_user("kim@nw.example").unwrap();
+    let kim = merged.model().find_user("kim@nw.example").unwrap();
     assert_eq!(
         merged
-            .model
+            .model()
             .country_by(entitle::Principal::User(kim))
             .map(|b| b.as_str()),
         Some("entitlement-country")
@@ -463,10 +463,10 @@ fn export_then_import_gives_the_same_decisions_for_every_scenario() {
 
         let original = Policy::from_path(&file).unwrap();
         let back = policy(&imported.stdout);
-        assert_same_decisions(&original.model, &back.model, &path);
+        assert_same_decisions(original.model(), back.model(), &path);
         // and the export of the import is the export
         assert_eq!(
-            json::export_text(&back.model),
+            json::export_text(back.model()),
             exported.stdout,
             "{path}: export is stable"
         );
@@ -484,17 +484,17 @@ fn export_then_import_gives_the_same_decisions_for_a_generated_organisation() {
     let mut text = Vec::new();
     entitle::gen::generate(&cfg, &mut text).unwrap();
     let original = policy(&String::from_utf8(text).unwrap());
-    let exported = json::export_text(&original.model);
+    let exported = json::export_text(original.model());
     let doc = json::import(&exported).unwrap();
     let back = policy(&entitle::fmt::format_document(&doc));
-    assert_same_decisions(&original.model, &back.model, "generated");
-    assert_eq!(json::export_text(&back.model), exported);
+    assert_same_decisions(original.model(), back.model(), "generated");
+    assert_eq!(json::export_text(back.model()), exported);
 }
 
 #[test]
 fn export_carries_every_revision_2_construct() {
     let original = Policy::from_path(&r2_example()).unwrap();
-    let text = json::export_text(&original.model);
+    let text = json::export_text(original.model());
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["account"]["global"], serde_json::json!(["ProjectWise"]));
     assert_eq!(v["countries"][0]["revenue"], serde_json::json!(2_400_000));
@@ -543,9 +543,9 @@ fn export_carries_every_revision_2_construct() {
         assert!(back_text.contains(written), "`{written}` in\n{back_text}");
     }
     let back = policy(&back_text);
-    assert_same_decisions(&original.model, &back.model, "portal-countries");
+    assert_same_decisions(original.model(), back.model(), "portal-countries");
     assert_eq!(
-        back.model.fallback.map(|c| back.model.country(c).name.as_str()),
+        back.model().fallback.map(|c| back.model().country(c).name.as_str()),
         Some("US")
     );
 }
@@ -563,13 +563,13 @@ fn an_entitle_1_document_still_imports() {
     );
     let back = policy(&r.stdout);
     assert_same_decisions(
-        &Policy::from_path(Path::new(&src)).unwrap().model,
-        &back.model,
+        Policy::from_path(Path::new(&src)).unwrap().model(),
+        back.model(),
         "northwind (entitle/1)",
     );
     // exporting it again writes entitle/2, the same as exporting the policy file
     let exported = entitle(&["export", &src, "--json"]);
-    assert_eq!(json::export_text(&back.model), exported.stdout);
+    assert_eq!(json::export_text(back.model()), exported.stdout);
     // entitle/1 has no revision 2 field
     let text = std::fs::read_to_string(fixture("northwind.entitle1.json"))
         .unwrap()
@@ -592,8 +592,8 @@ fn import_write_and_stdin() {
     assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
     let back = Policy::from_path(&out).unwrap();
     assert_same_decisions(
-        &Policy::from_path(Path::new(&src)).unwrap().model,
-        &back.model,
+        Policy::from_path(Path::new(&src)).unwrap().model(),
+        back.model(),
         "northwind",
     );
 
@@ -724,7 +724,7 @@ fn import_reports_unknown_references_with_their_place() {
 #[test]
 fn export_has_the_documented_shape() {
     let p = Policy::from_path(Path::new(&fixture("northwind.ent"))).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&json::export_text(&p.model)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json::export_text(p.model())).unwrap();
     assert_eq!(v["schema"], "entitle/2");
     assert_eq!(
         v["account"]["domains"][0],
@@ -814,7 +814,7 @@ fn report_is_self_contained_complete_and_escaped() {
 #[test]
 fn report_shows_how_each_country_was_chosen_and_locked_users() {
     let p = Policy::from_path(&r2_example()).unwrap();
-    let html = report::html(&p.model, &report::ReportOptions::default());
+    let html = report::html(p.model(), &report::ReportOptions::default());
     let row = |who: &str| {
         let at = html
             .find(&format!("<tr data-k=\"{who}\">"))
@@ -851,7 +851,7 @@ fn report_caps_the_grid_but_counts_everyone() {
         source: "big.ent".into(),
         generated: None,
     };
-    let html = report::html(&p.model, &opts);
+    let html = report::html(p.model(), &opts);
     assert_eq!(html.matches("<tr data-k=").count(), 10);
     assert!(html.contains("The grid shows the first 10 of 30 principals"), "{html}");
     // per-product counts cover all 30: A allowed for everyone, B denied for everyone
@@ -863,7 +863,7 @@ fn report_caps_the_grid_but_counts_everyone() {
         html.contains("<td><b>B</b></td><td class=\"num\">0</td><td class=\"num\">30</td>"),
         "{html}"
     );
-    let all = report::html(&p.model, &report::ReportOptions { max_rows: 0, ..opts });
+    let all = report::html(p.model(), &report::ReportOptions { max_rows: 0, ..opts });
     assert_eq!(all.matches("<tr data-k=").count(), 30);
     assert!(!all.contains("The grid shows the first"));
 }

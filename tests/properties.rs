@@ -106,8 +106,8 @@ fn most_generated_policies_are_valid() {
         let c = choices().new_tree(&mut runner).unwrap().current();
         if let Some((p, _, _)) = valid(&c) {
             valid_count += 1;
-            groups += usize::from(!p.model.groups.is_empty());
-            legacy += usize::from(p.model.groups.iter().any(|g| !g.exceptions.is_empty()));
+            groups += usize::from(!p.model().groups.is_empty());
+            legacy += usize::from(p.model().groups.iter().any(|g| !g.exceptions.is_empty()));
         }
     }
     assert!(
@@ -128,11 +128,11 @@ proptest! {
     #[test]
     fn fmt_round_trip_preserves_every_decision(c in choices()) {
         let Some((policy, text, _)) = valid(&c) else { return Ok(()) };
-        let once = entitle::fmt::format_document(&policy.document);
+        let once = entitle::fmt::format_document(policy.document());
         let again = Policy::parse("fmt.ent", &once).unwrap_or_else(|e| panic!("{e}\n--- input\n{text}\n--- fmt\n{once}"));
-        prop_assert_eq!(fingerprint(&policy.model), fingerprint(&again.model), "model changed\n{}", once);
+        prop_assert_eq!(fingerprint(policy.model()), fingerprint(again.model()), "model changed\n{}", once);
         prop_assert_eq!(decisions(&policy), decisions(&again));
-        prop_assert_eq!(entitle::fmt::format_document(&again.document), once);
+        prop_assert_eq!(entitle::fmt::format_document(again.document()), once);
     }
 
     /// `entitle fmt` (the layout-aware formatter) on any text that parses: the output parses
@@ -180,13 +180,13 @@ proptest! {
     #[test]
     fn convert_turns_exactly_the_exception_allow_entries_into_allowed_applications(c in choices(), pick in any::<usize>()) {
         let Some((mut policy, _, _)) = valid(&c) else { return Ok(()) };
-        prop_assume!(!policy.model.groups.is_empty());
-        let before = policy.model.clone();
+        prop_assume!(!policy.model().groups.is_empty());
+        let before = policy.model().clone();
         let gid = entitle::model::GroupId((pick % before.groups.len()) as u32);
         let g = before.group(gid);
         let stmt = format!("convert {}", entitle::fmt::format_name(&g.name));
         policy.apply("<convert>", &stmt).unwrap_or_else(|e| panic!("{stmt}: {e}"));
-        let after = &policy.model;
+        let after = policy.model();
         let h = after.group(after.find_group(&g.name).expect("the group is still there"));
 
         let mut expected: Vec<_> = g.allowed.iter().map(|(p, _)| *p).collect();
@@ -215,12 +215,12 @@ proptest! {
     #[test]
     fn diff_of_a_policy_against_itself_is_empty(c in choices()) {
         let Some((policy, _, _)) = valid(&c) else { return Ok(()) };
-        let m = &policy.model;
+        let m = policy.model();
         let d = entitle::sim::diff(m, m, &|_| {});
         prop_assert!(d.is_empty(), "{:?}", d);
         prop_assert_eq!(d.compared, ((m.users.len() + m.keys.len()) * m.products.len()) as u64);
-        let formatted = Policy::parse("fmt.ent", &entitle::fmt::format_document(&policy.document)).unwrap();
-        let d = entitle::sim::diff(m, &formatted.model, &|_| {});
+        let formatted = Policy::parse("fmt.ent", &entitle::fmt::format_document(policy.document())).unwrap();
+        let d = entitle::sim::diff(m, formatted.model(), &|_| {});
         prop_assert!(d.is_empty(), "{:?}", d);
     }
 
@@ -311,8 +311,8 @@ fn json_output_always_parses() {
         valid_seen += usize::from(policy.is_ok());
         // a principal and a product to ask about (declared ones when there are any)
         let (who, what) = match &policy {
-            Ok(pol) if !pol.model.products.is_empty() && pol.model.principals().next().is_some() => {
-                let m = &pol.model;
+            Ok(pol) if !pol.model().products.is_empty() && pol.model().principals().next().is_some() => {
+                let m = pol.model();
                 (
                     m.principal_name(m.principals().next().unwrap()).to_string(),
                     m.products[0].name.clone(),

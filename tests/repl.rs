@@ -180,7 +180,7 @@ fn queries_match_the_command_line() {
     // same text as the command line's formatting functions
     let p = s.policy();
     let (who, what) = (p.principal("bob@acme.com").unwrap(), p.product("MicroStation").unwrap());
-    let d = entitle::eval::decide(&p.model, who, what);
+    let d = entitle::eval::decide(p.model(), who, what);
     let line = entitle::cli::decision_text(p, who, what, &d);
     assert_eq!(s.handle("check bob@acme.com MicroStation"), line);
 }

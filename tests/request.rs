@@ -34,7 +34,7 @@ fn pick(list: &[String], i: usize) -> Option<&String> {
 
 /// A principal built from the policy's names by the random numbers `r`.
 fn principal(policy: &Policy, r: &[usize]) -> RequestPrincipal {
-    let m = &policy.model;
+    let m = policy.model();
     let countries: Vec<String> = m.countries.iter().map(|c| c.name.clone()).collect();
     let mut codes = countries.clone();
     codes.extend(
@@ -114,16 +114,16 @@ proptest! {
             let resolved = policy.resolve_request(&who);
             prop_assert_eq!(declared.is_ok(), resolved.is_ok(), "{}", decl);
             let (Ok(declared), Ok(resolved)) = (declared, resolved) else { continue };
-            let id = declared.model.find_principal(resolved.subject().name()).unwrap();
-            for x in policy.model.product_ids() {
-                let a = entitle::eval::decide_subject(&policy.model, resolved.subject(), x);
-                let b = entitle::eval::decide(&declared.model, id, x);
+            let id = declared.model().find_principal(resolved.subject().name()).unwrap();
+            for x in policy.model().product_ids() {
+                let a = entitle::eval::decide_subject(policy.model(), resolved.subject(), x);
+                let b = entitle::eval::decide(declared.model(), id, x);
                 let name = |m: &entitle::Model, g: Option<entitle::model::GroupId>| g.map(|g| m.group(g).name.clone());
                 let country = |m: &entitle::Model, c: Option<entitle::model::CountryId>| c.map(|c| m.country(c).name.clone());
                 prop_assert_eq!(
-                    (a.access, a.rule, name(&policy.model, a.group), country(&policy.model, a.country)),
-                    (b.access, b.rule, name(&declared.model, b.group), country(&declared.model, b.country)),
-                    "{} on {}", decl, policy.model.product(x).name
+                    (a.access, a.rule, name(policy.model(), a.group), country(policy.model(), a.country)),
+                    (b.access, b.rule, name(declared.model(), b.group), country(declared.model(), b.country)),
+                    "{} on {}", decl, policy.model().product(x).name
                 );
             }
         }

@@ -110,15 +110,15 @@ fn explain_every_expectation() {
         let mut text = String::new();
         for ctx in &ctxs {
             let (p, x) = (ctx.expect.principal, ctx.expect.product);
-            let line = ctx.policy.sources.location(ctx.span).line;
+            let line = ctx.policy.sources().location(ctx.span).line;
             match &ctx.scenario {
                 Some(s) => text.push_str(&format!("== line {line} scenario \"{s}\" ==\n")),
                 None => text.push_str(&format!("== line {line} ==\n")),
             }
-            text.push_str(ctx.policy.sources.text(ctx.span));
+            text.push_str(ctx.policy.sources().text(ctx.span));
             text.push_str("\n\n");
-            let flips = entitle::explain::flips(&ctx.policy.document, &ctx.policy.model, p, x);
-            let ex = entitle::eval::explain(&ctx.policy.model, p, x);
+            let flips = entitle::explain::flips(ctx.policy.document(), ctx.policy.model(), p, x);
+            let ex = entitle::eval::explain(ctx.policy.model(), p, x);
             text.push_str(&entitle::cli::explanation_text(&ctx.policy, p, x, &ex, &flips, false));
             text.push('\n');
         }

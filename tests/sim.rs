@@ -48,7 +48,7 @@ fn summary_counts_match_the_reference() {
     let mut policies = scenario_policies();
     policies.push(big_policy(3000));
     for policy in &policies {
-        let m = &policy.model;
+        let m = policy.model();
         let s = sim::summary(m, &Compiled::new(m), &|_| {});
         for x in m.product_ids() {
             let mut allow_by: BTreeMap<entitle::Rule, u64> = BTreeMap::new();
@@ -73,7 +73,7 @@ fn summary_counts_match_the_reference() {
 #[test]
 fn who_matches_the_reference() {
     for policy in scenario_policies().iter().chain([&big_policy(2500)]) {
-        let m = &policy.model;
+        let m = policy.model();
         let c = Compiled::new(m);
         for x in m.product_ids() {
             let w = sim::who(&c, x);
@@ -95,11 +95,11 @@ fn who_matches_the_reference() {
 #[test]
 fn diff_of_a_policy_with_itself_is_empty() {
     for policy in scenario_policies() {
-        let d = sim::diff(&policy.model, &policy.model, &|_| {});
+        let d = sim::diff(policy.model(), policy.model(), &|_| {});
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(
             d.compared,
-            (policy.model.users.len() + policy.model.keys.len()) as u64 * policy.model.products.len() as u64
+            (policy.model().users.len() + policy.model().keys.len()) as u64 * policy.model().products.len() as u64
         );
     }
 }
@@ -116,8 +116,8 @@ fn diff_lists_exactly_the_decisions_the_reference_sees_change() {
     ] {
         let mut after = before.clone();
         after.apply("what-if", stmt).unwrap();
-        let d = sim::diff(&before.model, &after.model, &|_| {});
-        let (a, b) = (&before.model, &after.model);
+        let d = sim::diff(before.model(), after.model(), &|_| {});
+        let (a, b) = (before.model(), after.model());
         let mut expected = 0;
         for p in a.principals() {
             let q = b.find_principal(a.principal_name(p)).unwrap();
@@ -153,7 +153,7 @@ fn diff_lists_exactly_the_decisions_the_reference_sees_change() {
     // removing B's last allow-list entries turns a group legacy/unconfigured: reported
     let mut after = before.clone();
     after.apply("what-if", "remove product B").unwrap();
-    let d = sim::diff(&before.model, &after.model, &|_| {});
+    let d = sim::diff(before.model(), after.model(), &|_| {});
     assert_eq!(d.groups_lost_allow_list, ["G2", "H"]);
     assert_eq!(d.products_removed, ["B"]);
 }
@@ -169,7 +169,7 @@ fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
 #[test]
 fn results_do_not_depend_on_the_number_of_threads() {
     let policy = big_policy(9000);
-    let m = &policy.model;
+    let m = policy.model();
     let c = Compiled::new(m);
     let rows = |threads| {
         in_pool(threads, || {
@@ -203,10 +203,10 @@ fn results_do_not_depend_on_the_number_of_threads() {
     let mut after = policy.clone();
     after.apply("what-if", "convert L").unwrap();
     let d1 = in_pool(1, || {
-        serde_json::to_string(&sim::diff(m, &after.model, &|_| {})).unwrap()
+        serde_json::to_string(&sim::diff(m, after.model(), &|_| {})).unwrap()
     });
     let d4 = in_pool(4, || {
-        serde_json::to_string(&sim::diff(m, &after.model, &|_| {})).unwrap()
+        serde_json::to_string(&sim::diff(m, after.model(), &|_| {})).unwrap()
     });
     assert_eq!(d1, d4);
 }
@@ -223,7 +223,7 @@ fn a_declaration_never_silently_replaces_an_entity_by_its_display_name() {
     }
     // by its own name, the declaration replaces it
     p.apply("<what-if>", "product Bar").unwrap();
-    assert_eq!(p.model.products[0].display, None);
+    assert_eq!(p.model().products[0].display, None);
     // and in a file, the same names are a duplicate
     let e = entitle::Policy::parse("p.ent", &format!("{text}product Foo\n")).unwrap_err();
     assert_eq!(e.diagnostics[0].code, "duplicate");

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn check(policy: &Policy) {
-    let m = &policy.model;
+    let m = policy.model();
     entitle_fuzz::assert_evaluators_agree(policy);
     for (n, p) in m.principals().enumerate() {
         for cap in Capability::ALL {
@@ -47,7 +47,7 @@ fn check(policy: &Policy) {
             let _ = entitle::cli::decision_text(policy, p, x, &ex.decision);
             // flips re-resolve the policy per candidate edit: a few pairs are enough
             if n < 3 && x.index() < 3 {
-                let flips = entitle::explain::flips(&policy.document, m, p, x);
+                let flips = entitle::explain::flips(policy.document(), m, p, x);
                 for f in &flips {
                     assert_ne!(f.access, ex.decision.access, "a flip that does not flip: {}", f.edit);
                 }
@@ -56,7 +56,7 @@ fn check(policy: &Policy) {
             }
         }
     }
-    let _ = entitle::lint::lint(&policy.document, m);
+    let _ = entitle::lint::lint(policy.document(), m);
     let _ = entitle::testing::scenario_errors(policy);
     let outcome = entitle::testing::run_file(&policy.sources, policy.file);
     for f in &outcome.failures {

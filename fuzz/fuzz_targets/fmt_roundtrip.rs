@@ -66,8 +66,8 @@ fuzz_target!(|data: &[u8]| {
     match (Policy::parse("a.ent", &text), Policy::parse("b.ent", &once)) {
         (Ok(a), Ok(b)) => {
             assert_eq!(
-                fingerprint(&a.model),
-                fingerprint(&b.model),
+                fingerprint(a.model()),
+                fingerprint(b.model()),
                 "fmt changed the model\n{once}"
             );
             assert_eq!(decisions(&a), decisions(&b), "fmt changed a decision\n{once}");

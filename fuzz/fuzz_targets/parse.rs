@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     }
     match entitle::Policy::load(sources, file) {
         Ok(policy) => {
-            let _ = entitle::lint::lint(&policy.document, &policy.model);
+            let _ = entitle::lint::lint(policy.document(), policy.model());
         }
         Err(e) => {
             assert!(!e.diagnostics.is_empty());

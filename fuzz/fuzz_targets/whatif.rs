@@ -26,16 +26,16 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     for (i, stmt) in statements.iter().enumerate() {
-        let before = (fingerprint(&policy.model), format!("{:?}", policy.document.items.len()));
+        let before = (fingerprint(policy.model()), format!("{:?}", policy.document().items.len()));
         let name = format!("<what-if {i}>");
         match policy.apply(&name, stmt) {
             Ok(()) => {
-                let text = declarations_text(&policy.document);
+                let text = declarations_text(policy.document());
                 let reloaded = Policy::parse("reloaded.ent", &text)
                     .unwrap_or_else(|e| panic!("`{stmt}` left a document that does not load:\n{e}\n{text}"));
                 assert_eq!(
-                    fingerprint(&reloaded.model),
-                    fingerprint(&policy.model),
+                    fingerprint(reloaded.model()),
+                    fingerprint(policy.model()),
                     "`{stmt}`: model and document disagree\n{text}"
                 );
                 assert_eq!(
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => {
                 assert!(!e.diagnostics.is_empty());
                 let _ = e.render(false);
-                let after = (fingerprint(&policy.model), format!("{:?}", policy.document.items.len()));
+                let after = (fingerprint(policy.model()), format!("{:?}", policy.document().items.len()));
                 assert_eq!(before, after, "a failed `{stmt}` changed the policy");
             }
         }

@@ -60,7 +60,7 @@ pub use policy_gen::{decisions, Decided};
 
 /// The evaluators agree: `decide`, `explain` and the compiled form, pair by pair and row by row.
 pub fn assert_evaluators_agree(policy: &Policy) {
-    let m = &policy.model;
+    let m = policy.model();
     let c = Compiled::new(m);
     let mut row = Row::new(c.words);
     for (i, p) in m.principals().enumerate() {

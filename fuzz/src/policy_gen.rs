@@ -974,7 +974,7 @@ pub type Decided = (
 
 /// Every (principal, product) decision of a policy, by name.
 pub fn decisions(policy: &entitle::Policy) -> Vec<Decided> {
-    let m = &policy.model;
+    let m = policy.model();
     let mut out = vec![];
     for p in m.principals() {
         for x in m.product_ids() {
