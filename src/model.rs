@@ -90,22 +90,6 @@ impl Rule {
     pub fn parse(s: &str) -> Option<Rule> {
         Rule::ALL.into_iter().find(|r| r.as_str() == s)
     }
-    /// A two-letter code for compact grids (`matrix --format table`, the HTML report).
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::Status => "st",
-            Rule::NoEntitlementCountry => "nc",
-            Rule::NotEntitled => "ne",
-            Rule::UserException => "ue",
-            Rule::GroupAllowed => "ga",
-            Rule::GroupIncludeCountry => "gi",
-            Rule::GroupNotAllowed => "gn",
-            Rule::GroupException => "ge",
-            Rule::ProductAccess => "pa",
-            Rule::DefaultAccess => "da",
-        }
-    }
-
     /// The `group-*` rules, which credit a group.
     pub fn is_group_rule(self) -> bool {
         matches!(

@@ -63,7 +63,7 @@ fn matrix_formats_agree() {
     assert_eq!(v.as_array().unwrap().len(), 3);
     assert_eq!(v[1]["principal"], "lee,jr@x.io");
     assert_eq!(v[1]["decisions"][0]["rule"], "group-exception");
-    let summary = entitle(&["matrix", p, "--format", "summary", "--json"]);
+    let summary = entitle(&["matrix", p, "--summary", "--json"]);
     let s: serde_json::Value = serde_json::from_str(&summary.stdout).unwrap();
     assert_eq!(s["principals"], 3);
     assert_eq!(s["products"][0]["allow"], 1);
@@ -166,8 +166,8 @@ fn gen_is_deterministic_valid_and_thread_count_does_not_change_output() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first.stdout);
     assert_eq!(entitle(&["lint", o]).code, 0);
     for format in ["csv", "summary", "json"] {
-        let one = entitle(&["--threads", "1", "matrix", o, "--format", format]);
-        let many = entitle(&["--threads", "4", "matrix", o, "--format", format]);
+        let one = entitle(&["matrix", o, "--format", format, "--threads", "1"]);
+        let many = entitle(&["matrix", o, "--format", format, "--threads", "4"]);
         assert_eq!(one.code, 0);
         assert_eq!(one.stdout, many.stdout, "{format}");
     }
@@ -178,22 +178,248 @@ fn gen_is_deterministic_valid_and_thread_count_does_not_change_output() {
         "header + users + keys"
     );
     let a = entitle(&[
+        "simulate",
+        o,
+        "--what-if",
+        "set default US deny",
+        "--json",
         "--threads",
         "1",
-        "simulate",
-        o,
-        "--what-if",
-        "set default US deny",
-        "--json",
     ]);
     let b = entitle(&[
-        "--threads",
-        "3",
         "simulate",
         o,
         "--what-if",
         "set default US deny",
         "--json",
+        "--threads",
+        "3",
     ]);
     assert_eq!(a.stdout, b.stdout);
+}
+
+/// Five users who lose Survey when US's General Access for it goes: one cause, five changes.
+fn five_lose_survey(dir: &Path) -> (String, String) {
+    let mut text = String::from("product Survey\ncountry US { default deny  allow Survey }\n");
+    for i in 0..5 {
+        text.push_str(&format!("user u{i}@x.io {{ country US }}\n"));
+    }
+    let a = write(dir, "a.ent", &text);
+    let b = write(dir, "b.ent", &text.replace("  allow Survey", ""));
+    (a.to_str().unwrap().to_string(), b.to_str().unwrap().to_string())
+}
+
+#[test]
+fn limit_caps_every_list_in_text_and_json_alike_and_keeps_counts_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = five_lose_survey(dir.path());
+    // diff: text
+    let r = entitle(&["diff", &a, &b, "--limit", "2"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("allow by product-access → deny by default-access: 5\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("  u0@x.io Survey\n  u1@x.io Survey\n  … and 3 more (--limit 0 lists all)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("u2@x.io"), "{}", r.stdout);
+    // diff: JSON, the same cap, the exact count
+    let j = entitle(&["diff", &a, &b, "--limit", "2", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    assert_eq!(v["changed"], 5);
+    assert_eq!(v["causes"][0]["count"], 5);
+    assert_eq!(v["causes"][0]["changes"].as_array().unwrap().len(), 2);
+    // 0 lists all, in both
+    let all = entitle(&["diff", &a, &b, "--limit", "0", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
+    assert_eq!(v["causes"][0]["changes"].as_array().unwrap().len(), 5);
+    let all = entitle(&["diff", &a, &b, "--limit", "0"]);
+    assert!(
+        all.stdout.contains("u4@x.io Survey") && !all.stdout.contains("more"),
+        "{}",
+        all.stdout
+    );
+    // simulate: the same
+    let s = entitle(&[
+        "simulate",
+        &a,
+        "--what-if",
+        "set access US Survey inherit",
+        "--limit",
+        "1",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&s.stdout).unwrap();
+    assert_eq!(v["causes"][0]["count"], 5, "{}", s.stdout);
+    assert_eq!(v["causes"][0]["changes"].as_array().unwrap().len(), 1);
+    let s = entitle(&[
+        "simulate",
+        &a,
+        "--what-if",
+        "set access US Survey inherit",
+        "--limit",
+        "1",
+    ]);
+    assert!(
+        s.stdout.contains("  … and 4 more (--limit 0 lists all)\n"),
+        "{}",
+        s.stdout
+    );
+    // who: each list capped, counts exact
+    let w = entitle(&["who", &a, "Survey", "--limit", "3"]);
+    assert!(
+        w.stdout.starts_with("Survey: 5 allowed, 0 denied\n\nallowed (5):\n"),
+        "{}",
+        w.stdout
+    );
+    assert!(
+        w.stdout
+            .ends_with("  u2@x.io  by product-access\n  … and 2 more (--limit 0 lists all)\n"),
+        "{}",
+        w.stdout
+    );
+    let w = entitle(&["who", &b, "Survey", "--limit", "3", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&w.stdout).unwrap();
+    assert_eq!(v["denied_count"], 5);
+    assert_eq!(v["denied"]["default-access"].as_array().unwrap().len(), 3);
+    assert_eq!(v["denied_counts"]["default-access"], 5);
+    // without --limit, who lists everyone, as before
+    let w = entitle(&["who", &b, "Survey", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&w.stdout).unwrap();
+    assert_eq!(v["denied"]["default-access"].as_array().unwrap().len(), 5);
+    assert!(v.get("denied_counts").is_none());
+}
+
+#[test]
+fn json_is_format_json_everywhere_and_an_error_where_there_is_no_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "p.ent", POLICY);
+    let p = p.to_str().unwrap();
+    let queries: [&[&str]; 8] = [
+        &["check", p, "kim@x.io", "Survey"],
+        &["explain", p, "kim@x.io", "Survey"],
+        &["access", p, "kim@x.io"],
+        &["can", p, "kim@x.io", "manage-users"],
+        &["who", p, "Survey"],
+        &["lint", p],
+        &["diff", p, p],
+        &["simulate", p, "--what-if", "convert Old"],
+    ];
+    for q in queries {
+        let json = entitle(&[q, &["--json"]].concat());
+        let format = entitle(&[q, &["--format", "json"]].concat());
+        let text = entitle(&[q, &["--format", "text"]].concat());
+        assert_eq!(json.stdout, format.stdout, "{q:?}");
+        assert_eq!(json.code, format.code, "{q:?}");
+        serde_json::from_str::<serde_json::Value>(&json.stdout).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        assert_eq!(text.stdout, entitle(q).stdout, "{q:?}");
+        // two formats at once is an error, not a silent choice
+        assert_eq!(entitle(&[q, &["--json", "--format", "text"]].concat()).code, 2, "{q:?}");
+    }
+    // matrix: --json is --format json (it used to print the table)
+    let json = entitle(&["matrix", p, "--json"]);
+    assert_eq!(json.stdout, entitle(&["matrix", p, "--format", "json"]).stdout);
+    assert!(json.stdout.starts_with("[\n{\"principal\""), "{}", json.stdout);
+    // the summary: --summary (or the spec's --format summary) as text, --summary --json as JSON
+    let summary = entitle(&["matrix", p, "--summary"]);
+    assert!(summary.stdout.starts_with("3 principals\n"), "{}", summary.stdout);
+    assert_eq!(summary.stdout, entitle(&["matrix", p, "--format", "summary"]).stdout);
+    let sj = entitle(&["matrix", p, "--summary", "--format", "json"]);
+    assert_eq!(sj.stdout, entitle(&["matrix", p, "--summary", "--json"]).stdout);
+    serde_json::from_str::<serde_json::Value>(&sj.stdout).unwrap();
+    assert_eq!(entitle(&["matrix", p, "--summary", "--format", "csv"]).code, 2);
+    assert_eq!(entitle(&["matrix", p, "--format", "summary", "--json"]).code, 2);
+    // commands without JSON reject both spellings
+    let csv = write(dir.path(), "u.csv", "Email,First Name,Last Name,Country\n");
+    let csv = csv.to_str().unwrap();
+    let no_json: [&[&str]; 6] = [
+        &["fmt", p],
+        &["test", p],
+        &["gen", "--users", "1"],
+        &["report", p],
+        &["import-users", p, csv],
+        &["repl", p],
+    ];
+    for q in no_json {
+        for flag in [&["--json"][..], &["--format", "json"][..]] {
+            let r = entitle(&[q, flag].concat());
+            assert_eq!(r.code, 2, "{q:?} {flag:?}: {}", r.stdout);
+            assert!(r.stderr.contains("unexpected argument"), "{q:?} {flag:?}: {}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn threads_only_where_work_runs_in_parallel() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "p.ent", POLICY);
+    let p = p.to_str().unwrap();
+    for q in [
+        &["matrix", p][..],
+        &["who", p, "Survey"],
+        &["diff", p, p],
+        &["simulate", p, "--what-if", "convert Old"],
+    ] {
+        let r = entitle(&[q, &["--threads", "2"]].concat());
+        assert_eq!(r.stdout, entitle(q).stdout, "{q:?}");
+        assert_ne!(r.code, 2, "{q:?}: {}", r.stderr);
+    }
+    for q in [&["check", p, "kim@x.io", "Survey"][..], &["lint", p], &["fmt", p]] {
+        let r = entitle(&[q, &["--threads", "2"]].concat());
+        assert_eq!(r.code, 2, "{q:?}");
+    }
+    // not a global flag any more
+    assert_eq!(entitle(&["--threads", "2", "matrix", p]).code, 2);
+}
+
+#[test]
+fn every_argument_is_described_in_help() {
+    for cmd in [
+        "check",
+        "explain",
+        "access",
+        "can",
+        "lint",
+        "fmt",
+        "test",
+        "who",
+        "matrix",
+        "diff",
+        "simulate",
+        "gen",
+        "repl",
+        "import-users",
+        "export",
+        "import",
+        "report",
+    ] {
+        let help = entitle(&[cmd, "-h"]);
+        assert_eq!(help.code, 0, "{cmd}");
+        // clap prints an argument without help as its bare name: every line of the
+        // Arguments and Options sections that names an argument also describes it
+        let mut section = "";
+        for line in help.stdout.lines() {
+            if line.ends_with(':') && !line.starts_with(' ') {
+                section = line;
+                continue;
+            }
+            if (section == "Arguments:" || section == "Options:") && line.starts_with("  ") {
+                let entry = line.trim_start();
+                if entry.starts_with('-') || entry.starts_with('<') || entry.starts_with('[') {
+                    // `  <POLICY>  Policy file`: a name, two or more spaces, the help
+                    assert!(
+                        entry.contains("  "),
+                        "{cmd}: `{entry}` has no help line\n{}",
+                        help.stdout
+                    );
+                }
+            }
+        }
+    }
 }

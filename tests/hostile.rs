@@ -289,7 +289,7 @@ fn every_reader(p: &str) -> Vec<Vec<String>> {
         v(&["test", p]),
         v(&["who", p, "Bridge"]),
         v(&["matrix", p]),
-        v(&["matrix", p, "--format", "summary", "--json"]),
+        v(&["matrix", p, "--summary", "--json"]),
         v(&["diff", p, p]),
         v(&["simulate", p, "--what-if", "set default US allow"]),
         v(&["repl", p]),
@@ -485,7 +485,7 @@ fn empty_file_is_an_empty_policy() {
             &["unknown principal", "kim@x.io"],
             SMALL,
         );
-        let o = entitle(&["matrix", p, "--format", "summary", "--json"], t);
+        let o = entitle(&["matrix", p, "--summary", "--json"], t);
         assert_outcome(&o, 0, &[], SMALL);
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&o.stdout).unwrap()["principals"],

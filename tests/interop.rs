@@ -588,7 +588,7 @@ fn import_write_and_stdin() {
         0
     );
     let out = dir.path().join("back.ent");
-    let r = entitle(&["import", json_path.to_str().unwrap(), "--write", out.to_str().unwrap()]);
+    let r = entitle(&["import", json_path.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
     let back = Policy::from_path(&out).unwrap();
     assert_same_decisions(

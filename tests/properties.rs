@@ -331,7 +331,7 @@ fn json_output_always_parses() {
             vec!["lint", p, "--json"],
             vec!["who", p, &what, "--json"],
             vec!["matrix", p, "--format", "json"],
-            vec!["matrix", p, "--format", "summary", "--json"],
+            vec!["matrix", p, "--summary", "--json"],
             vec!["diff", p, p, "--json"],
         ];
         let stmt = names
@@ -348,7 +348,7 @@ fn json_output_always_parses() {
                 // lint --json reports errors as JSON too (and exits 2)
                 0 | 1 => {
                     let values = parses(args, &stdout, &stderr);
-                    if args[0] != "matrix" || args.contains(&"summary") {
+                    if args[0] != "matrix" || args.contains(&"--summary") {
                         assert_eq!(values.len(), 1, "{args:?}: one JSON document expected\n{stdout}");
                     }
                 }

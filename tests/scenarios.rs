@@ -119,7 +119,14 @@ fn explain_every_expectation() {
             text.push_str("\n\n");
             let flips = entitle::explain::flips(ctx.policy.document(), ctx.policy.model(), p, x);
             let ex = entitle::eval::explain(ctx.policy.model(), p, x);
-            text.push_str(&entitle::cli::explanation_text(&ctx.policy, p, x, &ex, &flips, false));
+            text.push_str(&entitle::render::explanation_text(
+                &ctx.policy,
+                p,
+                x,
+                &ex,
+                &flips,
+                false,
+            ));
             text.push('\n');
         }
         insta::assert_snapshot!(format!("explain__{}", c.stem), text);

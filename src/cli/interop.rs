@@ -94,7 +94,7 @@ impl Ctx<'_> {
         self.emit(output, &text)
     }
 
-    pub(super) fn import(&mut self, path: &Path, write: Option<&Path>) -> i32 {
+    pub(super) fn import(&mut self, path: &Path, output: Option<&Path>) -> i32 {
         let shown = if path.as_os_str() == "-" {
             "<stdin>".to_string()
         } else {
@@ -150,7 +150,7 @@ impl Ctx<'_> {
             }
         };
         let policy_text = crate::fmt::format_document(&doc);
-        let name = match write {
+        let name = match output {
             Some(p) => p.display().to_string(),
             None => format!("{shown} (as policy text)"),
         };
@@ -161,7 +161,7 @@ impl Ctx<'_> {
                 diagnostics: e.diagnostics,
             });
         }
-        self.emit(write, &policy_text)
+        self.emit(output, &policy_text)
     }
 
     pub(super) fn report(&mut self, path: &Path, output: Option<&Path>, max_rows: usize) -> i32 {

@@ -2,253 +2,26 @@
 //! what comes back. Exit codes: 0 ok/allow, 1 deny or failed test, 2 error.
 
 use crate::capability::{self, Capability};
-use crate::diag::{self, Diagnostic};
-use crate::eval::{Decision, Explanation, Rule};
-use crate::explain::Flip;
-use crate::model::{Model, Principal};
-use crate::source::{Sources, Span};
+use crate::diag;
+use crate::model::Principal;
+use crate::render::{self, exit};
+use crate::source::Sources;
 use crate::{Errors, Policy, QueryError};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::Parser;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod args;
 mod interop;
 mod progress;
-pub mod simulate;
+mod simulate;
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_DENY: i32 = 1;
-pub const EXIT_ERROR: i32 = 2;
+pub use args::{Cli, ColorChoice, Command, Format, FormatArgs, GenArgs, MatrixFormat, ThreadsArgs};
 
-#[derive(Parser, Debug)]
-#[command(
-    name = "entitle",
-    version,
-    about = "Explainable software entitlements: can this person use this product, and which rule decided?",
-    long_about = "entitle reads an account's entitlement setup written in the entitle policy language \
-(countries, Default and General Access, entitlement groups, exceptions, keys, roles) and answers \
-questions about it, naming the rule that decided every answer.\n\n\
-Exit status: 0 ok / allow, 1 deny / failed expectation / lint warnings with --deny-warnings, 2 error.",
-    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT\n  entitle access acme.ent alice@acme.com\n  entitle simulate acme.ent --what-if 'set member Design bob@acme.com on'\n  entitle test scenarios/*.ent\n  entitle fmt --check acme.ent\n\nThe language is at revision 2 of its specification (revenue and the fallback entitlement country, \
-the Entitlement Country attribute, keys with their own country, global entitlements, the locked status, \
-manage-domains, the granular `set …` what-if statements, and `access`)."
-)]
-pub struct Cli {
-    /// When to colour diagnostics
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
-    pub color: ColorChoice,
-    /// Worker threads for matrix, who, diff and simulate (default: one per core)
-    #[arg(long, global = true, value_name = "N")]
-    pub threads: Option<usize>,
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Decide one request: exit 0 if PRINCIPAL may use PRODUCT, 1 if not
-    Check {
-        /// Policy file
-        policy: PathBuf,
-        /// A user's email or an activation key's id
-        principal: String,
-        /// Product name or display name
-        product: String,
-        /// Print one JSON object (the decision, the rule, the group, the country, the source)
-        #[arg(long)]
-        json: bool,
-    },
-    /// Show every step of a decision, the line that decided it, and the smallest edits that flip it
-    Explain {
-        policy: PathBuf,
-        principal: String,
-        product: String,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Every product for one principal: what it may use and why, and what it may not, grouped by rule; exit 0 when at least one product is allowed
-    Access {
-        /// Policy file
-        policy: PathBuf,
-        /// A user's email or an activation key's id
-        principal: String,
-        /// Print one JSON object: {"principal","country","decisions":[{"product","decision","rule","group"?}]}
-        #[arg(long)]
-        json: bool,
-    },
-    /// Does PRINCIPAL hold an account capability? (receive-billing, manage-users, manage-domains, manage-entitlements, receive-alerts PRODUCT)
-    Can {
-        policy: PathBuf,
-        principal: String,
-        /// receive-billing | manage-users | manage-domains | manage-entitlements | receive-alerts
-        capability: String,
-        /// The product, for receive-alerts only
-        product: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Report errors and warnings (risky or surprising setups) with source excerpts
-    Lint {
-        policy: PathBuf,
-        #[arg(long)]
-        json: bool,
-        /// Exit 1 when there are warnings
-        #[arg(long)]
-        deny_warnings: bool,
-    },
-    /// Print the policy in canonical form (comments kept)
-    Fmt {
-        policy: PathBuf,
-        /// Exit 1 (and change nothing) if the file is not canonically formatted
-        #[arg(long, conflicts_with = "write")]
-        check: bool,
-        /// Rewrite the file in place (atomically)
-        #[arg(long)]
-        write: bool,
-    },
-    /// Run the expectations and scenarios in policy files; the last line is `N passed, M failed`
-    Test {
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-    },
-    /// Who may use PRODUCT, and who may not, grouped by the rule that denied them
-    Who {
-        policy: PathBuf,
-        product: String,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Every principal × product decision, streamed (or a per-product summary)
-    Matrix {
-        policy: PathBuf,
-        /// table: aligned grid with rule codes; csv: `principal,<products>` then one row per
-        /// principal, cells `allow RULE [GROUP]`; json: one object per principal per line;
-        /// summary: per product allow/deny counts and counts per rule
-        #[arg(long, value_enum, default_value_t = MatrixFormat::Table)]
-        format: MatrixFormat,
-        /// With --format summary: print the summary as JSON
-        #[arg(long)]
-        json: bool,
-    },
-    /// Every decision that changes between two policies, grouped by cause (exit 1 if any)
-    Diff {
-        old: PathBuf,
-        new: PathBuf,
-        #[arg(long)]
-        json: bool,
-        /// Changes listed per cause in text output (0: all)
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
-    },
-    /// Apply what-if statements to a copy of POLICY and report what changes (exit 1 if anything does)
-    Simulate {
-        policy: PathBuf,
-        /// A what-if statement or declaration, e.g. 'convert Legacy' or 'set default US deny'
-        #[arg(long = "what-if", value_name = "STMT", required = true, num_args = 1..)]
-        what_if: Vec<String>,
-        #[arg(long)]
-        json: bool,
-        /// Changes listed per cause in text output (0: all)
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
-    },
-    /// Print a synthetic, valid, realistic organisation for scale tests (deterministic for a seed)
-    Gen(GenArgs),
-    /// Interactive queries and what-if edits on a working copy (piped stdin: one line at a time)
-    Repl {
-        /// Policy file
-        policy: PathBuf,
-    },
-    /// Merge a Bulk Register Users sheet (CSV) into POLICY: add new users, update existing ones
-    #[command(
-        long_about = "Merge a Bulk Register Users sheet (CSV) into POLICY and print the merged policy \
-(formatted like `entitle fmt`), or rewrite POLICY with --write.\n\n\
-Columns (header row, any order, names matched ignoring case and spaces): Email, First Name, Last Name, \
-Country, and optionally Roles, Groups, Status. Roles and Groups cells hold several values separated by \
-`;` or `,`; a lone `-` empties the list.\n\n\
-A new email adds a user (display name \"First Last\"); an existing one (ignoring case) is updated: \
-every non-empty cell replaces what the user had, empty cells keep it; exceptions and comments stay.\n\n\
-Bad rows are reported on stderr with their spreadsheet row number (the header is row 1) and left out; \
-the others are imported. Exit 0 if every row was good, 1 if a row was rejected, 2 if the policy or the \
-sheet cannot be used at all."
-    )]
-    ImportUsers {
-        /// Policy file
-        policy: PathBuf,
-        /// The sheet (CSV, UTF-8)
-        #[arg(value_name = "FILE.csv")]
-        csv: PathBuf,
-        /// Rewrite POLICY in place (atomically) instead of printing the merged policy
-        #[arg(long)]
-        write: bool,
-    },
-    /// Print the resolved policy as versioned JSON (schema entitle/2, see docs/json-schema.md)
-    Export {
-        /// Policy file
-        policy: PathBuf,
-        /// JSON output (the only export format, and the default)
-        #[arg(long)]
-        json: bool,
-        /// Write to this file (atomically) instead of standard output
-        #[arg(long, short = 'o', value_name = "FILE")]
-        output: Option<PathBuf>,
-    },
-    /// Turn a JSON export (schema entitle/2, or entitle/1) back into policy text; exit 2 if it is invalid
-    Import {
-        /// JSON document from `entitle export --json` (`-`: standard input)
-        #[arg(value_name = "FILE.json")]
-        file: PathBuf,
-        /// Write the policy to FILE (atomically) instead of standard output
-        #[arg(long, value_name = "FILE")]
-        write: Option<PathBuf>,
-    },
-    /// Write a self-contained HTML access report: principal × product grid, per-product counts, denials per rule
-    Report {
-        /// Policy file
-        policy: PathBuf,
-        /// Write to this file (atomically) instead of standard output
-        #[arg(long, short = 'o', value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Principals shown in the grid (0: all); the counts and the chart always cover everyone
-        #[arg(long, value_name = "N", default_value_t = crate::interop::report::DEFAULT_MAX_ROWS)]
-        max_rows: usize,
-    },
-}
-
-#[derive(clap::Args, Debug)]
-pub struct GenArgs {
-    /// Number of users
-    #[arg(long, default_value_t = 1000)]
-    pub users: usize,
-    /// Number of products
-    #[arg(long, default_value_t = 64)]
-    pub products: usize,
-    /// Number of entitlement groups
-    #[arg(long, default_value_t = 40)]
-    pub groups: usize,
-    /// Random seed: the same arguments always give the same policy
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Write to this file (atomically) instead of standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum MatrixFormat {
-    Table,
-    Csv,
-    Json,
-    Summary,
-}
+pub use crate::render::exit::{DENY as EXIT_DENY, ERROR as EXIT_ERROR, OK as EXIT_OK};
+/// The text of `check` and `explain` (kept here for callers of the command line's formatting).
+pub use crate::render::{decision_text, explanation_text};
 
 /// Run the command line; returns the exit code.
 pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
@@ -259,9 +32,6 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
-    if let Some(n) = cli.threads {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
-    }
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut err = std::io::stderr().lock();
     let color = match cli.color {
@@ -279,96 +49,30 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
     code
 }
 
+/// Run one command line with its output going to `out` and `err` (no colour unless
+/// `--color always`), in this process: what tests use to compare the front ends. Arguments
+/// that do not parse print clap's message to `err`.
+pub fn run_to(args: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let cli = match Cli::try_parse_from(std::iter::once("entitle").chain(args.iter().copied())) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = write!(err, "{e}");
+            return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+        }
+    };
+    let mut ctx = Ctx {
+        out,
+        err,
+        color: cli.color == ColorChoice::Always,
+    };
+    ctx.dispatch(cli.command)
+}
+
 /// Output streams and settings for one run; tests drive it with buffers.
 pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
     pub color: bool,
-}
-
-/// The `source` object of `check --json`.
-#[derive(Serialize)]
-pub struct SourceJson {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-}
-
-/// `check --json`, exactly as LANGUAGE.md §7 fixes it.
-#[derive(Serialize)]
-pub struct DecisionJson {
-    pub principal: String,
-    pub product: String,
-    pub decision: crate::Access,
-    pub rule: Rule,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    pub source: SourceJson,
-}
-
-/// The file name shown in JSON `source` objects: the policy's base name (LANGUAGE.md §7).
-pub fn source_json(sources: &Sources, span: Span) -> SourceJson {
-    let loc = sources.location(span);
-    SourceJson {
-        file: base_name(&loc.file),
-        line: loc.line,
-        column: loc.column,
-    }
-}
-
-/// The last component of a path as given.
-fn base_name(path: &str) -> String {
-    Path::new(path)
-        .file_name()
-        .map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned())
-}
-
-pub fn decision_json(
-    policy: &Policy,
-    principal: Principal,
-    product: crate::model::ProductId,
-    d: &Decision,
-) -> DecisionJson {
-    let m = &policy.model;
-    DecisionJson {
-        principal: m.principal_name(principal).to_string(),
-        product: m.product(product).name.clone(),
-        decision: d.access,
-        rule: d.rule,
-        group: d.group.map(|g| m.group(g).name.clone()),
-        country: d.country.map(|c| m.country(c).name.clone()),
-        source: source_json(&policy.sources, d.source),
-    }
-}
-
-#[derive(Serialize)]
-struct StepJson {
-    step: &'static str,
-    outcome: &'static str,
-    detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    group: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<SourceJson>,
-}
-
-#[derive(Serialize)]
-struct ExplainJson {
-    #[serde(flatten)]
-    decision: DecisionJson,
-    /// How the entitlement country was chosen (LANGUAGE.md §8), `null` when there is none.
-    country_by: Option<crate::model::CountryBy>,
-    steps: Vec<StepJson>,
-    flips: Vec<Flip>,
-}
-
-#[derive(Serialize)]
-struct LintJson {
-    errors: usize,
-    warnings: usize,
-    diagnostics: Vec<diag::DiagnosticJson>,
 }
 
 impl Ctx<'_> {
@@ -378,42 +82,74 @@ impl Ctx<'_> {
                 policy,
                 principal,
                 product,
-                json,
-            } => self.check(&policy, &principal, &product, json),
+                format,
+            } => self.check(&policy, &principal, &product, format.is_json()),
             Command::Explain {
                 policy,
                 principal,
                 product,
-                json,
-            } => self.explain(&policy, &principal, &product, json),
+                format,
+            } => self.explain(&policy, &principal, &product, format.is_json()),
             Command::Access {
                 policy,
                 principal,
-                json,
-            } => self.access(&policy, &principal, json),
+                format,
+            } => self.access(&policy, &principal, format.is_json()),
             Command::Can {
                 policy,
                 principal,
                 capability,
                 product,
-                json,
-            } => self.can(&policy, &principal, &capability, product.as_deref(), json),
+                format,
+            } => self.can(&policy, &principal, &capability, product.as_deref(), format.is_json()),
             Command::Lint {
                 policy,
-                json,
+                format,
                 deny_warnings,
-            } => self.lint(&policy, json, deny_warnings),
+            } => self.lint(&policy, format.is_json(), deny_warnings),
             Command::Fmt { policy, check, write } => self.fmt(&policy, check, write),
             Command::Test { files } => self.test(&files),
-            Command::Who { policy, product, json } => self.who(&policy, &product, json),
-            Command::Matrix { policy, format, json } => self.matrix(&policy, format, json),
-            Command::Diff { old, new, json, limit } => self.diff(&old, &new, json, limit),
+            Command::Who {
+                policy,
+                product,
+                format,
+                limit,
+                threads,
+            } => {
+                use_threads(threads);
+                self.who(&policy, &product, format.is_json(), limit)
+            }
+            Command::Matrix {
+                policy,
+                format,
+                json,
+                summary,
+                threads,
+            } => {
+                use_threads(threads);
+                let format = if json { MatrixFormat::Json } else { format };
+                self.matrix(&policy, format, summary)
+            }
+            Command::Diff {
+                old,
+                new,
+                format,
+                limit,
+                threads,
+            } => {
+                use_threads(threads);
+                self.diff(&old, &new, format.is_json(), limit)
+            }
             Command::Simulate {
                 policy,
                 what_if,
-                json,
+                format,
                 limit,
-            } => self.simulate(&policy, &what_if, json, limit),
+                threads,
+            } => {
+                use_threads(threads);
+                self.simulate(&policy, &what_if, format.is_json(), limit)
+            }
             Command::Gen(args) => self.gen(&args),
             Command::Repl { policy } => {
                 let _ = self.out.flush();
@@ -425,7 +161,7 @@ impl Ctx<'_> {
                 json: _,
                 output,
             } => self.export(&policy, output.as_deref()),
-            Command::Import { file, write } => self.import(&file, write.as_deref()),
+            Command::Import { file, output } => self.import(&file, output.as_deref()),
             Command::Report {
                 policy,
                 output,
@@ -476,12 +212,11 @@ impl Ctx<'_> {
         };
         let d = crate::eval::decide(&policy.model, p, x);
         if json {
-            let j = decision_json(&policy, p, x, &d);
-            self.json(&j);
+            self.json(&render::decision_json(&policy, p, x, &d));
         } else {
-            let _ = write!(self.out, "{}", decision_text(&policy, p, x, &d));
+            let _ = write!(self.out, "{}", render::decision_text(&policy, p, x, &d));
         }
-        exit_for(d.access)
+        exit::of(d.access)
     }
 
     fn explain(&mut self, path: &Path, principal: &str, product: &str, json: bool) -> i32 {
@@ -492,17 +227,15 @@ impl Ctx<'_> {
         let ex = crate::eval::explain(&policy.model, p, x);
         let flips = crate::explain::flips(&policy.document, &policy.model, p, x);
         if json {
-            let j = ExplainJson {
-                decision: decision_json(&policy, p, x, &ex.decision),
-                country_by: policy.model.country_by(p),
-                steps: steps_json(&policy, x, &ex),
-                flips,
-            };
-            self.json(&j);
+            self.json(&render::explain_json(&policy, p, x, &ex, &flips));
         } else {
-            let _ = write!(self.out, "{}", explanation_text(&policy, p, x, &ex, &flips, self.color));
+            let _ = write!(
+                self.out,
+                "{}",
+                render::explanation_text(&policy, p, x, &ex, &flips, self.color)
+            );
         }
-        exit_for(ex.decision.access)
+        exit::of(ex.decision.access)
     }
 
     fn access(&mut self, path: &Path, principal: &str, json: bool) -> i32 {
@@ -514,11 +247,11 @@ impl Ctx<'_> {
             Ok(p) => p,
             Err(e) => return self.query_error(e),
         };
-        let decisions = crate::render::access(&policy.model, p);
+        let decisions = render::access(&policy.model, p);
         if json {
-            self.json(&crate::render::access_json(&policy.model, p, &decisions));
+            self.json(&render::access_json(&policy.model, p, &decisions));
         } else {
-            let _ = write!(self.out, "{}", crate::render::access_text(&policy.model, p, &decisions));
+            let _ = write!(self.out, "{}", render::access_text(&policy.model, p, &decisions));
         }
         if decisions.iter().any(|(_, d)| d.access == crate::Access::Allow) {
             EXIT_OK
@@ -566,17 +299,9 @@ impl Ctx<'_> {
         };
         let answer = capability::can(&policy.model, p, capability, x);
         if json {
-            let mut j = answer.to_json(&policy.model, &policy.sources);
-            if let Some(loc) = j.source.as_mut() {
-                loc.file = base_name(&loc.file);
-            }
-            self.json(&j);
+            self.json(&render::can_json(&policy, &answer));
         } else {
-            let verdict = if answer.granted { "yes" } else { "no" };
-            let _ = writeln!(self.out, "{verdict}: {}", answer.describe(&policy.model));
-            if let Some(s) = answer.source {
-                let _ = writeln!(self.out, "  {}", at(&policy.sources, s));
-            }
+            let _ = write!(self.out, "{}", render::can_text(&policy, &answer));
         }
         if answer.granted {
             EXIT_OK
@@ -598,16 +323,9 @@ impl Ctx<'_> {
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
         if json {
-            let j = LintJson {
-                errors,
-                warnings,
-                diagnostics: diags.iter().map(|d| d.to_json(&sources)).collect(),
-            };
-            self.json(&j);
-        } else if diags.is_empty() {
-            let _ = writeln!(self.err, "no problems found");
+            self.json(&render::lint_json(&diags, &sources));
         } else {
-            let _ = write!(self.err, "{}", diag::render_all(&diags, &sources, self.color));
+            let _ = write!(self.err, "{}", render::lint::lint_text(&diags, &sources, self.color));
         }
         if errors > 0 {
             EXIT_ERROR
@@ -755,131 +473,9 @@ impl Ctx<'_> {
     }
 }
 
-fn exit_for(access: crate::Access) -> i32 {
-    match access {
-        crate::Access::Allow => EXIT_OK,
-        crate::Access::Deny => EXIT_DENY,
+/// Run the rest of the command on `threads` worker threads (default: one per core).
+fn use_threads(threads: ThreadsArgs) {
+    if let Some(n) = threads.threads {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
     }
-}
-
-/// `file:line:column` and the first line of the statement there.
-fn at(sources: &Sources, span: Span) -> String {
-    let loc = sources.location(span);
-    let text = sources.text(span).lines().next().unwrap_or("").trim();
-    format!("at {}:{}:{}  {text}", loc.file, loc.line, loc.column)
-}
-
-fn rule_text(model: &Model, d: &Decision) -> String {
-    let mut s = format!("by {}", d.rule);
-    if let Some(g) = d.group {
-        s.push_str(&format!(" {}", model.group(g).name));
-    }
-    if let Some(c) = d.country {
-        s.push_str(&format!(" (entitlement country {})", model.country(c).name));
-    }
-    s
-}
-
-/// The human form of `check`.
-pub fn decision_text(policy: &Policy, p: Principal, x: crate::model::ProductId, d: &Decision) -> String {
-    let m = &policy.model;
-    format!(
-        "{} {} {} {}\n  {}\n",
-        d.access,
-        m.principal_name(p),
-        m.product(x).name,
-        rule_text(m, d),
-        at(&policy.sources, d.source)
-    )
-}
-
-fn steps_json(policy: &Policy, x: crate::model::ProductId, ex: &Explanation) -> Vec<StepJson> {
-    ex.steps
-        .iter()
-        .map(|s| StepJson {
-            step: s.name(),
-            outcome: s.outcome(),
-            detail: s.describe(&policy.model, x),
-            group: match s {
-                crate::eval::Step::Group { group, .. } => Some(policy.model.group(*group).name.clone()),
-                _ => None,
-            },
-            source: s.span(&policy.model).map(|sp| source_json(&policy.sources, sp)),
-        })
-        .collect()
-}
-
-/// The human form of `explain`.
-pub fn explanation_text(
-    policy: &Policy,
-    p: Principal,
-    x: crate::model::ProductId,
-    ex: &Explanation,
-    flips: &[Flip],
-    color: bool,
-) -> String {
-    let m = &policy.model;
-    let d = &ex.decision;
-    let mut out = format!(
-        "{} {} {} {}\n\n",
-        d.access,
-        m.principal_name(p),
-        m.product(x).name,
-        rule_text(m, d)
-    );
-    out.push_str("steps considered:\n");
-    for (i, s) in ex.steps.iter().enumerate() {
-        let loc = s.span(m).map(|sp| {
-            let l = policy.sources.location(sp);
-            format!("  [{}:{}:{}]", l.file, l.line, l.column)
-        });
-        out.push_str(&format!(
-            "  {:>2}. {:<8} {}{}\n",
-            i + 1,
-            s.outcome(),
-            s.describe(m, x),
-            loc.unwrap_or_default()
-        ));
-    }
-    out.push('\n');
-    let note = Diagnostic {
-        severity: diag::Severity::Note,
-        code: "decided-here",
-        message: format!("{} by {}", d.access, d.rule),
-        labels: vec![diag::Label {
-            span: d.source,
-            message: "this statement decided".into(),
-        }],
-        help: None,
-        notes: vec![],
-    };
-    out.push_str(&note.render(&policy.sources, color));
-    out.push('\n');
-    if flips.is_empty() {
-        out.push_str("no single edit flips this decision\n");
-    } else {
-        out.push_str(&format!(
-            "edits that would make it {} (each verified by re-evaluating):\n",
-            d.access.flip()
-        ));
-        for f in flips {
-            let reach = match f.reach {
-                crate::explain::Reach::Principal => "this principal only".to_string(),
-                crate::explain::Reach::Group => "the group".to_string(),
-                crate::explain::Reach::Country => "the country".to_string(),
-            };
-            let others = match f.other_changes {
-                Some(0) => "no other decision changes".to_string(),
-                Some(1) => "1 other decision changes".to_string(),
-                Some(n) => format!("{n} other decisions change"),
-                None => "other decisions not counted".to_string(),
-            };
-            out.push_str(&format!(
-                "  - {}  → {} by {}; edits {reach}; {others}\n",
-                f.edit, f.access, f.rule
-            ));
-            out.push_str(&format!("      what-if: {}\n", f.statement));
-        }
-    }
-    out
 }

@@ -349,7 +349,7 @@ pub fn html(m: &Model, opts: &ReportOptions) -> String {
     h.push_str("<p id=\"none\" class=\"empty\" hidden>No principal matches the search.</p>\n");
     let legend: Vec<String> = Rule::ALL
         .iter()
-        .map(|r| format!("<code>{}</code> {r}", r.code()))
+        .map(|r| format!("<code>{}</code> {r}", crate::render::rule_code(*r)))
         .collect();
     let _ = writeln!(
         h,
@@ -424,7 +424,7 @@ fn grid_row(h: &mut String, m: &Model, c: &Compiled, i: usize) {
             "<td class=\"{class}\" title=\"{}: {access} by {rule}{}\">{}</td>",
             escape(&product.name),
             escape(&group),
-            rule.code()
+            crate::render::rule_code(rule)
         );
     }
     let _ = writeln!(

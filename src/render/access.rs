@@ -1,7 +1,4 @@
-//! The text and JSON of answers, shared by every front end (the CLI, the REPL, the report).
-//!
-//! Revision 2's `access` answer lives here first; the other answers move here as the front
-//! ends are taken apart (issue "foundations").
+//! `access`: every product's decision for one principal, as text and as JSON.
 
 use crate::eval::{decide, Decision};
 use crate::model::{Access, Model, Principal, ProductId, Rule};

@@ -1,0 +1,312 @@
+//! The command line's arguments (clap). Every command follows one style of flags: `-o FILE`
+//! for output, `--write` only to rewrite the input in place, `--json` as `--format json` (and
+//! neither on a command without JSON), `--limit N` as the most items listed per section in
+//! text and JSON alike (0: all), `--threads N` only where work runs in parallel, and a help
+//! line for every argument.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "entitle",
+    version,
+    about = "Explainable software entitlements: can this person use this product, and which rule decided?",
+    long_about = "entitle reads an account's entitlement setup written in the entitle policy language \
+(countries, Default and General Access, entitlement groups, exceptions, keys, roles) and answers \
+questions about it, naming the rule that decided every answer.\n\n\
+Exit status: 0 ok / allow, 1 deny / failed expectation / lint warnings with --deny-warnings, 2 error.\n\n\
+Flags mean the same on every command: -o/--output FILE writes the output to FILE (atomically); \
+--write rewrites the input file in place; --json is --format json (a command without JSON output \
+rejects both); --limit N lists at most N items per section, in text and JSON alike (0: all; counts \
+stay exact); --threads N exists where work runs in parallel.",
+    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT\n  entitle access acme.ent alice@acme.com\n  entitle simulate acme.ent --what-if 'set member Design bob@acme.com on'\n  entitle test scenarios/*.ent\n  entitle fmt --check acme.ent\n\nThe language is at revision 2 of its specification (revenue and the fallback entitlement country, \
+the Entitlement Country attribute, keys with their own country, global entitlements, the locked status, \
+manage-domains, the granular `set …` what-if statements, and `access`)."
+)]
+pub struct Cli {
+    /// When to colour diagnostics
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour diagnostics.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colour when standard error is a terminal and `NO_COLOR` is unset
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// The output format of a command that can answer in JSON.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Text for a person
+    #[default]
+    Text,
+    /// One JSON object
+    Json,
+}
+
+/// `--format text|json` and its alias `--json`, on every command that has JSON output.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct FormatArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl FormatArgs {
+    /// Whether the answer is wanted as JSON.
+    pub fn is_json(self) -> bool {
+        self.json || self.format == Format::Json
+    }
+}
+
+/// `--threads N`, on the commands that run on several cores.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ThreadsArgs {
+    /// Worker threads (default: one per core); the output does not depend on it
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Decide one request: exit 0 if PRINCIPAL may use PRODUCT, 1 if not
+    Check {
+        /// Policy file
+        policy: PathBuf,
+        /// A user's email or an activation key's id
+        principal: String,
+        /// Product name or display name
+        product: String,
+        #[command(flatten)]
+        format: FormatArgs,
+    },
+    /// Show every step of a decision, the line that decided it, and the smallest edits that flip it
+    Explain {
+        /// Policy file
+        policy: PathBuf,
+        /// A user's email or an activation key's id
+        principal: String,
+        /// Product name or display name
+        product: String,
+        #[command(flatten)]
+        format: FormatArgs,
+    },
+    /// Every product for one principal: what it may use and why, and what it may not, grouped by rule; exit 0 when at least one product is allowed
+    Access {
+        /// Policy file
+        policy: PathBuf,
+        /// A user's email or an activation key's id
+        principal: String,
+        #[command(flatten)]
+        format: FormatArgs,
+    },
+    /// Does PRINCIPAL hold an account capability? (receive-billing, manage-users, manage-domains, manage-entitlements, receive-alerts PRODUCT)
+    Can {
+        /// Policy file
+        policy: PathBuf,
+        /// A user's email or an activation key's id
+        principal: String,
+        /// receive-billing | manage-users | manage-domains | manage-entitlements | receive-alerts
+        capability: String,
+        /// The product, for receive-alerts only
+        product: Option<String>,
+        #[command(flatten)]
+        format: FormatArgs,
+    },
+    /// Report errors and warnings (risky or surprising setups) with source excerpts
+    Lint {
+        /// Policy file
+        policy: PathBuf,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// Exit 1 when there are warnings
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the policy in canonical form (comments kept)
+    Fmt {
+        /// Policy file
+        policy: PathBuf,
+        /// Exit 1 (and change nothing) if the file is not canonically formatted
+        #[arg(long, conflicts_with = "write")]
+        check: bool,
+        /// Rewrite the file in place (atomically)
+        #[arg(long)]
+        write: bool,
+    },
+    /// Run the expectations and scenarios in policy files; the last line is `N passed, M failed`
+    Test {
+        /// Policy files with `expect` lines and `scenario` blocks
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Who may use PRODUCT, and who may not, grouped by the rule that denied them
+    Who {
+        /// Policy file
+        policy: PathBuf,
+        /// Product name or display name
+        product: String,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// Principals listed per section (0: all); the counts are always exact
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        limit: usize,
+        #[command(flatten)]
+        threads: ThreadsArgs,
+    },
+    /// Every principal × product decision, streamed (or a per-product summary)
+    Matrix {
+        /// Policy file
+        policy: PathBuf,
+        /// table: aligned grid with rule codes; csv: `principal,<products>` then one row per
+        /// principal, cells `allow RULE [GROUP]`; json: one object per principal per line;
+        /// summary: the same as --summary
+        #[arg(long, value_enum, default_value_t = MatrixFormat::Table)]
+        format: MatrixFormat,
+        /// The same as --format json
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+        /// Per product: the allow and deny counts and the counts per rule, instead of the grid
+        /// (as text, or as JSON with --format json)
+        #[arg(long)]
+        summary: bool,
+        #[command(flatten)]
+        threads: ThreadsArgs,
+    },
+    /// Every decision that changes between two policies, grouped by cause (exit 1 if any)
+    Diff {
+        /// The policy before
+        old: PathBuf,
+        /// The policy after
+        new: PathBuf,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// Changes listed per cause, in text and JSON (0: all); the counts are always exact
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        threads: ThreadsArgs,
+    },
+    /// Apply what-if statements to a copy of POLICY and report what changes (exit 1 if anything does)
+    Simulate {
+        /// Policy file
+        policy: PathBuf,
+        /// A what-if statement or declaration, e.g. 'convert Legacy' or 'set default US deny'
+        #[arg(long = "what-if", value_name = "STMT", required = true, num_args = 1..)]
+        what_if: Vec<String>,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// Changes listed per cause, in text and JSON (0: all); the counts are always exact
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        threads: ThreadsArgs,
+    },
+    /// Print a synthetic, valid, realistic organisation for scale tests (deterministic for a seed)
+    Gen(GenArgs),
+    /// Interactive queries and what-if edits on a working copy (piped stdin: one line at a time)
+    Repl {
+        /// Policy file
+        policy: PathBuf,
+    },
+    /// Merge a Bulk Register Users sheet (CSV) into POLICY: add new users, update existing ones
+    #[command(
+        long_about = "Merge a Bulk Register Users sheet (CSV) into POLICY and print the merged policy \
+(formatted like `entitle fmt`), or rewrite POLICY with --write.\n\n\
+Columns (header row, any order, names matched ignoring case and spaces): Email, First Name, Last Name, \
+Country, and optionally Roles, Groups, Status. Roles and Groups cells hold several values separated by \
+`;` or `,`; a lone `-` empties the list.\n\n\
+A new email adds a user (display name \"First Last\"); an existing one (ignoring case) is updated: \
+every non-empty cell replaces what the user had, empty cells keep it; exceptions and comments stay.\n\n\
+Bad rows are reported on stderr with their spreadsheet row number (the header is row 1) and left out; \
+the others are imported. Exit 0 if every row was good, 1 if a row was rejected, 2 if the policy or the \
+sheet cannot be used at all."
+    )]
+    ImportUsers {
+        /// Policy file
+        policy: PathBuf,
+        /// The sheet (CSV, UTF-8)
+        #[arg(value_name = "FILE.csv")]
+        csv: PathBuf,
+        /// Rewrite POLICY in place (atomically) instead of printing the merged policy
+        #[arg(long)]
+        write: bool,
+    },
+    /// Print the resolved policy as versioned JSON (schema entitle/2, see docs/json-schema.md)
+    Export {
+        /// Policy file
+        policy: PathBuf,
+        /// JSON output (the only export format, and the default)
+        #[arg(long)]
+        json: bool,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Turn a JSON export (schema entitle/2, or entitle/1) back into policy text; exit 2 if it is invalid
+    Import {
+        /// JSON document from `entitle export --json` (`-`: standard input)
+        #[arg(value_name = "FILE.json")]
+        file: PathBuf,
+        /// Write the policy to this file (atomically) instead of standard output
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Write a self-contained HTML access report: principal × product grid, per-product counts, denials per rule
+    Report {
+        /// Policy file
+        policy: PathBuf,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Principals shown in the grid (0: all); the counts and the chart always cover everyone
+        #[arg(long, value_name = "N", default_value_t = crate::interop::report::DEFAULT_MAX_ROWS)]
+        max_rows: usize,
+    },
+}
+
+/// The arguments of `gen`.
+#[derive(clap::Args, Debug)]
+pub struct GenArgs {
+    /// Number of users
+    #[arg(long, default_value_t = 1000)]
+    pub users: usize,
+    /// Number of products
+    #[arg(long, default_value_t = 64)]
+    pub products: usize,
+    /// Number of entitlement groups
+    #[arg(long, default_value_t = 40)]
+    pub groups: usize,
+    /// Random seed: the same arguments always give the same policy
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `matrix --format`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum MatrixFormat {
+    /// An aligned grid with two-letter rule codes and a legend
+    Table,
+    /// RFC 4180 CSV, one row per principal
+    Csv,
+    /// A JSON array, one object per principal per line
+    Json,
+    /// Per-product counts (the same as --summary)
+    Summary,
+}

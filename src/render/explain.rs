@@ -1,0 +1,280 @@
+//! `explain`: every step of a decision, the statement that decided it, and the edits that
+//! would flip it, as text and as JSON. The sentence for each evaluation step is written here
+//! ([`step_sentence`]): the evaluator returns the steps as data.
+
+use super::decision::{decision_json, headline, DecisionJson};
+use super::{source_json, SourceJson};
+use crate::diag::{self, Diagnostic};
+use crate::eval::{Explanation, GroupVerdict, Step};
+use crate::explain::{Flip, Reach};
+use crate::model::{Access, CountryBy, CountryId, GroupMode, Model, Principal, ProductId, Rule, Status};
+use crate::Policy;
+use serde::Serialize;
+
+/// One entry of `explain --json`'s `steps`.
+#[derive(Serialize)]
+pub struct StepJson {
+    pub step: &'static str,
+    pub outcome: &'static str,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceJson>,
+}
+
+/// `explain --json`: the `check` object, then `country_by`, `steps` and `flips`.
+#[derive(Serialize)]
+pub struct ExplainJson<'a> {
+    #[serde(flatten)]
+    pub decision: DecisionJson,
+    /// How the entitlement country was chosen (LANGUAGE.md §8), `null` when there is none.
+    pub country_by: Option<CountryBy>,
+    pub steps: Vec<StepJson>,
+    pub flips: &'a [Flip],
+}
+
+/// The JSON of `explain`.
+pub fn explain_json<'a>(
+    policy: &Policy,
+    p: Principal,
+    x: ProductId,
+    ex: &Explanation,
+    flips: &'a [Flip],
+) -> ExplainJson<'a> {
+    ExplainJson {
+        decision: decision_json(policy, p, x, &ex.decision),
+        country_by: policy.model.country_by(p),
+        steps: steps_json(policy, x, ex),
+        flips,
+    }
+}
+
+/// The `steps` of `explain --json`.
+pub fn steps_json(policy: &Policy, x: ProductId, ex: &Explanation) -> Vec<StepJson> {
+    ex.steps
+        .iter()
+        .map(|s| StepJson {
+            step: s.name(),
+            outcome: s.outcome(),
+            detail: step_sentence(&policy.model, s, x),
+            group: match s {
+                Step::Group { group, .. } => Some(policy.model.group(*group).name.clone()),
+                _ => None,
+            },
+            source: s.span(&policy.model).map(|sp| source_json(&policy.sources, sp)),
+        })
+        .collect()
+}
+
+/// The text of `explain` (`color`: the deciding line's excerpt for a terminal).
+pub fn explanation_text(
+    policy: &Policy,
+    p: Principal,
+    x: ProductId,
+    ex: &Explanation,
+    flips: &[Flip],
+    color: bool,
+) -> String {
+    let m = &policy.model;
+    let d = &ex.decision;
+    let mut out = format!("{}\n\n", headline(m, p, x, d));
+    out.push_str("steps considered:\n");
+    for (i, s) in ex.steps.iter().enumerate() {
+        let loc = s.span(m).map(|sp| {
+            let l = policy.sources.location(sp);
+            format!("  [{}:{}:{}]", l.file, l.line, l.column)
+        });
+        out.push_str(&format!(
+            "  {:>2}. {:<8} {}{}\n",
+            i + 1,
+            s.outcome(),
+            step_sentence(m, s, x),
+            loc.unwrap_or_default()
+        ));
+    }
+    out.push('\n');
+    let note = Diagnostic {
+        severity: diag::Severity::Note,
+        code: "decided-here",
+        message: format!("{} by {}", d.access, d.rule),
+        labels: vec![diag::Label {
+            span: d.source,
+            message: "this statement decided".into(),
+        }],
+        help: None,
+        notes: vec![],
+    };
+    out.push_str(&note.render(&policy.sources, color));
+    out.push('\n');
+    if flips.is_empty() {
+        out.push_str("no single edit flips this decision\n");
+    } else {
+        out.push_str(&format!(
+            "edits that would make it {} (each verified by re-evaluating):\n",
+            d.access.flip()
+        ));
+        for f in flips {
+            let reach = match f.reach {
+                Reach::Principal => "this principal only",
+                Reach::Group => "the group",
+                Reach::Country => "the country",
+            };
+            let others = match f.other_changes {
+                Some(0) => "no other decision changes".to_string(),
+                Some(1) => "1 other decision changes".to_string(),
+                Some(n) => format!("{n} other decisions change"),
+                None => "other decisions not counted".to_string(),
+            };
+            out.push_str(&format!(
+                "  - {}  → {} by {}; edits {reach}; {others}\n",
+                f.edit, f.access, f.rule
+            ));
+            out.push_str(&format!("      what-if: {}\n", f.statement));
+        }
+    }
+    out
+}
+
+/// How the entitlement country was chosen, in a sentence.
+fn describe_country(model: &Model, c: CountryId, by: CountryBy, profile: &str) -> String {
+    let name = &model.country(c).name;
+    match by {
+        CountryBy::EntitlementCountry => {
+            format!("entitlement country is {name}: the user's Entitlement Country attribute (it takes precedence over the profile country `{profile}`)")
+        }
+        CountryBy::Profile => format!("entitlement country is {name} (the profile country)"),
+        CountryBy::Covers => format!("profile country `{profile}` is covered by {name}: entitlement country {name}"),
+        CountryBy::Revenue => {
+            let revenue = model.country(c).revenue.map_or(0, |(v, _)| v);
+            let runner_up = model
+                .countries
+                .iter()
+                .enumerate()
+                .filter(|(i, x)| *i != c.index() && x.revenue.is_some())
+                .max_by_key(|(i, x)| (x.revenue.unwrap().0, std::cmp::Reverse(*i)))
+                .map(|(_, x)| {
+                    format!(
+                        "; next is {} with {}",
+                        x.name,
+                        crate::fmt::format_number(x.revenue.unwrap().0)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "profile country `{profile}` matches no country: the fallback is {name}, the country with the highest revenue ({}{runner_up})",
+                crate::fmt::format_number(revenue)
+            )
+        }
+        CountryBy::KeyIn => format!("entitlement country is {name} (the key's own country, `in {name}`)"),
+        CountryBy::KeyGroups => format!("entitlement country is {name} (the country of the key's groups)"),
+    }
+}
+
+/// One sentence for a person about one step of a decision (`explain`'s steps and `detail`).
+pub fn step_sentence(model: &Model, step: &Step, product: ProductId) -> String {
+    let pname = &model.product(product).name;
+    match step {
+        Step::Status { status, .. } => match status {
+            Status::Active => "status is active".to_string(),
+            Status::Locked => format!(
+                "status is locked: an administrator locked the account, so sign-in is refused. A sign-in token issued before the lock stays valid for up to 7 days; a user `deny` exception for {pname} stops its use at once"
+            ),
+            s => format!(
+                "status is {} ({}): only active users may use products",
+                s.as_str(),
+                s.meaning()
+            ),
+        },
+        Step::UserCountry {
+            profile, country, by, ..
+        } => match (country, by) {
+            (Some(c), Some(by)) => describe_country(model, *c, *by, profile),
+            _ => format!(
+                "profile country `{profile}` is not a declared country, no country covers it, and no country declares a revenue to fall back on"
+            ),
+        },
+        Step::KeyCountry { country, by, .. } => match (country, by) {
+            (Some(c), Some(by)) => describe_country(model, *c, *by, ""),
+            _ => "the key has no `in` country and no group, so no entitlement country".to_string(),
+        },
+        Step::Entitled {
+            country,
+            entitled,
+            listed,
+            global,
+            ..
+        } => {
+            let c = &model.country(*country).name;
+            match (entitled, listed, global) {
+                (true, _, true) => format!(
+                    "{pname} is not in {c}'s `entitled` list, but the account's `global` list entitles it in every country"
+                ),
+                (true, true, _) => format!("{pname} is entitled in {c}"),
+                (true, false, _) => format!("{c} has no `entitled` list: every product is entitled"),
+                (false, _, _) => format!("{pname} is not in {c}'s `entitled` list: nothing can grant it"),
+            }
+        }
+        Step::UserException { exception } => match exception {
+            None => format!("no user exception for {pname}"),
+            Some((a, _)) => format!("user exception: {a} {pname}"),
+        },
+        Step::Group { group, verdict } => {
+            let g = model.group(*group);
+            match verdict {
+                GroupVerdict::OtherCountry(c) => format!(
+                    "group {} is ignored: it belongs to {}, not the entitlement country",
+                    g.name,
+                    model.country(*c).name
+                ),
+                GroupVerdict::Allow(Rule::GroupAllowed, _) => format!("group {} lists {pname} in its Allowed Applications", g.name),
+                GroupVerdict::Allow(Rule::GroupIncludeCountry, _) => format!(
+                    "group {} does not list {pname}, but includes the country's applications and the country allows it",
+                    g.name
+                ),
+                GroupVerdict::Allow(_, _) => format!("group {} has a legacy exception allowing {pname}", g.name),
+                GroupVerdict::Deny(Rule::GroupNotAllowed, _) => {
+                    if g.include_country.is_some() {
+                        format!("group {} does not list {pname}, and the country does not allow it either", g.name)
+                    } else {
+                        format!("group {} has an Allowed Applications list without {pname}", g.name)
+                    }
+                }
+                GroupVerdict::Deny(_, _) => format!("group {} has a legacy exception denying {pname}", g.name),
+                GroupVerdict::Abstain(GroupMode::Legacy) => {
+                    format!("group {} abstains: legacy exceptions, none for {pname}", g.name)
+                }
+                GroupVerdict::Abstain(_) => {
+                    format!("group {} abstains: no Allowed Applications and no exceptions", g.name)
+                }
+            }
+        }
+        Step::Groups { decided, considered } => match decided {
+            Some((Access::Allow, g)) => format!(
+                "groups: allowed, credited to {} (the first allowing group)",
+                model.group(*g).name
+            ),
+            Some((Access::Deny, g)) => format!(
+                "groups: no group allows {pname}; denied, credited to {} (the first denying group)",
+                model.group(*g).name
+            ),
+            None if *considered == 0 => {
+                "no group in the entitlement country: the country level decides".to_string()
+            }
+            None => "every group abstained: the country level decides".to_string(),
+        },
+        Step::CountryLevel {
+            country,
+            access,
+            is_override,
+            ..
+        } => {
+            let c = &model.country(*country).name;
+            if *is_override {
+                format!("{c} General Access for {pname}: {access}")
+            } else {
+                format!("{c} Default Access: {access}")
+            }
+        }
+    }
+}

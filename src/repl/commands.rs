@@ -1,0 +1,374 @@
+//! Queries (`check`, `explain`, `can`, `access`, `who`) and the `:` commands. Every answer
+//! is the text of [`crate::render`], as the command line prints it.
+
+use super::input::{Input, Token};
+use super::session::{decision_changes, Session};
+use super::{COMMANDS, DIFF_LIST_LIMIT, KINDS, STATEMENT_WORDS};
+use crate::capability::{self, Capability};
+use crate::diag::{self, Diagnostic};
+use crate::eval;
+use crate::model::Model;
+use crate::render;
+use crate::syntax::{Decl, Document, EntityKind, Item, Node};
+use crate::QueryError;
+use std::io::Write;
+
+impl Session {
+    pub(super) fn command(&mut self, input: &Input, tokens: &[Token], out: &mut dyn Write, err: &mut dyn Write) {
+        let cmd = tokens[0].text.as_str();
+        let args = &tokens[1..];
+        let result = match cmd {
+            "check" | "explain" => self.decision(cmd, input, args, out),
+            "can" => self.can(input, args, out),
+            "who" => self.who(input, args, out),
+            "access" => self.access(input, args, out),
+            ":diff" => input.arity(cmd, args, 0, 0).map(|()| {
+                let label = self.path.display().to_string();
+                let d = decision_changes(&self.loaded.model, &self.working.model);
+                let _ = write!(out, "{}", render::diff_since_text(&label, &d, DIFF_LIST_LIMIT));
+            }),
+            ":undo" => input.arity(cmd, args, 0, 0).map(|()| self.undo(out)),
+            ":reset" => input.arity(cmd, args, 0, 0).map(|()| self.reset(out)),
+            ":show" => self.show(input, args, out),
+            ":save" => input
+                .arity(cmd, args, 1, 1)
+                .and_then(|()| self.save(input, &args[0], out, err)),
+            ":load" => input
+                .arity(cmd, args, 1, 1)
+                .map(|()| self.load_file(&args[0].text, out, err)),
+            ":help" | "help" | ":h" | "?" => {
+                let _ = write!(out, "{}", help_text());
+                Ok(())
+            }
+            ":quit" | ":q" | ":exit" | "quit" | "exit" => {
+                self.quit = true;
+                Ok(())
+            }
+            _ => {
+                let names: Vec<&str> = COMMANDS
+                    .iter()
+                    .map(|c| c.0)
+                    .chain(STATEMENT_WORDS.iter().copied())
+                    .collect();
+                let mut d = Diagnostic::error("unknown-command", format!("unknown command `{cmd}`")).with_label(
+                    input.span(tokens[0].range.clone()),
+                    "not a command, a what-if statement or a declaration",
+                );
+                d = match diag::closest(cmd, names.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`? (:help lists the commands)")),
+                    None => d.with_help(":help lists the commands"),
+                };
+                Err(vec![d])
+            }
+        };
+        if let Err(diags) = result {
+            input.report(diags, self.color, err);
+        }
+    }
+
+    fn decision(&self, cmd: &str, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+        input.arity(cmd, args, 2, 2)?;
+        let policy = &self.working;
+        let p = policy.principal(&args[0].text);
+        let x = policy.product(&args[1].text);
+        let mut diags = vec![];
+        if let Err(e) = &p {
+            diags.push(query_diag(input, &args[0], e));
+        }
+        if let Err(e) = &x {
+            diags.push(query_diag(input, &args[1], e));
+        }
+        let (Ok(p), Ok(x)) = (p, x) else { return Err(diags) };
+        if cmd == "check" {
+            let d = eval::decide(&policy.model, p, x);
+            let _ = write!(out, "{}", render::decision_text(policy, p, x, &d));
+        } else {
+            let ex = eval::explain(&policy.model, p, x);
+            let flips = crate::explain::flips(&policy.document, &policy.model, p, x);
+            let _ = write!(
+                out,
+                "{}",
+                render::explanation_text(policy, p, x, &ex, &flips, self.color)
+            );
+        }
+        Ok(())
+    }
+
+    fn can(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+        input.arity("can", args, 2, 3)?;
+        let policy = &self.working;
+        let cap_tok = &args[1];
+        let Some(capability) = Capability::parse(&cap_tok.text) else {
+            let names: Vec<&str> = Capability::ALL.iter().map(|c| c.as_str()).collect();
+            let mut d = Diagnostic::error(
+                "unknown-capability",
+                format!("unknown capability `{}` (one of: {})", cap_tok.text, names.join(", ")),
+            )
+            .with_label(input.span(cap_tok.range.clone()), "not a capability");
+            if let Some(s) = diag::closest(&cap_tok.text, names.iter().copied()) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            return Err(vec![d]);
+        };
+        let p = policy
+            .principal(&args[0].text)
+            .map_err(|e| vec![query_diag(input, &args[0], &e)])?;
+        let x = match (capability.takes_product(), args.get(2)) {
+            (true, Some(tok)) => Some(
+                policy
+                    .product(&tok.text)
+                    .map_err(|e| vec![query_diag(input, tok, &e)])?,
+            ),
+            (true, None) => {
+                return Err(vec![Diagnostic::error(
+                    "usage",
+                    format!("`{}` needs a PRODUCT argument", capability.as_str()),
+                )
+                .with_label(input.span(cap_tok.range.clone()), "add the product after this")
+                .with_help("usage: can PRINCIPAL receive-alerts PRODUCT")])
+            }
+            (false, Some(tok)) => {
+                return Err(vec![Diagnostic::error(
+                    "usage",
+                    format!(
+                        "`{}` takes no product, but `{}` was given",
+                        capability.as_str(),
+                        tok.text
+                    ),
+                )
+                .with_label(input.span(tok.range.clone()), "unexpected product")])
+            }
+            (false, None) => None,
+        };
+        let answer = capability::can(&policy.model, p, capability, x);
+        let _ = write!(out, "{}", render::can_text(policy, &answer));
+        Ok(())
+    }
+
+    fn access(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+        input.arity("access", args, 1, 1)?;
+        let p = self
+            .working
+            .principal(&args[0].text)
+            .map_err(|e| vec![query_diag(input, &args[0], &e)])?;
+        let model = &self.working.model;
+        let _ = write!(out, "{}", render::access_text(model, p, &render::access(model, p)));
+        Ok(())
+    }
+
+    fn who(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+        input.arity("who", args, 1, 1)?;
+        let x = self
+            .working
+            .product(&args[0].text)
+            .map_err(|e| vec![query_diag(input, &args[0], &e)])?;
+        let model = &self.working.model;
+        let _ = write!(out, "{}", render::who_text(model, x, &render::who(model, x), 0));
+        Ok(())
+    }
+
+    fn show(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+        let doc = &self.working.document;
+        let kind_word = |t: &Token| (!t.quoted && KINDS.contains(&t.text.as_str())).then(|| entity_kind(&t.text));
+        let all_kinds = [
+            EntityKind::User,
+            EntityKind::Key,
+            EntityKind::Group,
+            EntityKind::Product,
+            EntityKind::Country,
+        ];
+        let found: Vec<&Node<Item>> = match args {
+            [] => {
+                let text = crate::fmt::format_document(doc);
+                if text.is_empty() {
+                    let _ = writeln!(out, "(the working policy is empty)");
+                } else {
+                    let _ = write!(out, "{text}");
+                }
+                return Ok(());
+            }
+            [k] if !k.quoted && k.text == "account" => {
+                let found: Vec<_> = doc
+                    .items
+                    .iter()
+                    .filter(|i| matches!(i.kind, Item::Decl(Decl::Account(_))))
+                    .collect();
+                if found.is_empty() {
+                    let _ = writeln!(out, "(the policy declares no account)");
+                }
+                found
+            }
+            [k] if kind_word(k).is_some() => {
+                let kind = kind_word(k);
+                let found: Vec<_> = doc
+                    .items
+                    .iter()
+                    .filter(|i| matches!(&i.kind, Item::Decl(d) if d.kind() == kind))
+                    .collect();
+                if found.is_empty() {
+                    let _ = writeln!(out, "(the policy declares no {})", k.text);
+                }
+                found
+            }
+            [n] | [_, n] => {
+                let kinds: Vec<EntityKind> = match args {
+                    [k, _] => match kind_word(k) {
+                        Some(kind) => vec![kind],
+                        None => return Err(vec![show_usage(input, args)]),
+                    },
+                    _ => all_kinds.to_vec(),
+                };
+                let found = find_decls(doc, &kinds, &n.text);
+                if found.is_empty() {
+                    let what = match kinds.as_slice() {
+                        [k] => format!("no {} named `{}`", k.as_str(), n.text),
+                        _ => format!("nothing named `{}` (no user, key, group, product or country)", n.text),
+                    };
+                    let mut d = Diagnostic::error("unknown-name", what)
+                        .with_label(input.span(n.range.clone()), "not declared in the working policy");
+                    let candidates = all_names(&self.working.model, &kinds);
+                    if let Some(help) = diag::did_you_mean(&n.text, candidates.iter().map(String::as_str)) {
+                        d = d.with_help(help);
+                    }
+                    return Err(vec![d]);
+                }
+                found
+            }
+            _ => return Err(vec![show_usage(input, args)]),
+        };
+        let texts: Vec<String> = found
+            .into_iter()
+            .map(|item| {
+                crate::fmt::format_document(&Document {
+                    items: vec![item.clone()],
+                    end_comments: vec![],
+                })
+            })
+            .collect();
+        let _ = write!(out, "{}", texts.join("\n"));
+        Ok(())
+    }
+}
+
+fn show_usage(input: &Input, args: &[Token]) -> Diagnostic {
+    Diagnostic::error("usage", "usage: :show [NAME], :show KIND [NAME] or :show account")
+        .with_label(
+            input.span(args[0].range.start..args[args.len() - 1].range.end),
+            "unexpected arguments",
+        )
+        .with_help("KIND is user, key, group, product or country; `:show` alone prints the whole working policy")
+}
+
+pub(super) fn is_command(word: &str) -> bool {
+    word.starts_with(':')
+        || matches!(
+            word,
+            "check" | "explain" | "can" | "who" | "help" | "quit" | "exit" | "?"
+        )
+}
+
+fn entity_kind(word: &str) -> EntityKind {
+    match word {
+        "user" => EntityKind::User,
+        "key" => EntityKind::Key,
+        "group" => EntityKind::Group,
+        "product" => EntityKind::Product,
+        _ => EntityKind::Country,
+    }
+}
+
+/// Top-level declarations of one of `kinds` named `name` (or, for products and countries,
+/// display-named), ignoring case.
+pub(super) fn find_decls<'a>(doc: &'a Document, kinds: &[EntityKind], name: &str) -> Vec<&'a Node<Item>> {
+    doc.items
+        .iter()
+        .filter(|i| match &i.kind {
+            Item::Decl(d) => kinds.iter().any(|&k| crate::whatif::declares(d, k, name)),
+            _ => false,
+        })
+        .collect()
+}
+
+/// Every declared name of the given kinds (for suggestions).
+fn all_names(m: &Model, kinds: &[EntityKind]) -> Vec<String> {
+    let mut out = vec![];
+    for k in kinds {
+        match k {
+            EntityKind::User => out.extend(m.users.iter().map(|u| u.email.clone())),
+            EntityKind::Key => out.extend(m.keys.iter().map(|k| k.name.clone())),
+            EntityKind::Group => out.extend(m.groups.iter().map(|g| g.name.clone())),
+            EntityKind::Product => out.extend(m.product_names().map(str::to_string)),
+            EntityKind::Country => out.extend(
+                m.countries
+                    .iter()
+                    .flat_map(|c| std::iter::once(c.name.clone()).chain(c.display.clone())),
+            ),
+        }
+    }
+    out
+}
+
+fn help_text() -> String {
+    let mut s = String::from("queries (no policy argument; the working copy answers):\n");
+    let line = |s: &mut String, name: &str, args: &str, what: &str| {
+        let head = if args.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} {args}")
+        };
+        s.push_str(&format!("  {head:<46} {what}\n"));
+    };
+    for (name, args, what) in &COMMANDS[..4] {
+        line(&mut s, name, args, what);
+    }
+    s.push_str("edits (applied to the working copy, all or nothing; the loaded file is not touched):\n");
+    for (head, what) in [
+        (
+            "any declaration",
+            "adds the entity, or replaces the one of that name (a `{` block may span lines)",
+        ),
+        (
+            "remove user|key|group|product|country NAME",
+            "removes it and every reference to it",
+        ),
+        ("convert GROUP", "the portal's conversion of legacy exceptions"),
+        ("clear-exceptions GROUP", "deletes the group's legacy exceptions"),
+        ("set default COUNTRY allow|deny", "Default Access"),
+        (
+            "set access COUNTRY PRODUCT allow|deny|inherit",
+            "General Access for one product",
+        ),
+        (
+            "register EMAIL country CODE",
+            "self-registration (status registered or pending)",
+        ),
+    ] {
+        s.push_str(&format!("  {head:<46} {what}\n"));
+    }
+    s.push_str("session:\n");
+    for (name, args, what) in &COMMANDS[4..] {
+        line(&mut s, name, args, what);
+    }
+    s
+}
+
+/// An unknown principal or product in a query, as a diagnostic on the typed word.
+fn query_diag(input: &Input, tok: &Token, e: &QueryError) -> Diagnostic {
+    let (message, label, suggestion) = match e {
+        QueryError::UnknownPrincipal { name, suggestion } => (
+            format!("unknown principal (user email or key id) `{name}`"),
+            "no user or key of this name",
+            suggestion,
+        ),
+        QueryError::UnknownProduct { name, suggestion } => (
+            format!("unknown product `{name}`"),
+            "no product of this name or display name",
+            suggestion,
+        ),
+    };
+    let mut d = Diagnostic::error("unknown-name", message).with_label(input.span(tok.range.clone()), label);
+    if let Some(s) = suggestion {
+        d = d.with_help(format!("did you mean `{s}`?"));
+    }
+    d
+}

@@ -1,0 +1,104 @@
+//! `entitle repl POLICY`: ask, change, ask again, compare.
+//!
+//! The core is [`Session`]: it takes input a line at a time ([`Session::handle`]), gathers a
+//! block typed over several lines until its braces balance, and answers queries (`check`,
+//! `explain`, `can`, `who`), applies what-if statements and declarations to a working copy of
+//! the policy (all or nothing, with an undo stack), and runs the `:` commands. It never
+//! touches a terminal, so sessions can be scripted and tested. [`run`] puts a terminal in
+//! front of it (rustyline: history, completion, hints, multi-line blocks) when standard input
+//! is a terminal, and otherwise reads standard input line by line without prompts.
+//!
+//! Queries print exactly what the command line prints (both call [`crate::render`]); a bad
+//! line is answered with a diagnostic quoting it, and the session goes on.
+//!
+//! One file per job: [`session`] (the working copy, edits, undo, `:save`, `:load`),
+//! `commands` (queries and `:` commands), `input` (typed words and open blocks),
+//! [`complete`] (completion and hints), `terminal` (rustyline), `piped` (standard input
+//! that is not a terminal).
+//!
+//! Choices made here (the contract is silent on them):
+//! - Every input that is not a query or a `:` command is applied as statements; typed text
+//!   becomes a source named `<input N>`, so a decision that rests on an edit points at it.
+//! - `:diff` compares with the policy as it was loaded (or `:load`ed), not with the last
+//!   `:save`. As with `entitle diff`, a decision counts as changed when its access or its
+//!   rule differs; principals and products declared on one side only are listed, not compared.
+//! - `:reset` can itself be undone. `:load` starts a new session (its undo stack is empty).
+//! - `:save` writes the whole working document (expectations, scenarios and comments
+//!   included). Top-level expectations that name something the edits removed would make the
+//!   file invalid; they are left out, and `:save` says which.
+
+mod commands;
+pub mod complete;
+mod input;
+mod piped;
+pub mod session;
+mod terminal;
+
+pub use complete::{Names, ReplHelper};
+pub use input::{is_incomplete, open_braces};
+pub use piped::run_piped;
+pub use session::{decision_changes, Session};
+pub use terminal::{history_path, run};
+
+/// The prompt; `entitle*> ` once the working copy differs from the loaded policy.
+pub const PROMPT: &str = "entitle> ";
+pub(crate) const PROMPT_EDITED: &str = "entitle*> ";
+
+/// Above this many decisions per policy, an edit does not count the decisions it changed.
+pub(crate) const COUNT_LIMIT: usize = 200_000;
+/// At most this many decisions are listed under one cause by `:diff`.
+pub(crate) const DIFF_LIST_LIMIT: usize = 20;
+
+/// Commands, their argument shapes and what they do (`:help`, completion and hints).
+pub(crate) const COMMANDS: &[(&str, &str, &str)] = &[
+    ("check", "PRINCIPAL PRODUCT", "the decision and the rule that made it"),
+    (
+        "explain",
+        "PRINCIPAL PRODUCT",
+        "every step, the deciding line, and single edits that flip it",
+    ),
+    (
+        "can",
+        "PRINCIPAL CAPABILITY [PRODUCT]",
+        "an account capability: receive-billing, manage-users, manage-domains, manage-entitlements, receive-alerts PRODUCT",
+    ),
+    (
+        "access",
+        "PRINCIPAL",
+        "every product for one principal: what it may use and why, and what not, by rule",
+    ),
+    (
+        "who",
+        "PRODUCT",
+        "who may use a product, and who may not grouped by rule",
+    ),
+    (
+        ":diff",
+        "",
+        "every decision changed since the policy was loaded, grouped by cause",
+    ),
+    (":undo", "", "take back the last edit"),
+    (
+        ":reset",
+        "",
+        "go back to the policy as loaded (:undo brings the edits back)",
+    ),
+    (
+        ":show",
+        "[KIND] [NAME]",
+        "the current declaration of NAME (of every KIND); alone, the whole working policy",
+    ),
+    (
+        ":save",
+        "FILE",
+        "write the working policy to FILE (atomically; the loaded file only when named)",
+    ),
+    (":load", "FILE", "start over with another policy file"),
+    (":help", "", "this help"),
+    (":quit", "", "leave (also Ctrl-D)"),
+];
+
+/// Words that start a what-if statement or a declaration.
+pub(crate) use crate::keywords::STATEMENT_START as STATEMENT_WORDS;
+
+pub(crate) use crate::keywords::ENTITY_KINDS as KINDS;
