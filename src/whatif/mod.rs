@@ -11,6 +11,9 @@ use crate::source::Span;
 use crate::syntax::*;
 
 mod set;
+mod text;
+
+pub use text::rewrite;
 
 /// A document reduced to its declarations: what scenarios, the REPL and the simulator edit.
 pub fn declarations_only(doc: &Document) -> Document {
