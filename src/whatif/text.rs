@@ -84,6 +84,15 @@ enum Pos {
     End,
 }
 
+/// Whether two nodes carry the same comments (however the empty set is represented).
+fn same_comments(a: &Comments, b: &Comments) -> bool {
+    a.leading() == b.leading() && a.trailing() == b.trailing()
+}
+
+fn no_comments(c: &Comments) -> bool {
+    c.leading().is_empty() && c.trailing().is_none()
+}
+
 fn newlines(s: &str) -> usize {
     s.bytes().filter(|&b| b == b'\n').count()
 }
@@ -97,6 +106,23 @@ fn has_comment(s: &str) -> bool {
 fn split_ws(s: &str) -> (&str, &str) {
     let rest = s.trim_start_matches([' ', '\t', '\r', '\n', ';']);
     (&s[..s.len() - rest.len()], rest)
+}
+
+/// Whether the last line of `text` ends in a comment (outside strings).
+fn ends_in_comment(text: &str) -> bool {
+    let line = &text[text.rfind('\n').map_or(0, |i| i + 1)..];
+    scan(line).last().is_some()
+}
+
+/// Append a gap; after a comment, a gap that does not start a new line gets one (a
+/// comment runs to the end of its line: `;` or a statement after it would join it).
+fn push_gap(s: &mut String, gap: &str) {
+    if ends_in_comment(s) && !gap.trim_start_matches([' ', '\t', '\r']).starts_with('\n') {
+        s.push('\n');
+        s.push_str(gap.trim_start_matches([' ', '\t', '\r', ';']));
+    } else {
+        s.push_str(gap);
+    }
 }
 
 fn item_kind(item: &Item) -> u8 {
@@ -335,7 +361,7 @@ impl Cx<'_> {
                 (None, _) if k == 0 => first_new.to_string(),
                 _ => default(&outs[k - 1], o),
             };
-            s.push_str(&gap);
+            push_gap(&mut s, &gap);
             s.push_str(&o.text);
             if o.orig.is_some() {
                 last_orig = o.orig;
@@ -345,7 +371,7 @@ impl Cx<'_> {
             Some(p) => self.merge(&gaps[p + 1..=n], Pos::End),
             None => closing_empty.to_string(),
         };
-        s.push_str(&closing);
+        push_gap(&mut s, &closing);
         s
     }
 
@@ -441,7 +467,7 @@ impl Cx<'_> {
     /// one line if the one it replaces was.
     fn replacing_item(&self, a: &Node<Item>, slot: &Slot) -> String {
         let one_line = !self.text[slot.span.clone()].contains('\n');
-        let layout = if one_line && a.comments == Comments::default() {
+        let layout = if one_line && no_comments(&a.comments) {
             Span::new(self.file, slot.span.clone())
         } else {
             a.span
@@ -451,7 +477,7 @@ impl Cx<'_> {
 
     /// An item parsed from the text and changed by an edit (same span, other content).
     fn changed_item(&self, b: &Node<Item>, a: &Node<Item>, slot: &Slot) -> String {
-        if a.comments != b.comments {
+        if !same_comments(&a.comments, &b.comments) {
             return self.print_full(a, a.span);
         }
         let inner = match (&b.kind, &a.kind) {
@@ -604,7 +630,7 @@ impl Cx<'_> {
             .unwrap_or_else(|| format!("{head_indent}  "));
         let fresh = |node: &Node<T>, line: String| -> Option<String> {
             let c = &node.comments;
-            if c.leading().is_empty() && c.trailing().is_none() {
+            if no_comments(c) {
                 return Some(line);
             }
             if one_line {
@@ -632,10 +658,10 @@ impl Cx<'_> {
                 Some(i) => {
                     let line = match self.stmt_line(&a.kind, &wrap) {
                         Some(l) => l,
-                        None if a.comments == Comments::default() => continue,
+                        None if no_comments(&a.comments) => continue,
                         None => return None,
                     };
-                    if a.comments == before[i].comments {
+                    if same_comments(&a.comments, &before[i].comments) {
                         let (r, s) = (&slots[i].region, &slots[i].span);
                         format!("{}{line}{}", &self.text[r.start..s.start], &self.text[s.end..r.end])
                     } else {
@@ -644,7 +670,7 @@ impl Cx<'_> {
                 }
                 None => match self.stmt_line(&a.kind, &wrap) {
                     Some(line) => fresh(a, line)?,
-                    None if a.comments == Comments::default() => continue,
+                    None if no_comments(&a.comments) => continue,
                     None => return None,
                 },
             };
