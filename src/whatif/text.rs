@@ -970,13 +970,13 @@ key K2 { }
                     "  country US",
                     "  status pending",
                     "}",
-                    "",
                 ])
             ),
             "{out}"
         );
+        assert!(out.contains("user c@x.com { country GB }\nuser d@x.com {\n"), "{out}");
         let out = edit(BASE, "product D");
-        assert!(out.contains("key K2 { }\n\nproduct D\n\n# the end\n"), "{out}");
+        assert!(out.contains("product C\nproduct D\n\ncountry US {"), "{out}");
     }
 
     #[test]
