@@ -215,7 +215,7 @@ fn principal(n: &Name) -> String {
     }
 }
 
-fn comment(text: &str) -> String {
+pub(crate) fn comment(text: &str) -> String {
     let text = text.trim_end();
     if text.starts_with('#') {
         text.to_string()
@@ -234,7 +234,7 @@ fn indented(lines: Vec<String>) -> impl Iterator<Item = String> {
 
 /// The source text a document was parsed from: where its line breaks, blank lines and
 /// comments were.
-struct Src<'a> {
+pub(crate) struct Src<'a> {
     file: FileId,
     text: &'a str,
     /// Where each comment of the text starts, in order.
@@ -242,7 +242,7 @@ struct Src<'a> {
 }
 
 impl<'a> Src<'a> {
-    fn new(file: FileId, text: &'a str) -> Src<'a> {
+    pub(crate) fn new(file: FileId, text: &'a str) -> Src<'a> {
         let comments = crate::syntax::comments::scan(text)
             .into_iter()
             .map(|c| c.start)
@@ -330,12 +330,12 @@ struct Entry<'n> {
 }
 
 /// Prints a document, with its source text when it has one.
-struct Printer<'a> {
-    src: Option<Src<'a>>,
+pub(crate) struct Printer<'a> {
+    pub(crate) src: Option<Src<'a>>,
 }
 
 impl Printer<'_> {
-    fn document(&self, doc: &Document) -> String {
+    pub(crate) fn document(&self, doc: &Document) -> String {
         let mut lines = vec![];
         let end = self.src.as_ref().map(|s| s.text.len());
         self.items(&mut lines, &doc.items, &doc.end_comments, end, 0);
@@ -486,7 +486,7 @@ impl Printer<'_> {
     }
 
     /// The lines of one item, without its comments.
-    fn item(&self, item: &Item, span: Span, depth: usize) -> Vec<String> {
+    pub(crate) fn item(&self, item: &Item, span: Span, depth: usize) -> Vec<String> {
         match item {
             Item::Decl(d) => self.decl(d, span, depth),
             Item::Expect(e) => vec![self.expect(e)],

@@ -43,7 +43,9 @@ impl Ctx<'_> {
             let who = p.email.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
             let _ = writeln!(self.err, "{level}: {shown} row {}{who}: {}", p.row, p.message);
         }
-        let text = crate::fmt::format_document(&result.document);
+        // only the users the sheet adds or updates change: the rest of the file keeps its bytes
+        let original = &policy.sources.get(policy.file).text;
+        let text = crate::whatif::rewrite(original, policy.file, &policy.document, &result.document);
         // the merge checked every user; a last full check guards the file we write
         if let Err(e) = Policy::parse(&path.display().to_string(), &text) {
             let _ = writeln!(

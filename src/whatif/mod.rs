@@ -11,6 +11,9 @@ use crate::source::Span;
 use crate::syntax::*;
 
 mod set;
+mod text;
+
+pub use text::rewrite;
 
 /// A document reduced to its declarations: what scenarios, the REPL and the simulator edit.
 pub fn declarations_only(doc: &Document) -> Document {
@@ -144,9 +147,27 @@ fn upsert(doc: &mut Document, node: Node<Item>, d: &Decl) -> Result<(), Vec<Diag
     };
     match existing {
         Some(i) => doc.items[i] = node,
-        None => doc.items.push(node),
+        None => insert_decl(doc, node),
     }
     Ok(())
+}
+
+/// Add a new declaration after the last one of its kind (else after the last declaration),
+/// where a person would write it: the order of each kind, and so the model, is the same as
+/// at the end, and the saved text keeps its declarations before its expectations.
+fn insert_decl(doc: &mut Document, node: Node<Item>) {
+    let kind = |i: &Node<Item>| match &i.kind {
+        Item::Decl(d) => Some(std::mem::discriminant(d)),
+        _ => None,
+    };
+    let mine = kind(&node);
+    let at = doc
+        .items
+        .iter()
+        .rposition(|i| kind(i) == mine)
+        .or_else(|| doc.items.iter().rposition(|i| kind(i).is_some()))
+        .map_or(doc.items.len(), |i| i + 1);
+    doc.items.insert(at, node);
 }
 
 fn group_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<Diagnostic>> {
@@ -332,7 +353,7 @@ fn whatif(doc: &mut Document, model: &Model, w: &WhatIf, span: Span) -> Result<(
                 ],
                 end_comments: vec![],
             };
-            doc.items.push(Node::new(Item::Decl(Decl::User(user)), span));
+            insert_decl(doc, Node::new(Item::Decl(Decl::User(user)), span));
             Ok(())
         }
         other => set::apply(doc, model, other, span).expect("every what-if statement is handled"),

@@ -81,6 +81,10 @@ fn key_mut(doc: &mut Document, i: usize) -> &mut KeyDecl {
     }
 }
 
+fn has_account(doc: &Document) -> bool {
+    doc.items.iter().any(|i| matches!(i.kind, Item::Decl(Decl::Account(_))))
+}
+
 /// The account declaration, created (with a block) when the policy has none.
 fn account_mut(doc: &mut Document, span: Span) -> &mut AccountDecl {
     let i = match doc
@@ -466,6 +470,9 @@ fn set_revenue(doc: &mut Document, model: &Model, country: &Name, revenue: Optio
 fn set_global(doc: &mut Document, model: &Model, product: &Name, on: bool, span: Span) -> Result<()> {
     let p = product_id(model, product)?;
     let name = product_name(model, p, span);
+    if !on && !has_account(doc) {
+        return Ok(()); // nothing to turn off: no account is created for it
+    }
     let a = account_mut(doc, span);
     let list = picker(|k: &mut AccountStmt| match k {
         AccountStmt::Global(l) => Some(l),
@@ -482,6 +489,9 @@ fn set_global(doc: &mut Document, model: &Model, product: &Name, on: bool, span:
 }
 
 fn set_domain(doc: &mut Document, domain: &Name, mode: DomainMode, span: Span) {
+    if mode == DomainMode::Off && !has_account(doc) {
+        return; // nothing to release: no account is created for it
+    }
     let a = account_mut(doc, span);
     let key = domain.key();
     let existing = a

@@ -521,7 +521,9 @@ fn replace(user: &mut UserDecl, which: Slot, kind: Option<UserStmt>) {
     match (keep, kind) {
         (Some(p), Some(kind)) => {
             user.stmts[p].kind = kind;
-            user.stmts[p].comments.leading_mut().extend(orphans);
+            if !orphans.is_empty() {
+                user.stmts[p].comments.leading_mut().extend(orphans);
+            }
         }
         (None, Some(kind)) => {
             let at = user

@@ -41,6 +41,11 @@
 //!   the user had (display name, profile country, entitlement country, the whole groups list,
 //!   the whole roles list, status); an empty cell keeps it. The user's exceptions (`allow`/`deny`), comments and
 //!   email spelling are kept, and so is its place in the file.
+//! - The merge edits the policy's AST (statements it changes keep their place; new ones get
+//!   no span); `import-users` writes the result with [`crate::whatif::rewrite`], so every
+//!   line of the file outside the added and updated users keeps its bytes and the import can
+//!   be reviewed with `git diff`. A changed statement is written in canonical form at its
+//!   place; a one-line user block stays on one line.
 //!
 //! # Bad rows
 //!
@@ -101,7 +106,9 @@ pub enum RowOutcome {
 /// The result of merging a sheet.
 #[derive(Clone, Debug)]
 pub struct UserImport {
-    /// The merged policy document (format it with [`crate::fmt::format_document`]).
+    /// The merged policy document. Write it over the policy's text with
+    /// [`crate::whatif::rewrite`] (only the added and updated users change), or print it
+    /// whole with [`crate::fmt::format_document`].
     pub document: Document,
     /// Every data row that was not blank, with its row number and outcome.
     pub rows: Vec<(usize, RowOutcome)>,
