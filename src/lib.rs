@@ -193,6 +193,25 @@ impl Policy {
         })
     }
 
+    /// Load only the declarations of a file already in `sources` (its expectations and
+    /// scenarios are kept in the document but not checked): for tools that edit a policy whose
+    /// expectations may name what an edit removed.
+    #[doc(hidden)]
+    pub fn load_declarations(sources: Sources, file: FileId) -> Result<Policy, Errors> {
+        let (document, mut diagnostics) = syntax::parse(&sources, file);
+        let (model, errors) = resolve::resolve_declarations(&document);
+        diagnostics.extend(errors);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Errors { sources, diagnostics });
+        }
+        Ok(Policy {
+            sources,
+            file,
+            document,
+            model,
+        })
+    }
+
     /// Apply what-if statements and declarations (LANGUAGE.md §5) to this policy, in order.
     /// All or nothing: if one fails, the policy is unchanged and the error names it.
     ///

@@ -65,17 +65,8 @@ fn spanless(debug: &str) -> String {
 fn load(text: &str) -> (Document, Policy) {
     let mut sources = entitle::Sources::new();
     let file = sources.add("out.ent", text);
-    let (document, errors) = entitle::syntax::parse(&sources, file);
-    assert!(errors.is_empty(), "{text}\n{errors:?}");
-    let (model, errors) = entitle::resolve::resolve_declarations(&document);
-    assert!(!errors.iter().any(|e| e.is_error()), "{text}\n{errors:?}");
-    let policy = Policy {
-        sources,
-        file,
-        document: document.clone(),
-        model,
-    };
-    (document, policy)
+    let policy = Policy::load_declarations(sources, file).unwrap_or_else(|e| panic!("{text}\n{e}"));
+    (policy.document().clone(), policy)
 }
 
 /// What `format_document` of a document parses to: documents compared this way are equal
@@ -215,20 +206,20 @@ fn check_edit(file: &str, text: &str, stmt: &str, names: &[&str]) -> bool {
     if after.apply("<what-if>", stmt).is_err() {
         return false;
     }
-    let out = rewrite(text, before.file, &before.document, &after.document);
+    let out = rewrite(text, before.file(), before.document(), after.document());
     let ctx = format!("{file}: `{stmt}` gave\n{out}");
     // the same document, so the same decisions
     let (_, again) = load(&out);
-    assert_eq!(printed(&again.document), printed(&after.document), "{ctx}");
+    assert_eq!(printed(again.document()), printed(after.document()), "{ctx}");
     assert_eq!(policy_gen::decisions(&again), policy_gen::decisions(&after), "{ctx}");
     // every changed line belongs to a declaration that names (or named) what the statement names
     let (removed, added) = line_diff(text, &out);
-    let old_owners = owners(text, &before.document);
-    let new_owners = owners(&out, &again.document);
-    let old_texts = item_texts(text, &old_owners, before.document.items.len());
-    let new_texts = item_texts(&out, &new_owners, again.document.items.len());
+    let old_owners = owners(text, before.document());
+    let new_owners = owners(&out, again.document());
+    let old_texts = item_texts(text, &old_owners, before.document().items.len());
+    let new_texts = item_texts(&out, &new_owners, again.document().items.len());
     let old_by_name: HashMap<String, usize> = before
-        .document
+        .document()
         .items
         .iter()
         .enumerate()
@@ -241,7 +232,7 @@ fn check_edit(file: &str, text: &str, stmt: &str, names: &[&str]) -> bool {
         })
         .collect();
     let new_by_name: HashMap<String, usize> = again
-        .document
+        .document()
         .items
         .iter()
         .enumerate()
@@ -261,7 +252,7 @@ fn check_edit(file: &str, text: &str, stmt: &str, names: &[&str]) -> bool {
         }
         let owner =
             old_owners[l].unwrap_or_else(|| panic!("{ctx}\nremoved line {l} `{}` belongs to no item", old_lines[l]));
-        let now = match &before.document.items[owner].kind {
+        let now = match &before.document().items[owner].kind {
             Item::Decl(d) => new_by_name
                 .get(&format!(
                     "{:?}{}",
@@ -283,7 +274,7 @@ fn check_edit(file: &str, text: &str, stmt: &str, names: &[&str]) -> bool {
             continue;
         }
         let owner = new_owners[l].unwrap_or_else(|| panic!("{ctx}\nadded line `{}` belongs to no item", new_lines[l]));
-        let was = match &again.document.items[owner].kind {
+        let was = match &again.document().items[owner].kind {
             Item::Decl(d) => old_by_name
                 .get(&format!(
                     "{:?}{}",
@@ -301,16 +292,16 @@ fn check_edit(file: &str, text: &str, stmt: &str, names: &[&str]) -> bool {
     }
     // comments: those of the original not in the result belonged to nodes the edit removed
     let lost_from_text = {
-        let mut orig = counts(comments(&before.document));
-        for (c, n) in counts(comments(&again.document)) {
+        let mut orig = counts(comments(before.document()));
+        for (c, n) in counts(comments(again.document())) {
             if let Some(m) = orig.get_mut(&c) {
                 *m = m.saturating_sub(n);
             }
         }
         orig
     };
-    let removed_by_edit = counts(comments(&before.document));
-    let kept_by_edit = counts(comments(&after.document));
+    let removed_by_edit = counts(comments(before.document()));
+    let kept_by_edit = counts(comments(after.document()));
     for (c, n) in lost_from_text {
         let dropped = removed_by_edit[&c].saturating_sub(kept_by_edit.get(&c).copied().unwrap_or(0));
         assert!(n <= dropped, "{ctx}\nthe comment `{c}` was lost");
@@ -320,7 +311,7 @@ fn check_edit(file: &str, text: &str, stmt: &str, names: &[&str]) -> bool {
 
 /// Statements of every kind about a policy's own names, each with the names it is about.
 fn statements(p: &Policy) -> Vec<(String, Vec<String>)> {
-    let m = &p.model;
+    let m = p.model();
     let mut out: Vec<(String, Vec<String>)> = vec![];
     let mut add = |s: String, names: &[&str]| out.push((s, names.iter().map(|n| n.to_string()).collect()));
     let product = m.products.first().map(|x| x.name.as_str());
@@ -464,7 +455,7 @@ fn every_kind_of_edit_on_every_scenario_touches_only_its_lines() {
 fn an_unedited_scenario_is_written_back_byte_for_byte() {
     for (file, text) in scenarios() {
         let p = Policy::parse(&file, &text).unwrap();
-        assert_eq!(rewrite(&text, p.file, &p.document, &p.document), text, "{file}");
+        assert_eq!(rewrite(&text, p.file(), p.document(), p.document()), text, "{file}");
     }
 }
 
@@ -483,7 +474,7 @@ fn a_run_of_edits_is_written_back_in_one_go() {
              set allowed Steel LumenRT on  remove user nora@summit-structural.com",
         )
         .unwrap();
-    let out = rewrite(&text, before.file, &before.document, &after.document);
+    let out = rewrite(&text, before.file(), before.document(), after.document());
     let (removed, added) = line_diff(&text, &out);
     let old: Vec<&str> = text.lines().collect();
     let new: Vec<&str> = out.lines().collect();
@@ -573,13 +564,13 @@ fn import_users_write_changes_only_the_lines_of_the_users_it_adds_or_updates() {
     // and the policy means what the merge made of it
     let before = Policy::parse("p.ent", &text).unwrap();
     let merged = entitle::interop::users::import_users(
-        &before.document,
-        &before.model,
+        before.document(),
+        before.model(),
         &std::fs::read_to_string(&sheet).unwrap(),
     )
     .unwrap();
     let again = Policy::parse("w.ent", &written).unwrap();
-    assert_eq!(printed(&again.document), printed(&merged.document));
+    assert_eq!(printed(again.document()), printed(&merged.document));
 }
 
 /// A generated policy (with comments, `;`, one-line blocks and blank lines), a run of random
@@ -594,7 +585,10 @@ fn round_trip(choices: &[u32], more: &[u32]) -> usize {
     let Ok(before) = Policy::parse("random.ent", &text) else {
         return 0;
     };
-    assert_eq!(rewrite(&text, before.file, &before.document, &before.document), text);
+    assert_eq!(
+        rewrite(&text, before.file(), before.document(), before.document()),
+        text
+    );
     let mut after = before.clone();
     let mut applied = 0;
     for (i, stmt) in policy_gen::statements(&mut policy_gen::Cursor::new(more), options, &names, 8)
@@ -605,9 +599,13 @@ fn round_trip(choices: &[u32], more: &[u32]) -> usize {
             applied += 1;
         }
     }
-    let out = rewrite(&text, before.file, &before.document, &after.document);
+    let out = rewrite(&text, before.file(), before.document(), after.document());
     let (_, again) = load(&out);
-    assert_eq!(printed(&again.document), printed(&after.document), "{text}\n---\n{out}");
+    assert_eq!(
+        printed(again.document()),
+        printed(after.document()),
+        "{text}\n---\n{out}"
+    );
     assert_eq!(policy_gen::decisions(&again), policy_gen::decisions(&after));
     applied
 }
