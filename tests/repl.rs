@@ -131,6 +131,11 @@ fn ask_edit_ask_again_compare_undo_show_save_load() {
         "{written}"
     );
     assert!(written.contains("# old-style grant"), "comments are kept: {written}");
+    // the one edit engine keeps every byte the edit did not touch
+    assert_eq!(
+        written,
+        POLICY.replacen("  allow MicroStation\n}", "  allow MicroStation\n  allow LumenRT\n}", 1)
+    );
     assert_eq!(std::fs::read_to_string(&original).unwrap(), POLICY);
     insta::assert_snapshot!("saved_file", written);
 }

@@ -291,7 +291,7 @@ impl Session {
         err: &mut dyn Write,
     ) -> Result<(), Vec<Diagnostic>> {
         let path = Path::new(&file.text);
-        let (text, dropped) = match save_text(&self.working, &file.text) {
+        let (text, dropped) = match save_text(&self.loaded, &self.working, &file.text) {
             Ok(v) => v,
             Err(e) => {
                 let _ = writeln!(err, "not saved: the working policy would not load back");
@@ -355,7 +355,9 @@ impl Session {
 
 /// The formatted working policy for `:save`, and the expectations left out of it (those
 /// naming something the edits removed). Fails when the text would still not load.
-fn save_text(policy: &Policy, name: &str) -> Result<(String, Vec<String>), Errors> {
+/// The text `:save` writes: the working document written over the loaded file's text by the
+/// one edit engine ([`crate::whatif::rewrite`]), so every byte no edit touched is kept.
+fn save_text(loaded: &Policy, policy: &Policy, name: &str) -> Result<(String, Vec<String>), Errors> {
     let mut doc = policy.document.clone();
     let mut dropped = vec![];
     doc.items.retain(|item| match &item.kind {
@@ -372,7 +374,8 @@ fn save_text(policy: &Policy, name: &str) -> Result<(String, Vec<String>), Error
         }
         _ => true,
     });
-    let text = crate::fmt::format_document(&doc);
+    let original = &loaded.sources.get(loaded.file).text;
+    let text = crate::whatif::rewrite(original, loaded.file, &loaded.document, &doc);
     Policy::parse(name, &text)?;
     Ok((text, dropped))
 }
