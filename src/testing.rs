@@ -229,3 +229,65 @@ pub fn expectation_contexts(sources: &Sources, file: FileId) -> Result<Vec<Expec
     }
     Ok(out)
 }
+
+// ---------------------------------------------------------------- helpers for the project's tests
+
+/// A `Debug` rendering without spans (`Span { … }` outside string literals).
+pub fn spanless(debug: &str) -> String {
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug;
+    let mut in_string = false;
+    while let Some(c) = rest.chars().next() {
+        if in_string {
+            if c == '\\' {
+                let n = rest.chars().take(2).map(char::len_utf8).sum::<usize>();
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+            in_string = c != '"';
+        } else if c == '"' {
+            in_string = true;
+        } else if rest.starts_with("Span {") {
+            let close = rest.find('}').map_or(rest.len(), |i| i + 1);
+            out.push_str("Span");
+            rest = &rest[close..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The lines of `before` not in `after` and the lines of `after` not in `before` (0-based
+/// indices), by a longest common subsequence of lines: what a line diff shows.
+pub fn line_diff(before: &str, after: &str) -> (Vec<usize>, Vec<usize>) {
+    let b: Vec<&str> = before.lines().collect();
+    let a: Vec<&str> = after.lines().collect();
+    let mut lcs = vec![vec![0u32; a.len() + 1]; b.len() + 1];
+    for i in (0..b.len()).rev() {
+        for j in (0..a.len()).rev() {
+            lcs[i][j] = if b[i] == a[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut removed, mut added) = (vec![], vec![]);
+    while i < b.len() || j < a.len() {
+        if i < b.len() && j < a.len() && b[i] == a[j] {
+            i += 1;
+            j += 1;
+        } else if j < a.len() && (i == b.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            added.push(j);
+            j += 1;
+        } else {
+            removed.push(i);
+            i += 1;
+        }
+    }
+    (removed, added)
+}

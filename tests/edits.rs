@@ -32,34 +32,6 @@ fn scenarios() -> Vec<(String, String)> {
     out
 }
 
-/// A `Debug` rendering without spans (`Span { … }` outside string literals).
-fn spanless(debug: &str) -> String {
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug;
-    let mut in_string = false;
-    while let Some(c) = rest.chars().next() {
-        if in_string {
-            if c == '\\' {
-                let n = rest.chars().take(2).map(char::len_utf8).sum::<usize>();
-                out.push_str(&rest[..n]);
-                rest = &rest[n..];
-                continue;
-            }
-            in_string = c != '"';
-        } else if c == '"' {
-            in_string = true;
-        } else if rest.starts_with("Span {") {
-            let close = rest.find('}').map_or(rest.len(), |i| i + 1);
-            out.push_str("Span");
-            rest = &rest[close..];
-            continue;
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
 /// Parse a text that may name what an edit removed (an `expect` of a removed product): its
 /// document, and a policy of its declarations.
 fn load(text: &str) -> (Document, Policy) {
@@ -76,39 +48,7 @@ fn printed(doc: &Document) -> String {
 }
 
 fn doc_key(doc: &Document) -> String {
-    spanless(&format!("{doc:?}"))
-}
-
-/// The lines of `before` not in `after` and the lines of `after` not in `before`, with their
-/// (0-based) line numbers, by a longest common subsequence.
-fn line_diff(before: &str, after: &str) -> (Vec<usize>, Vec<usize>) {
-    let b: Vec<&str> = before.lines().collect();
-    let a: Vec<&str> = after.lines().collect();
-    let mut lcs = vec![vec![0u32; a.len() + 1]; b.len() + 1];
-    for i in (0..b.len()).rev() {
-        for j in (0..a.len()).rev() {
-            lcs[i][j] = if b[i] == a[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let (mut removed, mut added) = (vec![], vec![]);
-    while i < b.len() || j < a.len() {
-        if i < b.len() && j < a.len() && b[i] == a[j] {
-            i += 1;
-            j += 1;
-        } else if j < a.len() && (i == b.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            added.push(j);
-            j += 1;
-        } else {
-            removed.push(i);
-            i += 1;
-        }
-    }
-    (removed, added)
+    entitle::testing::spanless(&format!("{doc:?}"))
 }
 
 /// For each line of `text`, the top-level item it belongs to: the item whose span covers it,
@@ -213,7 +153,7 @@ fn check_edit(file: &str, text: &str, stmt: &str, names: &[&str]) -> bool {
     assert_eq!(printed(again.document()), printed(after.document()), "{ctx}");
     assert_eq!(policy_gen::decisions(&again), policy_gen::decisions(&after), "{ctx}");
     // every changed line belongs to a declaration that names (or named) what the statement names
-    let (removed, added) = line_diff(text, &out);
+    let (removed, added) = entitle::testing::line_diff(text, &out);
     let old_owners = owners(text, before.document());
     let new_owners = owners(&out, again.document());
     let old_texts = item_texts(text, &old_owners, before.document().items.len());
@@ -475,7 +415,7 @@ fn a_run_of_edits_is_written_back_in_one_go() {
         )
         .unwrap();
     let out = rewrite(&text, before.file(), before.document(), after.document());
-    let (removed, added) = line_diff(&text, &out);
+    let (removed, added) = entitle::testing::line_diff(&text, &out);
     let old: Vec<&str> = text.lines().collect();
     let new: Vec<&str> = out.lines().collect();
     let removed: Vec<&str> = removed.into_iter().map(|l| old[l]).collect();
@@ -536,7 +476,7 @@ fn import_users_write_changes_only_the_lines_of_the_users_it_adds_or_updates() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let written = std::fs::read_to_string(&policy).unwrap();
-    let (removed, added) = line_diff(&text, &written);
+    let (removed, added) = entitle::testing::line_diff(&text, &written);
     let old: Vec<&str> = text.lines().collect();
     let new: Vec<&str> = written.lines().collect();
     let removed: Vec<&str> = removed.into_iter().map(|l| old[l]).collect();

@@ -65,36 +65,8 @@ fn canonical_numbers(doc: &mut entitle::syntax::Document) {
     items(&mut doc.items);
 }
 
-/// A `Debug` rendering without spans (`Span { … }` outside string literals).
-fn spanless(debug: &str) -> String {
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug;
-    let mut in_string = false;
-    while let Some(c) = rest.chars().next() {
-        if in_string {
-            if c == '\\' {
-                let n = rest.chars().take(2).map(char::len_utf8).sum::<usize>();
-                out.push_str(&rest[..n]);
-                rest = &rest[n..];
-                continue;
-            }
-            in_string = c != '"';
-        } else if c == '"' {
-            in_string = true;
-        } else if rest.starts_with("Span {") {
-            let close = rest.find('}').map_or(rest.len(), |i| i + 1);
-            out.push_str("Span");
-            rest = &rest[close..];
-            continue;
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
 fn fingerprint<T: std::fmt::Debug>(value: &T) -> String {
-    spanless(&format!("{value:?}"))
+    entitle::testing::spanless(&format!("{value:?}"))
 }
 
 #[test]
@@ -150,7 +122,7 @@ proptest! {
         let (doc2, syntax2) = entitle::syntax::parse(&sources, file2);
         prop_assert!(syntax2.is_empty(), "fmt output does not parse: {:?}\n--- input\n{}\n--- fmt\n{}", syntax2, text, once);
         canonical_numbers(&mut doc);
-        prop_assert_eq!(spanless(&format!("{doc:?}")), spanless(&format!("{doc2:?}")), "round trip changed the document\n--- input\n{}\n--- fmt\n{}", text, once);
+        prop_assert_eq!(entitle::testing::spanless(&format!("{doc:?}")), entitle::testing::spanless(&format!("{doc2:?}")), "round trip changed the document\n--- input\n{}\n--- fmt\n{}", text, once);
         prop_assert_eq!(entitle::fmt::format_source(&doc2, file2, &once), once.clone(), "not idempotent\n--- input\n{}", text);
     }
 

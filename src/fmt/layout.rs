@@ -26,12 +26,7 @@ impl<'a> Src<'a> {
     /// Whether a span points into this text (a node made by an edit may carry the span of a
     /// what-if statement in another file).
     pub(super) fn holds(&self, span: Span) -> bool {
-        let r = span.range();
-        span.file == self.file
-            && r.start < r.end
-            && r.end <= self.text.len()
-            && self.text.is_char_boundary(r.start)
-            && self.text.is_char_boundary(r.end)
+        span_in(self.file, self.text, span)
     }
 
     /// Whether the text of a span is on one line.
@@ -100,4 +95,15 @@ pub(super) struct Entry<'n> {
     pub(super) comments: &'n Comments,
     pub(super) lines: Vec<String>,
     pub(super) kind: Option<Kind>,
+}
+
+/// Whether `span` points into `text`, the text of `file` (a node made by an edit may carry
+/// the span of a what-if statement in another file, or no span at all).
+pub(crate) fn span_in(file: FileId, text: &str, span: Span) -> bool {
+    let r = span.range();
+    span.file == file
+        && r.start < r.end
+        && r.end <= text.len()
+        && text.is_char_boundary(r.start)
+        && text.is_char_boundary(r.end)
 }

@@ -273,5 +273,5 @@ mod printer;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use layout::Src;
+pub(crate) use layout::{span_in, Src};
 pub(crate) use printer::Printer;

@@ -83,6 +83,31 @@ fn is_block(rule: Rule) -> bool {
     )
 }
 
+/// The grammar rules of the what-if statements (LANGUAGE.md §5).
+pub(super) fn is_whatif(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::remove_stmt
+            | Rule::convert_stmt
+            | Rule::clear_stmt
+            | Rule::set_default_stmt
+            | Rule::set_access_stmt
+            | Rule::set_status_stmt
+            | Rule::set_ecountry_stmt
+            | Rule::set_exception_stmt
+            | Rule::set_group_exception_stmt
+            | Rule::set_member_stmt
+            | Rule::set_allowed_stmt
+            | Rule::set_include_stmt
+            | Rule::set_entitled_stmt
+            | Rule::set_revenue_stmt
+            | Rule::set_global_stmt
+            | Rule::set_domain_stmt
+            | Rule::set_key_country_stmt
+            | Rule::register_stmt
+    )
+}
+
 /// The meaningful children of a pair (keywords dropped).
 fn children(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
     pair.into_inner().filter(|p| !is_kw(p.as_rule()))
@@ -173,24 +198,7 @@ impl<'t> Builder<'t> {
         self.node(pair, |b, pair| match pair.as_rule() {
             Rule::expect_stmt => Item::Expect(b.expect(pair)),
             Rule::scenario_decl => Item::Scenario(b.scenario(pair)),
-            Rule::remove_stmt
-            | Rule::convert_stmt
-            | Rule::clear_stmt
-            | Rule::set_default_stmt
-            | Rule::set_access_stmt
-            | Rule::set_status_stmt
-            | Rule::set_ecountry_stmt
-            | Rule::set_exception_stmt
-            | Rule::set_group_exception_stmt
-            | Rule::set_member_stmt
-            | Rule::set_allowed_stmt
-            | Rule::set_include_stmt
-            | Rule::set_entitled_stmt
-            | Rule::set_revenue_stmt
-            | Rule::set_global_stmt
-            | Rule::set_domain_stmt
-            | Rule::set_key_country_stmt
-            | Rule::register_stmt => Item::WhatIf(b.whatif(pair)),
+            r if is_whatif(r) => Item::WhatIf(b.whatif(pair)),
             _ => Item::Decl(b.decl(pair)),
         })
     }

@@ -246,24 +246,7 @@ fn describe(rule: &Rule) -> Option<&'static str> {
         | Rule::key_decl
         | Rule::expect_stmt
         | Rule::scenario_decl => "a declaration",
-        Rule::remove_stmt
-        | Rule::convert_stmt
-        | Rule::clear_stmt
-        | Rule::set_default_stmt
-        | Rule::set_access_stmt
-        | Rule::set_status_stmt
-        | Rule::set_ecountry_stmt
-        | Rule::set_exception_stmt
-        | Rule::set_group_exception_stmt
-        | Rule::set_member_stmt
-        | Rule::set_allowed_stmt
-        | Rule::set_include_stmt
-        | Rule::set_entitled_stmt
-        | Rule::set_revenue_stmt
-        | Rule::set_global_stmt
-        | Rule::set_domain_stmt
-        | Rule::set_key_country_stmt
-        | Rule::register_stmt => "a what-if statement",
+        r if build::is_whatif(*r) => "a what-if statement",
         Rule::account_block
         | Rule::country_block
         | Rule::group_block

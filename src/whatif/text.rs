@@ -248,12 +248,7 @@ fn align<T>(
 impl Cx<'_> {
     /// Whether a span points into the original text.
     fn holds(&self, span: Span) -> bool {
-        let r = span.range();
-        span.file == self.file
-            && r.start < r.end
-            && r.end <= self.text.len()
-            && self.text.is_char_boundary(r.start)
-            && self.text.is_char_boundary(r.end)
+        crate::fmt::span_in(self.file, self.text, span)
     }
 
     /// Where each node is, within `within`, in order; `None` if one cannot be located.

@@ -86,36 +86,15 @@ fn an_unedited_document_is_written_back_identically() {
     }
 }
 
-/// The lines of `before` not in `after` and the lines of `after` not in `before`, by a
-/// longest common subsequence of lines.
+/// The lines of `before` not in `after` and the lines of `after` not in `before`.
 fn changed_lines(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+    let (removed, added) = crate::testing::line_diff(before, after);
     let b: Vec<&str> = before.lines().collect();
     let a: Vec<&str> = after.lines().collect();
-    let mut lcs = vec![vec![0usize; a.len() + 1]; b.len() + 1];
-    for i in (0..b.len()).rev() {
-        for j in (0..a.len()).rev() {
-            lcs[i][j] = if b[i] == a[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let (mut removed, mut added) = (vec![], vec![]);
-    while i < b.len() || j < a.len() {
-        if i < b.len() && j < a.len() && b[i] == a[j] {
-            i += 1;
-            j += 1;
-        } else if j < a.len() && (i == b.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            added.push(a[j].to_string());
-            j += 1;
-        } else {
-            removed.push(b[i].to_string());
-            i += 1;
-        }
-    }
-    (removed, added)
+    (
+        removed.into_iter().map(|i| b[i].to_string()).collect(),
+        added.into_iter().map(|j| a[j].to_string()).collect(),
+    )
 }
 
 fn diff(stmts: &str) -> (Vec<String>, Vec<String>) {
