@@ -92,46 +92,34 @@ struct Cursor {
 }
 
 fn cursor(text: &str) -> Cursor {
-    let (mut depth, mut in_string, mut in_comment, mut escaped) = (0i64, false, false, false);
+    let mut depth = 0i64;
     let mut segment = 0;
     let mut block = None;
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            if c == '\n' {
-                in_comment = false;
+    for (i, b) in crate::syntax::scan::code_bytes(text) {
+        match b {
+            b'{' => {
+                if depth == 0 {
+                    block = text[segment..i].split_whitespace().next().map(str::to_string);
+                }
+                depth += 1;
                 segment = i + 1;
             }
-        } else if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' || c == '\n' {
-                in_string = false;
-            }
-        } else {
-            match c {
-                '#' => in_comment = true,
-                '"' => in_string = true,
-                '{' => {
-                    if depth == 0 {
-                        block = text[segment..i].split_whitespace().next().map(str::to_string);
-                    }
-                    depth += 1;
-                    segment = i + 1;
+            b'}' => {
+                depth -= 1;
+                if depth <= 0 {
+                    block = None;
                 }
-                '}' => {
-                    depth -= 1;
-                    if depth <= 0 {
-                        block = None;
-                    }
-                    segment = i + 1;
-                }
-                ';' | '\n' => segment = i + 1,
-                _ => {}
+                segment = i + 1;
             }
+            b';' | b'\n' => segment = i + 1,
+            _ => {}
         }
     }
+    // a comment that runs to the end of the text
+    let in_comment = matches!(
+        crate::syntax::scan::pieces(text).last(),
+        Some(crate::syntax::scan::Piece::Comment(_))
+    );
     // the words of the current statement
     let seg = &text[segment..];
     let mut words: Vec<(usize, String)> = vec![];

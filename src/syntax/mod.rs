@@ -6,6 +6,7 @@
 pub mod ast;
 mod build;
 pub(crate) mod comments;
+pub mod scan;
 
 pub use ast::*;
 
@@ -183,35 +184,18 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
 pub fn brace_depth(text: &str) -> (i64, Option<usize>) {
     let mut stack = vec![];
     let mut depth = 0i64;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let (mut in_string, mut in_comment) = (false, false);
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_comment {
-            in_comment = b != b'\n';
-        } else if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' | b'\n' => in_string = false,
-                _ => {}
+    for (i, b) in scan::code_bytes(text) {
+        match b {
+            b'{' => {
+                depth += 1;
+                stack.push(i);
             }
-        } else {
-            match b {
-                b'#' => in_comment = true,
-                b'"' => in_string = true,
-                b'{' => {
-                    depth += 1;
-                    stack.push(i);
-                }
-                b'}' => {
-                    depth -= 1;
-                    stack.pop();
-                }
-                _ => {}
+            b'}' => {
+                depth -= 1;
+                stack.pop();
             }
+            _ => {}
         }
-        i += 1;
     }
     (depth, stack.pop())
 }

@@ -561,23 +561,10 @@ impl Cx<'_> {
 
     /// Where the `{` of a block declaration at `span` is (outside strings and comments).
     fn open_brace(&self, span: &Range<usize>) -> Option<usize> {
-        let bytes = self.text.as_bytes();
-        let mut i = span.start;
-        let mut in_string = false;
-        while i < span.end {
-            match bytes[i] {
-                b'\\' if in_string => i += 1,
-                b'"' => in_string = !in_string,
-                b'#' if !in_string => {
-                    i += self.text[i..span.end].find('\n')?;
-                    continue;
-                }
-                b'{' if !in_string => return Some(i),
-                _ => {}
-            }
-            i += 1;
-        }
-        None
+        let text = self.text.get(span.clone())?;
+        crate::syntax::scan::code_bytes(text)
+            .find(|&(_, b)| b == b'{')
+            .map(|(i, _)| span.start + i)
     }
 
     /// One statement in canonical form (`None`: it has no written form), printed inside a
