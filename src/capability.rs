@@ -44,6 +44,7 @@ pub enum Capability {
 }
 
 impl Capability {
+    /// Every capability, in declaration order.
     pub const ALL: [Capability; 5] = [
         Capability::ReceiveBilling,
         Capability::ManageUsers,
@@ -52,6 +53,7 @@ impl Capability {
         Capability::ReceiveAlerts,
     ];
 
+    /// The kebab-case name, as `entitle can` takes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Capability::ReceiveBilling => "receive-billing",
@@ -123,7 +125,7 @@ pub enum CanReason {
     /// Refused: the principal holds none of these roles (each would grant it).
     MissingRole(Vec<Role>),
     /// Refused: a granting role is held, but the status is not `active`
-    /// (`manage-users` and `manage-entitlements` only).
+    /// (`manage-users`, `manage-domains` and `manage-entitlements` only).
     NotActive(Status),
     /// Refused: an administrator asked `receive-alerts` for a product the account's `alerts`
     /// list does not name.
@@ -156,15 +158,18 @@ impl CanReason {
 /// The answer to "can PRINCIPAL do CAPABILITY [for PRODUCT]?".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CanAnswer {
+    /// Whether the principal has the capability (then `reason` is [`CanReason::HasRole`]).
     pub granted: bool,
+    /// What decided.
     pub reason: CanReason,
     /// The statement that decided: the `roles` statement of the deciding role, the `status`
     /// statement (or the user's declaration when omitted) for [`CanReason::NotActive`], the
     /// account declaration for [`CanReason::ProductNotAlerted`] and
     /// [`CanReason::NoAlertedProducts`] (when there is an account); `None` otherwise.
     pub source: Option<Span>,
-    /// The question asked.
+    /// The principal asked about.
     pub principal: Principal,
+    /// The capability asked about.
     pub capability: Capability,
     /// The product asked about (`None` unless the capability takes one).
     pub product: Option<ProductId>,
@@ -361,10 +366,14 @@ impl CanAnswer {
 /// The JSON form of a [`CanAnswer`] (for `can --json`).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CanJson {
+    /// The user's email or the key's id.
     pub principal: String,
+    /// The capability asked about.
     pub capability: Capability,
+    /// The product's name, for `receive-alerts PRODUCT` (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
+    /// [`CanAnswer::granted`].
     pub granted: bool,
     /// The kebab-case reason (`has-role`, `missing-role`, `not-active`, …).
     pub reason: &'static str,
@@ -377,7 +386,9 @@ pub struct CanJson {
     /// The status that is not active (`not-active`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// The answer as one sentence ([`CanAnswer::describe`]).
     pub message: String,
+    /// Where the statement that decided starts ([`CanAnswer::source`]; absent when `None`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<crate::source::Location>,
 }

@@ -45,8 +45,10 @@ struct CPrincipal {
 /// A compiled policy. Build with [`Compiled::new`]; it borrows nothing.
 #[derive(Clone, Debug)]
 pub struct Compiled {
-    /// Words per row.
+    /// `u64` words per row of products: `products` divided by 64, rounded up, and at least 1.
     pub words: usize,
+    /// Number of products (bit positions used in each row; product `x` is bit `x % 64` of
+    /// word `x / 64`).
     pub products: usize,
     /// [country][entitled | country-allow | override][word]
     countries: Vec<u64>,
@@ -70,6 +72,8 @@ pub struct Row {
 }
 
 impl Row {
+    /// An all-zero row of `words` words (use [`Compiled::words`]), to be filled by
+    /// [`Compiled::row`].
     pub fn new(words: usize) -> Row {
         Row {
             allow: vec![0; words],

@@ -3,10 +3,14 @@
 use crate::source::{Location, Sources, Span};
 use ariadne::{CharSet, Color, Config, IndexType, Label as ALabel, Report, ReportKind};
 
+/// How serious a [`Diagnostic`] is (serialized in lowercase: `error`, `warning`, `note`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The input is invalid: a policy with an error does not load, a what-if statement with
+    /// one is not applied.
     Error,
+    /// Probably a mistake, but the input is valid and is used as written (lint findings).
     Warning,
     /// Not a problem: a pointer at the source (e.g. the statement that decided).
     Note,
@@ -20,24 +24,33 @@ const QUOTE_LABELS: usize = 64;
 /// A secondary or primary place in the source with a short message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
+    /// The place in the source.
     pub span: Span,
+    /// What the label says about that place (shown beside the quoted source).
     pub message: String,
 }
 
 /// One error or warning.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error, warning or note.
     pub severity: Severity,
     /// A stable, kebab-case identifier (`unknown-name`, `duplicate`, `unused-product` …).
     pub code: &'static str,
+    /// The headline: one sentence saying what is wrong.
     pub message: String,
-    /// Where it happened; the first label is the primary one.
+    /// Where it happened; the first label is the primary one. Empty for a problem that has no
+    /// place in the sources (a file that cannot be read).
     pub labels: Vec<Label>,
+    /// How to fix it (the `help:` line), e.g. `did you mean `MicroStation`?`; `None` when
+    /// there is no suggestion.
     pub help: Option<String>,
+    /// Further remarks, each rendered as a `note:` line, in order.
     pub notes: Vec<String>,
 }
 
 impl Diagnostic {
+    /// A new error with a `code` and a `message`, and no labels, help or notes yet.
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -48,12 +61,14 @@ impl Diagnostic {
             notes: vec![],
         }
     }
+    /// A new warning with a `code` and a `message`, and no labels, help or notes yet.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
         }
     }
+    /// Add a label at `span`; the first label added is the primary one.
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.labels.push(Label {
             span,
@@ -61,17 +76,21 @@ impl Diagnostic {
         });
         self
     }
+    /// Set the help text (replacing any earlier one).
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
+    /// Add a note after the ones already there.
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
     }
+    /// Where the diagnostic is reported: the first label's span, `None` when it has no label.
     pub fn primary_span(&self) -> Option<Span> {
         self.labels.first().map(|l| l.span)
     }
+    /// Whether the severity is [`Severity::Error`].
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -185,7 +204,8 @@ impl Diagnostic {
         }
     }
 
-    /// A JSON-friendly form.
+    /// A JSON-friendly form, with locations instead of spans (an element of the
+    /// `diagnostics` array of `lint --json`).
     pub fn to_json(&self, sources: &Sources) -> DiagnosticJson {
         DiagnosticJson {
             severity: self.severity,
@@ -224,24 +244,37 @@ impl ariadne::Cache<(crate::source::FileId, String)> for SourceCache<'_> {
     }
 }
 
+/// The JSON form of a [`Diagnostic`] ([`Diagnostic::to_json`]).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct DiagnosticJson {
+    /// [`Diagnostic::severity`].
     pub severity: Severity,
+    /// [`Diagnostic::code`].
     pub code: &'static str,
+    /// [`Diagnostic::message`].
     pub message: String,
+    /// Where the primary label starts, serialized as the fields `file`, `line` and `column`
+    /// of this object; `None` (and absent) when the diagnostic has no label.
     #[serde(skip_serializing_if = "Option::is_none", flatten)]
     pub location: Option<Location>,
+    /// Every label, primary first.
     pub labels: Vec<LabelJson>,
+    /// [`Diagnostic::help`] (absent when `None`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// [`Diagnostic::notes`] (absent when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
+/// The JSON form of a [`Label`].
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct LabelJson {
+    /// Where the label starts, serialized as the fields `file`, `line` and `column` of this
+    /// object.
     #[serde(flatten)]
     pub location: Location,
+    /// [`Label::message`].
     pub message: String,
 }
 
@@ -286,12 +319,12 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> Strin
 }
 
 /// Sort diagnostics by file and position, keeping the order of those at the same place.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| d.primary_span().map(|s| (s.file, s.start)).unwrap_or_default());
 }
 
 /// The closest of `candidates` to `name` (case-insensitive), if it is close enough to suggest.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     // (comparing costs the product of the lengths: nobody mistypes a name this long)
     const LONGEST: usize = 256;
     if name.len() > LONGEST {
@@ -315,7 +348,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `help: did you mean `X`?` text, when there is a close candidate.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 

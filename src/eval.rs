@@ -11,13 +11,17 @@ use crate::source::Span;
 /// A decision and what made it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decision {
+    /// May the principal use the product?
     pub access: Access,
+    /// The rule of the step that decided.
     pub rule: Rule,
     /// The credited group, exactly for the `group-*` rules.
     pub group: Option<GroupId>,
-    /// The principal's entitlement country, when there is one.
+    /// The principal's entitlement country, when there is one (also when `status` decided).
     pub country: Option<CountryId>,
-    /// The statement that decided.
+    /// The statement that decided (LANGUAGE.md §7 lists which one for each rule). For a
+    /// principal described at request time, a decision resting on its own statements has
+    /// `Span::default()` here.
     pub source: Span,
 }
 
@@ -26,7 +30,11 @@ pub struct Decision {
 pub enum GroupVerdict {
     /// The group belongs to another country than the principal's entitlement country.
     OtherCountry(CountryId),
+    /// The group allows it: by `group-allowed`, `group-include-country` or `group-exception`,
+    /// with the statement that allows.
     Allow(Rule, Span),
+    /// The group denies it: by `group-not-allowed` (its `allowed` statement, or the group's
+    /// declaration) or `group-exception` (the `exception` statement).
     Deny(Rule, Span),
     /// Legacy group without an exception for the product, or an unconfigured group.
     Abstain(GroupMode),
@@ -35,45 +43,83 @@ pub enum GroupVerdict {
 /// One step of the decision procedure, as considered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
-    /// Step 1. `ok` when the user is active.
-    Status { status: Status, span: Span },
+    /// Step 1 (users only): it passes when the status is `active`.
+    Status {
+        /// The user's status.
+        status: Status,
+        /// The `status` statement, or the user's declaration when there is none.
+        span: Span,
+    },
     /// Step 2 for a user: the profile code, the country chosen and how.
     UserCountry {
+        /// The profile country code, as written.
         profile: String,
+        /// The entitlement country; `None` denies.
         country: Option<CountryId>,
+        /// How the country was chosen; `None` when there is none.
         by: Option<CountryBy>,
+        /// The `entitlement-country` statement when that attribute chose the country, else
+        /// the `country` statement.
         span: Span,
     },
     /// Step 2 for a key: its `in` country, else the country of its groups.
     KeyCountry {
+        /// The entitlement country; `None` denies.
         country: Option<CountryId>,
+        /// How the country was chosen; `None` when there is none.
         by: Option<CountryBy>,
+        /// The country name of `key ID in COUNTRY`, else the key's declaration.
         span: Span,
     },
     /// Step 3: is the product entitled in the country? `listed` is false when the country has
     /// no `entitled` list (everything is entitled); `global` when only the account's `global`
     /// list entitles it.
     Entitled {
+        /// The entitlement country.
         country: CountryId,
+        /// Whether the product is entitled (it passes), by the country's list or `global`.
         entitled: bool,
+        /// Whether the country has an `entitled` list.
         listed: bool,
+        /// Whether only the account's `global` list entitles it.
         global: bool,
+        /// The `entitled` statement naming the product, else the `global` statement naming
+        /// it, else the country's first `entitled` statement; the country's declaration when
+        /// it has no `entitled` list.
         span: Span,
     },
-    /// Step 4: the user's exception for the product, if any.
-    UserException { exception: Option<(Access, Span)> },
+    /// Step 4 (users only): the user's exception for the product, if any.
+    UserException {
+        /// The exception and its statement; `None` passes.
+        exception: Option<(Access, Span)>,
+    },
     /// Step 5, one per group of the principal, in their order.
-    Group { group: GroupId, verdict: GroupVerdict },
+    Group {
+        /// The group.
+        group: GroupId,
+        /// What it said about the product.
+        verdict: GroupVerdict,
+    },
     /// Step 5, the combination: which group was credited, or that all abstained.
     Groups {
+        /// The answer and the credited group (the first allowing one, else the first denying
+        /// one); `None` when no group allowed or denied, so step 6 decides.
         decided: Option<(Access, GroupId)>,
+        /// How many groups of the entitlement country were considered (groups of other
+        /// countries are not counted).
         considered: usize,
     },
-    /// Step 6.
+    /// Step 6: the country level decides.
     CountryLevel {
+        /// The entitlement country.
         country: CountryId,
+        /// The answer.
         access: Access,
+        /// Whether a General Access override decided (`product-access`), rather than Default
+        /// Access (`default-access`).
         is_override: bool,
+        /// The override's statement, the `default` statement, or the country's declaration
+        /// when it has neither.
         span: Span,
     },
 }
@@ -81,7 +127,9 @@ pub enum Step {
 /// A decision with the trace that led to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Explanation {
+    /// The decision, the same as [`crate::Policy::check`] gives.
     pub decision: Decision,
+    /// Every step considered, in order; the last one decided.
     pub steps: Vec<Step>,
 }
 
@@ -138,7 +186,7 @@ pub fn explain(model: &Model, principal: Principal, product: ProductId) -> Expla
 }
 
 /// Step 2 of the trace: the principal's entitlement country and how it was chosen.
-pub fn country_step(subject: Subject<'_>) -> Step {
+pub(crate) fn country_step(subject: Subject<'_>) -> Step {
     let country = subject.country();
     let by = subject.country_by();
     match subject {
@@ -165,7 +213,7 @@ pub fn country_step(subject: Subject<'_>) -> Step {
 }
 
 /// The verdict of one group (in the principal's entitlement country) on `product`.
-pub fn group_verdict(model: &Model, group: &Group, product: ProductId) -> GroupVerdict {
+pub(crate) fn group_verdict(model: &Model, group: &Group, product: ProductId) -> GroupVerdict {
     match group.mode() {
         GroupMode::AllowList => {
             if let Some(span) = group.allowed_entry(product) {

@@ -25,8 +25,8 @@
 //! not part of the API: they may change in any release.
 //!
 //! The pipeline, one module per stage: `syntax` (text → AST with spans) → `resolve` (names →
-//! ids, every error at once) → `eval` (the explaining evaluator, the reference semantics) →
-//! `compile` / `sim` (bitsets, in parallel; proven equal to `eval` by differential tests) →
+//! ids, every error at once) → [`eval`] (the explaining evaluator, the reference semantics) →
+//! [`compile`] / [`sim`] (bitsets, in parallel; proven equal to `eval` by differential tests) →
 //! front ends (`cli`, `repl`) that only format.
 //!
 //! ```
@@ -65,16 +65,12 @@
 // call; the grammar has no recursion to guard), and its generated parser names `alloc`.
 extern crate alloc;
 
-#[doc(hidden)]
 pub mod capability;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
-#[doc(hidden)]
 pub mod compile;
-#[doc(hidden)]
 pub mod diag;
-#[doc(hidden)]
 pub mod eval;
 #[doc(hidden)]
 pub mod explain;
@@ -88,7 +84,6 @@ pub mod interop;
 pub mod keywords;
 #[doc(hidden)]
 pub mod lint;
-#[doc(hidden)]
 pub mod model;
 #[doc(hidden)]
 pub mod render;
@@ -98,9 +93,7 @@ pub mod repl;
 pub mod request;
 #[doc(hidden)]
 pub mod resolve;
-#[doc(hidden)]
 pub mod sim;
-#[doc(hidden)]
 pub mod source;
 #[doc(hidden)]
 pub mod syntax;

@@ -1,35 +1,53 @@
 //! The resolved model: every name replaced by an id, every list deduplicated, every
-//! reference known to exist. Produced by [`crate::resolve`], read by the evaluators.
+//! reference known to exist. Produced by the resolver (`resolve`), read by the evaluators.
 
 use crate::source::Span;
 use rustc_hash::FxHashMap as HashMap;
 
 macro_rules! id_type {
-    ($($name:ident),*) => {$(
+    ($($name:ident: $what:literal, $list:literal;)*) => {$(
+        #[doc = concat!("The id of ", $what, ": its index in [`Model::", $list, "`], which holds them in declaration")]
+        /// order. An id is only meaningful for the model it came from (a what-if edit that
+        /// removes an entity renumbers those declared after it).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(pub u32);
+        pub struct $name(
+            #[doc = concat!("The index in [`Model::", $list, "`].")]
+            pub u32,
+        );
         impl $name {
+            #[doc = concat!("The index in [`Model::", $list, "`], as a `usize`.")]
             pub fn index(self) -> usize { self.0 as usize }
         }
     )*};
 }
-id_type!(ProductId, CountryId, GroupId, UserId, KeyId);
+id_type! {
+    ProductId: "a product", "products";
+    CountryId: "a country", "countries";
+    GroupId: "an entitlement group", "groups";
+    UserId: "a user", "users";
+    KeyId: "an activation key", "keys";
+}
 
-/// `allow` or `deny`.
+/// `allow` or `deny`: a decision's answer, or what one statement says about a product (an
+/// exception, a General Access override, Default Access). Serialized in lowercase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
+    /// `allow`: the principal may use the product.
     Allow,
+    /// `deny`: the principal may not use the product.
     Deny,
 }
 
 impl Access {
+    /// The keyword as a policy and the JSON output write it: `allow` or `deny`.
     pub fn as_str(self) -> &'static str {
         match self {
             Access::Allow => "allow",
             Access::Deny => "deny",
         }
     }
+    /// The other answer.
     pub fn flip(self) -> Access {
         match self {
             Access::Allow => Access::Deny,
@@ -45,22 +63,39 @@ impl std::fmt::Display for Access {
 }
 
 /// The rule that decided (LANGUAGE.md §3 and §7).
+///
+/// Serialized kebab-case, as [`Rule::as_str`] writes it. The variants are in the order of the
+/// decision procedure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
+    /// Step 1, deny: the user's status is not `active`.
     Status,
+    /// Step 2, deny: the principal has no entitlement country.
     NoEntitlementCountry,
+    /// Step 3, deny: the product is in neither the entitlement country's `entitled` list nor
+    /// the account's `global` list.
     NotEntitled,
+    /// Step 4, allow or deny: the user's own exception for the product.
     UserException,
+    /// Step 5, allow: the product is in the credited group's Allowed Applications.
     GroupAllowed,
+    /// Step 5, allow: the credited group has an Allowed Applications list and
+    /// `include-country`, and the country level allows the product.
     GroupIncludeCountry,
+    /// Step 5, deny: no group allowed the product, and the credited group has an Allowed
+    /// Applications list that does not let it through.
     GroupNotAllowed,
+    /// Step 5, allow or deny: a legacy group's `exception` for the product.
     GroupException,
+    /// Step 6, allow or deny: the country's General Access override for the product.
     ProductAccess,
+    /// Step 6, allow or deny: the country's Default Access.
     DefaultAccess,
 }
 
 impl Rule {
+    /// Every rule, in declaration order (so `rule as usize` is the rule's index here).
     pub const ALL: [Rule; 10] = [
         Rule::Status,
         Rule::NoEntitlementCountry,
@@ -73,6 +108,7 @@ impl Rule {
         Rule::ProductAccess,
         Rule::DefaultAccess,
     ];
+    /// The kebab-case name, as in JSON output, `expect … by RULE` and LANGUAGE.md §7.
     pub fn as_str(self) -> &'static str {
         match self {
             Rule::Status => "status",
@@ -87,6 +123,8 @@ impl Rule {
             Rule::DefaultAccess => "default-access",
         }
     }
+    /// The rule named `s` in kebab-case, exactly as [`Rule::as_str`] writes it; `None` for
+    /// any other text.
     pub fn parse(s: &str) -> Option<Rule> {
         Rule::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -106,22 +144,34 @@ impl std::fmt::Display for Rule {
 }
 
 /// Who asks: a user (by email) or an activation key (by id).
+///
+/// Ordered users before keys, each by id (declaration order), as [`Model::principals`] lists
+/// them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Principal {
+    /// A declared user.
     User(UserId),
+    /// A declared activation key.
     Key(KeyId),
 }
 
+/// An account role (LANGUAGE.md §4), as a user's `roles` statement names it (serialized
+/// kebab-case). An *administrator* is an account-admin or a co-admin.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    /// `fulfillment-contact`: receives billing documents and may manage users.
     FulfillmentContact,
+    /// `account-admin`: an administrator, and the only role that may manage domains.
     AccountAdmin,
+    /// `co-admin`: an administrator.
     CoAdmin,
 }
 
 impl Role {
+    /// Every role, in declaration order.
     pub const ALL: [Role; 3] = [Role::FulfillmentContact, Role::AccountAdmin, Role::CoAdmin];
+    /// The kebab-case name, as a `roles` statement writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::FulfillmentContact => "fulfillment-contact",
@@ -129,20 +179,30 @@ impl Role {
             Role::CoAdmin => "co-admin",
         }
     }
+    /// The role named `s`, exactly as [`Role::as_str`] writes it; `None` for any other text.
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
+    /// Whether the role makes its holder an administrator (account-admin or co-admin).
     pub fn is_admin(self) -> bool {
         matches!(self, Role::AccountAdmin | Role::CoAdmin)
     }
 }
 
+/// A user's registration status (the `status` statement; `active` when omitted), serialized
+/// in lowercase. Only an `active` user passes step 1 of a decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Awaiting administrator approval (what `register` gives on a domain without
+    /// `auto-approve`).
     Pending,
+    /// Invited, but has not set a password.
     Invited,
+    /// Has not accepted the Terms of Service (what `register` gives on an `auto-approve`
+    /// domain).
     Registered,
+    /// May sign in (the default).
     #[default]
     Active,
     /// (r2) An administrator locked the account: sign-in is refused.
@@ -150,6 +210,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in declaration order.
     pub const ALL: [Status; 5] = [
         Status::Pending,
         Status::Invited,
@@ -157,6 +218,7 @@ impl Status {
         Status::Active,
         Status::Locked,
     ];
+    /// The lowercase name, as a `status` statement writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -166,6 +228,8 @@ impl Status {
             Status::Locked => "locked",
         }
     }
+    /// The status named `s`, exactly as [`Status::as_str`] writes it; `None` for any other
+    /// text.
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -181,42 +245,65 @@ impl Status {
     }
 }
 
+/// The `account` declaration (at most one per policy).
 #[derive(Clone, Debug, Default)]
 pub struct Account {
+    /// The account's name string; `None` when the declaration has none.
     pub name: Option<String>,
+    /// The declaration; always `Some` in an account resolved from a policy.
     pub span: Option<Span>,
+    /// The claimed email domains (`domain` statements), in order, each listed once.
     pub domains: Vec<Domain>,
-    /// Products with license alerting enabled, and the `alerts` statement naming each.
+    /// Products with license alerting enabled, in order, each once, with the `alerts`
+    /// statement naming it.
     pub alerts: Vec<(ProductId, Span)>,
-    /// (r2) Products entitled in every country, and the `global` statement naming each.
+    /// (r2) Products entitled in every country, in order, each once, with the `global`
+    /// statement naming it.
     pub global: Vec<(ProductId, Span)>,
 }
 
+/// An email domain the account claims (`domain NAME [auto-approve]`).
 #[derive(Clone, Debug)]
 pub struct Domain {
+    /// The domain as written (e.g. `acme.com`).
     pub name: String,
+    /// Whether `auto-approve` is set: a user who registers with an email of this domain gets
+    /// status `registered` rather than `pending`.
     pub auto_approve: bool,
+    /// The `domain` statement.
     pub span: Span,
 }
 
+/// A `product` declaration.
 #[derive(Clone, Debug)]
 pub struct Product {
+    /// The name as declared (matched ignoring case).
     pub name: String,
+    /// The display name (`product OpenRoads "OpenRoads Designer"`), which may name the product
+    /// wherever its name may; `None` when not given.
     pub display: Option<String>,
+    /// The declaration.
     pub span: Span,
 }
 
+/// A `country` declaration: what it entitles and its country-level access.
 #[derive(Clone, Debug)]
 pub struct Country {
+    /// The name as declared (matched ignoring case).
     pub name: String,
+    /// The display name, which may name the country (and match a profile code) wherever its
+    /// name may; `None` when not given.
     pub display: Option<String>,
     /// The whole declaration (it starts at the `country` keyword).
     pub span: Span,
+    /// The profile country codes this country covers (`covers` entries), as written, in
+    /// order, each with its entry.
     pub covers: Vec<(String, Span)>,
     /// `None`: no `entitled` statement, every product is entitled.
     pub entitled: Option<Entitled>,
-    /// Default Access, and the `default` statement (or the declaration when omitted).
+    /// Default Access (`allow` when there is no `default` statement).
     pub default: Access,
+    /// The `default` statement, or the declaration when there is none.
     pub default_span: Span,
     /// General Access overrides per product, with the statement that set each.
     pub overrides: HashMap<ProductId, (Access, Span)>,
@@ -224,10 +311,13 @@ pub struct Country {
     pub revenue: Option<(u64, Span)>,
 }
 
+/// A country's `entitled` list: every `entitled` statement of the country together.
 #[derive(Clone, Debug)]
 pub struct Entitled {
     /// The first `entitled` statement.
     pub span: Span,
+    /// Every product entitled, with the first `entitled` statement naming it. Empty when the
+    /// statements name no product (then nothing is entitled).
     pub products: HashMap<ProductId, Span>,
 }
 
@@ -237,7 +327,8 @@ impl Country {
     pub fn is_entitled(&self, p: ProductId) -> bool {
         self.entitled.as_ref().is_none_or(|e| e.products.contains_key(&p))
     }
-    /// The country-level verdict for `p` (step 6): the override, else Default Access.
+    /// The country-level verdict for `p` (step 6): `(access, is_override, statement)`, from
+    /// the General Access override for `p` (`is_override` true) else Default Access.
     pub fn country_level(&self, p: ProductId) -> (Access, bool, Span) {
         match self.overrides.get(&p) {
             Some(&(a, span)) => (a, true, span),
@@ -258,21 +349,32 @@ pub enum GroupMode {
     Unconfigured,
 }
 
+/// An entitlement group (`group NAME in COUNTRY { … }`).
 #[derive(Clone, Debug)]
 pub struct Group {
+    /// The name as declared (matched ignoring case).
     pub name: String,
+    /// The declaration.
     pub span: Span,
+    /// The country the group belongs to: it takes part only in decisions for principals of
+    /// that entitlement country.
     pub country: CountryId,
-    /// Allowed Applications, in order, each with the `allowed` statement naming it.
+    /// Allowed Applications, in order, each once, with the `allowed` statement naming it.
+    /// Non-empty makes the group an allow-list ([`GroupMode::AllowList`]).
     pub allowed: Vec<(ProductId, Span)>,
-    /// The first `allowed` statement.
+    /// The first `allowed` statement; `None` when there is none.
     pub allowed_span: Option<Span>,
+    /// The `include-country` statement; `None` when the switch is off. It acts only while the
+    /// Allowed Applications list is non-empty.
     pub include_country: Option<Span>,
-    /// Legacy group exceptions, in order, each with its `exception` statement.
+    /// Legacy group exceptions, in order, each product once, with its `exception` statement.
+    /// They decide only while the Allowed Applications list is empty.
     pub exceptions: Vec<(ProductId, Access, Span)>,
 }
 
 impl Group {
+    /// How the group takes part in decisions: an allow-list when `allowed` is non-empty, else
+    /// legacy when it has exceptions, else unconfigured.
     pub fn mode(&self) -> GroupMode {
         if !self.allowed.is_empty() {
             GroupMode::AllowList
@@ -282,9 +384,12 @@ impl Group {
             GroupMode::Unconfigured
         }
     }
+    /// The `allowed` statement naming `p`; `None` when `p` is not an Allowed Application.
     pub fn allowed_entry(&self, p: ProductId) -> Option<Span> {
         self.allowed.iter().find(|(q, _)| *q == p).map(|(_, s)| *s)
     }
+    /// The group's legacy exception for `p` and its statement; `None` when it has none (the
+    /// mode decides whether it counts).
     pub fn exception(&self, p: ProductId) -> Option<(Access, Span)> {
         self.exceptions
             .iter()
@@ -293,51 +398,73 @@ impl Group {
     }
 }
 
+/// A `user` declaration (or a user described at request time, see [`crate::request`]).
 #[derive(Clone, Debug)]
 pub struct User {
+    /// The email as declared (matched ignoring case).
     pub email: String,
+    /// The display name (`user ann@x.com "Ann"`); `None` when not given.
     pub display: Option<String>,
+    /// The declaration.
     pub span: Span,
-    /// The profile country code and the `country` statement.
+    /// The profile country code as written (free-form, not necessarily a declared country)
+    /// and the `country` statement.
     pub profile: (String, Span),
-    /// (r2) The Entitlement Country attribute and its statement.
+    /// (r2) The Entitlement Country attribute and its `entitlement-country` statement;
+    /// `None` when not set.
     pub entitlement_country: Option<(CountryId, Span)>,
     /// The entitlement country: the attribute, else the profile code's country (by name or
     /// `covers`), else the fallback country (highest revenue).
     pub country: Option<CountryId>,
     /// How `country` was chosen (`None` when there is none).
     pub country_by: Option<CountryBy>,
+    /// The user's groups in the user's own order (the crediting order of step 5), each once,
+    /// with the `groups` statement naming it. Groups of other countries are kept (and ignored
+    /// by decisions).
     pub groups: Vec<(GroupId, Span)>,
+    /// The user's roles, in order, each once, with the `roles` statement naming it.
     pub roles: Vec<(Role, Span)>,
+    /// The registration status (`active` when there is no `status` statement).
     pub status: Status,
+    /// The `status` statement; `None` when there is none.
     pub status_span: Option<Span>,
-    /// User-level exceptions with the statement naming each.
+    /// User-level exceptions (`allow`/`deny` in the user's block), in order, each product
+    /// once, with the statement naming it.
     pub exceptions: Vec<(ProductId, Access, Span)>,
 }
 
 impl User {
+    /// The user's exception for `p` and its statement; `None` when there is none.
     pub fn exception(&self, p: ProductId) -> Option<(Access, Span)> {
         self.exceptions
             .iter()
             .find(|(q, _, _)| *q == p)
             .map(|(_, a, s)| (*a, *s))
     }
+    /// Whether the user holds role `r`.
     pub fn has_role(&self, r: Role) -> bool {
         self.roles.iter().any(|(x, _)| *x == r)
     }
+    /// Whether the user is an administrator (holds account-admin or co-admin).
     pub fn is_admin(&self) -> bool {
         self.roles.iter().any(|(x, _)| x.is_admin())
     }
 }
 
+/// An activation key (`key ID [in COUNTRY] { groups … }`), or a key described at request time.
 #[derive(Clone, Debug)]
 pub struct Key {
+    /// The key id as declared (matched ignoring case).
     pub name: String,
+    /// The declaration.
     pub span: Span,
+    /// The key's groups in its own order (the crediting order of step 5), each once, with the
+    /// `groups` statement naming it.
     pub groups: Vec<(GroupId, Span)>,
     /// (r2) The country of `key ID in COUNTRY`, and the name naming it.
     pub country_in: Option<(CountryId, Span)>,
-    /// The entitlement country: the `in` country, else the country of the groups.
+    /// The entitlement country: the `in` country, else the country of the groups; `None`
+    /// when the key has neither.
     pub country: Option<CountryId>,
 }
 
@@ -356,7 +483,9 @@ impl Key {
 /// described at request time (see [`crate::request`]).
 #[derive(Clone, Copy, Debug)]
 pub enum Subject<'a> {
+    /// A user.
     User(&'a User),
+    /// An activation key.
     Key(&'a Key),
 }
 
@@ -375,14 +504,15 @@ impl<'a> Subject<'a> {
             Subject::Key(k) => k.span,
         }
     }
-    /// The entitlement country.
+    /// The entitlement country; `None` when there is none (such a principal is denied by
+    /// `no-entitlement-country`, after `status`).
     pub fn country(self) -> Option<CountryId> {
         match self {
             Subject::User(u) => u.country,
             Subject::Key(k) => k.country,
         }
     }
-    /// How the entitlement country was chosen.
+    /// How the entitlement country was chosen; `None` when there is none.
     pub fn country_by(self) -> Option<CountryBy> {
         match self {
             Subject::User(u) => u.country_by,
@@ -417,6 +547,7 @@ pub enum CountryBy {
 }
 
 impl CountryBy {
+    /// The kebab-case name, as `explain --json` writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             CountryBy::EntitlementCountry => "entitlement-country",
@@ -430,7 +561,7 @@ impl CountryBy {
 }
 
 /// The lookup key of a name: lowercase, borrowed when it already is.
-pub fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn lower(name: &str) -> std::borrow::Cow<'_, str> {
     if name.bytes().any(|b| b.is_ascii_uppercase()) || !name.is_ascii() {
         std::borrow::Cow::Owned(name.to_lowercase())
     } else {
@@ -439,13 +570,22 @@ pub fn lower(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The whole resolved policy.
+///
+/// Each entity list is in declaration order and indexed by its id type ([`ProductId`] indexes
+/// `products`, and so on). Read it through [`crate::Policy::model`]; lookups by name ignore case.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
+    /// The `account` declaration; `None` when the policy has none.
     pub account: Option<Account>,
+    /// Every product, indexed by [`ProductId`].
     pub products: Vec<Product>,
+    /// Every country, indexed by [`CountryId`].
     pub countries: Vec<Country>,
+    /// Every entitlement group, indexed by [`GroupId`].
     pub groups: Vec<Group>,
+    /// Every user, indexed by [`UserId`].
     pub users: Vec<User>,
+    /// Every activation key, indexed by [`KeyId`].
     pub keys: Vec<Key>,
     pub(crate) product_index: HashMap<String, ProductId>,
     pub(crate) country_index: HashMap<String, CountryId>,
@@ -454,25 +594,31 @@ pub struct Model {
     pub(crate) key_index: HashMap<String, KeyId>,
     /// Profile code (lowercase) → entitlement country, through names, display names and `covers`.
     pub(crate) profile_index: HashMap<String, CountryId>,
-    /// (r2) The fallback entitlement country: the one with the highest `revenue`.
+    /// (r2) The fallback entitlement country of users: the one with the highest `revenue`;
+    /// `None` when no country declares a revenue.
     pub fallback: Option<CountryId>,
     /// (r2) Whether each product is in the account's `global` list, by product index.
     pub(crate) global: Vec<bool>,
 }
 
 impl Model {
+    /// The product `id`. Panics if `id` is not from this model.
     pub fn product(&self, id: ProductId) -> &Product {
         &self.products[id.index()]
     }
+    /// The country `id`. Panics if `id` is not from this model.
     pub fn country(&self, id: CountryId) -> &Country {
         &self.countries[id.index()]
     }
+    /// The group `id`. Panics if `id` is not from this model.
     pub fn group(&self, id: GroupId) -> &Group {
         &self.groups[id.index()]
     }
+    /// The user `id`. Panics if `id` is not from this model.
     pub fn user(&self, id: UserId) -> &User {
         &self.users[id.index()]
     }
+    /// The key `id`. Panics if `id` is not from this model.
     pub fn key(&self, id: KeyId) -> &Key {
         &self.keys[id.index()]
     }
@@ -481,19 +627,24 @@ impl Model {
     pub fn find_product(&self, name: &str) -> Option<ProductId> {
         self.product_index.get(lower(name).as_ref()).copied()
     }
+    /// Look a country up by name or display name, ignoring case (a profile code that only a
+    /// `covers` entry lists is not a country's name: see [`Model::country_for_profile`]).
     pub fn find_country(&self, name: &str) -> Option<CountryId> {
         self.country_index.get(lower(name).as_ref()).copied()
     }
+    /// Look a group up by name, ignoring case.
     pub fn find_group(&self, name: &str) -> Option<GroupId> {
         self.group_index.get(lower(name).as_ref()).copied()
     }
+    /// Look a user up by email, ignoring case.
     pub fn find_user(&self, email: &str) -> Option<UserId> {
         self.user_index.get(lower(email).as_ref()).copied()
     }
+    /// Look an activation key up by id, ignoring case.
     pub fn find_key(&self, name: &str) -> Option<KeyId> {
         self.key_index.get(lower(name).as_ref()).copied()
     }
-    /// A user's email or a key's id.
+    /// Look a principal up by a user's email or a key's id, ignoring case.
     pub fn find_principal(&self, name: &str) -> Option<Principal> {
         self.find_user(name)
             .map(Principal::User)
@@ -528,7 +679,7 @@ impl Model {
     pub fn is_entitled(&self, c: CountryId, p: ProductId) -> bool {
         self.country(c).is_entitled(p) || self.is_global(p)
     }
-    /// How the principal's entitlement country was chosen.
+    /// How the principal's entitlement country was chosen; `None` when it has none.
     pub fn country_by(&self, p: Principal) -> Option<CountryBy> {
         self.subject(p).country_by()
     }
@@ -540,19 +691,21 @@ impl Model {
         }
     }
 
+    /// The user's email or the key's id, as declared.
     pub fn principal_name(&self, p: Principal) -> &str {
         match p {
             Principal::User(u) => &self.user(u).email,
             Principal::Key(k) => &self.key(k).name,
         }
     }
+    /// The principal's declaration.
     pub fn principal_span(&self, p: Principal) -> Span {
         match p {
             Principal::User(u) => self.user(u).span,
             Principal::Key(k) => self.key(k).span,
         }
     }
-    /// The principal's entitlement country.
+    /// The principal's entitlement country; `None` when it has none.
     pub fn principal_country(&self, p: Principal) -> Option<CountryId> {
         match p {
             Principal::User(u) => self.user(u).country,
@@ -572,6 +725,7 @@ impl Model {
             .map(|i| Principal::User(UserId(i)))
             .chain((0..self.keys.len() as u32).map(|i| Principal::Key(KeyId(i))))
     }
+    /// Every product id, in declaration order.
     pub fn product_ids(&self) -> impl Iterator<Item = ProductId> {
         (0..self.products.len() as u32).map(ProductId)
     }

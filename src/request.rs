@@ -3,7 +3,7 @@
 //!
 //! A [`RequestPrincipal`] is turned into the same declaration a policy file would hold and
 //! resolved by the resolver's own code against the policy's countries, groups and products
-//! ([`crate::resolve::resolve_principal`]), without re-resolving the policy. The evaluator then
+//! (`resolve::resolve_principal`), without re-resolving the policy. The evaluator then
 //! reads it exactly like a declared principal, so it decides exactly as if the principal were
 //! declared in the file (a property test compares both on random principals).
 //!

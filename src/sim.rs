@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Principals per parallel chunk.
-pub const CHUNK: usize = 2048;
+pub(crate) const CHUNK: usize = 2048;
 
 /// Progress callback: called with the number of principals just finished (from any thread).
 pub type Progress<'a> = &'a (dyn Fn(usize) + Sync);
@@ -22,8 +22,11 @@ pub type Progress<'a> = &'a (dyn Fn(usize) + Sync);
 /// Per product: allow and deny counts, and counts per rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProductSummary {
+    /// The product's name.
     pub product: String,
+    /// How many principals may use it.
     pub allow: u64,
+    /// How many principals may not (`allow + deny` is the number of principals).
     pub deny: u64,
     /// Allow counts per rule (only rules with a non-zero count).
     pub allow_by_rule: BTreeMap<Rule, u64>,
@@ -34,7 +37,9 @@ pub struct ProductSummary {
 /// `matrix --format summary`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Number of principals counted (every user and key).
     pub principals: usize,
+    /// One entry per product, in declaration order.
     pub products: Vec<ProductSummary>,
 }
 
@@ -165,13 +170,18 @@ where
 /// `who PRODUCT`: who may use it, and who may not, grouped by rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Who {
+    /// Every principal that may use the product, in principal order (users, then keys), with
+    /// the rule that allowed and the credited group (`Some` exactly for the `group-*` rules).
     pub allowed: Vec<(Principal, Rule, Option<GroupId>)>,
+    /// Every principal that may not, by the rule that denied, each list in principal order,
+    /// with the credited group (`Some` exactly for the `group-*` rules).
     pub denied: BTreeMap<Rule, Vec<(Principal, Option<GroupId>)>>,
 }
 
 /// One principal's decision on one product, by dense principal index.
 type Decided = (usize, Access, Rule, Option<GroupId>);
 
+/// Decide one product for every principal (`entitle who`).
 pub fn who(compiled: &Compiled, product: ProductId) -> Who {
     let n = compiled.principals();
     let parts: Vec<Vec<Decided>> = (0..n.div_ceil(CHUNK))
@@ -202,30 +212,41 @@ pub fn who(compiled: &Compiled, product: ProductId) -> Who {
 /// A decision as the diff reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Verdict {
+    /// The answer.
     pub decision: Access,
+    /// The rule that decided.
     pub rule: Rule,
 }
 
 /// One cause of change: every decision that went from `before` to `after`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cause {
+    /// The decision in the old policy.
     pub before: Verdict,
+    /// The decision in the new policy (it differs from `before` in access, rule or both).
     pub after: Verdict,
+    /// How many decisions changed this way (the length of `changes`).
     pub count: usize,
     /// Changes per product.
     pub products: BTreeMap<String, usize>,
-    /// Changes per credited group (before or after).
+    /// Changes per credited group: a change counts for the group credited before and for the
+    /// one credited after (once when they have the same name).
     pub groups: BTreeMap<String, usize>,
     /// Every change: principal, product, and the credited groups before and after.
     pub changes: Vec<Change>,
 }
 
+/// One decision that changed.
 #[derive(Clone, Debug, Serialize)]
 pub struct Change {
+    /// The user's email or the key's id, as the old policy declares it.
     pub principal: String,
+    /// The product's name, as the old policy declares it.
     pub product: String,
+    /// The group credited in the old policy (`group-*` rules only; absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_before: Option<String>,
+    /// The group credited in the new policy (`group-*` rules only; absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_after: Option<String>,
 }
@@ -235,15 +256,24 @@ pub struct Change {
 pub struct Diff {
     /// Decisions compared (principals and products present in both).
     pub compared: u64,
+    /// Decisions whose access or rule changed (a change of credited group alone is not
+    /// counted); the sum of the causes' counts.
     pub changed: usize,
     /// Changes from allow to deny (access taken away).
     pub revoked: usize,
     /// Changes from deny to allow.
     pub granted: usize,
+    /// The changes grouped by (before, after) verdict, the biggest cause first (ties in
+    /// verdict order).
     pub causes: Vec<Cause>,
+    /// Principals only the new policy declares (matched by name, ignoring case), in its
+    /// order.
     pub principals_added: Vec<String>,
+    /// Principals only the old policy declares, in its order.
     pub principals_removed: Vec<String>,
+    /// Products only the new policy declares (matched by name, ignoring case), in its order.
     pub products_added: Vec<String>,
+    /// Products only the old policy declares, in its order.
     pub products_removed: Vec<String>,
     /// Groups that had an Allowed Applications list before and have none after (now legacy or
     /// unconfigured: they no longer restrict their members).
@@ -259,12 +289,17 @@ pub struct Diff {
 /// A group whose mode differs between two policies.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct GroupModeChange {
+    /// The group's name in the old policy.
     pub group: String,
+    /// Its mode in the old policy.
     pub before: GroupMode,
+    /// Its mode in the new policy.
     pub after: GroupMode,
 }
 
 impl Diff {
+    /// Whether the policies decide alike: no decision changed, no principal or product was
+    /// added or removed, and no group changed mode (`notes` are not considered).
     pub fn is_empty(&self) -> bool {
         self.changed == 0
             && self.principals_added.is_empty()

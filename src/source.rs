@@ -8,17 +8,30 @@ use std::ops::Range;
 
 /// Index of a file in a [`Sources`] table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct FileId(pub u32);
+pub struct FileId(
+    /// The file's position in its table: files are numbered from 0 in the order they were
+    /// added ([`Sources::add`]).
+    pub u32,
+);
 
 /// A byte range in one source file.
+///
+/// Offsets are 32-bit (policy files are at most [`MAX_SOURCE_BYTES`](crate::MAX_SOURCE_BYTES)).
+/// `Span::default()` (file 0, the empty range at offset 0) is also the `source` of a decision
+/// that rests on a principal described at request time ([`crate::request`]), whose statements
+/// have no place in the sources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Span {
+    /// The file the range is in.
     pub file: FileId,
+    /// Byte offset of the first byte, from the start of the file's text.
     pub start: u32,
+    /// Byte offset just past the last byte (exclusive; `start <= end`).
     pub end: u32,
 }
 
 impl Span {
+    /// The span of the byte range `range` of `file` (offsets must fit in 32 bits).
     pub fn new(file: FileId, range: Range<usize>) -> Span {
         Span {
             file,
@@ -26,6 +39,7 @@ impl Span {
             end: range.end as u32,
         }
     }
+    /// The byte range, for slicing the file's text.
     pub fn range(&self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -42,7 +56,10 @@ impl Span {
 /// One source file: its display name (the path as given), its text and its line starts.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// The display name shown in diagnostics and [`Location`]s: the path as given, or a
+    /// label such as `<what-if>` for text that came from no file.
     pub name: String,
+    /// The whole text, as added.
     pub text: String,
     line_starts: Vec<usize>,
     /// The file as ariadne renders it, built on first use and then shared by every diagnostic
@@ -156,21 +173,27 @@ pub struct Sources {
 /// Where a span starts, as a person reads it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
+    /// The file's display name ([`SourceFile::name`]).
     pub file: String,
+    /// The line, counted from 1.
     pub line: usize,
+    /// The column, counted from 1 in characters (not bytes).
     pub column: usize,
 }
 
 impl Sources {
+    /// An empty table.
     pub fn new() -> Sources {
         Sources::default()
     }
 
+    /// Add a file and return its id (the next number: ids count from 0 in the order added).
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         self.files.push(SourceFile::new(name.into(), text.into()));
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// The file `id`. Panics if `id` is not from this table.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
@@ -180,6 +203,7 @@ impl Sources {
         self.files.get(id.0 as usize)
     }
 
+    /// Every file with its id, in the order added.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }

@@ -1,8 +1,8 @@
 //! The text and JSON of every answer, shared by every front end: the command line
-//! ([`crate::cli`]), the REPL ([`crate::repl`]) and, where it shows answers, the HTML report.
+//! (`crate::cli`), the REPL (`crate::repl`) and, where it shows answers, the HTML report.
 //!
 //! One submodule per answer: [`decision`] (`check`), [`explain`] (`explain`, and the sentence
-//! for every evaluation step), [`access`], [`can`], [`who`], [`diff`] (`diff`, `simulate`, the
+//! for every evaluation step), [`access`](mod@access), [`can`], [`who`](mod@who), [`diff`] (`diff`, `simulate`, the
 //! REPL's `:diff`, `matrix --format summary`), [`matrix`] (the streamed grids and the rule
 //! codes), [`lint`]. The front ends parse their input, call the library, and print what these
 //! functions return, so the same query prints the same bytes everywhere. [`exit`] holds the
