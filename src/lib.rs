@@ -18,11 +18,13 @@
 //! rests on ([`Span`], located with [`Policy::sources`]); errors are [`Diagnostic`]s that
 //! quote the source.
 //!
-//! **Stability.** The items documented here are the library's API. Until 1.0 a minor version
-//! (0.x) may change them, and the changelog says how; within one minor version they do not
-//! change. The modules hidden from this documentation (the pipeline's stages, the front ends)
-//! are public only for the project's own binary, tests, benchmarks and fuzz targets, and are
-//! not part of the API: they may change in any release.
+//! **Stability.** Everything this documentation shows is the library's API: [`Policy`] and
+//! the other items at the crate root, and the modules shown (`model`, `eval`, `compile`,
+//! `sim`, `capability`, `diag`, `source`, `request`). Until 1.0 a minor version (0.x) may
+//! change them, and the changelog says how; within one minor version they do not change. The
+//! modules hidden from this documentation (parsing, resolution, formatting, what-if edits,
+//! lint, rendering, the front ends) are public only for the project's own binary, tests,
+//! benchmarks and fuzz targets, and are not part of the API: they may change in any release.
 //!
 //! The pipeline, one module per stage: `syntax` (text → AST with spans) → `resolve` (names →
 //! ids, every error at once) → [`eval`] (the explaining evaluator, the reference semantics) →
