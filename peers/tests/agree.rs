@@ -80,9 +80,19 @@ fn file_agrees(f: &std::path::Path) -> usize {
     let mut compared = 1;
     for ctx in contexts {
         let Some(scenario) = &ctx.scenario else { continue };
-        let what = format!("{name}, scenario {scenario:?} at line {}", sources.location(ctx.span).line);
-        let report = peers::run_parsed(&ctx.policy, Duration::ZERO, text.len(), Requests::All, QUICK, &mut |_| {})
-            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let what = format!(
+            "{name}, scenario {scenario:?} at line {}",
+            sources.location(ctx.span).line
+        );
+        let report = peers::run_parsed(
+            &ctx.policy,
+            Duration::ZERO,
+            text.len(),
+            Requests::All,
+            QUICK,
+            &mut |_| {},
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_agree(&what, &report);
         compared += 1;
     }
@@ -223,16 +233,24 @@ key K6 in FR { }
 #[test]
 fn r2_edge_cases_agree_on_every_pair() {
     let mut policy = entitle::Policy::parse("edges-r2.ent", EDGES_R2).expect("valid");
-    let report = peers::run_parsed(&policy, Duration::ZERO, EDGES_R2.len(), Requests::All, QUICK, &mut |_| {})
-        .expect("runs");
+    let report = peers::run_parsed(
+        &policy,
+        Duration::ZERO,
+        EDGES_R2.len(),
+        Requests::All,
+        QUICK,
+        &mut |_| {},
+    )
+    .expect("runs");
     assert_agree("edges r2", &report);
-    let reached = |report: &Report, rule: &str| {
-        report
-            .rule_counts
-            .iter()
-            .any(|(r, n)| r.as_str() == rule && *n > 0)
-    };
-    for rule in ["status", "no-entitlement-country", "not-entitled", "group-allowed", "default-access"] {
+    let reached = |report: &Report, rule: &str| report.rule_counts.iter().any(|(r, n)| r.as_str() == rule && *n > 0);
+    for rule in [
+        "status",
+        "no-entitlement-country",
+        "not-entitled",
+        "group-allowed",
+        "default-access",
+    ] {
         assert!(reached(&report, rule), "edges r2: {rule} never reached");
     }
     // the fallback is DE by one unit of revenue
@@ -242,18 +260,35 @@ fn r2_edge_cases_agree_on_every_pair() {
 
     // without any revenue there is no fallback: unmatched users have no country, global or not
     policy
-        .apply("<what-if>", "set revenue US none\nset revenue DE none\nset revenue FR none")
+        .apply(
+            "<what-if>",
+            "set revenue US none\nset revenue DE none\nset revenue FR none",
+        )
         .expect("applies");
     assert!(policy.model.fallback.is_none());
-    let report = peers::run_parsed(&policy, Duration::ZERO, EDGES_R2.len(), Requests::All, QUICK, &mut |_| {})
-        .expect("runs");
+    let report = peers::run_parsed(
+        &policy,
+        Duration::ZERO,
+        EDGES_R2.len(),
+        Requests::All,
+        QUICK,
+        &mut |_| {},
+    )
+    .expect("runs");
     assert_agree("edges r2 without revenue", &report);
     assert!(reached(&report, "no-entitlement-country"));
 
     // a small revenue makes FR the fallback (revenue 0 counts)
     policy.apply("<what-if>", "set revenue FR 5").expect("applies");
-    let report = peers::run_parsed(&policy, Duration::ZERO, EDGES_R2.len(), Requests::All, QUICK, &mut |_| {})
-        .expect("runs");
+    let report = peers::run_parsed(
+        &policy,
+        Duration::ZERO,
+        EDGES_R2.len(),
+        Requests::All,
+        QUICK,
+        &mut |_| {},
+    )
+    .expect("runs");
     assert_agree("edges r2, FR the fallback", &report);
 }
 
@@ -281,8 +316,8 @@ fn generated_r2_organisation_agrees_on_every_pair() {
     assert!(m.keys.iter().any(|k| k.country_in.is_some() && k.groups.is_empty()));
     assert!(m.users.iter().any(|u| u.status == entitle::model::Status::Locked));
 
-    let report = peers::run_parsed(&policy, Duration::ZERO, text.len(), Requests::All, QUICK, &mut |_| {})
-        .expect("runs");
+    let report =
+        peers::run_parsed(&policy, Duration::ZERO, text.len(), Requests::All, QUICK, &mut |_| {}).expect("runs");
     assert_agree("generated + r2", &report);
     // a global product got past step 3 somewhere its country does not entitle it
     let global_used = m.principals().any(|p| {
