@@ -340,7 +340,8 @@ pub fn quoted(name: &str) -> String {
 /// policy text with `n` more principals of each kind appended (users whose profile code
 /// matches no country, so they fall back to the highest revenue; users with an Entitlement
 /// Country attribute other than their profile country; keys `in` a country with one of its
-/// groups; keys `in` a country without groups), every fifth added user `locked`, every third
+/// groups; keys `in` a country without groups; keys with neither, which have no country),
+/// every fifth added user `locked`, every third
 /// with user exceptions; and what-if statements to apply after parsing it: the highest
 /// revenue to the second country (any revenue `gen` declared cleared first, so that no tie can
 /// arise), revenue 0 to the third, and the second and last products `global`.
@@ -395,6 +396,8 @@ pub fn add_r2(text: &str, n: usize) -> Result<(String, String), String> {
             None => out.push_str(&format!("key R2-KG{i} in {} {{ }}\n", country(i))),
         }
         out.push_str(&format!("key R2-K{i} in {} {{ }}\n", country(i)));
+        // neither `in` nor groups: no country (keys never fall back to the highest revenue)
+        out.push_str(&format!("key R2-N{i} {{ }}\n"));
     }
     let mut stmts = vec![];
     for c in &m.countries {
