@@ -130,7 +130,22 @@ pub fn entities_json(model: &Model) -> J {
         out.push(json!({ "uid": uid_key("Product", &p.name), "attrs": {}, "parents": [], "tags": tags }));
     }
 
-    // Users and keys. The entitlement country is precomputed (as entitle's model does).
+    // The account: its `global` list (always present: the not-entitled forbid reads it, and
+    // an attribute of a missing entity is an error, which would silently skip that forbid).
+    let global: Vec<_> = model
+        .account
+        .iter()
+        .flat_map(|a| a.global.iter().map(|(p, _)| p))
+        .collect();
+    out.push(json!({
+        "uid": uid_key("Account", "account"),
+        "attrs": { "global": product_set(model, global) },
+        "parents": [],
+    }));
+
+    // Users and keys. The entitlement country is precomputed: the model's `User::country`
+    // (attribute, profile code, `covers`, revenue fallback) and `Key::country` (`in`, else the
+    // groups' country); see the policy file's step 2 for why.
     for (ui, u) in model.users.iter().enumerate() {
         let p = Principal::User(entitle::model::UserId(ui as u32));
         let mut attrs = Map::new();

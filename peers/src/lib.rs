@@ -69,6 +69,9 @@ pub struct Config {
     pub requests: usize,
     /// Requests timed one by one for the latency percentiles.
     pub sample: usize,
+    /// Revision 2 constructs added to the generated organisation ([`add_r2`]): this many of
+    /// each kind of added principal; 0 leaves `gen`'s output as it is.
+    pub r2: usize,
 }
 
 impl Config {
@@ -313,16 +316,100 @@ pub fn run(cfg: &Config, log: &mut dyn FnMut(&str)) -> Result<Report, String> {
         sample: cfg.sample,
         min_time: MIN_THROUGHPUT_TIME,
     };
-    run_policy(
-        "generated.ent",
-        &text,
-        Requests::Random {
-            n: cfg.requests,
-            seed: cfg.seed,
-        },
-        how,
-        log,
-    )
+    let requests = Requests::Random {
+        n: cfg.requests,
+        seed: cfg.seed,
+    };
+    if cfg.r2 == 0 {
+        return run_policy("generated.ent", &text, requests, how, log);
+    }
+    let (text, statements) = add_r2(&text, cfg.r2)?;
+    let t = Instant::now();
+    let mut policy = Policy::parse("generated.ent", &text).map_err(|e| e.render(false))?;
+    let parse = t.elapsed();
+    policy.apply("<r2>", &statements).map_err(|e| e.render(false))?;
+    run_parsed(&policy, parse, text.len(), requests, how, log)
+}
+
+/// A name as a string token (the language accepts a string wherever a name is expected).
+pub fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Revision 2 added to a generated organisation, whatever `gen` itself writes: returns the
+/// policy text with `n` more principals of each kind appended (users whose profile code
+/// matches no country, so they fall back to the highest revenue; users with an Entitlement
+/// Country attribute other than their profile country; keys `in` a country with one of its
+/// groups; keys `in` a country without groups; keys with neither, which have no country),
+/// every fifth added user `locked`, every third
+/// with user exceptions; and what-if statements to apply after parsing it: the highest
+/// revenue to the second country (any revenue `gen` declared cleared first, so that no tie can
+/// arise), revenue 0 to the third, and the second and last products `global`.
+pub fn add_r2(text: &str, n: usize) -> Result<(String, String), String> {
+    let m = Policy::parse("generated.ent", text).map_err(|e| e.render(false))?.model;
+    if m.countries.len() < 3 || m.products.len() < 2 {
+        return Err("add_r2 needs at least 3 countries and 2 products".into());
+    }
+    let country = |i: usize| quoted(&m.countries[i % m.countries.len()].name);
+    let product = |i: usize| quoted(&m.products[i % m.products.len()].name);
+    let groups_of = |c: usize| -> Vec<String> {
+        m.groups
+            .iter()
+            .filter(|g| g.country.index() == c % m.countries.len())
+            .map(|g| quoted(&g.name))
+            .collect()
+    };
+    let mut out = text.to_string();
+    out.push_str("\n# revision 2, added by peers::add_r2\n");
+    for i in 0..n {
+        // groups of the principal's own country and of the fallback country
+        let mut groups = groups_of(i);
+        let shift = i / m.countries.len() % groups.len().max(1);
+        groups.rotate_left(shift);
+        groups.truncate(2);
+        for g in groups_of(1).into_iter().take(1) {
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+        let groups = if groups.is_empty() {
+            String::new()
+        } else {
+            format!("groups {}", groups.join(", "))
+        };
+        let status = if i % 5 == 4 { "status locked" } else { "" };
+        let except = if i % 3 == 0 {
+            format!("allow {}  deny {}", product(i), product(i + 1))
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "user r2-fb{i}@r2.example {{ country QQ{i}  {groups}  {status}  {except} }}\n"
+        ));
+        out.push_str(&format!(
+            "user r2-ec{i}@r2.example {{ country {}  entitlement-country {}  {groups}  {status} }}\n",
+            country(i + 1),
+            country(i)
+        ));
+        match groups_of(i).get(i / m.countries.len() % groups_of(i).len().max(1)) {
+            Some(g) => out.push_str(&format!("key R2-KG{i} in {} {{ groups {g} }}\n", country(i))),
+            None => out.push_str(&format!("key R2-KG{i} in {} {{ }}\n", country(i))),
+        }
+        out.push_str(&format!("key R2-K{i} in {} {{ }}\n", country(i)));
+        // neither `in` nor groups: no country (keys never fall back to the highest revenue)
+        out.push_str(&format!("key R2-N{i} {{ }}\n"));
+    }
+    let mut stmts = vec![];
+    for c in &m.countries {
+        if c.revenue.is_some() {
+            stmts.push(format!("set revenue {} none", quoted(&c.name)));
+        }
+    }
+    stmts.push(format!("set revenue {} 5_000_000", country(1)));
+    stmts.push(format!("set revenue {} 0", country(2)));
+    stmts.push(format!("set global {} on", product(1)));
+    stmts.push(format!("set global {} on", product(m.products.len() - 1)));
+    Ok((out, stmts.join("\n")))
 }
 
 /// Which requests to evaluate.
@@ -361,6 +448,19 @@ pub fn run_policy(
     let t = Instant::now();
     let policy = Policy::parse(name, text).map_err(|e| e.render(false))?;
     let parse = t.elapsed();
+    run_parsed(&policy, parse, text.len(), requests, how, log)
+}
+
+/// As [`run_policy`], for a policy already parsed (a scenario's working copy, say): `parse`
+/// is counted in entitle's load time, `policy_bytes` is reported.
+pub fn run_parsed(
+    policy: &Policy,
+    parse: Duration,
+    policy_bytes: usize,
+    requests: Requests,
+    how: Measure,
+    log: &mut dyn FnMut(&str),
+) -> Result<Report, String> {
     let t = Instant::now();
     let compiled = Compiled::new(&policy.model);
     let compile = t.elapsed();
@@ -378,7 +478,7 @@ pub fn run_policy(
         products,
         model.groups.len(),
         model.countries.len(),
-        text.len() / 1024,
+        policy_bytes / 1024,
         reqs.len()
     ));
 
@@ -549,7 +649,7 @@ pub fn run_policy(
         products,
         groups: model.groups.len(),
         countries: model.countries.len(),
-        policy_bytes: text.len(),
+        policy_bytes,
         requests: reqs.len(),
         sample,
         rule_counts,

@@ -27,6 +27,12 @@ struct Args {
     /// Requests timed one by one for the latency percentiles
     #[arg(long, default_value_t = 10_000)]
     sample: usize,
+    /// Revision 2 principals of each kind added to the generated organisation (users falling
+    /// back to the highest revenue, users with an Entitlement Country attribute, keys `in` a
+    /// country with and without a group), plus revenues and two `global` products; 0: none
+    /// (default: users / 100, at least 12)
+    #[arg(long)]
+    r2: Option<usize>,
 }
 
 fn main() {
@@ -38,6 +44,7 @@ fn main() {
         seed: args.seed,
         requests: args.requests,
         sample: args.sample,
+        r2: args.r2.unwrap_or((args.users / 100).max(12)),
     };
     let mut log = |m: &str| {
         eprintln!("peers: {m}");

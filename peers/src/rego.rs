@@ -42,6 +42,16 @@ pub fn data_json(model: &Model) -> J {
     let mut countries = Map::new();
     for c in &model.countries {
         let mut o = Map::new();
+        if let Some(d) = &c.display {
+            o.insert("display".into(), J::String(d.clone()));
+        }
+        o.insert(
+            "covers".into(),
+            J::Array(c.covers.iter().map(|(code, _)| J::String(code.clone())).collect()),
+        );
+        if let Some((r, _)) = c.revenue {
+            o.insert("revenue".into(), J::from(r));
+        }
         if let Some(e) = &c.entitled {
             o.insert(
                 "entitled".into(),
@@ -76,8 +86,10 @@ pub fn data_json(model: &Model) -> J {
     for (ui, u) in model.users.iter().enumerate() {
         let mut o = Map::new();
         o.insert("status".into(), J::String(u.status.as_str().into()));
-        if let Some(c) = u.country {
-            o.insert("country".into(), J::String(model.country(c).name.clone()));
+        // the raw declarations: the policy picks the entitlement country (not `u.country`)
+        o.insert("profile".into(), J::String(u.profile.0.clone()));
+        if let Some((c, _)) = u.entitlement_country {
+            o.insert("entitlement_country".into(), J::String(model.country(c).name.clone()));
         }
         o.insert(
             "groups".into(),
@@ -89,8 +101,9 @@ pub fn data_json(model: &Model) -> J {
     let mut keys = Map::new();
     for (ki, k) in model.keys.iter().enumerate() {
         let mut o = Map::new();
-        if let Some(c) = k.country {
-            o.insert("country".into(), J::String(model.country(c).name.clone()));
+        // the key's own `in` only: the policy falls back to its groups' country
+        if let Some((c, _)) = k.country_in {
+            o.insert("country_in".into(), J::String(model.country(c).name.clone()));
         }
         o.insert(
             "groups".into(),
@@ -98,7 +111,18 @@ pub fn data_json(model: &Model) -> J {
         );
         keys.insert(k.name.clone(), J::Object(o));
     }
-    json!({ "countries": countries, "groups": groups, "users": users, "keys": keys })
+    let global: Vec<&str> = model
+        .account
+        .iter()
+        .flat_map(|a| a.global.iter().map(|(p, _)| model.product(*p).name.as_str()))
+        .collect();
+    json!({
+        "account": { "global": names(global) },
+        "countries": countries,
+        "groups": groups,
+        "users": users,
+        "keys": keys,
+    })
 }
 
 /// Prebuilt input parts: a principal's name and kind, a product's name.
