@@ -346,7 +346,7 @@ pub fn quoted(name: &str) -> String {
 /// revenue to the second country (any revenue `gen` declared cleared first, so that no tie can
 /// arise), revenue 0 to the third, and the second and last products `global`.
 pub fn add_r2(text: &str, n: usize) -> Result<(String, String), String> {
-    let m = Policy::parse("generated.ent", text).map_err(|e| e.render(false))?.model;
+    let m = Policy::parse("generated.ent", text).map_err(|e| e.render(false))?.model().clone();
     if m.countries.len() < 3 || m.products.len() < 2 {
         return Err("add_r2 needs at least 3 countries and 2 products".into());
     }
@@ -462,9 +462,9 @@ pub fn run_parsed(
     log: &mut dyn FnMut(&str),
 ) -> Result<Report, String> {
     let t = Instant::now();
-    let compiled = Compiled::new(&policy.model);
+    let compiled = Compiled::new(policy.model());
     let compile = t.elapsed();
-    let model = &policy.model;
+    let model = policy.model();
     let principals = compiled.principals();
     let products = model.products.len();
     let reqs = match requests {

@@ -254,7 +254,7 @@ fn r2_edge_cases_agree_on_every_pair() {
         assert!(reached(&report, rule), "edges r2: {rule} never reached");
     }
     // the fallback is DE by one unit of revenue
-    let m = &policy.model;
+    let m = policy.model();
     let d = m.user(m.find_user("d@x.com").unwrap());
     assert_eq!(d.country.map(|c| m.country(c).name.as_str()), Some("DE"));
 
@@ -265,7 +265,7 @@ fn r2_edge_cases_agree_on_every_pair() {
             "set revenue US none\nset revenue DE none\nset revenue FR none",
         )
         .expect("applies");
-    assert!(policy.model.fallback.is_none());
+    assert!(policy.model().fallback.is_none());
     let report = peers::run_parsed(
         &policy,
         Duration::ZERO,
@@ -309,7 +309,7 @@ fn generated_r2_organisation_agrees_on_every_pair() {
     policy
         .apply("<r2>", &statements)
         .unwrap_or_else(|e| panic!("{}", e.render(false)));
-    let m = &policy.model;
+    let m = policy.model();
     for by in [CountryBy::Revenue, CountryBy::EntitlementCountry] {
         assert!(m.users.iter().any(|u| u.country_by == Some(by)), "no user by {by:?}");
     }
