@@ -346,7 +346,10 @@ pub fn quoted(name: &str) -> String {
 /// revenue to the second country (any revenue `gen` declared cleared first, so that no tie can
 /// arise), revenue 0 to the third, and the second and last products `global`.
 pub fn add_r2(text: &str, n: usize) -> Result<(String, String), String> {
-    let m = Policy::parse("generated.ent", text).map_err(|e| e.render(false))?.model().clone();
+    let m = Policy::parse("generated.ent", text)
+        .map_err(|e| e.render(false))?
+        .model()
+        .clone();
     if m.countries.len() < 3 || m.products.len() < 2 {
         return Err("add_r2 needs at least 3 countries and 2 products".into());
     }
