@@ -188,6 +188,54 @@ impl Policy {
         })
     }
 
+    /// Read a policy file to answer questions about it: like [`Policy::from_path`], but errors
+    /// that lie only in top-level `expect` lines (an expectation naming something the policy
+    /// does not declare) do not stop the policy from answering: they come back as warnings, to
+    /// be shown beside the answer. `entitle test` and `lint` still report them as errors.
+    /// Scenario blocks are checked only when they run, so they never stop a query.
+    pub fn from_path_for_queries(path: &std::path::Path) -> Result<(Policy, Vec<Diagnostic>), Errors> {
+        let name = path.display().to_string();
+        let text = read_source(path).map_err(|d| Errors {
+            sources: Sources::new(),
+            diagnostics: vec![d],
+        })?;
+        let mut sources = Sources::new();
+        let file = sources.add(name, text);
+        let (document, model, diagnostics) = check_file(&sources, file);
+        // the spans of the top-level expectations, in source order
+        let expects: Vec<Span> = document
+            .items
+            .iter()
+            .filter(|i| matches!(i.kind, syntax::Item::Expect(_)))
+            .map(|i| i.span)
+            .collect();
+        let in_expect = |d: &Diagnostic| {
+            d.primary_span().is_some_and(|s| {
+                let i = expects.partition_point(|e| e.start <= s.start);
+                i > 0 && expects[i - 1].file == s.file && s.end <= expects[i - 1].end
+            })
+        };
+        if diagnostics.iter().any(|d| d.is_error() && !in_expect(d)) {
+            return Err(Errors { sources, diagnostics });
+        }
+        let warnings = diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .map(|mut d| {
+                d.severity = Severity::Warning;
+                d.notes.push("the policy's expectations have errors (`entitle test` reports them); this answer does not depend on them".into());
+                d
+            })
+            .collect();
+        let policy = Policy {
+            sources,
+            file,
+            document,
+            model,
+        };
+        Ok((policy, warnings))
+    }
+
     /// Load only the declarations of a file already in `sources` (its expectations and
     /// scenarios are kept in the document but not checked): for tools that edit a policy whose
     /// expectations may name what an edit removed.

@@ -384,3 +384,40 @@ fn spec_example_json_is_byte_exact() {
         r#"{"principal":"alice@acme.com","product":"LumenRT","decision":"deny","rule":"group-not-allowed","group":"Design","country":"US","source":{"file":"acme.ent","line":25,"column":22}}"#
     );
 }
+
+/// An expectation naming something unknown is an error for `test` and `lint`, but every query
+/// still answers, with the problem as a warning on standard error.
+#[test]
+fn queries_survive_broken_expectations() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "broken.ent",
+        "product A\ncountry US { }\nuser a@b.c { country US }\nexpect a@b.c Aa allow\n",
+    );
+    let p = p.to_str().unwrap();
+    for args in [
+        vec!["check", p, "a@b.c", "A"],
+        vec!["explain", p, "a@b.c", "A"],
+        vec!["access", p, "a@b.c"],
+        vec!["who", p, "A"],
+    ] {
+        let r = entitle(&args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("Warning: unknown product `Aa`"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("did you mean `A`?"), "{}", r.stderr);
+    }
+    assert_eq!(entitle(&["test", p]).code, 2);
+    assert_eq!(entitle(&["lint", p]).code, 2);
+    // an error outside the expectations still stops every query
+    let q = write(
+        dir.path(),
+        "worse.ent",
+        "product A\ncountry US { }\nuser a@b.c { country XX  groups G }\n",
+    );
+    assert_eq!(entitle(&["check", q.to_str().unwrap(), "a@b.c", "A"]).code, 2);
+}
