@@ -34,11 +34,7 @@ fn corpus() -> Vec<PathBuf> {
 fn run(args: &[&str]) -> (i32, String, String) {
     let (mut out, mut err) = (vec![], vec![]);
     let code = entitle::cli::run_to(args, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
 }
 
 /// What must never reach a customer: a rule code, a file position, a file name, a
@@ -55,17 +51,47 @@ fn assert_customer_words(what: &str, text: &str) {
     assert!(pos.is_none(), "{what}: a file position `{}` in:\n{text}", pos.unwrap());
     // the statements of LANGUAGE.md §5 and the policy's own keywords
     for bad in [
-        ".ent", "`", "what-if", "set status", "set entitlement-country", "set exception",
-        "set group-exception", "set member", "set allowed", "set include-country", "set entitled",
-        "set revenue", "set global", "set domain", "set key-country", "set default", "set access",
-        "include-country", "entitlement-country", "key-country", "group-exception",
-        "clear-exceptions", "exception allow ", "exception deny ", "entitled [", "allowed [",
+        ".ent",
+        "`",
+        "what-if",
+        "set status",
+        "set entitlement-country",
+        "set exception",
+        "set group-exception",
+        "set member",
+        "set allowed",
+        "set include-country",
+        "set entitled",
+        "set revenue",
+        "set global",
+        "set domain",
+        "set key-country",
+        "set default",
+        "set access",
+        "include-country",
+        "entitlement-country",
+        "key-country",
+        "group-exception",
+        "clear-exceptions",
+        "exception allow ",
+        "exception deny ",
+        "entitled [",
+        "allowed [",
     ] {
         assert!(!text.contains(bad), "{what}: `{bad}` in:\n{text}");
     }
     for line in text.lines() {
         let line = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == ' ');
-        for head in ["allowed ", "convert ", "remove ", "register ", "user ", "group ", "key ", "country "] {
+        for head in [
+            "allowed ",
+            "convert ",
+            "remove ",
+            "register ",
+            "user ",
+            "group ",
+            "key ",
+            "country ",
+        ] {
             assert!(!line.starts_with(head), "{what}: a statement `{line}` in:\n{text}");
         }
     }
@@ -151,14 +177,26 @@ fn plain_answers_read_well() {
     let mut text = String::new();
     for (file, args) in [
         (&acme, vec!["explain", "alice@acme.com", "LumenRT", "--format", "plain"]),
-        (&acme, vec!["explain", "alice@acme.com", "LumenRT", "--format", "markdown"]),
+        (
+            &acme,
+            vec!["explain", "alice@acme.com", "LumenRT", "--format", "markdown"],
+        ),
         (&acme, vec!["explain", "carl@acme.com", "LumenRT", "--format", "plain"]),
-        (&acme, vec!["explain", "finn@acme.com", "MicroStation", "--format", "plain"]),
+        (
+            &acme,
+            vec!["explain", "finn@acme.com", "MicroStation", "--format", "plain"],
+        ),
         (&acme, vec!["explain", "eve@partner.io", "LumenRT", "--format", "plain"]),
         (&acme, vec!["explain", "SS-0001", "LumenRT", "--format", "plain"]),
         (&acme, vec!["access", "alice@acme.com", "--format", "plain"]),
-        (&acme, vec!["can", "alice@acme.com", "manage-users", "--format", "plain"]),
-        (&acme, vec!["can", "eve@partner.io", "manage-users", "--format", "markdown"]),
+        (
+            &acme,
+            vec!["can", "alice@acme.com", "manage-users", "--format", "plain"],
+        ),
+        (
+            &acme,
+            vec!["can", "eve@partner.io", "manage-users", "--format", "markdown"],
+        ),
     ] {
         let mut full = vec![args[0], file.as_str()];
         full.extend(&args[1..]);
@@ -177,7 +215,12 @@ fn plain_answers_of_revision_2() {
     let m = policy.model();
     // the first denied decision of each kind of reason, as a customer reads it
     let mut seen = std::collections::BTreeSet::new();
-    for file in [portal.clone(), scenario("status.ent"), scenario("not-entitled.ent"), scenario("revenue-fallback.ent")] {
+    for file in [
+        portal.clone(),
+        scenario("status.ent"),
+        scenario("not-entitled.ent"),
+        scenario("revenue-fallback.ent"),
+    ] {
         let policy = Policy::from_path(Path::new(&file)).unwrap();
         let m2 = policy.model();
         for p in m2.principals() {
@@ -201,7 +244,10 @@ fn plain_answers_of_revision_2() {
 fn text_stays_the_default_and_json_is_unchanged() {
     let acme = spec("examples/acme.ent");
     let (_, text, _) = run(&["explain", &acme, "alice@acme.com", "LumenRT"]);
-    assert!(text.starts_with("deny alice@acme.com LumenRT by group-not-allowed"), "{text}");
+    assert!(
+        text.starts_with("deny alice@acme.com LumenRT by group-not-allowed"),
+        "{text}"
+    );
     let (_, j1, _) = run(&["explain", &acme, "alice@acme.com", "LumenRT", "--json"]);
     let (_, j2, _) = run(&["explain", &acme, "alice@acme.com", "LumenRT", "--format", "json"]);
     assert_eq!(j1, j2);
@@ -209,4 +255,25 @@ fn text_stays_the_default_and_json_is_unchanged() {
     // plain is only for the answers a customer reads
     let (code, _, err) = run(&["check", &acme, "alice@acme.com", "LumenRT", "--format", "plain"]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// The README's support-desk example is what `explain --format plain` prints.
+#[test]
+fn the_readme_support_desk_answer_is_what_explain_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let cmd = "$ entitle explain scenarios/include-country.ent marc@meridian.ca MicroStation --format plain\n";
+    let start = readme.find(cmd).expect("the README shows the support-desk example") + cmd.len();
+    let shown = &readme[start..start + readme[start..].find("\n```").unwrap()];
+    let file = root.join("scenarios/include-country.ent");
+    let (code, out, _) = run(&[
+        "explain",
+        file.to_str().unwrap(),
+        "marc@meridian.ca",
+        "MicroStation",
+        "--format",
+        "plain",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(shown.trim_end(), out.trim_end());
 }

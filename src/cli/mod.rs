@@ -17,7 +17,9 @@ mod interop;
 mod progress;
 mod simulate;
 
-pub use args::{AnswerFormat, AnswerFormatArgs, Cli, ColorChoice, Command, Format, FormatArgs, GenArgs, MatrixFormat, ThreadsArgs};
+pub use args::{
+    AnswerFormat, AnswerFormatArgs, Cli, ColorChoice, Command, Format, FormatArgs, GenArgs, MatrixFormat, ThreadsArgs,
+};
 
 pub use crate::render::exit::{DENY as EXIT_DENY, ERROR as EXIT_ERROR, OK as EXIT_OK};
 /// The text of `check` and `explain` (kept here for callers of the command line's formatting).

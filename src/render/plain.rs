@@ -395,7 +395,14 @@ pub fn explanation_words(model: &Model, p: Principal, x: ProductId, ex: &Explana
     let last = ex.steps.len().saturating_sub(1);
     let mut out: Vec<String> = vec![];
     for (i, s) in ex.steps.iter().enumerate() {
-        if let Some(w) = step_words(model, p, x, s, i == last) {
+        if let Some(mut w) = step_words(model, p, x, s, i == last) {
+            // say what an Allowed Applications list means once
+            const RULE: &str = ": members of a group with such a list may use only the applications on it.";
+            if out.iter().any(|o| o.ends_with(RULE)) {
+                if let Some(short) = w.strip_suffix(RULE) {
+                    w = format!("{short} either.");
+                }
+            }
             if !out.contains(&w) {
                 out.push(w);
             }
@@ -418,9 +425,9 @@ pub fn decision_reason(model: &Model, d: &Decision) -> String {
             if a == Access::Allow { "allows it" } else { "denies it" }
         ),
         (Rule::GroupAllowed, _) => format!("on the Allowed Applications of the entitlement group {group}"),
-        (Rule::GroupIncludeCountry, _) => format!(
-            "the entitlement group {group} includes the Allowed Applications from the entitlement country"
-        ),
+        (Rule::GroupIncludeCountry, _) => {
+            format!("the entitlement group {group} includes the Allowed Applications from the entitlement country")
+        }
         (Rule::GroupNotAllowed, _) => format!("not on the Allowed Applications of the entitlement group {group}"),
         (Rule::GroupException, a) => format!(
             "a legacy exception of the entitlement group {group} {}",
@@ -537,12 +544,7 @@ fn alternatives_text(one: &str, many: &str, names: &[String]) -> String {
     match names {
         [a] => format!("{one} {a}."),
         [init @ .., last] if names.len() <= 3 => format!("{many} {} or {last}.", init.join(", ")),
-        _ => format!(
-            "{many} {} or {} ({} would each do).",
-            names[0],
-            names[1],
-            names.len()
-        ),
+        _ => format!("{many} {} or {} ({} would each do).", names[0], names[1], names.len()),
     }
 }
 
@@ -568,7 +570,11 @@ fn fix_lines(model: &Model, fixes: &[Vec<WhatIf>]) -> Vec<PortalStep> {
             continue;
         }
         let steps: Vec<PortalStep> = fix.iter().map(|e| portal_step(model, e)).collect();
-        let text = steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" Then: ");
+        let text = steps
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" Then: ");
         let step = PortalStep {
             text,
             vendor: steps.iter().any(|s| s.vendor),
@@ -608,11 +614,7 @@ pub fn explain_plain(
         cap_first(&name),
         if allowed { "can use" } else { "cannot use" }
     );
-    let mut out = if markdown {
-        format!("**{}**", esc(&head))
-    } else {
-        head
-    };
+    let mut out = if markdown { format!("**{}**", esc(&head)) } else { head };
     for w in explanation_words(m, p, x, ex) {
         out.push(' ');
         out.push_str(&esc(&w));
@@ -625,21 +627,37 @@ pub fn explain_plain(
     });
     if lines.is_empty() {
         if !allowed {
-            let first = match (inactive, p) {
-                (Some(_), Principal::User(u)) => {
-                    let step = portal_step(
-                        m,
-                        &WhatIf::SetStatus {
-                            user: crate::syntax::Name::new(m.user(u).email.clone(), Default::default()),
-                            status: crate::syntax::Name::new("active", Default::default()),
-                        },
-                    );
+            // the step that decided must change first, whatever else is needed
+            let nm = |t: &str| crate::syntax::Name::new(t, Default::default());
+            let first_edit = match (ex.steps.last(), p) {
+                (Some(Step::Status { .. }), Principal::User(u)) => Some(WhatIf::SetStatus {
+                    user: nm(&m.user(u).email),
+                    status: nm("active"),
+                }),
+                (Some(Step::Entitled { country, .. }), _) => Some(WhatIf::SetEntitled {
+                    country: nm(&m.country(*country).name),
+                    product: nm(xn),
+                    on: true,
+                }),
+                _ => None,
+            };
+            let first = match first_edit.map(|e| portal_step(m, &e)) {
+                Some(step) => {
+                    let text = match (step.text.strip_prefix("In "), step.text.strip_prefix("Ask ")) {
+                        (Some(rest), _) => format!("in {rest}"),
+                        (_, Some(rest)) => format!("ask {rest}"),
+                        _ => step.text.clone(),
+                    };
                     format!(
-                        " The first step: {} Other settings may still stand in the way after that.",
-                        step.text
+                        " The first step{}: {text} Other settings may still stand in the way after that.",
+                        if step.vendor {
+                            " needs the vendor (a contract change)"
+                        } else {
+                            ""
+                        }
                     )
                 }
-                _ => String::new(),
+                None => String::new(),
             };
             out.push_str(&esc(&format!(
                 "No single change in the portal gives {name} access to {xn}: more than one setting stands in the way.{first}"
@@ -693,7 +711,11 @@ pub fn access_plain(model: &Model, p: Principal, decisions: &[(ProductId, Decisi
         .collect();
     let mut out = String::new();
     let head = if allowed.is_empty() {
-        format!("{} cannot use any of the account's {} applications.", cap_first(&name), decisions.len())
+        format!(
+            "{} cannot use any of the account's {} applications.",
+            cap_first(&name),
+            decisions.len()
+        )
     } else {
         format!(
             "{} can use {} of the account's {} applications: {}.",
@@ -824,11 +846,7 @@ pub fn can_plain(model: &Model, answer: &CanAnswer, markdown: bool) -> String {
         CanReason::NoAlertedProducts => "The account does not send license alerts for any application.".to_string(),
         CanReason::KeyHoldsNoRoles => "Activation keys hold no roles.".to_string(),
     };
-    let mut out = if markdown {
-        format!("**{}**", esc(&head))
-    } else {
-        head
-    };
+    let mut out = if markdown { format!("**{}**", esc(&head)) } else { head };
     out.push(' ');
     out.push_str(&esc(why.trim_end()));
     out.push('\n');
