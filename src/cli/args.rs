@@ -20,7 +20,7 @@ Flags mean the same on every command: -o/--output FILE writes the output to FILE
 --write rewrites the input file in place; --json is --format json (a command without JSON output \
 rejects both); --limit N lists at most N items per section, in text and JSON alike (0: all; counts \
 stay exact); --threads N exists where work runs in parallel.",
-    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT\n  entitle access acme.ent alice@acme.com\n  entitle simulate acme.ent --what-if 'set member Design bob@acme.com on'\n  entitle test scenarios/*.ent\n  entitle fmt --check acme.ent\n\nThe language is at revision 2 of its specification (revenue and the fallback entitlement country, \
+    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT --format plain   (an answer to paste to a customer)\n  entitle access acme.ent alice@acme.com\n  entitle simulate acme.ent --what-if 'set member Design bob@acme.com on'\n  entitle test scenarios/*.ent\n  entitle fmt --check acme.ent\n\nThe language is at revision 2 of its specification (revenue and the fallback entitlement country, \
 the Entitlement Country attribute, keys with their own country, global entitlements, the locked status, \
 manage-domains, the granular `set …` what-if statements, and `access`)."
 )]
@@ -71,6 +71,42 @@ impl FormatArgs {
     }
 }
 
+/// The output format of `explain`, `access` and `can`: also an answer for a customer.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, Default)]
+pub enum AnswerFormat {
+    /// Text for a person
+    #[default]
+    Text,
+    /// One JSON object
+    Json,
+    /// A short paragraph in the portal's words, to paste to a customer (no rule codes, no file positions)
+    Plain,
+    /// The same as plain, as Markdown (for a ticket or a chat)
+    Markdown,
+}
+
+/// `--format text|json|plain|markdown` and its alias `--json`, on `explain`, `access` and `can`.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct AnswerFormatArgs {
+    /// Output format (plain, markdown: an answer in the portal's words for a customer)
+    #[arg(long, value_enum, default_value_t = AnswerFormat::Text)]
+    pub format: AnswerFormat,
+    /// The same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl AnswerFormatArgs {
+    /// The format asked for (`--json` is `json`).
+    pub fn get(self) -> AnswerFormat {
+        if self.json {
+            AnswerFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
 /// `--threads N`, on the commands that run on several cores.
 #[derive(clap::Args, Debug, Clone, Copy)]
 pub struct ThreadsArgs {
@@ -102,7 +138,7 @@ pub enum Command {
         /// Product name or display name
         product: String,
         #[command(flatten)]
-        format: FormatArgs,
+        format: AnswerFormatArgs,
     },
     /// Every product for one principal: what it may use and why, and what it may not, grouped by rule; exit 0 when at least one product is allowed
     Access {
@@ -111,7 +147,7 @@ pub enum Command {
         /// A user's email or an activation key's id
         principal: String,
         #[command(flatten)]
-        format: FormatArgs,
+        format: AnswerFormatArgs,
     },
     /// Does PRINCIPAL hold an account capability? (receive-billing, manage-users, manage-domains, manage-entitlements, receive-alerts PRODUCT)
     Can {
@@ -124,7 +160,7 @@ pub enum Command {
         /// The product, for receive-alerts only
         product: Option<String>,
         #[command(flatten)]
-        format: FormatArgs,
+        format: AnswerFormatArgs,
     },
     /// Report errors and warnings (risky or surprising setups) with source excerpts
     Lint {

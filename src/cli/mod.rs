@@ -17,7 +17,9 @@ mod interop;
 mod progress;
 mod simulate;
 
-pub use args::{Cli, ColorChoice, Command, Format, FormatArgs, GenArgs, MatrixFormat, ThreadsArgs};
+pub use args::{
+    AnswerFormat, AnswerFormatArgs, Cli, ColorChoice, Command, Format, FormatArgs, GenArgs, MatrixFormat, ThreadsArgs,
+};
 
 pub use crate::render::exit::{DENY as EXIT_DENY, ERROR as EXIT_ERROR, OK as EXIT_OK};
 /// The text of `check` and `explain` (kept here for callers of the command line's formatting).
@@ -89,19 +91,19 @@ impl Ctx<'_> {
                 principal,
                 product,
                 format,
-            } => self.explain(&policy, &principal, &product, format.is_json()),
+            } => self.explain(&policy, &principal, &product, format.get()),
             Command::Access {
                 policy,
                 principal,
                 format,
-            } => self.access(&policy, &principal, format.is_json()),
+            } => self.access(&policy, &principal, format.get()),
             Command::Can {
                 policy,
                 principal,
                 capability,
                 product,
                 format,
-            } => self.can(&policy, &principal, &capability, product.as_deref(), format.is_json()),
+            } => self.can(&policy, &principal, &capability, product.as_deref(), format.get()),
             Command::Lint {
                 policy,
                 format,
@@ -229,26 +231,39 @@ impl Ctx<'_> {
         exit::of(d.access)
     }
 
-    fn explain(&mut self, path: &Path, principal: &str, product: &str, json: bool) -> i32 {
+    fn explain(&mut self, path: &Path, principal: &str, product: &str, format: AnswerFormat) -> i32 {
         let (policy, p, x) = match self.load_query(path, principal, product) {
             Ok(v) => v,
             Err(code) => return code,
         };
         let ex = crate::eval::explain(&policy.model, p, x);
         let flips = crate::explain::flips(&policy.document, &policy.model, p, x);
-        if json {
-            self.json(&render::explain_json(&policy, p, x, &ex, &flips));
-        } else {
-            let _ = write!(
-                self.out,
-                "{}",
-                render::explanation_text(&policy, p, x, &ex, &flips, self.color)
-            );
+        match format {
+            AnswerFormat::Json => self.json(&render::explain_json(&policy, p, x, &ex, &flips)),
+            AnswerFormat::Text => {
+                let _ = write!(
+                    self.out,
+                    "{}",
+                    render::explanation_text(&policy, p, x, &ex, &flips, self.color)
+                );
+            }
+            AnswerFormat::Plain | AnswerFormat::Markdown => {
+                let fixes: Vec<_> = flips
+                    .iter()
+                    .map(|f| render::plain::parse_edits([f.statement.as_str()]))
+                    .collect();
+                let markdown = format == AnswerFormat::Markdown;
+                let _ = write!(
+                    self.out,
+                    "{}",
+                    render::explain_plain(&policy, p, x, &ex, &fixes, markdown)
+                );
+            }
         }
         exit::of(ex.decision.access)
     }
 
-    fn access(&mut self, path: &Path, principal: &str, json: bool) -> i32 {
+    fn access(&mut self, path: &Path, principal: &str, format: AnswerFormat) -> i32 {
         let policy = match self.load(path) {
             Ok(p) => p,
             Err(code) => return code,
@@ -258,10 +273,17 @@ impl Ctx<'_> {
             Err(e) => return self.query_error(e),
         };
         let decisions = render::access(&policy.model, p);
-        if json {
-            self.json(&render::access_json(&policy.model, p, &decisions));
-        } else {
-            let _ = write!(self.out, "{}", render::access_text(&policy.model, p, &decisions));
+        let text = match format {
+            AnswerFormat::Json => {
+                self.json(&render::access_json(&policy.model, p, &decisions));
+                None
+            }
+            AnswerFormat::Text => Some(render::access_text(&policy.model, p, &decisions)),
+            AnswerFormat::Plain => Some(render::access_plain(&policy.model, p, &decisions, false)),
+            AnswerFormat::Markdown => Some(render::access_plain(&policy.model, p, &decisions, true)),
+        };
+        if let Some(text) = text {
+            let _ = write!(self.out, "{text}");
         }
         if decisions.iter().any(|(_, d)| d.access == crate::Access::Allow) {
             EXIT_OK
@@ -270,7 +292,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn can(&mut self, path: &Path, principal: &str, cap: &str, product: Option<&str>, json: bool) -> i32 {
+    fn can(&mut self, path: &Path, principal: &str, cap: &str, product: Option<&str>, format: AnswerFormat) -> i32 {
         let policy = match self.load(path) {
             Ok(p) => p,
             Err(code) => return code,
@@ -308,10 +330,17 @@ impl Ctx<'_> {
             (false, None) => None,
         };
         let answer = capability::can(&policy.model, p, capability, x);
-        if json {
-            self.json(&render::can_json(&policy, &answer));
-        } else {
-            let _ = write!(self.out, "{}", render::can_text(&policy, &answer));
+        let text = match format {
+            AnswerFormat::Json => {
+                self.json(&render::can_json(&policy, &answer));
+                None
+            }
+            AnswerFormat::Text => Some(render::can_text(&policy, &answer)),
+            AnswerFormat::Plain => Some(render::can_plain(&policy.model, &answer, false)),
+            AnswerFormat::Markdown => Some(render::can_plain(&policy.model, &answer, true)),
+        };
+        if let Some(text) = text {
+            let _ = write!(self.out, "{text}");
         }
         if answer.granted {
             EXIT_OK

@@ -4,7 +4,8 @@
 //! One submodule per answer: [`decision`] (`check`), [`explain`] (`explain`, and the sentence
 //! for every evaluation step), [`access`](mod@access), [`can`], [`who`](mod@who), [`diff`] (`diff`, `simulate`, the
 //! REPL's `:diff`, `matrix --format summary`), [`matrix`] (the streamed grids and the rule
-//! codes), [`lint`]. The front ends parse their input, call the library, and print what these
+//! codes), [`lint`], [`plain`] (`explain`, `access` and `can` in the portal's words, for a
+//! customer). The front ends parse their input, call the library, and print what these
 //! functions return, so the same query prints the same bytes everywhere. [`exit`] holds the
 //! exit codes every front end uses.
 //!
@@ -17,6 +18,7 @@ pub mod diff;
 pub mod explain;
 pub mod lint;
 pub mod matrix;
+pub mod plain;
 pub mod who;
 
 pub use access::{access, access_json, access_text, country_by_words, AccessDecisionJson, AccessJson};
@@ -26,6 +28,7 @@ pub use diff::{diff_since_text, diff_text, effect_text, limit_diff, summary_text
 pub use explain::{explain_json, explanation_text, step_sentence, steps_json, ExplainJson, StepJson};
 pub use lint::{lint_json, lint_text, LintJson};
 pub use matrix::rule_code;
+pub use plain::{access_plain, can_plain, explain_plain, portal_step, PortalStep};
 pub use who::{who, who_json, who_text, WhoJson};
 
 use crate::source::{Sources, Span};
