@@ -78,6 +78,7 @@ pub mod eval;
 pub mod explain;
 #[doc(hidden)]
 pub mod fmt;
+pub mod filter;
 #[doc(hidden)]
 pub mod gen;
 #[doc(hidden)]
