@@ -57,6 +57,7 @@ impl std::error::Error for FilterError {}
 /// A filter checked against one model.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
+    none: bool,
     glob: Option<Vec<char>>,
     group: Option<GroupId>,
     country: Option<CountryId>,
@@ -130,6 +131,7 @@ impl Filter {
             None => None,
         };
         Ok(Selection {
+            none: false,
             glob,
             group,
             country,
@@ -147,13 +149,25 @@ impl Selection {
         Selection::default()
     }
 
+    /// Nothing at all (a filter naming what only the other policy of a diff has).
+    pub fn none() -> Selection {
+        Selection {
+            none: true,
+            ..Selection::default()
+        }
+    }
+
     /// Whether a principal filter is set (principals can be skipped before deciding).
     pub fn selects_principals(&self) -> bool {
-        self.glob.is_some() || self.group.is_some() || self.country.is_some()
+        self.none
+            || self.glob.is_some() || self.group.is_some() || self.country.is_some()
     }
 
     /// Whether `p` passes `--principal`, `--group` and `--country`.
     pub fn principal(&self, m: &Model, p: Principal) -> bool {
+        if self.none {
+            return false;
+        }
         if let Some(g) = &self.glob {
             let name: Vec<char> = m.principal_name(p).to_lowercase().chars().collect();
             if !glob_match(g, &name) {

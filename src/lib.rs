@@ -81,6 +81,7 @@ pub mod fmt;
 pub mod filter;
 #[doc(hidden)]
 pub mod gen;
+pub mod impact;
 #[doc(hidden)]
 pub mod interop;
 #[doc(hidden)]
