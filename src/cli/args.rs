@@ -120,8 +120,8 @@ pub enum OnlyArg {
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct FilterArgs {
     /// Only principals whose email or key id matches GLOB (`*`, `?`; case-insensitive)
-    #[arg(long, value_name = "GLOB")]
-    pub principal: Option<String>,
+    #[arg(long = "principal", value_name = "GLOB")]
+    pub principal_glob: Option<String>,
     /// Only members of this entitlement group
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
@@ -146,7 +146,7 @@ impl FilterArgs {
     /// The library's filter, with `default_limit` when `--limit` is not given.
     pub fn filter(&self, default_limit: usize) -> crate::filter::Filter {
         crate::filter::Filter {
-            principal: self.principal.clone(),
+            principal: self.principal_glob.clone(),
             group: self.group.clone(),
             country: self.country.clone(),
             product: self.product_filter.clone(),
