@@ -33,11 +33,13 @@ fn kinds(k: Kinds) -> Option<String> {
 /// "312 users and 2 keys lose access to at least one product, 40 users gain".
 pub fn people_line(imp: &Impact) -> String {
     let (lose, gain) = (kinds(imp.people.lose), kinds(imp.people.gain));
+    let s = |k: Kinds| if k.total() == 1 { "s" } else { "" };
+    let (ls, gs) = (s(imp.people.lose), s(imp.people.gain));
     match (lose, gain) {
         (None, None) => "no one loses or gains access to a product".to_string(),
-        (Some(l), None) => format!("{l} lose access to at least one product, no one gains"),
-        (None, Some(g)) => format!("no one loses access; {g} gain access to at least one product"),
-        (Some(l), Some(g)) => format!("{l} lose access to at least one product, {g} gain"),
+        (Some(l), None) => format!("{l} lose{ls} access to at least one product, no one gains"),
+        (None, Some(g)) => format!("no one loses access; {g} gain{gs} access to at least one product"),
+        (Some(l), Some(g)) => format!("{l} lose{ls} access to at least one product, {g} gain{gs}"),
     }
 }
 
