@@ -524,7 +524,7 @@ fn hints_show_the_arguments_still_to_type() {
     );
     assert_eq!(hint(":save ").as_deref(), Some("FILE"));
     assert_eq!(hint("remove ").as_deref(), Some("user|key|group|product|country NAME"));
-    assert_eq!(hint(":diff"), None);
+    assert_eq!(hint(":diff").as_deref(), Some(" [--FILTER VALUE]…"));
     // hints come only at the end of the line
     assert_eq!(h.shape_hint("check ", 3), None);
 }

@@ -75,7 +75,7 @@ pub(crate) const COMMANDS: &[(&str, &str, &str)] = &[
     (
         ":diff",
         "[--FILTER VALUE]…",
-        "every decision changed since the policy was loaded, grouped by cause (filters: --principal GLOB, --group, --country, --product, --rule, --only allow|deny, --limit N)",
+        "every decision changed since the policy was loaded, grouped by cause (filters: --principal GLOB, --group, --country, --product, --rule, --only, --limit)",
     ),
     (":undo", "", "take back the last edit"),
     (
