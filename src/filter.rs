@@ -159,8 +159,7 @@ impl Selection {
 
     /// Whether a principal filter is set (principals can be skipped before deciding).
     pub fn selects_principals(&self) -> bool {
-        self.none
-            || self.glob.is_some() || self.group.is_some() || self.country.is_some()
+        self.none || self.glob.is_some() || self.group.is_some() || self.country.is_some()
     }
 
     /// Whether `p` passes `--principal`, `--group` and `--country`.

@@ -211,7 +211,7 @@ pub fn impact(
                 .into_iter()
                 .map(|((before, after), count)| CauseCount { before, after, count })
                 .collect();
-            causes.sort_by(|x, y| y.count.cmp(&x.count));
+            causes.sort_by_key(|c| std::cmp::Reverse(c.count));
             a.statements.sort_unstable();
             PrincipalImpact {
                 principal: name.to_string(),

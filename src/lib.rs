@@ -76,9 +76,9 @@ pub mod diag;
 pub mod eval;
 #[doc(hidden)]
 pub mod explain;
+pub mod filter;
 #[doc(hidden)]
 pub mod fmt;
-pub mod filter;
 #[doc(hidden)]
 pub mod gen;
 pub mod impact;

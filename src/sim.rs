@@ -6,8 +6,8 @@
 //! consumed chunk by chunk: the full principal × product matrix is never held in memory.
 
 use crate::compile::{Compiled, Row, RULES};
-use crate::filter::Selection;
 use crate::eval::Rule;
+use crate::filter::Selection;
 use crate::model::*;
 use crate::syntax::Access;
 use rayon::prelude::*;
@@ -420,10 +420,7 @@ pub fn diff_of(old: &Model, new: &Model, sel: &Selection, progress: Progress<'_>
                     if (a, r) != (b, s) && keep(va, vb) {
                         let (_, _, g0) = co.decide(i, x);
                         let (_, _, g1) = cn.decide(j, y);
-                        local
-                            .entry((va, vb))
-                            .or_default()
-                            .push((i as u32, x as u32, g0, g1));
+                        local.entry((va, vb)).or_default().push((i as u32, x as u32, g0, g1));
                     }
                 }
             }

@@ -145,7 +145,12 @@ fn diff_of_two_files() {
         .stdout
         .starts_with("no one loses or gains access to a product\nno decision changes"));
     // the people lead
-    assert!(r.stdout.starts_with("no one loses access; 1 user gains access to at least one product\n"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .starts_with("no one loses access; 1 user gains access to at least one product\n"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("\nby principal (1, losses first):\n  kim@x.io: gains 1 product, all `deny by group-not-allowed → allow by group-allowed`\n"), "{}", r.stdout);
 }
 

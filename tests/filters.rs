@@ -62,7 +62,10 @@ fn filters_on_a_100k_user_organisation_equal_the_unfiltered_answers_filtered_by_
         .map(|g| g.name.clone())
         .find(|g| m.principals().filter(|&p| in_group(m, p, g)).count() > 100)
         .unwrap();
-    let country = m.country(m.principal_country(m.principals().next().unwrap()).unwrap()).name.clone();
+    let country = m
+        .country(m.principal_country(m.principals().next().unwrap()).unwrap())
+        .name
+        .clone();
     let product = m.products[3].name.clone();
     let x = m.find_product(&product).unwrap();
 
@@ -108,7 +111,14 @@ fn filters_on_a_100k_user_organisation_equal_the_unfiltered_answers_filtered_by_
     assert!(!allowed.is_empty());
     for (r, list) in &w.denied {
         assert_eq!(*r, rule);
-        assert_eq!(list, &all.denied[r].iter().copied().filter(|&(p, _)| glob_ok(p) && country_is(m, p, &country)).collect::<Vec<_>>());
+        assert_eq!(
+            list,
+            &all.denied[r]
+                .iter()
+                .copied()
+                .filter(|&(p, _)| glob_ok(p) && country_is(m, p, &country))
+                .collect::<Vec<_>>()
+        );
     }
 
     // matrix: unfiltered CSV filtered by hand (rows by group and country, one column,
@@ -205,10 +215,14 @@ fn small_org(dir: &tempfile::TempDir) -> (String, Policy) {
 fn reference_people(old: &Model, new: &Model) -> ((usize, usize), (usize, usize)) {
     let (mut lose, mut gain) = ((0, 0), (0, 0));
     for p in old.principals() {
-        let Some(q) = new.find_principal(old.principal_name(p)) else { continue };
+        let Some(q) = new.find_principal(old.principal_name(p)) else {
+            continue;
+        };
         let (mut l, mut g) = (false, false);
         for x in old.product_ids() {
-            let Some(y) = new.find_product(&old.product(x).name) else { continue };
+            let Some(y) = new.find_product(&old.product(x).name) else {
+                continue;
+            };
             match (eval::decide(old, p, x).access, eval::decide(new, q, y).access) {
                 (Access::Allow, Access::Deny) => l = true,
                 (Access::Deny, Access::Allow) => g = true,
@@ -228,7 +242,12 @@ fn reference_people(old: &Model, new: &Model) -> ((usize, usize), (usize, usize)
 }
 
 fn people(json: &serde_json::Value) -> ((usize, usize), (usize, usize)) {
-    let k = |v: &serde_json::Value| (v["users"].as_u64().unwrap() as usize, v["keys"].as_u64().unwrap() as usize);
+    let k = |v: &serde_json::Value| {
+        (
+            v["users"].as_u64().unwrap() as usize,
+            v["keys"].as_u64().unwrap() as usize,
+        )
+    };
     (k(&json["people"]["lose"]), k(&json["people"]["gain"]))
 }
 
@@ -251,7 +270,10 @@ fn simulate_and_diff_count_people_like_the_reference() {
     let us = m.country(m.principal_country(key).unwrap()).name.clone();
     let de = m.countries.iter().find(|c| c.name != us).unwrap().name.clone();
     let lumen = "LumenRT";
-    let statements = [format!("set default {us} deny"), format!("set access {de} {lumen} allow")];
+    let statements = [
+        format!("set default {us} deny"),
+        format!("set access {de} {lumen} allow"),
+    ];
     let mut after = policy.clone();
     for s in &statements {
         after.apply("what-if", s).unwrap();
@@ -313,7 +335,9 @@ fn simulate_and_diff_count_people_like_the_reference() {
     let r = common::entitle(&["diff", &path, &new_path, "--json", "--group", &group]);
     let d: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let g = m.find_group(&group).unwrap();
-    let members = m.principals().filter(|&p| m.principal_groups(p).iter().any(|&(h, _)| h == g));
+    let members = m
+        .principals()
+        .filter(|&p| m.principal_groups(p).iter().any(|&(h, _)| h == g));
     let expected_losers = members
         .filter(|&p| {
             m.product_ids().any(|x| {
@@ -355,7 +379,9 @@ fn what_if_file_reads_statements_with_comments_and_blocks() {
     let file = write(
         &dir,
         "edits.what-if",
-        &format!("# tighten {us}\nset default {us} deny\n\n# a new user\nuser new.person@x.com {{\n  country {us}\n}}\n"),
+        &format!(
+            "# tighten {us}\nset default {us} deny\n\n# a new user\nuser new.person@x.com {{\n  country {us}\n}}\n"
+        ),
     );
     let a = common::entitle(&["simulate", &path, "--what-if-file", &file, "--json"]);
     let b = common::entitle(&[
@@ -367,8 +393,10 @@ fn what_if_file_reads_statements_with_comments_and_blocks() {
         &format!("user new.person@x.com {{ country {us} }}"),
     ]);
     assert_eq!(a.code, 1, "{}", a.stderr);
-    let (ja, jb): (serde_json::Value, serde_json::Value) =
-        (serde_json::from_str(&a.stdout).unwrap(), serde_json::from_str(&b.stdout).unwrap());
+    let (ja, jb): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&a.stdout).unwrap(),
+        serde_json::from_str(&b.stdout).unwrap(),
+    );
     assert_eq!(ja["people"], jb["people"]);
     assert_eq!(ja["changed"], jb["changed"]);
     assert_eq!(ja["statements"].as_array().unwrap().len(), 2);
@@ -439,7 +467,10 @@ fn unknown_filter_names_are_errors_with_a_suggestion() {
     let r = common::entitle(&["who", &path, "LumenRT", "--principal", "zz*"]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("LumenRT: 0 allowed, 0 denied"), "{}", r.stdout);
-    assert_eq!(common::entitle(&["who", &path, "LumenRT", "--principal", "nobody@x.com"]).code, 2);
+    assert_eq!(
+        common::entitle(&["who", &path, "LumenRT", "--principal", "nobody@x.com"]).code,
+        2
+    );
 }
 
 #[test]
@@ -455,7 +486,12 @@ fn filtered_json_matrix_is_valid_and_keeps_only_matching_cells() {
     for row in &rows {
         names.insert(row["principal"].as_str().unwrap().to_string());
         let p = m.find_principal(row["principal"].as_str().unwrap()).unwrap();
-        let got: Vec<&str> = row["decisions"].as_array().unwrap().iter().map(|d| d["product"].as_str().unwrap()).collect();
+        let got: Vec<&str> = row["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["product"].as_str().unwrap())
+            .collect();
         let want: Vec<&str> = m
             .product_ids()
             .filter(|&x| eval::decide(m, p, x).access == Access::Deny)

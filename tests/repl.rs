@@ -734,7 +734,13 @@ fn who_access_and_diff_take_the_command_lines_filters() {
     let d = s.handle(":diff --principal bob* --limit 1");
     assert!(d.contains("no decision changes (3 compared)"), "{d}");
     let bad = s.handle("who LumenRT --group Desing");
-    assert!(bad.contains("unknown group `Desing`") && bad.contains("did you mean `Design`?"), "{bad}");
+    assert!(
+        bad.contains("unknown group `Desing`") && bad.contains("did you mean `Design`?"),
+        "{bad}"
+    );
     let bad = s.handle("who LumenRT --grop Design");
-    assert!(bad.contains("unknown filter `--grop`") && bad.contains("did you mean `--group`?"), "{bad}");
+    assert!(
+        bad.contains("unknown filter `--grop`") && bad.contains("did you mean `--group`?"),
+        "{bad}"
+    );
 }

@@ -301,7 +301,7 @@ pub enum Command {
         #[arg(long = "what-if", value_name = "STMT", required_unless_present = "what_if_file", num_args = 1..)]
         what_if: Vec<String>,
         /// Read what-if statements from FILE (one per line, or a `{ … }` block over several
-        /// lines; `#` and `//` comments); applied after those of --what-if
+        /// lines; `#` comments); applied after those of --what-if
         #[arg(long = "what-if-file", value_name = "FILE")]
         what_if_file: Option<PathBuf>,
         #[command(flatten)]

@@ -155,7 +155,13 @@ impl Ctx<'_> {
                 threads,
             } => {
                 use_threads(threads);
-                self.simulate(&policy, &what_if, what_if_file.as_deref(), format.get(), &filter.filter(20))
+                self.simulate(
+                    &policy,
+                    &what_if,
+                    what_if_file.as_deref(),
+                    format.get(),
+                    &filter.filter(20),
+                )
             }
             Command::Gen(args) => self.gen(&args),
             Command::Repl { policy } => {

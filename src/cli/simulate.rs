@@ -198,10 +198,7 @@ impl Ctx<'_> {
             ImpactFormat::Json => {
                 render::limit_diff(&mut d, limit);
                 imp.limit(limit);
-                self.json(&render::DiffJson {
-                    diff: &d,
-                    impact: &imp,
-                });
+                self.json(&render::DiffJson { diff: &d, impact: &imp });
             }
             ImpactFormat::Text => {
                 let _ = write!(self.out, "{}", render::impact_text(&d, &imp, limit));
@@ -245,7 +242,11 @@ pub(crate) fn read_statements(path: &Path) -> Result<Vec<String>, Errors> {
             diagnostics: errors,
         });
     }
-    Ok(doc.items.iter().map(|item| sources.text(item.span).to_string()).collect())
+    Ok(doc
+        .items
+        .iter()
+        .map(|item| sources.text(item.span).to_string())
+        .collect())
 }
 
 /// Edits that change the policy text but not what it means: `include-country` on a group

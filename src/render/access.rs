@@ -12,7 +12,11 @@ pub fn access(model: &Model, principal: Principal) -> Vec<(ProductId, Decision)>
 /// [`access`] for the products `sel` keeps (the others are not decided), keeping the
 /// decisions that pass `--rule` and `--only`; nothing when the principal does not pass
 /// `--principal`, `--group` or `--country`.
-pub fn access_filtered(model: &Model, principal: Principal, sel: &crate::filter::Selection) -> Vec<(ProductId, Decision)> {
+pub fn access_filtered(
+    model: &Model,
+    principal: Principal,
+    sel: &crate::filter::Selection,
+) -> Vec<(ProductId, Decision)> {
     if !sel.principal(model, principal) {
         return vec![];
     }

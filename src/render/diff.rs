@@ -22,10 +22,18 @@ pub struct DiffJson<'a> {
 fn kinds(k: Kinds) -> Option<String> {
     let mut parts = vec![];
     if k.users > 0 {
-        parts.push(format!("{} user{}", thousands(k.users), if k.users == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} user{}",
+            thousands(k.users),
+            if k.users == 1 { "" } else { "s" }
+        ));
     }
     if k.keys > 0 {
-        parts.push(format!("{} key{}", thousands(k.keys), if k.keys == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} key{}",
+            thousands(k.keys),
+            if k.keys == 1 { "" } else { "s" }
+        ));
     }
     (!parts.is_empty()).then(|| parts.join(" and "))
 }
@@ -69,7 +77,11 @@ pub fn principal_line(p: &PrincipalImpact) -> String {
                 .take(3)
                 .map(|c| format!("{} {}", c.count, cause_words(c.before, c.after)))
                 .collect();
-            line.push_str(&format!(" ({}{})", shown.join(", "), if many.len() > 3 { ", …" } else { "" }));
+            line.push_str(&format!(
+                " ({}{})",
+                shown.join(", "),
+                if many.len() > 3 { ", …" } else { "" }
+            ));
         }
     }
     if !p.statements.is_empty() {
@@ -81,7 +93,12 @@ pub fn principal_line(p: &PrincipalImpact) -> String {
 
 fn table(out: &mut String, head: &str, rows: &[CountRow], limit: usize) {
     let n = shown(limit, rows.len());
-    let width = rows[..n].iter().map(|r| r.name.chars().count()).max().unwrap_or(0).max(head.len());
+    let width = rows[..n]
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(head.len());
     let num = rows[..n]
         .iter()
         .map(|r| thousands(r.lose).len().max(thousands(r.gain).len()))
@@ -109,7 +126,10 @@ pub fn impact_text(d: &Diff, imp: &Impact, limit: usize) -> String {
         out.push_str("\nby statement:\n");
         for s in &imp.statements {
             match &s.no_change {
-                Some(why) => out.push_str(&format!("  #{} `{}`: changes no decision: {why}\n", s.index, s.statement)),
+                Some(why) => out.push_str(&format!(
+                    "  #{} `{}`: changes no decision: {why}\n",
+                    s.index, s.statement
+                )),
                 None => out.push_str(&format!(
                     "  #{} `{}`: {} first changed here; {} lose, {} gain\n",
                     s.index,
@@ -122,7 +142,10 @@ pub fn impact_text(d: &Diff, imp: &Impact, limit: usize) -> String {
         }
     }
     if !imp.principals.is_empty() {
-        out.push_str(&format!("\nby principal ({}, losses first):\n", thousands(imp.principals_changed)));
+        out.push_str(&format!(
+            "\nby principal ({}, losses first):\n",
+            thousands(imp.principals_changed)
+        ));
         let n = shown(limit, imp.principals.len());
         for p in &imp.principals[..n] {
             out.push_str(&format!("  {}\n", principal_line(p)));
@@ -190,7 +213,10 @@ pub fn impact_markdown(d: &Diff, imp: &Impact, limit: usize) -> String {
                 thousands(s.changed),
                 thousands(s.lose),
                 thousands(s.gain),
-                s.no_change.as_deref().map(|w| format!("changes nothing: {w}")).unwrap_or_default()
+                s.no_change
+                    .as_deref()
+                    .map(|w| format!("changes nothing: {w}"))
+                    .unwrap_or_default()
             ));
         }
     }
@@ -219,14 +245,22 @@ pub fn impact_markdown(d: &Diff, imp: &Impact, limit: usize) -> String {
             out.push_str(&format!("\n…and {} more.\n", thousands(imp.principals_changed - n)));
         }
     }
-    for (head, col, rows) in [("By product", "Product", &imp.products), ("By group", "Group", &imp.groups)] {
+    for (head, col, rows) in [
+        ("By product", "Product", &imp.products),
+        ("By group", "Group", &imp.groups),
+    ] {
         if rows.is_empty() {
             continue;
         }
         out.push_str(&format!("\n#### {head}\n\n| {col} | Lose | Gain |\n|---|---:|---:|\n"));
         let n = shown(limit, rows.len());
         for r in &rows[..n] {
-            out.push_str(&format!("| {} | {} | {} |\n", r.name, thousands(r.lose), thousands(r.gain)));
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                r.name,
+                thousands(r.lose),
+                thousands(r.gain)
+            ));
         }
         if rows.len() > n {
             out.push_str(&format!("\n…and {} more.\n", rows.len() - n));

@@ -373,7 +373,15 @@ fn help_text() -> String {
 /// `--country NAME`, `--product NAME`, `--rule RULE`, `--only allow|deny`, `--limit N`, as on
 /// the command line), split off the other words.
 fn split_filters(input: &Input, args: &[Token], default_limit: usize) -> Result<(Vec<Token>, Filter), Vec<Diagnostic>> {
-    const WORDS: [&str; 7] = ["--principal", "--group", "--country", "--product", "--rule", "--only", "--limit"];
+    const WORDS: [&str; 7] = [
+        "--principal",
+        "--group",
+        "--country",
+        "--product",
+        "--rule",
+        "--only",
+        "--limit",
+    ];
     let mut rest = vec![];
     let mut f = Filter {
         limit: default_limit,
@@ -411,9 +419,8 @@ fn split_filters(input: &Input, args: &[Token], default_limit: usize) -> Result<
                 v.text.clone()
             }
         };
-        let bad = |msg: String| {
-            vec![Diagnostic::error("usage", msg).with_label(input.span(t.range.clone()), "this filter")]
-        };
+        let bad =
+            |msg: String| vec![Diagnostic::error("usage", msg).with_label(input.span(t.range.clone()), "this filter")];
         match word {
             "--principal" => f.principal = Some(value),
             "--group" => f.group = Some(value),
