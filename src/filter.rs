@@ -149,10 +149,12 @@ impl Selection {
         Selection::default()
     }
 
-    /// Nothing at all (a filter naming what only the other policy of a diff has).
-    pub fn none() -> Selection {
+    /// Nothing at all (a filter naming what only the other policy of a diff has), with a
+    /// list limit.
+    pub fn none(limit: usize) -> Selection {
         Selection {
             none: true,
+            limit,
             ..Selection::default()
         }
     }

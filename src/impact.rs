@@ -90,6 +90,9 @@ pub struct StatementImpact {
     pub lose: usize,
     /// Principals that gain access through a change first made here.
     pub gain: usize,
+    /// Principals this statement adds (a new `user`, `register`, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<String>,
     /// Why it changes nothing, when it changes no decision.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_change: Option<String>,
@@ -314,7 +317,9 @@ pub fn attribute(
                 }
             }
         }
-        let step = sim::diff_of(stages[k - 1], stages[k], sel, &|_| {});
+        // with one statement, its step is the whole diff
+        let computed = (n > 1).then(|| sim::diff_of(stages[k - 1], stages[k], sel, &|_| {}));
+        let step = computed.as_ref().unwrap_or(last);
         let (mut changed, mut lose, mut gain) = (0, HashSet::new(), HashSet::new());
         for c in &last.causes {
             for ch in &c.changes {
@@ -328,10 +333,16 @@ pub fn attribute(
                 }
             }
         }
+        let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let repeated = (1..k).find(|&j| norm(&statements[j - 1]) == norm(&statements[k - 1]));
         let no_change = step.is_empty().then(|| {
-            notes[k - 1].clone().unwrap_or_else(|| {
-                "every decision it could touch is already decided this way, or by a rule that comes first".to_string()
-            })
+            notes[k - 1]
+                .clone()
+                .or_else(|| repeated.map(|j| format!("statement #{j} already made it")))
+                .unwrap_or_else(|| {
+                    "every decision it could touch is already decided this way, or by a rule that comes first"
+                        .to_string()
+                })
         });
         stmts.push(StatementImpact {
             index: k,
@@ -339,6 +350,7 @@ pub fn attribute(
             changed,
             lose: lose.len(),
             gain: gain.len(),
+            added: step.principals_added.clone(),
             no_change,
         });
     }

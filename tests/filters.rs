@@ -367,7 +367,13 @@ fn a_statement_that_changes_nothing_is_flagged_and_new_users_show_what_they_may_
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.contains("lose access to at least one product"), "{}", r.stdout);
     assert!(r.stdout.contains("#2 `set default"), "{}", r.stdout);
-    assert!(r.stdout.contains("changes no decision"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("changes no decision: statement #1 already made it"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("#3 `user new.person@x.com { country"), "{}", r.stdout);
+    assert!(r.stdout.contains("`: adds new.person@x.com\n"), "{}", r.stdout);
     assert!(r.stdout.contains("new.person@x.com may use"), "{}", r.stdout);
 }
 

@@ -220,7 +220,7 @@ fn select_either(old: &Model, new: &Model, filter: &Filter) -> Result<Selection,
     filter.resolve(old).or_else(|e| {
         // a name only the new policy has selects nothing the old policy has
         match filter.resolve(new) {
-            Ok(_) => Ok(Selection::none()),
+            Ok(_) => Ok(Selection::none(filter.limit)),
             Err(_) => Err(e),
         }
     })

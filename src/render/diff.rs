@@ -130,6 +130,12 @@ pub fn impact_text(d: &Diff, imp: &Impact, limit: usize) -> String {
                     "  #{} `{}`: changes no decision: {why}\n",
                     s.index, s.statement
                 )),
+                None if s.changed == 0 && !s.added.is_empty() => out.push_str(&format!(
+                    "  #{} `{}`: adds {}\n",
+                    s.index,
+                    s.statement,
+                    s.added.join(", ")
+                )),
                 None => out.push_str(&format!(
                     "  #{} `{}`: {} first changed here; {} lose, {} gain\n",
                     s.index,
