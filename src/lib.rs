@@ -76,10 +76,12 @@ pub mod diag;
 pub mod eval;
 #[doc(hidden)]
 pub mod explain;
+pub mod filter;
 #[doc(hidden)]
 pub mod fmt;
 #[doc(hidden)]
 pub mod gen;
+pub mod impact;
 #[doc(hidden)]
 pub mod interop;
 #[doc(hidden)]

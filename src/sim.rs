@@ -7,6 +7,7 @@
 
 use crate::compile::{Compiled, Row, RULES};
 use crate::eval::Rule;
+use crate::filter::Selection;
 use crate::model::*;
 use crate::syntax::Access;
 use rayon::prelude::*;
@@ -69,15 +70,33 @@ impl Counts {
 
 /// Count every decision of every principal, per product and rule.
 pub fn summary(model: &Model, compiled: &Compiled, progress: Progress<'_>) -> Summary {
+    summary_of(model, compiled, &Selection::all(), progress)
+}
+
+/// The dense indices of the principals `sel` keeps, in principal order (every principal
+/// when it selects none). Principals left out are never decided.
+pub fn principal_list(model: &Model, compiled: &Compiled, sel: &Selection) -> Vec<usize> {
     let n = compiled.principals();
-    let m = compiled.products;
-    let counts = (0..n.div_ceil(CHUNK))
+    if !sel.selects_principals() {
+        return (0..n).collect();
+    }
+    (0..n)
         .into_par_iter()
+        .filter(|&i| sel.principal(model, compiled.principal_at(i)))
+        .collect()
+}
+
+/// [`summary`] of the principals and products `sel` keeps; `--rule` and `--only` keep only
+/// the counts of matching decisions.
+pub fn summary_of(model: &Model, compiled: &Compiled, sel: &Selection, progress: Progress<'_>) -> Summary {
+    let list = principal_list(model, compiled, sel);
+    let m = compiled.products;
+    let counts = list
+        .par_chunks(CHUNK)
         .map(|chunk| {
             let mut counts = Counts::new(m);
             let mut row = Row::new(compiled.words);
-            let end = ((chunk + 1) * CHUNK).min(n);
-            for i in chunk * CHUNK..end {
+            for &i in chunk {
                 compiled.row(i, &mut row);
                 for r in 0..RULES {
                     let base = r * m;
@@ -89,11 +108,12 @@ pub fn summary(model: &Model, compiled: &Compiled, progress: Progress<'_>) -> Su
                     }
                 }
             }
-            progress(end - chunk * CHUNK);
+            progress(chunk.len());
             counts
         })
         .reduce(|| Counts::new(m), Counts::add);
     let products = (0..m)
+        .filter(|&x| sel.product(ProductId(x as u32)))
         .map(|x| {
             let mut s = ProductSummary {
                 product: model.products[x].name.clone(),
@@ -103,7 +123,13 @@ pub fn summary(model: &Model, compiled: &Compiled, progress: Progress<'_>) -> Su
                 deny_by_rule: BTreeMap::new(),
             };
             for (r, rule) in Rule::ALL.iter().enumerate() {
-                let (a, d) = (counts.allow[r * m + x], counts.deny[r * m + x]);
+                let (mut a, mut d) = (counts.allow[r * m + x], counts.deny[r * m + x]);
+                if !sel.decision(Access::Allow, *rule) {
+                    a = 0;
+                }
+                if !sel.decision(Access::Deny, *rule) {
+                    d = 0;
+                }
                 s.allow += a;
                 s.deny += d;
                 if a > 0 {
@@ -117,7 +143,7 @@ pub fn summary(model: &Model, compiled: &Compiled, progress: Progress<'_>) -> Su
         })
         .collect();
     Summary {
-        principals: n,
+        principals: list.len(),
         products,
     }
 }
@@ -133,12 +159,28 @@ fn for_each_bit(mut bits: u64, mut f: impl FnMut(usize)) {
 /// Produce every principal's row in order, `CHUNK` principals at a time computed in
 /// parallel; `emit` runs on the calling thread, in principal order, with each chunk's
 /// formatted output. `format` turns one principal's row into bytes.
-pub fn stream_rows<F, E>(compiled: &Compiled, format: F, mut emit: E, progress: Progress<'_>) -> std::io::Result<()>
+pub fn stream_rows<F, E>(compiled: &Compiled, format: F, emit: E, progress: Progress<'_>) -> std::io::Result<()>
 where
     F: Fn(usize, &Row, &mut Vec<u8>) + Sync,
     E: FnMut(&[u8]) -> std::io::Result<()>,
 {
-    let n = compiled.principals();
+    let all: Vec<usize> = (0..compiled.principals()).collect();
+    stream_rows_of(compiled, &all, format, emit, progress)
+}
+
+/// [`stream_rows`] for the principals of `list` (dense indices), in its order.
+pub fn stream_rows_of<F, E>(
+    compiled: &Compiled,
+    list: &[usize],
+    format: F,
+    mut emit: E,
+    progress: Progress<'_>,
+) -> std::io::Result<()>
+where
+    F: Fn(usize, &Row, &mut Vec<u8>) + Sync,
+    E: FnMut(&[u8]) -> std::io::Result<()>,
+{
+    let n = list.len();
     let chunks = n.div_ceil(CHUNK);
     // a batch of chunks per parallel step bounds memory to a few chunks of output
     let batch = rayon::current_num_threads().max(1) * 2;
@@ -151,7 +193,7 @@ where
                 let mut out = Vec::new();
                 let mut row = Row::new(compiled.words);
                 let hi = ((chunk + 1) * CHUNK).min(n);
-                for i in chunk * CHUNK..hi {
+                for &i in &list[chunk * CHUNK..hi] {
                     compiled.row(i, &mut row);
                     format(i, &row, &mut out);
                 }
@@ -183,12 +225,24 @@ type Decided = (usize, Access, Rule, Option<GroupId>);
 
 /// Decide one product for every principal (`entitle who`).
 pub fn who(compiled: &Compiled, product: ProductId) -> Who {
-    let n = compiled.principals();
-    let parts: Vec<Vec<Decided>> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
+    let all: Vec<usize> = (0..compiled.principals()).collect();
+    who_in(compiled, product, &all, &Selection::all())
+}
+
+/// [`who`] for the principals `sel` keeps (never deciding the others), keeping the
+/// decisions that pass `--rule` and `--only`.
+pub fn who_of(model: &Model, compiled: &Compiled, product: ProductId, sel: &Selection) -> Who {
+    let list = principal_list(model, compiled, sel);
+    who_in(compiled, product, &list, sel)
+}
+
+fn who_in(compiled: &Compiled, product: ProductId, list: &[usize], sel: &Selection) -> Who {
+    let parts: Vec<Vec<Decided>> = list
+        .par_chunks(CHUNK)
         .map(|chunk| {
-            (chunk * CHUNK..((chunk + 1) * CHUNK).min(n))
-                .map(|i| {
+            chunk
+                .iter()
+                .map(|&i| {
                     let (a, r, g) = compiled.decide(i, product.index());
                     (i, a, r, g)
                 })
@@ -200,6 +254,9 @@ pub fn who(compiled: &Compiled, product: ProductId) -> Who {
         denied: BTreeMap::new(),
     };
     for (i, a, r, g) in parts.into_iter().flatten() {
+        if !sel.decision(a, r) {
+            continue;
+        }
         let p = compiled.principal_at(i);
         match a {
             Access::Allow => w.allowed.push((p, r, g)),
@@ -315,6 +372,13 @@ type RawChange = (u32, u32, Option<GroupId>, Option<GroupId>);
 /// Compare two policies decision by decision. Principals and products are matched by name
 /// (ignoring case); those in only one policy are listed, not compared.
 pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
+    diff_of(old, new, &Selection::all(), progress)
+}
+
+/// [`diff`] of the principals and products `sel` (resolved on `old`) keeps, skipping the
+/// others before deciding. `--rule` keeps changes whose rule before or after is that rule;
+/// `--only allow` keeps the gains (deny → allow), `--only deny` the losses.
+pub fn diff_of(old: &Model, new: &Model, sel: &Selection, progress: Progress<'_>) -> Diff {
     let (co, cn) = rayon::join(|| Compiled::new(old), || Compiled::new(new));
     // product mapping old index → new index
     let pmap: Vec<Option<usize>> = old
@@ -322,21 +386,29 @@ pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
         .iter()
         .map(|p| new.find_product(&p.name).map(|x| x.index()))
         .collect();
-    let common: Vec<(usize, usize)> = pmap.iter().enumerate().filter_map(|(x, y)| y.map(|y| (x, y))).collect();
-    let n = co.principals();
+    let common: Vec<(usize, usize)> = pmap
+        .iter()
+        .enumerate()
+        .filter(|&(x, _)| sel.product(ProductId(x as u32)))
+        .filter_map(|(x, y)| y.map(|y| (x, y)))
+        .collect();
+    let list = principal_list(old, &co, sel);
+    let keep = |a: Verdict, b: Verdict| -> bool {
+        sel.rule.is_none_or(|r| a.rule == r || b.rule == r)
+            && sel.only.is_none_or(|o| b.decision == o && a.decision != o)
+    };
     // principal mapping old dense index → new dense index
     let map_principal = |i: usize| -> Option<usize> {
         new.find_principal(old.principal_name(co.principal_at(i)))
             .map(|q| cn.index_of(q))
     };
-    let parts: Vec<BTreeMap<(Verdict, Verdict), Vec<RawChange>>> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
+    let parts: Vec<BTreeMap<(Verdict, Verdict), Vec<RawChange>>> = list
+        .par_chunks(CHUNK)
         .map(|chunk| {
             let mut local: BTreeMap<(Verdict, Verdict), Vec<RawChange>> = BTreeMap::new();
             let mut ro = Row::new(co.words);
             let mut rn = Row::new(cn.words);
-            let hi = ((chunk + 1) * CHUNK).min(n);
-            for i in chunk * CHUNK..hi {
+            for &i in chunk {
                 let Some(j) = map_principal(i) else { continue };
                 co.row(i, &mut ro);
                 cn.row(j, &mut rn);
@@ -344,17 +416,15 @@ pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
                     let (a, r) = ro.get(x);
                     let (b, s) = rn.get(y);
                     // a decision changes when its access or its rule does
-                    if (a, r) != (b, s) {
+                    let (va, vb) = (Verdict { decision: a, rule: r }, Verdict { decision: b, rule: s });
+                    if (a, r) != (b, s) && keep(va, vb) {
                         let (_, _, g0) = co.decide(i, x);
                         let (_, _, g1) = cn.decide(j, y);
-                        local
-                            .entry((Verdict { decision: a, rule: r }, Verdict { decision: b, rule: s }))
-                            .or_default()
-                            .push((i as u32, x as u32, g0, g1));
+                        local.entry((va, vb)).or_default().push((i as u32, x as u32, g0, g1));
                     }
                 }
             }
-            progress(hi - chunk * CHUNK);
+            progress(chunk.len());
             local
         })
         .collect();
@@ -408,7 +478,7 @@ pub fn diff(old: &Model, new: &Model, progress: Progress<'_>) -> Diff {
             .sum()
     };
     let (revoked, granted) = (count(Access::Allow, Access::Deny), count(Access::Deny, Access::Allow));
-    let in_both = (0..n).filter(|&i| map_principal(i).is_some()).count();
+    let in_both = list.iter().filter(|&&i| map_principal(i).is_some()).count();
     Diff {
         compared: in_both as u64 * common.len() as u64,
         changed,

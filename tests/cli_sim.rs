@@ -95,8 +95,9 @@ fn simulate_reports_what_a_conversion_takes_away() {
     let r = entitle(&["simulate", p, "--what-if", "convert Old"]);
     assert_eq!(r.code, 1, "changes exit 1: {}", r.stderr);
     assert!(
-        r.stdout
-            .starts_with("2 decisions change (6 compared): 0 lose access, 0 gain access, 2 change only the rule"),
+        r.stdout.starts_with(
+            "no one loses or gains access to a product\n2 decisions change (6 compared): 0 lose access, 0 gain access, 2 change only the rule"
+        ),
         "{}",
         r.stdout
     );
@@ -140,7 +141,17 @@ fn diff_of_two_files() {
     assert!(r.stdout.contains("kim@x.io Survey  (group Roads)"), "{}", r.stdout);
     let same = entitle(&["diff", a.to_str().unwrap(), a.to_str().unwrap()]);
     assert_eq!(same.code, 0);
-    assert!(same.stdout.starts_with("no decision changes"));
+    assert!(same
+        .stdout
+        .starts_with("no one loses or gains access to a product\nno decision changes"));
+    // the people lead
+    assert!(
+        r.stdout
+            .starts_with("no one loses access; 1 user gains access to at least one product\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("\nby principal (1, losses first):\n  kim@x.io: gains 1 product, all `deny by group-not-allowed → allow by group-allowed`\n"), "{}", r.stdout);
 }
 
 #[test]

@@ -524,7 +524,7 @@ fn hints_show_the_arguments_still_to_type() {
     );
     assert_eq!(hint(":save ").as_deref(), Some("FILE"));
     assert_eq!(hint("remove ").as_deref(), Some("user|key|group|product|country NAME"));
-    assert_eq!(hint(":diff"), None);
+    assert_eq!(hint(":diff").as_deref(), Some(" [--FILTER VALUE]…"));
     // hints come only at the end of the line
     assert_eq!(h.shape_hint("check ", 3), None);
 }
@@ -700,4 +700,47 @@ fn piped_session_through_the_binary() {
     let (code, _, stderr) = run(&["repl", missing.to_str().unwrap()], "");
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot read"), "{stderr}");
+}
+
+#[test]
+fn who_access_and_diff_take_the_command_lines_filters() {
+    let mut s = session();
+    // who: the same text as the command line with the same filter
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme.ent");
+    std::fs::write(&path, POLICY).unwrap();
+    let p = path.to_str().unwrap();
+    let cli = |args: &[&str]| {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        entitle::cli::run_to(args, &mut out, &mut err);
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(
+        s.handle("who MicroStation --group Design --only allow"),
+        cli(&["who", p, "MicroStation", "--group", "Design", "--only", "allow"])
+    );
+    let who = s.handle("who MicroStation --principal *@ACME.com");
+    assert!(who.starts_with("MicroStation: 2 allowed, 0 denied"), "{who}");
+    assert!(!who.contains("SS-0001") && !who.contains("carol"), "{who}");
+    assert_eq!(
+        s.handle("access alice@acme.com --only deny"),
+        cli(&["access", p, "alice@acme.com", "--only", "deny"])
+    );
+    s.handle("set default US allow");
+    let d = s.handle(":diff --principal SS-* --limit 1");
+    assert!(d.contains(": 2 decisions change (3 compared)"), "{d}");
+    assert!(d.contains("  SS-0001 OpenRoads  (group Design)\n  … and 1 more"), "{d}");
+    assert!(!d.contains("alice@acme.com"), "{d}");
+    let d = s.handle(":diff --principal bob* --limit 1");
+    assert!(d.contains("no decision changes (3 compared)"), "{d}");
+    let bad = s.handle("who LumenRT --group Desing");
+    assert!(
+        bad.contains("unknown group `Desing`") && bad.contains("did you mean `Design`?"),
+        "{bad}"
+    );
+    let bad = s.handle("who LumenRT --grop Design");
+    assert!(
+        bad.contains("unknown filter `--grop`") && bad.contains("did you mean `--group`?"),
+        "{bad}"
+    );
 }

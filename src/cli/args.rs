@@ -107,6 +107,95 @@ impl AnswerFormatArgs {
     }
 }
 
+/// The output format of `diff` and `simulate`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, Default)]
+pub enum ImpactFormat {
+    /// Text for a person
+    #[default]
+    Text,
+    /// One JSON object
+    Json,
+    /// An impact summary in Markdown, fit for a pull-request comment
+    Markdown,
+}
+
+/// `--format text|json|markdown` and `--json`, on `diff` and `simulate`.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ImpactFormatArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ImpactFormat::Text)]
+    pub format: ImpactFormat,
+    /// The same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl ImpactFormatArgs {
+    /// The format asked for (`--json` is `--format json`).
+    pub fn get(self) -> ImpactFormat {
+        if self.json {
+            ImpactFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+/// `--only allow|deny`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum OnlyArg {
+    /// Only allowed decisions (for diff and simulate: only gains)
+    Allow,
+    /// Only denied decisions (for diff and simulate: only losses)
+    Deny,
+}
+
+/// The filters shared by `who`, `matrix`, `access`, `diff` and `simulate` (and, with the
+/// same words, the REPL's `who`, `access` and `:diff`). Names are checked: an unknown one is
+/// an error with a suggestion (exit 2).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Only principals whose email or key id matches GLOB (`*`, `?`; case-insensitive)
+    #[arg(long = "principal", value_name = "GLOB")]
+    pub principal_glob: Option<String>,
+    /// Only members of this entitlement group
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// Only principals whose entitlement country this is
+    #[arg(long, value_name = "NAME")]
+    pub country: Option<String>,
+    /// Only this product (name or display name)
+    #[arg(long = "product", value_name = "NAME")]
+    pub product_filter: Option<String>,
+    /// Only decisions made by this rule (diff, simulate: the rule before or after)
+    #[arg(long, value_name = "RULE")]
+    pub rule: Option<String>,
+    /// Only allowed or only denied decisions (diff, simulate: only gains or only losses)
+    #[arg(long, value_enum, value_name = "allow|deny")]
+    pub only: Option<OnlyArg>,
+    /// Items listed per section (0: all; diff and simulate default to 20); counts stay exact
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+impl FilterArgs {
+    /// The library's filter, with `default_limit` when `--limit` is not given.
+    pub fn filter(&self, default_limit: usize) -> crate::filter::Filter {
+        crate::filter::Filter {
+            principal: self.principal_glob.clone(),
+            group: self.group.clone(),
+            country: self.country.clone(),
+            product: self.product_filter.clone(),
+            rule: self.rule.clone(),
+            only: self.only.map(|o| match o {
+                OnlyArg::Allow => crate::model::Access::Allow,
+                OnlyArg::Deny => crate::model::Access::Deny,
+            }),
+            limit: self.limit.unwrap_or(default_limit),
+        }
+    }
+}
+
 /// `--threads N`, on the commands that run on several cores.
 #[derive(clap::Args, Debug, Clone, Copy)]
 pub struct ThreadsArgs {
@@ -148,6 +237,8 @@ pub enum Command {
         principal: String,
         #[command(flatten)]
         format: AnswerFormatArgs,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
     /// Does PRINCIPAL hold an account capability? (receive-billing, manage-users, manage-domains, manage-entitlements, receive-alerts PRODUCT)
     Can {
@@ -197,13 +288,14 @@ pub enum Command {
         product: String,
         #[command(flatten)]
         format: FormatArgs,
-        /// Principals listed per section (0: all); the counts are always exact
-        #[arg(long, value_name = "N", default_value_t = 0)]
-        limit: usize,
+        #[command(flatten)]
+        filter: FilterArgs,
         #[command(flatten)]
         threads: ThreadsArgs,
     },
-    /// Every principal × product decision, streamed (or a per-product summary)
+    /// Every principal × product decision, streamed (or a per-product summary); filters keep
+    /// rows and columns, --rule/--only blank the other cells and drop rows left empty, --limit
+    /// caps the rows
     Matrix {
         /// Policy file
         policy: PathBuf,
@@ -220,6 +312,8 @@ pub enum Command {
         #[arg(long)]
         summary: bool,
         #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
         threads: ThreadsArgs,
     },
     /// Every decision that changes between two policies, grouped by cause (exit 1 if any)
@@ -229,10 +323,9 @@ pub enum Command {
         /// The policy after
         new: PathBuf,
         #[command(flatten)]
-        format: FormatArgs,
-        /// Changes listed per cause, in text and JSON (0: all); the counts are always exact
-        #[arg(long, value_name = "N", default_value_t = 20)]
-        limit: usize,
+        format: ImpactFormatArgs,
+        #[command(flatten)]
+        filter: FilterArgs,
         #[command(flatten)]
         threads: ThreadsArgs,
     },
@@ -241,13 +334,16 @@ pub enum Command {
         /// Policy file
         policy: PathBuf,
         /// A what-if statement or declaration, e.g. 'convert Legacy' or 'set default US deny'
-        #[arg(long = "what-if", value_name = "STMT", required = true, num_args = 1..)]
+        #[arg(long = "what-if", value_name = "STMT", required_unless_present = "what_if_file", num_args = 1..)]
         what_if: Vec<String>,
+        /// Read what-if statements from FILE (one per line, or a `{ … }` block over several
+        /// lines; `#` comments); applied after those of --what-if
+        #[arg(long = "what-if-file", value_name = "FILE")]
+        what_if_file: Option<PathBuf>,
         #[command(flatten)]
-        format: FormatArgs,
-        /// Changes listed per cause, in text and JSON (0: all); the counts are always exact
-        #[arg(long, value_name = "N", default_value_t = 20)]
-        limit: usize,
+        format: ImpactFormatArgs,
+        #[command(flatten)]
+        filter: FilterArgs,
         #[command(flatten)]
         threads: ThreadsArgs,
     },

@@ -3,6 +3,7 @@
 
 use crate::capability::{self, Capability};
 use crate::diag;
+use crate::filter::{Filter, Selection};
 use crate::model::Principal;
 use crate::render::{self, exit};
 use crate::source::Sources;
@@ -18,7 +19,8 @@ mod progress;
 mod simulate;
 
 pub use args::{
-    AnswerFormat, AnswerFormatArgs, Cli, ColorChoice, Command, Format, FormatArgs, GenArgs, MatrixFormat, ThreadsArgs,
+    AnswerFormat, AnswerFormatArgs, Cli, ColorChoice, Command, FilterArgs, Format, FormatArgs, GenArgs, ImpactFormat,
+    ImpactFormatArgs, MatrixFormat, OnlyArg, ThreadsArgs,
 };
 
 pub use crate::render::exit::{DENY as EXIT_DENY, ERROR as EXIT_ERROR, OK as EXIT_OK};
@@ -96,7 +98,8 @@ impl Ctx<'_> {
                 policy,
                 principal,
                 format,
-            } => self.access(&policy, &principal, format.get()),
+                filter,
+            } => self.access(&policy, &principal, format.get(), &filter.filter(0)),
             Command::Can {
                 policy,
                 principal,
@@ -115,42 +118,50 @@ impl Ctx<'_> {
                 policy,
                 product,
                 format,
-                limit,
+                filter,
                 threads,
             } => {
                 use_threads(threads);
-                self.who(&policy, &product, format.is_json(), limit)
+                self.who(&policy, &product, format.is_json(), &filter.filter(0))
             }
             Command::Matrix {
                 policy,
                 format,
                 json,
                 summary,
+                filter,
                 threads,
             } => {
                 use_threads(threads);
                 let format = if json { MatrixFormat::Json } else { format };
-                self.matrix(&policy, format, summary)
+                self.matrix(&policy, format, summary, &filter.filter(0))
             }
             Command::Diff {
                 old,
                 new,
                 format,
-                limit,
+                filter,
                 threads,
             } => {
                 use_threads(threads);
-                self.diff(&old, &new, format.is_json(), limit)
+                self.diff(&old, &new, format.get(), &filter.filter(20))
             }
             Command::Simulate {
                 policy,
                 what_if,
+                what_if_file,
                 format,
-                limit,
+                filter,
                 threads,
             } => {
                 use_threads(threads);
-                self.simulate(&policy, &what_if, format.is_json(), limit)
+                self.simulate(
+                    &policy,
+                    &what_if,
+                    what_if_file.as_deref(),
+                    format.get(),
+                    &filter.filter(20),
+                )
             }
             Command::Gen(args) => self.gen(&args),
             Command::Repl { policy } => {
@@ -263,7 +274,15 @@ impl Ctx<'_> {
         exit::of(ex.decision.access)
     }
 
-    fn access(&mut self, path: &Path, principal: &str, format: AnswerFormat) -> i32 {
+    /// Check a filter's names against `model` (an unknown one is reported: exit 2).
+    pub(crate) fn select(&mut self, model: &crate::model::Model, filter: &Filter) -> Result<Selection, i32> {
+        filter.resolve(model).map_err(|e| {
+            let _ = writeln!(self.err, "error: {e}");
+            EXIT_ERROR
+        })
+    }
+
+    fn access(&mut self, path: &Path, principal: &str, format: AnswerFormat, filter: &Filter) -> i32 {
         let policy = match self.load(path) {
             Ok(p) => p,
             Err(code) => return code,
@@ -272,13 +291,19 @@ impl Ctx<'_> {
             Ok(p) => p,
             Err(e) => return self.query_error(e),
         };
-        let decisions = render::access(&policy.model, p);
+        let sel = match self.select(&policy.model, filter) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let decisions = render::access_filtered(&policy.model, p, &sel);
         let text = match format {
             AnswerFormat::Json => {
-                self.json(&render::access_json(&policy.model, p, &decisions));
+                let mut j = render::access_json(&policy.model, p, &decisions);
+                render::access::limit_json(&mut j, sel.limit);
+                self.json(&j);
                 None
             }
-            AnswerFormat::Text => Some(render::access_text(&policy.model, p, &decisions)),
+            AnswerFormat::Text => Some(render::access_text_limit(&policy.model, p, &decisions, sel.limit)),
             AnswerFormat::Plain => Some(render::access_plain(&policy.model, p, &decisions, false)),
             AnswerFormat::Markdown => Some(render::access_plain(&policy.model, p, &decisions, true)),
         };

@@ -1,16 +1,19 @@
 //! Front end of the simulator commands: `who`, `matrix`, `diff`, `simulate`.
 
 use super::progress::Progress;
-use super::{Ctx, MatrixFormat, EXIT_DENY, EXIT_ERROR, EXIT_OK};
+use super::{Ctx, ImpactFormat, MatrixFormat, EXIT_DENY, EXIT_ERROR, EXIT_OK};
 use crate::compile::Compiled;
+use crate::filter::{Filter, Selection};
+use crate::impact;
 use crate::model::Model;
 use crate::render::{self, matrix};
 use crate::sim;
-use crate::Policy;
+use crate::source::Sources;
+use crate::{Errors, Policy};
 use std::path::Path;
 
 impl Ctx<'_> {
-    pub(super) fn who(&mut self, path: &Path, product: &str, json: bool, limit: usize) -> i32 {
+    pub(super) fn who(&mut self, path: &Path, product: &str, json: bool, filter: &Filter) -> i32 {
         let policy = match self.load(path) {
             Ok(p) => p,
             Err(code) => return code,
@@ -20,7 +23,20 @@ impl Ctx<'_> {
             Err(e) => return self.query_error(e),
         };
         let m = &policy.model;
-        let w = render::who(m, x);
+        let sel = match self.select(m, filter) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        if sel.only_product().is_some_and(|y| y != x) {
+            let _ = writeln!(
+                self.err,
+                "error: `who` takes its product as the argument (`{}`); --product names another",
+                m.product(x).name
+            );
+            return EXIT_ERROR;
+        }
+        let limit = sel.limit;
+        let w = sim::who_of(m, &Compiled::new(m), x, &sel);
         if json {
             self.json(&render::who_json(m, x, &w, limit));
         } else {
@@ -29,7 +45,7 @@ impl Ctx<'_> {
         EXIT_OK
     }
 
-    pub(super) fn matrix(&mut self, path: &Path, format: MatrixFormat, summary: bool) -> i32 {
+    pub(super) fn matrix(&mut self, path: &Path, format: MatrixFormat, summary: bool, filter: &Filter) -> i32 {
         let summary = match (summary, format) {
             (false, MatrixFormat::Summary) | (true, MatrixFormat::Table | MatrixFormat::Summary) => Some(false),
             (true, MatrixFormat::Json) => Some(true),
@@ -52,11 +68,15 @@ impl Ctx<'_> {
             ..policy
         };
         let m = &policy.model;
+        let sel = match self.select(m, filter) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
         let c = Compiled::new(m);
         let progress = Progress::new(c.principals(), "deciding");
         let tick = |n: usize| progress.tick(n);
         if let Some(json) = summary {
-            let s = sim::summary(m, &c, &tick);
+            let s = sim::summary_of(m, &c, &sel, &tick);
             progress.finish();
             if json {
                 self.json(&s);
@@ -66,9 +86,9 @@ impl Ctx<'_> {
             return EXIT_OK;
         }
         let result = match format {
-            MatrixFormat::Table | MatrixFormat::Summary => matrix::matrix_table(&mut *self.out, m, &c, &tick),
-            MatrixFormat::Csv => matrix::matrix_csv(&mut *self.out, m, &c, &tick),
-            MatrixFormat::Json => matrix::matrix_json(&mut *self.out, m, &c, &tick),
+            MatrixFormat::Table | MatrixFormat::Summary => matrix::matrix_table(&mut *self.out, m, &c, &sel, &tick),
+            MatrixFormat::Csv => matrix::matrix_csv(&mut *self.out, m, &c, &sel, &tick),
+            MatrixFormat::Json => matrix::matrix_json(&mut *self.out, m, &c, &sel, &tick),
         };
         progress.finish();
         match result {
@@ -81,7 +101,7 @@ impl Ctx<'_> {
         }
     }
 
-    pub(super) fn diff(&mut self, old: &Path, new: &Path, json: bool, limit: usize) -> i32 {
+    pub(super) fn diff(&mut self, old: &Path, new: &Path, format: ImpactFormat, filter: &Filter) -> i32 {
         let a = match self.load(old) {
             Ok(p) => p.model,
             Err(code) => return code,
@@ -90,43 +110,102 @@ impl Ctx<'_> {
             Ok(p) => p.model,
             Err(code) => return code,
         };
-        self.report_diff(&a, &b, json, limit)
+        let sel = match select_either(&a, &b, filter) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = writeln!(self.err, "error: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        self.report_diff(&[&a, &b], &[], &[], &sel, format, vec![])
     }
 
-    pub(super) fn simulate(&mut self, path: &Path, statements: &[String], json: bool, limit: usize) -> i32 {
+    pub(super) fn simulate(
+        &mut self,
+        path: &Path,
+        statements: &[String],
+        file: Option<&Path>,
+        format: ImpactFormat,
+        filter: &Filter,
+    ) -> i32 {
         let original = match self.load(path) {
             Ok(p) => p,
             Err(code) => return code,
         };
-        let mut changed = original.clone();
+        let mut statements = statements.to_vec();
+        if let Some(file) = file {
+            match read_statements(file) {
+                Ok(more) => statements.extend(more),
+                Err(e) => return self.errors(&e),
+            }
+        }
+        let mut stages = vec![original.clone()];
         let mut notes = vec![];
+        let mut why: Vec<Option<String>> = vec![];
         for (i, stmt) in statements.iter().enumerate() {
+            let mut changed = stages.last().expect("the original").clone();
             let before = changed.document.clone();
             if let Err(e) = changed.apply(&format!("--what-if #{}", i + 1), stmt) {
                 return self.errors(&e);
             }
+            let mut reason = None;
             if changed.document == before {
-                notes.push(format!("`{}`: no change (the policy already says so)", stmt.trim()));
+                let note = format!("`{}`: no change (the policy already says so)", stmt.trim());
+                reason = Some("the policy already says so".to_string());
+                notes.push(note);
             }
-            notes.extend(no_effect(&changed.model, stmt));
+            if let Some(n) = no_effect(&changed.model, stmt) {
+                reason = Some(n.split_once(": no effect: ").map_or(n.clone(), |(_, r)| r.to_string()));
+                notes.push(n);
+            }
+            why.push(reason);
+            stages.push(changed);
         }
-        self.report_diff_with(&original.model, &changed.model, json, limit, notes)
+        let sel = match self.select(&original.model, filter) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let models: Vec<&Model> = stages.iter().map(|p| &p.model).collect();
+        self.report_diff(&models, &statements, &why, &sel, format, notes)
     }
 
-    fn report_diff(&mut self, old: &Model, new: &Model, json: bool, limit: usize) -> i32 {
-        self.report_diff_with(old, new, json, limit, vec![])
-    }
-
-    fn report_diff_with(&mut self, old: &Model, new: &Model, json: bool, limit: usize, notes: Vec<String>) -> i32 {
+    /// Compare the first and last of `stages` (with `statements` between them: attribute
+    /// each change to the statement after which it first differs).
+    fn report_diff(
+        &mut self,
+        stages: &[&Model],
+        statements: &[String],
+        why: &[Option<String>],
+        sel: &Selection,
+        format: ImpactFormat,
+        notes: Vec<String>,
+    ) -> i32 {
+        let (old, new) = (stages[0], stages[stages.len() - 1]);
         let progress = Progress::new(old.users.len() + old.keys.len(), "comparing");
-        let mut d = sim::diff(old, new, &|n| progress.tick(n));
+        let mut d = sim::diff_of(old, new, sel, &|n| progress.tick(n));
         d.notes = notes;
         progress.finish();
-        render::limit_diff(&mut d, limit);
-        if json {
-            self.json(&d);
+        let (attribution, per_statement) = if statements.is_empty() {
+            (None, vec![])
         } else {
-            let _ = write!(self.out, "{}", render::diff_text(&d, limit));
+            let (a, s) = impact::attribute(stages, sel, &d, statements, why);
+            (Some(a), s)
+        };
+        let mut imp = impact::impact(&d, old, new, sel, attribution.as_ref());
+        imp.statements = per_statement;
+        let limit = sel.limit;
+        match format {
+            ImpactFormat::Json => {
+                render::limit_diff(&mut d, limit);
+                imp.limit(limit);
+                self.json(&render::DiffJson { diff: &d, impact: &imp });
+            }
+            ImpactFormat::Text => {
+                let _ = write!(self.out, "{}", render::impact_text(&d, &imp, limit));
+            }
+            ImpactFormat::Markdown => {
+                let _ = write!(self.out, "{}", render::impact_markdown(&d, &imp, limit));
+            }
         }
         if d.is_empty() {
             EXIT_OK
@@ -134,6 +213,40 @@ impl Ctx<'_> {
             EXIT_DENY
         }
     }
+}
+
+/// A diff's filter is checked on the old policy, and on the new one for names only it has.
+fn select_either(old: &Model, new: &Model, filter: &Filter) -> Result<Selection, crate::filter::FilterError> {
+    filter.resolve(old).or_else(|e| {
+        // a name only the new policy has selects nothing the old policy has
+        match filter.resolve(new) {
+            Ok(_) => Ok(Selection::none(filter.limit)),
+            Err(_) => Err(e),
+        }
+    })
+}
+
+/// The what-if statements of a file: every declaration or statement, each with its own
+/// text (so each can be attributed); `#` comments are skipped.
+pub(crate) fn read_statements(path: &Path) -> Result<Vec<String>, Errors> {
+    let text = crate::read_source(path).map_err(|d| Errors {
+        sources: Sources::new(),
+        diagnostics: vec![d],
+    })?;
+    let mut sources = Sources::new();
+    let file = sources.add(path.display().to_string(), text);
+    let (doc, errors) = crate::syntax::parse_statements(&sources, file);
+    if !errors.is_empty() {
+        return Err(Errors {
+            sources,
+            diagnostics: errors,
+        });
+    }
+    Ok(doc
+        .items
+        .iter()
+        .map(|item| sources.text(item.span).to_string())
+        .collect())
 }
 
 /// Edits that change the policy text but not what it means: `include-country` on a group

@@ -9,6 +9,39 @@ pub fn access(model: &Model, principal: Principal) -> Vec<(ProductId, Decision)>
     model.product_ids().map(|x| (x, decide(model, principal, x))).collect()
 }
 
+/// [`access`] for the products `sel` keeps (the others are not decided), keeping the
+/// decisions that pass `--rule` and `--only`; nothing when the principal does not pass
+/// `--principal`, `--group` or `--country`.
+pub fn access_filtered(
+    model: &Model,
+    principal: Principal,
+    sel: &crate::filter::Selection,
+) -> Vec<(ProductId, Decision)> {
+    if !sel.principal(model, principal) {
+        return vec![];
+    }
+    sel.products(model)
+        .into_iter()
+        .map(|x| (x, decide(model, principal, x)))
+        .filter(|(_, d)| sel.decision(d.access, d.rule))
+        .collect()
+}
+
+/// Keep at most `limit` allowed and `limit` denied decisions per rule in `access --json`
+/// (0: all).
+pub fn limit_json(j: &mut AccessJson, limit: usize) {
+    if limit == 0 {
+        return;
+    }
+    let mut seen: std::collections::HashMap<(Access, Option<Rule>), usize> = Default::default();
+    j.decisions.retain(|d| {
+        let key = (d.decision, (d.decision == Access::Deny).then_some(d.rule));
+        let n = seen.entry(key).or_default();
+        *n += 1;
+        *n <= limit
+    });
+}
+
 /// One entry of `access --json`'s `decisions` (keys in the order LANGUAGE.md §7 shows).
 #[derive(Serialize)]
 pub struct AccessDecisionJson {
@@ -50,6 +83,16 @@ pub fn access_json(model: &Model, principal: Principal, decisions: &[(ProductId,
 /// then the denied ones grouped by rule in LANGUAGE.md §7's order (and by group within the
 /// `group-*` rules), products in declaration order.
 pub fn access_text(model: &Model, principal: Principal, decisions: &[(ProductId, Decision)]) -> String {
+    access_text_limit(model, principal, decisions, 0)
+}
+
+/// [`access_text`] listing at most `limit` products per section (0: all; counts stay exact).
+pub fn access_text_limit(
+    model: &Model,
+    principal: Principal,
+    decisions: &[(ProductId, Decision)],
+    limit: usize,
+) -> String {
     let name = model.principal_name(principal);
     let mut out = String::new();
     let country = match (model.principal_country(principal), model.country_by(principal)) {
@@ -74,13 +117,15 @@ pub fn access_text(model: &Model, principal: Principal, decisions: &[(ProductId,
             .map(|(x, _)| model.product(*x).name.len())
             .max()
             .unwrap_or(0);
-        for (x, d) in &allowed {
+        let n = super::shown(limit, allowed.len());
+        for (x, d) in &allowed[..n] {
             out.push_str(&format!(
                 "  {:<width$}  by {}\n",
                 model.product(*x).name,
                 rule_with_group(model, d)
             ));
         }
+        super::who::more(&mut out, allowed.len() - n);
     }
     let denied: Vec<_> = decisions.iter().filter(|(_, d)| d.access == Access::Deny).collect();
     if !denied.is_empty() {
@@ -103,7 +148,12 @@ pub fn access_text(model: &Model, principal: Principal, decisions: &[(ProductId,
                     Some(g) => format!("{rule} {}", model.group(g).name),
                     None => rule.to_string(),
                 };
-                out.push_str(&format!("  by {head} ({}): {}\n", products.len(), products.join(", ")));
+                let n = super::shown(limit, products.len());
+                let mut list = products[..n].join(", ");
+                if products.len() > n {
+                    list.push_str(&format!(", … and {} more", products.len() - n));
+                }
+                out.push_str(&format!("  by {head} ({}): {list}\n", products.len()));
             }
         }
     }

@@ -21,10 +21,15 @@ pub mod matrix;
 pub mod plain;
 pub mod who;
 
-pub use access::{access, access_json, access_text, country_by_words, AccessDecisionJson, AccessJson};
+pub use access::{
+    access, access_filtered, access_json, access_text, access_text_limit, country_by_words, AccessDecisionJson,
+    AccessJson,
+};
 pub use can::{can_json, can_text};
 pub use decision::{decision_json, decision_text, DecisionJson};
-pub use diff::{diff_since_text, diff_text, effect_text, limit_diff, summary_text};
+pub use diff::{
+    diff_since_text, diff_text, effect_text, impact_markdown, impact_text, limit_diff, summary_text, DiffJson,
+};
 pub use explain::{explain_json, explanation_text, step_sentence, steps_json, ExplainJson, StepJson};
 pub use lint::{lint_json, lint_text, LintJson};
 pub use matrix::rule_code;

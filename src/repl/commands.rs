@@ -7,6 +7,7 @@ use super::{COMMANDS, DIFF_LIST_LIMIT, KINDS, STATEMENT_WORDS};
 use crate::capability::{self, Capability};
 use crate::diag::{self, Diagnostic};
 use crate::eval;
+use crate::filter::{Filter, Selection};
 use crate::model::Model;
 use crate::render;
 use crate::syntax::{Decl, Document, EntityKind, Item, Node};
@@ -22,11 +23,7 @@ impl Session {
             "can" => self.can(input, args, out),
             "who" => self.who(input, args, out),
             "access" => self.access(input, args, out),
-            ":diff" => input.arity(cmd, args, 0, 0).map(|()| {
-                let label = self.path.display().to_string();
-                let d = decision_changes(&self.loaded.model, &self.working.model);
-                let _ = write!(out, "{}", render::diff_since_text(&label, &d, DIFF_LIST_LIMIT));
-            }),
+            ":diff" => self.diff(input, args, out),
             ":undo" => input.arity(cmd, args, 0, 0).map(|()| self.undo(out)),
             ":reset" => input.arity(cmd, args, 0, 0).map(|()| self.reset(out)),
             ":show" => self.show(input, args, out),
@@ -146,24 +143,44 @@ impl Session {
     }
 
     fn access(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
-        input.arity("access", args, 1, 1)?;
+        let (args, filter) = split_filters(input, args, 0)?;
+        input.arity("access", &args, 1, 1)?;
         let p = self
             .working
             .principal(&args[0].text)
             .map_err(|e| vec![query_diag(input, &args[0], &e)])?;
         let model = &self.working.model;
-        let _ = write!(out, "{}", render::access_text(model, p, &render::access(model, p)));
+        let sel = resolve(input, model, &filter)?;
+        let decisions = render::access_filtered(model, p, &sel);
+        let _ = write!(out, "{}", render::access_text_limit(model, p, &decisions, sel.limit));
         Ok(())
     }
 
     fn who(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
-        input.arity("who", args, 1, 1)?;
+        let (args, filter) = split_filters(input, args, 0)?;
+        input.arity("who", &args, 1, 1)?;
         let x = self
             .working
             .product(&args[0].text)
             .map_err(|e| vec![query_diag(input, &args[0], &e)])?;
         let model = &self.working.model;
-        let _ = write!(out, "{}", render::who_text(model, x, &render::who(model, x), 0));
+        let sel = resolve(input, model, &filter)?;
+        let w = crate::sim::who_of(model, &crate::compile::Compiled::new(model), x, &sel);
+        let _ = write!(out, "{}", render::who_text(model, x, &w, sel.limit));
+        Ok(())
+    }
+
+    fn diff(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+        let (args, filter) = split_filters(input, args, DIFF_LIST_LIMIT)?;
+        input.arity(":diff", &args, 0, 0)?;
+        let label = self.path.display().to_string();
+        let d = if filter.is_empty() {
+            decision_changes(&self.loaded.model, &self.working.model)
+        } else {
+            let sel = resolve(input, &self.loaded.model, &filter)?;
+            crate::sim::diff_of(&self.loaded.model, &self.working.model, &sel, &|_| {})
+        };
+        let _ = write!(out, "{}", render::diff_since_text(&label, &d, filter.limit));
         Ok(())
     }
 
@@ -350,6 +367,94 @@ fn help_text() -> String {
         line(&mut s, name, args, what);
     }
     s
+}
+
+/// The filter words of `who`, `access` and `:diff` (`--principal GLOB`, `--group NAME`,
+/// `--country NAME`, `--product NAME`, `--rule RULE`, `--only allow|deny`, `--limit N`, as on
+/// the command line), split off the other words.
+fn split_filters(input: &Input, args: &[Token], default_limit: usize) -> Result<(Vec<Token>, Filter), Vec<Diagnostic>> {
+    const WORDS: [&str; 7] = [
+        "--principal",
+        "--group",
+        "--country",
+        "--product",
+        "--rule",
+        "--only",
+        "--limit",
+    ];
+    let mut rest = vec![];
+    let mut f = Filter {
+        limit: default_limit,
+        ..Filter::default()
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let t = &args[i];
+        if t.quoted || !t.text.starts_with("--") {
+            rest.push(t.clone());
+            i += 1;
+            continue;
+        }
+        let (word, inline) = match t.text.split_once('=') {
+            Some((w, v)) => (w, Some(v.to_string())),
+            None => (t.text.as_str(), None),
+        };
+        if !WORDS.contains(&word) {
+            let mut d = Diagnostic::error("usage", format!("unknown filter `{word}`"))
+                .with_label(input.span(t.range.clone()), "not a filter");
+            d = d.with_help(match diag::closest(word, WORDS) {
+                Some(s) => format!("did you mean `{s}`? filters: {}", WORDS.join(", ")),
+                None => format!("filters: {}", WORDS.join(", ")),
+            });
+            return Err(vec![d]);
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => {
+                let Some(v) = args.get(i + 1) else {
+                    return Err(vec![Diagnostic::error("usage", format!("`{word}` needs a value"))
+                        .with_label(input.span(t.range.clone()), "no value after this")]);
+                };
+                i += 1;
+                v.text.clone()
+            }
+        };
+        let bad =
+            |msg: String| vec![Diagnostic::error("usage", msg).with_label(input.span(t.range.clone()), "this filter")];
+        match word {
+            "--principal" => f.principal = Some(value),
+            "--group" => f.group = Some(value),
+            "--country" => f.country = Some(value),
+            "--product" => f.product = Some(value),
+            "--rule" => f.rule = Some(value),
+            "--only" => {
+                f.only = Some(match value.to_ascii_lowercase().as_str() {
+                    "allow" => crate::model::Access::Allow,
+                    "deny" => crate::model::Access::Deny,
+                    _ => return Err(bad(format!("`--only` takes allow or deny, not `{value}`"))),
+                })
+            }
+            _ => {
+                f.limit = value
+                    .parse()
+                    .map_err(|_| bad(format!("`--limit` takes a number, not `{value}`")))?
+            }
+        }
+        i += 1;
+    }
+    Ok((rest, f))
+}
+
+/// A filter's names checked against the working policy, as a diagnostic when one is unknown.
+fn resolve(input: &Input, model: &Model, f: &Filter) -> Result<Selection, Vec<Diagnostic>> {
+    f.resolve(model).map_err(|e| {
+        let mut d = Diagnostic::error("unknown-name", format!("unknown {} `{}`", e.what, e.name))
+            .with_label(input.span(0..input.text.len()), format!("in --{}", e.what));
+        if let Some(s) = &e.suggestion {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        }
+        vec![d]
+    })
 }
 
 /// An unknown principal or product in a query, as a diagnostic on the typed word.

@@ -64,18 +64,18 @@ pub(crate) const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     (
         "access",
-        "PRINCIPAL",
+        "PRINCIPAL [--FILTER VALUE]…",
         "every product for one principal: what it may use and why, and what not, by rule",
     ),
     (
         "who",
-        "PRODUCT",
+        "PRODUCT [--FILTER VALUE]…",
         "who may use a product, and who may not grouped by rule",
     ),
     (
         ":diff",
-        "",
-        "every decision changed since the policy was loaded, grouped by cause",
+        "[--FILTER VALUE]…",
+        "every decision changed since the policy was loaded, grouped by cause (filters: --principal GLOB, --group, --country, --product, --rule, --only, --limit)",
     ),
     (":undo", "", "take back the last edit"),
     (
