@@ -225,14 +225,15 @@ impl Ctx<'_> {
             Err(code) => return code,
         };
         let ex = crate::eval::explain(&policy.model, p, x);
-        let flips = crate::explain::flips(&policy.document, &policy.model, p, x);
+        let blockers = crate::explain::blockers(&policy.model, p, x);
+        let fixes = crate::explain::fixes(&policy.document, &policy.model, p, x);
         if json {
-            self.json(&render::explain_json(&policy, p, x, &ex, &flips));
+            self.json(&render::explain_json(&policy, p, x, &ex, &blockers, &fixes));
         } else {
             let _ = write!(
                 self.out,
                 "{}",
-                render::explanation_text(&policy, p, x, &ex, &flips, self.color)
+                render::explanation_text(&policy, p, x, &ex, &blockers, &fixes, self.color)
             );
         }
         exit::of(ex.decision.access)

@@ -23,7 +23,10 @@ pub use access::{access, access_json, access_text, country_by_words, AccessDecis
 pub use can::{can_json, can_text};
 pub use decision::{decision_json, decision_text, DecisionJson};
 pub use diff::{diff_since_text, diff_text, effect_text, limit_diff, summary_text};
-pub use explain::{explain_json, explanation_text, step_sentence, steps_json, ExplainJson, StepJson};
+pub use explain::{
+    blockers_text, explain_json, explanation_text, fixes_text, step_sentence, steps_json, BlockerJson, ExplainJson,
+    FixDecisionJson, FixEditJson, FixJson, StepJson,
+};
 pub use lint::{lint_json, lint_text, LintJson};
 pub use matrix::rule_code;
 pub use who::{who, who_json, who_text, WhoJson};

@@ -1,0 +1,425 @@
+//! Fix sets: the smallest sets of edits (at most [`MAX_EDITS`]) that flip a decision, each
+//! verified by applying all its statements to a copy and deciding again.
+
+use super::candidates::{candidates, principal_view};
+use super::{describe_edit, evaluation_work, reach, Reach, IMPACT_LIMIT, IMPACT_WORK_LIMIT, MAX_ALTERNATIVES};
+use crate::eval::{decide, explain, Rule};
+use crate::model::*;
+use crate::source::Span;
+use crate::syntax::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// The largest fix searched for.
+pub const MAX_EDITS: usize = 3;
+/// At most this many edit sets are applied and verified for one decision.
+const MAX_VERIFIED: usize = 200;
+/// ... on a policy too large to count collateral (each verification resolves the policy).
+const MAX_VERIFIED_LARGE: usize = 60;
+/// At most this many fixes are reported (after collapsing alternatives).
+const MAX_FIXES: usize = 10;
+
+/// One edit of a fix.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FixEdit {
+    /// What to change, in words.
+    pub description: String,
+    /// The edit as a what-if statement (LANGUAGE.md §5), as [`crate::fmt::format_whatif`]
+    /// writes it: the REPL, `simulate --what-if` and [`crate::Policy::apply`] take it.
+    pub statement: String,
+    /// How far the edit reaches.
+    pub reach: Reach,
+    /// The edit changes the contract (`set entitled`, `set global`, `set revenue`): the
+    /// account cannot make it itself.
+    pub contract: bool,
+    /// When the fix stands for several alternatives that differ only in this edit's group
+    /// (or country): how many, and a few names. `statement` is the first of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub any_of: Option<AnyOf>,
+}
+
+/// Alternatives collapsed into one edit ("add to any of 18 groups …").
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AnyOf {
+    /// How many alternatives were verified (each a working fix).
+    pub count: usize,
+    /// The first names (groups or countries), best first; the first is the edit's statement.
+    pub examples: Vec<String>,
+}
+
+/// A verified set of edits that flips the decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// The edits, in the order they are applied.
+    pub edits: Vec<FixEdit>,
+    /// The decision after every edit is applied.
+    pub access: Access,
+    /// The rule that decides then.
+    pub rule: Rule,
+    /// The credited group then (its name), exactly for the `group-*` rules.
+    pub group: Option<String>,
+    /// The entitlement country then (its name).
+    pub country: Option<String>,
+    /// The statement that decides then; `Span::default()` when it is one the fix writes.
+    pub source: Span,
+    /// How many other (principal, product) decisions the fix changes; `None` when the
+    /// policy is too large to count them quickly.
+    pub other_changes: Option<usize>,
+}
+
+impl Fix {
+    /// The statements of the fix, one per line, for [`crate::Policy::apply`] or the REPL.
+    pub fn statements(&self) -> String {
+        self.edits
+            .iter()
+            .map(|e| e.statement.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Whether any edit needs a contract change.
+    pub fn needs_contract(&self) -> bool {
+        self.edits.iter().any(|e| e.contract)
+    }
+}
+
+/// Whether an edit changes the contract rather than the account's own settings.
+pub fn is_contract(edit: &WhatIf) -> bool {
+    matches!(
+        edit,
+        WhatIf::SetEntitled { .. } | WhatIf::SetGlobal { .. } | WhatIf::SetRevenue { .. }
+    )
+}
+
+/// How unlikely an administrator is to choose an edit: settings on a group or on a user's
+/// profile first, then country-wide settings, then a one-off user exception, then contract
+/// changes.
+fn cost(edit: &WhatIf) -> u8 {
+    match edit {
+        WhatIf::SetStatus { .. }
+        | WhatIf::SetEntitlementCountry { .. }
+        | WhatIf::SetKeyCountry { .. }
+        | WhatIf::SetMember { .. }
+        | WhatIf::SetAllowed { .. }
+        | WhatIf::SetIncludeCountry { .. }
+        | WhatIf::SetGroupException { .. } => 0,
+        WhatIf::SetException { .. } => 2,
+        e if is_contract(e) => 3,
+        _ => 1,
+    }
+}
+
+/// A verified fix, before collapsing and rendering.
+struct Found {
+    edits: Vec<WhatIf>,
+    model: Model,
+    access: Access,
+    rule: Rule,
+    group: Option<String>,
+    country: Option<String>,
+    source: Span,
+}
+
+/// The state after some edits: the document, its model and the edits.
+struct Partial {
+    doc: Document,
+    model: Model,
+    edits: Vec<WhatIf>,
+}
+
+/// The smallest verified fix sets for `principal`'s decision on `product`, best first: see
+/// the module documentation of [`crate::explain`].
+pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: ProductId) -> Vec<Fix> {
+    let before = decide(model, principal, product).access;
+    let pname = model.principal_name(principal).to_string();
+    let xname = model.product(product).name.clone();
+    let count_impact = model
+        .users
+        .len()
+        .saturating_add(model.keys.len())
+        .saturating_mul(model.products.len())
+        <= IMPACT_LIMIT
+        && evaluation_work(model) <= IMPACT_WORK_LIMIT;
+    // On a large policy, search on the part of it the decision rests on (every declaration
+    // but the other users and keys): exact for this decision, and fast on a million users.
+    let root = if count_impact {
+        Partial {
+            doc: doc.clone(),
+            model: model.clone(),
+            edits: vec![],
+        }
+    } else {
+        let reduced = principal_view(doc, model, principal);
+        let (m, _) = crate::resolve::resolve_declarations(&reduced);
+        Partial {
+            doc: reduced,
+            model: m,
+            edits: vec![],
+        }
+    };
+    let mut budget = if count_impact { MAX_VERIFIED } else { MAX_VERIFIED_LARGE };
+    let key = |edits: &[WhatIf]| {
+        let mut k: Vec<String> = edits.iter().map(crate::fmt::format_whatif).collect();
+        k.sort();
+        k
+    };
+    let find = |m: &Model| Some((m.find_principal(&pname)?, m.find_product(&xname)?));
+    let mut seen: FxHashSet<Vec<String>> = FxHashSet::default();
+    let mut found: Vec<Found> = vec![];
+    let mut level = vec![root];
+    'search: for _depth in 1..=MAX_EDITS {
+        let mut next = vec![];
+        for node in &level {
+            let Some((p, x)) = find(&node.model) else { continue };
+            let ex = explain(&node.model, p, x);
+            let (mut joins, mut moves) = (0, 0);
+            for edit in candidates(&node.model, p, x, &ex.steps, before) {
+                let tried = match edit {
+                    WhatIf::SetMember { on: true, .. } => Some(&mut joins),
+                    WhatIf::SetEntitlementCountry { .. } | WhatIf::SetKeyCountry { .. } => Some(&mut moves),
+                    _ => None,
+                };
+                if let Some(n) = tried {
+                    *n += 1;
+                    if *n > MAX_ALTERNATIVES {
+                        continue;
+                    }
+                }
+                let mut edits = node.edits.clone();
+                edits.push(edit);
+                if !seen.insert(key(&edits)) {
+                    continue;
+                }
+                if budget == 0 {
+                    break 'search;
+                }
+                budget -= 1;
+                let stmt = Node::new(Item::WhatIf(edits.last().unwrap().clone()), Span::default());
+                let Ok((doc2, model2)) = crate::whatif::applied(&node.doc, &node.model, &stmt) else {
+                    continue;
+                };
+                let Some((p2, x2)) = find(&model2) else { continue };
+                let d = decide(&model2, p2, x2);
+                if d.access != before {
+                    found.push(Found {
+                        edits,
+                        access: d.access,
+                        rule: d.rule,
+                        group: d.group.map(|g| model2.group(g).name.clone()),
+                        country: d.country.map(|c| model2.country(c).name.clone()),
+                        source: d.source,
+                        model: model2,
+                    });
+                } else {
+                    next.push(Partial {
+                        doc: doc2,
+                        model: model2,
+                        edits,
+                    });
+                }
+            }
+        }
+        // the smallest fixes only: stop at the first size that has any
+        if !found.is_empty() {
+            break;
+        }
+        level = next;
+    }
+    // keep only minimal sets: no proper subset (applied in the same order) flips
+    let root_doc = level_root_doc(doc, model, principal, count_impact);
+    let root_model = if count_impact {
+        None
+    } else {
+        Some(crate::resolve::resolve_declarations(&root_doc).0)
+    };
+    let base_model = root_model.as_ref().unwrap_or(model);
+    let mut cache: FxHashMap<Vec<String>, bool> = FxHashMap::default();
+    found.retain(|f| {
+        let k = f.edits.len();
+        (1..(1usize << k) - 1).all(|mask| {
+            let subset: Vec<WhatIf> = (0..k)
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| f.edits[i].clone())
+                .collect();
+            !*cache
+                .entry(key(&subset))
+                .or_insert_with(|| flips_with(&root_doc, base_model, &subset, &pname, &xname, before))
+        })
+    });
+    let mut fixes = collapse(found, model, principal, product, count_impact);
+    fixes.truncate(MAX_FIXES);
+    fixes
+}
+
+/// The document the search starts from.
+fn level_root_doc(doc: &Document, model: &Model, principal: Principal, whole: bool) -> Document {
+    if whole {
+        doc.clone()
+    } else {
+        principal_view(doc, model, principal)
+    }
+}
+
+/// Whether applying `edits` in order flips the decision.
+fn flips_with(doc: &Document, model: &Model, edits: &[WhatIf], pname: &str, xname: &str, before: Access) -> bool {
+    let (mut d, mut m) = (doc.clone(), model.clone());
+    for e in edits {
+        let stmt = Node::new(Item::WhatIf(e.clone()), Span::default());
+        match crate::whatif::applied(&d, &m, &stmt) {
+            Ok((d2, m2)) => (d, m) = (d2, m2),
+            Err(_) => return false,
+        }
+    }
+    match (m.find_principal(pname), m.find_product(xname)) {
+        (Some(p), Some(x)) => decide(&m, p, x).access != before,
+        _ => false,
+    }
+}
+
+/// The name an edit varies over, when fixes differing only in it are alternatives: the
+/// group joined, or the country given.
+fn varying(edit: &WhatIf) -> Option<&str> {
+    match edit {
+        WhatIf::SetMember { group, on: true, .. } => Some(&group.text),
+        WhatIf::SetEntitlementCountry { country: Some(c), .. } | WhatIf::SetKeyCountry { country: Some(c), .. } => {
+            Some(&c.text)
+        }
+        _ => None,
+    }
+}
+
+/// The statement with the varying name replaced by `*`.
+fn shape(edit: &WhatIf) -> String {
+    let mut e = edit.clone();
+    match &mut e {
+        WhatIf::SetMember { group, on: true, .. } => group.text = "*".into(),
+        WhatIf::SetEntitlementCountry { country: Some(c), .. } | WhatIf::SetKeyCountry { country: Some(c), .. } => {
+            c.text = "*".into()
+        }
+        _ => {}
+    }
+    crate::fmt::format_whatif(&e)
+}
+
+/// Rank the fixes, count their collateral, and collapse alternatives that differ only in
+/// which group (or country) one edit names.
+fn collapse(found: Vec<Found>, model: &Model, principal: Principal, product: ProductId, count: bool) -> Vec<Fix> {
+    let mut ranked: Vec<(Found, Option<usize>)> = found
+        .into_iter()
+        .map(|f| {
+            let n = count.then(|| other_changes(model, &f.model, principal, product));
+            (f, n)
+        })
+        .collect();
+    let rank = |f: &Found, n: &Option<usize>| {
+        let costs: Vec<u8> = f.edits.iter().map(cost).collect();
+        (
+            f.edits.len(),
+            f.edits.iter().filter(|e| is_contract(e)).count(),
+            costs.iter().copied().max().unwrap_or(0),
+            costs.iter().map(|c| *c as usize).sum::<usize>(),
+            n.is_none(),
+            n.unwrap_or(0),
+        )
+    };
+    ranked.sort_by_key(|(f, n)| rank(f, n));
+    // group by shape (the varying edit's name replaced), keeping the best first
+    let mut out: Vec<Fix> = vec![];
+    // for each fix of `out`, its varying edit (position and statement), if any
+    let mut varies: Vec<Option<(usize, WhatIf)>> = vec![];
+    let mut groups: FxHashMap<Vec<String>, usize> = FxHashMap::default();
+    for (f, n) in ranked {
+        let vary: Vec<usize> = (0..f.edits.len()).filter(|&i| varying(&f.edits[i]).is_some()).collect();
+        let mut own = None;
+        if let [i] = vary[..] {
+            let mut k: Vec<String> = f.edits.iter().map(shape).collect();
+            k.push(i.to_string());
+            let name = varying(&f.edits[i]).unwrap_or_default().to_string();
+            if let Some(&at) = groups.get(&k) {
+                let any = out[at].edits[i].any_of.get_or_insert_with(|| AnyOf {
+                    count: 1,
+                    examples: vec![String::new()],
+                });
+                any.count += 1;
+                if any.examples.len() < 3 {
+                    any.examples.push(name);
+                }
+                continue;
+            }
+            groups.insert(k, out.len());
+            own = Some((i, f.edits[i].clone()));
+        }
+        varies.push(own);
+        out.push(Fix {
+            edits: f
+                .edits
+                .iter()
+                .map(|e| FixEdit {
+                    description: describe_edit(e),
+                    statement: crate::fmt::format_whatif(e),
+                    reach: reach(e),
+                    contract: is_contract(e),
+                    any_of: None,
+                })
+                .collect(),
+            access: f.access,
+            rule: f.rule,
+            group: f.group,
+            country: f.country,
+            source: f.source,
+            other_changes: n,
+        });
+    }
+    // name the fix's own alternative first, and say "any of N" in the description
+    for (fix, own) in out.iter_mut().zip(varies) {
+        let Some((i, edit)) = own else { continue };
+        let e = &mut fix.edits[i];
+        let Some(any) = &mut e.any_of else { continue };
+        any.examples[0] = varying(&edit).unwrap_or_default().to_string();
+        e.description = any_of_description(&edit, any);
+    }
+    out
+}
+
+/// "add kim to any of 18 groups (e.g. Design, Civil)".
+fn any_of_description(edit: &WhatIf, any: &AnyOf) -> String {
+    let eg = any.examples.iter().take(2).cloned().collect::<Vec<_>>().join(", ");
+    match edit {
+        WhatIf::SetMember { principal, .. } => format!(
+            "add {} to any of {} groups that would allow it (e.g. {eg})",
+            principal.text, any.count
+        ),
+        WhatIf::SetEntitlementCountry { user, .. } => format!(
+            "set user {}'s Entitlement Country to any of {} countries (e.g. {eg})",
+            user.text, any.count
+        ),
+        WhatIf::SetKeyCountry { key, .. } => {
+            format!(
+                "give key {} any of {} countries as its own (e.g. {eg})",
+                key.text, any.count
+            )
+        }
+        other => describe_edit(other),
+    }
+}
+
+/// How many decisions other than (`principal`, `product`) differ between the models.
+fn other_changes(model: &Model, after: &Model, principal: Principal, product: ProductId) -> usize {
+    let mut n = 0;
+    for p in model.principals() {
+        let Some(q) = after.find_principal(model.principal_name(p)) else {
+            continue;
+        };
+        for x in model.product_ids() {
+            if p == principal && x == product {
+                continue;
+            }
+            let Some(y) = after.find_product(&model.product(x).name) else {
+                continue;
+            };
+            if decide(model, p, x).access != decide(after, q, y).access {
+                n += 1;
+            }
+        }
+    }
+    n
+}
