@@ -111,7 +111,6 @@ fn cost(edit: &WhatIf) -> u8 {
 /// A verified fix, before collapsing and rendering.
 struct Found {
     edits: Vec<WhatIf>,
-    model: Model,
     access: Access,
     rule: Rule,
     group: Option<String>,
@@ -139,15 +138,10 @@ pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: Produ
         .saturating_mul(model.products.len())
         <= IMPACT_LIMIT
         && evaluation_work(model) <= IMPACT_WORK_LIMIT;
-    // On a large policy, search on the part of it the decision rests on (every declaration
-    // but the other users and keys): exact for this decision, and fast on a million users.
-    let root = if count_impact {
-        Partial {
-            doc: doc.clone(),
-            model: model.clone(),
-            edits: vec![],
-        }
-    } else {
+    // Search on the part of the policy the decision rests on (every declaration but the
+    // other users and keys): exact for this decision, and fast on a million users. The
+    // collateral of the best fixes is counted on the whole policy afterwards.
+    let root = {
         let reduced = principal_view(doc, model, principal);
         let (m, _) = crate::resolve::resolve_declarations(&reduced);
         Partial {
@@ -156,6 +150,7 @@ pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: Produ
             edits: vec![],
         }
     };
+    let (root_doc, root_model) = (root.doc.clone(), root.model.clone());
     let mut budget = if count_impact { MAX_VERIFIED } else { MAX_VERIFIED_LARGE };
     let key = |edits: &[WhatIf]| {
         let mut k: Vec<String> = edits.iter().map(crate::fmt::format_whatif).collect();
@@ -207,7 +202,6 @@ pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: Produ
                         group: d.group.map(|g| model2.group(g).name.clone()),
                         country: d.country.map(|c| model2.country(c).name.clone()),
                         source: d.source,
-                        model: model2,
                     });
                 } else {
                     next.push(Partial {
@@ -225,13 +219,7 @@ pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: Produ
         level = next;
     }
     // keep only minimal sets: no proper subset (applied in the same order) flips
-    let root_doc = level_root_doc(doc, model, principal, count_impact);
-    let root_model = if count_impact {
-        None
-    } else {
-        Some(crate::resolve::resolve_declarations(&root_doc).0)
-    };
-    let base_model = root_model.as_ref().unwrap_or(model);
+    let base_model = &root_model;
     let mut cache: FxHashMap<Vec<String>, bool> = FxHashMap::default();
     found.retain(|f| {
         let k = f.edits.len();
@@ -245,30 +233,24 @@ pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: Produ
                 .or_insert_with(|| flips_with(&root_doc, base_model, &subset, &pname, &xname, before))
         })
     });
-    let mut fixes = collapse(found, model, principal, product, count_impact);
-    fixes.truncate(MAX_FIXES);
-    fixes
+    collapse(found, doc, model, principal, product, count_impact)
 }
 
-/// The document the search starts from.
-fn level_root_doc(doc: &Document, model: &Model, principal: Principal, whole: bool) -> Document {
-    if whole {
-        doc.clone()
-    } else {
-        principal_view(doc, model, principal)
+/// The model after applying `edits` in order; `None` when one is an error.
+fn applied_all(doc: &Document, model: &Model, edits: &[WhatIf]) -> Option<Model> {
+    let (mut d, mut m) = (doc.clone(), model.clone());
+    for e in edits {
+        let stmt = Node::new(Item::WhatIf(e.clone()), Span::default());
+        (d, m) = crate::whatif::applied(&d, &m, &stmt).ok()?;
     }
+    Some(m)
 }
 
 /// Whether applying `edits` in order flips the decision.
 fn flips_with(doc: &Document, model: &Model, edits: &[WhatIf], pname: &str, xname: &str, before: Access) -> bool {
-    let (mut d, mut m) = (doc.clone(), model.clone());
-    for e in edits {
-        let stmt = Node::new(Item::WhatIf(e.clone()), Span::default());
-        match crate::whatif::applied(&d, &m, &stmt) {
-            Ok((d2, m2)) => (d, m) = (d2, m2),
-            Err(_) => return false,
-        }
-    }
+    let Some(m) = applied_all(doc, model, edits) else {
+        return false;
+    };
     match (m.find_principal(pname), m.find_product(xname)) {
         (Some(p), Some(x)) => decide(&m, p, x).access != before,
         _ => false,
@@ -300,34 +282,39 @@ fn shape(edit: &WhatIf) -> String {
     crate::fmt::format_whatif(&e)
 }
 
-/// Rank the fixes, count their collateral, and collapse alternatives that differ only in
-/// which group (or country) one edit names.
-fn collapse(found: Vec<Found>, model: &Model, principal: Principal, product: ProductId, count: bool) -> Vec<Fix> {
-    let mut ranked: Vec<(Found, Option<usize>)> = found
-        .into_iter()
-        .map(|f| {
-            let n = count.then(|| other_changes(model, &f.model, principal, product));
-            (f, n)
-        })
-        .collect();
-    let rank = |f: &Found, n: &Option<usize>| {
+/// Rank the fixes, collapse alternatives that differ only in which group (or country) one
+/// edit names, and count the collateral of the best ones.
+fn collapse(
+    found: Vec<Found>,
+    doc: &Document,
+    model: &Model,
+    principal: Principal,
+    product: ProductId,
+    count: bool,
+) -> Vec<Fix> {
+    // the rank without collateral: size, contract changes, then how unlikely each edit is
+    let rank = |f: &Found| {
         let costs: Vec<u8> = f.edits.iter().map(cost).collect();
         (
             f.edits.len(),
             f.edits.iter().filter(|e| is_contract(e)).count(),
             costs.iter().copied().max().unwrap_or(0),
             costs.iter().map(|c| *c as usize).sum::<usize>(),
-            n.is_none(),
-            n.unwrap_or(0),
         )
     };
-    ranked.sort_by_key(|(f, n)| rank(f, n));
+    let mut found = found;
+    found.sort_by_key(|f| rank(f));
     // group by shape (the varying edit's name replaced), keeping the best first
-    let mut out: Vec<Fix> = vec![];
-    // for each fix of `out`, its varying edit (position and statement), if any
-    let mut varies: Vec<Option<(usize, WhatIf)>> = vec![];
+    struct Rep {
+        fix: Fix,
+        rank: (usize, usize, u8, usize),
+        edits: Vec<WhatIf>,
+        /// its varying edit (position and statement), if any
+        varies: Option<(usize, WhatIf)>,
+    }
+    let mut reps: Vec<Rep> = vec![];
     let mut groups: FxHashMap<Vec<String>, usize> = FxHashMap::default();
-    for (f, n) in ranked {
+    for f in found {
         let vary: Vec<usize> = (0..f.edits.len()).filter(|&i| varying(&f.edits[i]).is_some()).collect();
         let mut own = None;
         if let [i] = vary[..] {
@@ -335,7 +322,7 @@ fn collapse(found: Vec<Found>, model: &Model, principal: Principal, product: Pro
             k.push(i.to_string());
             let name = varying(&f.edits[i]).unwrap_or_default().to_string();
             if let Some(&at) = groups.get(&k) {
-                let any = out[at].edits[i].any_of.get_or_insert_with(|| AnyOf {
+                let any = reps[at].fix.edits[i].any_of.get_or_insert_with(|| AnyOf {
                     count: 1,
                     examples: vec![String::new()],
                 });
@@ -345,11 +332,10 @@ fn collapse(found: Vec<Found>, model: &Model, principal: Principal, product: Pro
                 }
                 continue;
             }
-            groups.insert(k, out.len());
+            groups.insert(k, reps.len());
             own = Some((i, f.edits[i].clone()));
         }
-        varies.push(own);
-        out.push(Fix {
+        let fix = Fix {
             edits: f
                 .edits
                 .iter()
@@ -363,29 +349,56 @@ fn collapse(found: Vec<Found>, model: &Model, principal: Principal, product: Pro
                 .collect(),
             access: f.access,
             rule: f.rule,
-            group: f.group,
-            country: f.country,
+            group: f.group.clone(),
+            country: f.country.clone(),
             source: f.source,
-            other_changes: n,
+            other_changes: None,
+        };
+        reps.push(Rep {
+            rank: rank(&f),
+            fix,
+            edits: f.edits,
+            varies: own,
         });
     }
-    // name the fix's own alternative first, and say "any of N" in the description
-    for (fix, own) in out.iter_mut().zip(varies) {
-        let Some((i, edit)) = own else { continue };
-        let e = &mut fix.edits[i];
-        let Some(any) = &mut e.any_of else { continue };
-        any.examples[0] = varying(&edit).unwrap_or_default().to_string();
-        e.description = any_of_description(&edit, any);
+    // count the collateral of the best few only (each count decides every decision again)
+    reps.truncate(MAX_FIXES + MAX_FIXES / 2);
+    if count {
+        let before: Vec<Access> = model
+            .principals()
+            .flat_map(|p| model.product_ids().map(move |x| (p, x)))
+            .map(|(p, x)| decide(model, p, x).access)
+            .collect();
+        // the fix on the whole policy (it was verified on the principal's part of it); one
+        // the whole policy refuses is dropped
+        reps.retain_mut(|r| match applied_all(doc, model, &r.edits) {
+            Some(m) => {
+                r.fix.other_changes = Some(other_changes(model, &before, &m, principal, product));
+                true
+            }
+            None => false,
+        });
     }
-    out
+    for r in &mut reps {
+        // name the fix's own alternative first, and say "any of N" in the description
+        if let Some((i, edit)) = &r.varies {
+            let e = &mut r.fix.edits[*i];
+            if let Some(any) = &mut e.any_of {
+                any.examples[0] = varying(edit).unwrap_or_default().to_string();
+                e.description = any_of_description(edit, any, r.fix.access);
+            }
+        }
+    }
+    reps.sort_by_key(|r| (r.rank, r.fix.other_changes.is_none(), r.fix.other_changes));
+    reps.into_iter().take(MAX_FIXES).map(|r| r.fix).collect()
 }
 
 /// "add kim to any of 18 groups (e.g. Design, Civil)".
-fn any_of_description(edit: &WhatIf, any: &AnyOf) -> String {
+fn any_of_description(edit: &WhatIf, any: &AnyOf, access: Access) -> String {
     let eg = any.examples.iter().take(2).cloned().collect::<Vec<_>>().join(", ");
     match edit {
         WhatIf::SetMember { principal, .. } => format!(
-            "add {} to any of {} groups that would allow it (e.g. {eg})",
+            "add {} to any of {} groups that would {access} it (e.g. {eg})",
             principal.text, any.count
         ),
         WhatIf::SetEntitlementCountry { user, .. } => format!(
@@ -402,21 +415,24 @@ fn any_of_description(edit: &WhatIf, any: &AnyOf) -> String {
     }
 }
 
-/// How many decisions other than (`principal`, `product`) differ between the models.
-fn other_changes(model: &Model, after: &Model, principal: Principal, product: ProductId) -> usize {
+/// How many decisions other than (`principal`, `product`) differ between the models
+/// (`before`: every decision of `model`, principals by products).
+fn other_changes(model: &Model, before: &[Access], after: &Model, principal: Principal, product: ProductId) -> usize {
     let mut n = 0;
+    let mut at = 0;
     for p in model.principals() {
-        let Some(q) = after.find_principal(model.principal_name(p)) else {
-            continue;
-        };
+        let q = after.find_principal(model.principal_name(p));
         for x in model.product_ids() {
+            let was = before[at];
+            at += 1;
+            let Some(q) = q else { continue };
             if p == principal && x == product {
                 continue;
             }
             let Some(y) = after.find_product(&model.product(x).name) else {
                 continue;
             };
-            if decide(model, p, x).access != decide(after, q, y).access {
+            if was != decide(after, q, y).access {
                 n += 1;
             }
         }
