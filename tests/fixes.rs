@@ -6,7 +6,7 @@
 // Uses the renderer and the REPL: needs the default `cli` feature.
 #![cfg(feature = "cli")]
 
-use entitle::explain::{blockers, fixes, Fix};
+use entitle::explain::{blockers, fix_search, fixes, Fix};
 use entitle::testing::expectation_contexts;
 use entitle::{Access, Policy, Sources};
 use std::path::{Path, PathBuf};
@@ -97,7 +97,11 @@ fn every_deny_has_blockers_and_every_fix_yields_its_decision() {
                     Access::Allow if !bs.is_empty() => problems.push(format!("{at}: allow with blockers")),
                     Access::Allow => {}
                 }
-                let fs = fixes(policy.document(), m, p, x);
+                let search = fix_search(policy.document(), m, p, x);
+                if search.limited {
+                    problems.push(format!("{at}: the search for fixes reached its limit"));
+                }
+                let fs = search.fixes;
                 if !fs.is_empty() {
                     fixed += 1;
                 }
@@ -150,7 +154,8 @@ fn kim_pending_in_an_undeclared_country_gets_a_fix_of_two_edits() {
     let x = m.find_product("MicroStation").unwrap();
     let rules: Vec<_> = blockers(m, p, x).iter().map(|b| b.rule.as_str()).collect();
     assert_eq!(rules, ["status", "no-entitlement-country"]);
-    let fs = fixes(policy.document(), m, p, x);
+    let search = fix_search(policy.document(), m, p, x);
+    let fs = &search.fixes;
     let f = fs.first().expect("a fix");
     assert_eq!(f.edits.len(), 2);
     assert_eq!(
@@ -161,7 +166,7 @@ fn kim_pending_in_an_undeclared_country_gets_a_fix_of_two_edits() {
     verify(&policy, "kim@ridgeline-civil.com", "MicroStation", f).unwrap();
     let ex = entitle::eval::explain(m, p, x);
     let bs = blockers(m, p, x);
-    let text = entitle::render::explanation_text(&policy, p, x, &ex, &bs, &fs, false);
+    let text = entitle::render::explanation_text(&policy, p, x, &ex, &bs, &search, false);
     assert!(!text.contains("no single edit"), "{text}");
     assert!(text.contains("then no-entitlement-country"), "{text}");
 }
@@ -179,10 +184,10 @@ fn no_fix_is_said_exactly() {
     let m = policy.model();
     let p = m.find_principal("a@x.com").unwrap();
     let x = m.find_product("P").unwrap();
-    let fs = fixes(policy.document(), m, p, x);
-    assert!(fs.is_empty());
+    let search = fix_search(policy.document(), m, p, x);
+    assert!(search.fixes.is_empty() && !search.limited);
     let ex = entitle::eval::explain(m, p, x);
-    let text = entitle::render::explanation_text(&policy, p, x, &ex, &blockers(m, p, x), &fs, false);
+    let text = entitle::render::explanation_text(&policy, p, x, &ex, &blockers(m, p, x), &search, false);
     assert!(text.contains("\nno fix of at most 3 edits exists\n"), "{text}");
 }
 

@@ -118,7 +118,7 @@ fn explain_every_expectation() {
             text.push_str(ctx.policy.sources().text(ctx.span));
             text.push_str("\n\n");
             let blockers = entitle::explain::blockers(ctx.policy.model(), p, x);
-            let fixes = entitle::explain::fixes(ctx.policy.document(), ctx.policy.model(), p, x);
+            let fixes = entitle::explain::fix_search(ctx.policy.document(), ctx.policy.model(), p, x);
             let ex = entitle::eval::explain(ctx.policy.model(), p, x);
             text.push_str(&entitle::render::explanation_text(
                 &ctx.policy,

@@ -49,15 +49,15 @@ fn check(policy: &Policy) {
             if n < 3 && x.index() < 3 {
                 let blockers = entitle::explain::blockers(m, p, x);
                 assert_eq!(blockers.is_empty(), ex.decision.access == entitle::Access::Allow);
-                let fixes = entitle::explain::fixes(policy.document(), m, p, x);
-                for f in &fixes {
+                let search = entitle::explain::fix_search(policy.document(), m, p, x);
+                for f in &search.fixes {
                     assert_ne!(f.access, ex.decision.access, "a fix that does not flip: {}", f.statements());
                     let mut copy = policy.clone();
                     copy.apply("<fix>", &f.statements()).expect("a fix applies");
                     let d = copy.check(m.principal_name(p), &m.product(x).name).expect("check");
                     assert_eq!(d.access, f.access, "a fix that does not yield its decision: {}", f.statements());
                 }
-                let _ = entitle::cli::explanation_text(policy, p, x, &ex, &blockers, &fixes, false);
+                let _ = entitle::cli::explanation_text(policy, p, x, &ex, &blockers, &search, false);
             }
         }
     }

@@ -226,7 +226,7 @@ impl Ctx<'_> {
         };
         let ex = crate::eval::explain(&policy.model, p, x);
         let blockers = crate::explain::blockers(&policy.model, p, x);
-        let fixes = crate::explain::fixes(&policy.document, &policy.model, p, x);
+        let fixes = crate::explain::fix_search(&policy.document, &policy.model, p, x);
         if json {
             self.json(&render::explain_json(&policy, p, x, &ex, &blockers, &fixes));
         } else {

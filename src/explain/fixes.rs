@@ -128,6 +128,22 @@ struct Partial {
 /// The smallest verified fix sets for `principal`'s decision on `product`, best first: see
 /// the module documentation of [`crate::explain`].
 pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: ProductId) -> Vec<Fix> {
+    fix_search(doc, model, principal, product).fixes
+}
+
+/// The outcome of the search for fixes.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct FixSearch {
+    /// The smallest verified fix sets, best first (at most 10).
+    pub fixes: Vec<Fix>,
+    /// Whether the search stopped at its limit of verified edit sets before it found a fix
+    /// or tried every candidate up to [`MAX_EDITS`] edits. When it did not, an empty `fixes`
+    /// means no fix of at most [`MAX_EDITS`] candidate edits exists.
+    pub limited: bool,
+}
+
+/// [`fixes`], and whether the search reached its limit.
+pub fn fix_search(doc: &Document, model: &Model, principal: Principal, product: ProductId) -> FixSearch {
     let before = decide(model, principal, product).access;
     let pname = model.principal_name(principal).to_string();
     let xname = model.product(product).name.clone();
@@ -151,6 +167,7 @@ pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: Produ
         }
     };
     let (root_doc, root_model) = (root.doc.clone(), root.model.clone());
+    let mut limited = false;
     let mut budget = if count_impact { MAX_VERIFIED } else { MAX_VERIFIED_LARGE };
     let key = |edits: &[WhatIf]| {
         let mut k: Vec<String> = edits.iter().map(crate::fmt::format_whatif).collect();
@@ -185,6 +202,7 @@ pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: Produ
                     continue;
                 }
                 if budget == 0 {
+                    limited = true;
                     break 'search;
                 }
                 budget -= 1;
@@ -233,7 +251,10 @@ pub fn fixes(doc: &Document, model: &Model, principal: Principal, product: Produ
                 .or_insert_with(|| flips_with(&root_doc, base_model, &subset, &pname, &xname, before))
         })
     });
-    collapse(found, doc, model, principal, product, count_impact)
+    FixSearch {
+        fixes: collapse(found, doc, model, principal, product, count_impact),
+        limited,
+    }
 }
 
 /// The model after applying `edits` in order; `None` when one is an error.

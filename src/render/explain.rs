@@ -6,7 +6,7 @@ use super::decision::{decision_json, headline, DecisionJson};
 use super::{source_json, SourceJson};
 use crate::diag::{self, Diagnostic};
 use crate::eval::{Explanation, GroupVerdict, Step};
-use crate::explain::{AnyOf, Blocker, Fix, Reach};
+use crate::explain::{AnyOf, Blocker, FixSearch, Reach};
 use crate::model::{Access, CountryBy, CountryId, GroupMode, Model, Principal, ProductId, Rule, Status};
 use crate::Policy;
 use serde::Serialize;
@@ -35,6 +35,9 @@ pub struct ExplainJson {
     pub blockers: Vec<BlockerJson>,
     /// The smallest verified fix sets, best first ([`crate::explain::fixes`]).
     pub fixes: Vec<FixJson>,
+    /// Whether the search for fixes stopped at its limit (then an empty `fixes` does not mean
+    /// that no fix exists).
+    pub fixes_limited: bool,
 }
 
 /// One entry of `explain --json`'s `blockers`.
@@ -94,7 +97,7 @@ pub fn explain_json(
     x: ProductId,
     ex: &Explanation,
     blockers: &[Blocker],
-    fixes: &[Fix],
+    search: &FixSearch,
 ) -> ExplainJson {
     let m = &policy.model;
     ExplainJson {
@@ -110,7 +113,9 @@ pub fn explain_json(
                 detail: step_sentence(m, &b.step, x),
             })
             .collect(),
-        fixes: fixes
+        fixes_limited: search.limited,
+        fixes: search
+            .fixes
             .iter()
             .map(|f| FixJson {
                 edits: f
@@ -163,7 +168,7 @@ pub fn explanation_text(
     x: ProductId,
     ex: &Explanation,
     blockers: &[Blocker],
-    fixes: &[Fix],
+    search: &FixSearch,
     color: bool,
 ) -> String {
     let m = &policy.model;
@@ -198,7 +203,7 @@ pub fn explanation_text(
     out.push_str(&note.render(&policy.sources, color));
     out.push('\n');
     out.push_str(&blockers_text(policy, x, blockers));
-    out.push_str(&fixes_text(d.access, fixes));
+    out.push_str(&fixes_text(d.access, search));
     out
 }
 
@@ -231,7 +236,12 @@ pub fn blockers_text(policy: &Policy, x: ProductId, blockers: &[Blocker]) -> Str
 }
 
 /// The fixes of `explain`'s text.
-pub fn fixes_text(access: Access, fixes: &[Fix]) -> String {
+pub fn fixes_text(access: Access, search: &FixSearch) -> String {
+    let fixes = &search.fixes;
+    if fixes.is_empty() && search.limited {
+        return "no fix found: the search stopped at its limit before trying every set of at most 3 edits\n"
+            .to_string();
+    }
     if fixes.is_empty() {
         return format!("no fix of at most {} edits exists\n", crate::explain::MAX_EDITS);
     }

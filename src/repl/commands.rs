@@ -94,13 +94,13 @@ impl Session {
         } else {
             let ex = eval::explain(&policy.model, p, x);
             let blockers = crate::explain::blockers(&policy.model, p, x);
-            let fixes = crate::explain::fixes(&policy.document, &policy.model, p, x);
+            let fixes = crate::explain::fix_search(&policy.document, &policy.model, p, x);
             let _ = write!(
                 out,
                 "{}",
                 render::explanation_text(policy, p, x, &ex, &blockers, &fixes, self.color)
             );
-            self.last_fixes = fixes;
+            self.last_fixes = fixes.fixes;
         }
         Ok(())
     }
