@@ -51,6 +51,8 @@ pub enum Reach {
     Group,
     /// A country's declaration changes (every user entitled there is affected).
     Country,
+    /// The account's declaration changes (`global`, domains: every principal may be affected).
+    Account,
 }
 
 /// One verified edit that flips the decision.
@@ -128,6 +130,7 @@ fn reach(edit: &Edit) -> Reach {
             kind: EntityKind::Group,
             ..
         } => Reach::Group,
+        WhatIf::SetGlobal { .. } | WhatIf::SetDomain { .. } => Reach::Account,
         _ => Reach::Country,
     }
 }

@@ -270,6 +270,7 @@ pub fn fixes_text(access: Access, search: &FixSearch) -> String {
                 Reach::Principal => "this principal only",
                 Reach::Group => "the group",
                 Reach::Country => "the country",
+                Reach::Account => "the account",
             };
             let contract = if e.contract {
                 "; a contract change: the account cannot make it itself"
