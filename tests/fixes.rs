@@ -116,6 +116,22 @@ fn every_deny_has_blockers_and_every_fix_yields_its_decision() {
                     if let Err(e) = verify(&policy, &who, &what, f) {
                         problems.push(format!("{at}: fix {} ({}): {e}", i + 1, f.statements()));
                     }
+                    // each example of a collapsed edit is a working fix too
+                    for (j, e) in f.edits.iter().enumerate() {
+                        let Some(any) = &e.any_of else { continue };
+                        if any.count < 2 || any.statements.len() < 2 || any.statements[0] != e.statement {
+                            problems.push(format!("{at}: fix {}: malformed any_of {any:?}", i + 1));
+                        }
+                        for alt in &any.statements[1..] {
+                            let mut other = f.clone();
+                            other.edits[j].statement = alt.clone();
+                            let mut copy = policy.clone();
+                            copy.apply("<fix>", &other.statements()).unwrap();
+                            if copy.check(&who, &what).unwrap().access != f.access {
+                                problems.push(format!("{at}: fix {}: alternative `{alt}` does not flip", i + 1));
+                            }
+                        }
+                    }
                 }
                 // fixes come smallest first
                 if fs.windows(2).any(|w| w[0].edits.len() > w[1].edits.len()) {
@@ -213,6 +229,7 @@ fn alternatives_that_differ_only_in_the_group_are_collapsed() {
     let any = joins[0].edits[0].any_of.as_ref().expect("collapsed");
     assert_eq!(any.count, 5);
     assert_eq!(any.examples[..2], ["G0", "G1"]);
+    assert_eq!(any.statements[1], "set member G1 a@x.com on");
     assert!(joins[0].edits[0].description.contains("any of 5 groups"));
     for g in 0..5 {
         let mut copy = policy.clone();

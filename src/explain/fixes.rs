@@ -42,8 +42,10 @@ pub struct FixEdit {
 pub struct AnyOf {
     /// How many alternatives were verified (each a working fix).
     pub count: usize,
-    /// The first names (groups or countries), best first; the first is the edit's statement.
+    /// The first names (groups or countries), best first; the first is the edit's own.
     pub examples: Vec<String>,
+    /// The what-if statement of each example (the first is the edit's `statement`).
+    pub statements: Vec<String>,
 }
 
 /// A verified set of edits that flips the decision.
@@ -343,13 +345,16 @@ fn collapse(
             k.push(i.to_string());
             let name = varying(&f.edits[i]).unwrap_or_default().to_string();
             if let Some(&at) = groups.get(&k) {
+                let own = reps[at].fix.edits[i].statement.clone();
                 let any = reps[at].fix.edits[i].any_of.get_or_insert_with(|| AnyOf {
                     count: 1,
                     examples: vec![String::new()],
+                    statements: vec![own],
                 });
                 any.count += 1;
                 if any.examples.len() < 3 {
                     any.examples.push(name);
+                    any.statements.push(crate::fmt::format_whatif(&f.edits[i]));
                 }
                 continue;
             }
