@@ -1,6 +1,6 @@
 //! Why a decision denies, and what would change it: every blocker, and verified fix sets.
 //!
-//! **Blockers** ([`blockers`]): for a denied decision, the step of LANGUAGE.md §3 that decided,
+//! **Blockers** ([`blockers()`]): for a denied decision, the step of LANGUAGE.md §3 that decided,
 //! then every later step that would still deny, each evaluated as if the blockers before it
 //! were lifted (a `pending` user in an undeclared country: `status`, then
 //! `no-entitlement-country`, then, in the country of the user's first group, that group's
@@ -8,7 +8,7 @@
 //! country of the principal's first group; without a group the list stops there. The group
 //! level and the country level each end the list. An allowed decision has no blocker.
 //!
-//! **Fixes** ([`fixes`]): the smallest sets of at most [`MAX_EDITS`] what-if statements that
+//! **Fixes** ([`fixes()`]): the smallest sets of at most [`MAX_EDITS`] what-if statements that
 //! flip the decision. The search is breadth first: from the policy, every candidate edit for
 //! the decision (drawn up from the steps of its trace — the first blocker and every step it
 //! could change: a user exception, a group's Allowed Applications, `include-country`, a
