@@ -152,7 +152,7 @@ fn every_error_is_reported_at_once() {
 }
 
 #[test]
-fn explain_lists_steps_and_verified_flips() {
+fn explain_lists_steps_blockers_and_verified_fixes() {
     let (_d, p) = policy_file();
     let r = entitle(&["explain", &p, "kim@northwind.example", "Survey"]);
     assert_eq!(r.code, 1);
@@ -176,9 +176,18 @@ fn explain_lists_steps_and_verified_flips() {
     let v: serde_json::Value = serde_json::from_str(&j.stdout).expect("explain --json parses");
     assert_eq!(v["rule"], "group-not-allowed");
     assert!(v["steps"].as_array().unwrap().len() >= 5);
-    let flips = v["flips"].as_array().unwrap();
-    assert!(!flips.is_empty());
-    assert!(flips.iter().all(|f| f["access"] == "allow"));
+    assert!(v.get("flips").is_none(), "`fixes` replaces `flips`");
+    let blockers = v["blockers"].as_array().unwrap();
+    assert_eq!(blockers[0]["rule"], "group-not-allowed");
+    assert_eq!(blockers[0]["group"], "Roads");
+    let fixes = v["fixes"].as_array().unwrap();
+    assert!(!fixes.is_empty());
+    assert!(fixes.iter().all(|f| f["decision"]["decision"] == "allow"));
+    assert!(fixes.iter().all(|f| f["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["statement"].is_string())));
 }
 
 #[test]

@@ -117,14 +117,16 @@ fn explain_every_expectation() {
             }
             text.push_str(ctx.policy.sources().text(ctx.span));
             text.push_str("\n\n");
-            let flips = entitle::explain::flips(ctx.policy.document(), ctx.policy.model(), p, x);
+            let blockers = entitle::explain::blockers(ctx.policy.model(), p, x);
+            let fixes = entitle::explain::fix_search(ctx.policy.document(), ctx.policy.model(), p, x);
             let ex = entitle::eval::explain(ctx.policy.model(), p, x);
             text.push_str(&entitle::render::explanation_text(
                 &ctx.policy,
                 p,
                 x,
                 &ex,
-                &flips,
+                &blockers,
+                &fixes,
                 false,
             ));
             text.push('\n');

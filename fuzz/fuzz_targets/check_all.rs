@@ -45,14 +45,19 @@ fn check(policy: &Policy) {
         for x in m.product_ids() {
             let ex = entitle::eval::explain(m, p, x);
             let _ = entitle::cli::decision_text(policy, p, x, &ex.decision);
-            // flips re-resolve the policy per candidate edit: a few pairs are enough
+            // fixes re-resolve the policy per candidate edit: a few pairs are enough
             if n < 3 && x.index() < 3 {
-                let flips = entitle::explain::flips(policy.document(), m, p, x);
-                for f in &flips {
-                    assert_ne!(f.access, ex.decision.access, "a flip that does not flip: {}", f.edit);
+                let blockers = entitle::explain::blockers(m, p, x);
+                assert_eq!(blockers.is_empty(), ex.decision.access == entitle::Access::Allow);
+                let search = entitle::explain::fix_search(policy.document(), m, p, x);
+                for f in &search.fixes {
+                    assert_ne!(f.access, ex.decision.access, "a fix that does not flip: {}", f.statements());
+                    let mut copy = policy.clone();
+                    copy.apply("<fix>", &f.statements()).expect("a fix applies");
+                    let d = copy.check(m.principal_name(p), &m.product(x).name).expect("check");
+                    assert_eq!(d.access, f.access, "a fix that does not yield its decision: {}", f.statements());
                 }
-                let _ = entitle::cli::explanation_text(policy, p, x, &ex, &flips, false);
-                let _ = serde_json::to_string(&flips).expect("flips JSON");
+                let _ = entitle::cli::explanation_text(policy, p, x, &ex, &blockers, &search, false);
             }
         }
     }

@@ -248,26 +248,28 @@ impl Ctx<'_> {
             Err(code) => return code,
         };
         let ex = crate::eval::explain(&policy.model, p, x);
-        let flips = crate::explain::flips(&policy.document, &policy.model, p, x);
+        let blockers = crate::explain::blockers(&policy.model, p, x);
+        let fixes = crate::explain::fix_search(&policy.document, &policy.model, p, x);
         match format {
-            AnswerFormat::Json => self.json(&render::explain_json(&policy, p, x, &ex, &flips)),
+            AnswerFormat::Json => self.json(&render::explain_json(&policy, p, x, &ex, &blockers, &fixes)),
             AnswerFormat::Text => {
                 let _ = write!(
                     self.out,
                     "{}",
-                    render::explanation_text(&policy, p, x, &ex, &flips, self.color)
+                    render::explanation_text(&policy, p, x, &ex, &blockers, &fixes, self.color)
                 );
             }
             AnswerFormat::Plain | AnswerFormat::Markdown => {
-                let fixes: Vec<_> = flips
+                let sets: Vec<_> = fixes
+                    .fixes
                     .iter()
-                    .map(|f| render::plain::parse_edits([f.statement.as_str()]))
+                    .map(|f| render::plain::parse_edits(f.edits.iter().map(|e| e.statement.as_str())))
                     .collect();
                 let markdown = format == AnswerFormat::Markdown;
                 let _ = write!(
                     self.out,
                     "{}",
-                    render::explain_plain(&policy, p, x, &ex, &fixes, markdown)
+                    render::explain_plain(&policy, p, x, &ex, &sets, markdown)
                 );
             }
         }

@@ -6,7 +6,7 @@ use super::decision::{decision_json, headline, DecisionJson};
 use super::{source_json, SourceJson};
 use crate::diag::{self, Diagnostic};
 use crate::eval::{Explanation, GroupVerdict, Step};
-use crate::explain::{Flip, Reach};
+use crate::explain::{AnyOf, Blocker, FixSearch, Reach};
 use crate::model::{Access, CountryBy, CountryId, GroupMode, Model, Principal, ProductId, Rule, Status};
 use crate::Policy;
 use serde::Serialize;
@@ -23,30 +23,124 @@ pub struct StepJson {
     pub source: Option<SourceJson>,
 }
 
-/// `explain --json`: the `check` object, then `country_by`, `steps` and `flips`.
+/// `explain --json`: the `check` object, then `country_by`, `steps`, `blockers` and `fixes`.
 #[derive(Serialize)]
-pub struct ExplainJson<'a> {
+pub struct ExplainJson {
     #[serde(flatten)]
     pub decision: DecisionJson,
     /// How the entitlement country was chosen (LANGUAGE.md §8), `null` when there is none.
     pub country_by: Option<CountryBy>,
     pub steps: Vec<StepJson>,
-    pub flips: &'a [Flip],
+    /// Every step that denies, each assuming the ones before it lifted ([`crate::explain::blockers`]).
+    pub blockers: Vec<BlockerJson>,
+    /// The smallest verified fix sets, best first ([`crate::explain::fixes`]).
+    pub fixes: Vec<FixJson>,
+    /// Whether the search for fixes stopped at its limit (then an empty `fixes` does not mean
+    /// that no fix exists).
+    pub fixes_limited: bool,
+}
+
+/// One entry of `explain --json`'s `blockers`.
+#[derive(Serialize)]
+pub struct BlockerJson {
+    pub rule: Rule,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub source: SourceJson,
+    /// The step in a sentence.
+    pub detail: String,
+}
+
+/// One entry of `explain --json`'s `fixes`.
+#[derive(Serialize)]
+pub struct FixJson {
+    pub edits: Vec<FixEditJson>,
+    /// The decision after the fix, with the keys of `check --json` (`source` is `null` when
+    /// the deciding statement is one the fix writes).
+    pub decision: FixDecisionJson,
+    /// How many other decisions the fix changes; `null` when not counted (a large policy).
+    pub other_changes: Option<usize>,
+}
+
+/// One edit of a fix in `explain --json`.
+#[derive(Serialize)]
+pub struct FixEditJson {
+    pub description: String,
+    /// The what-if statement: `simulate --what-if` reproduces the edit exactly.
+    pub statement: String,
+    /// Present (`true`) when the edit needs a contract change.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub contract: bool,
+    /// Present when the edit stands for several alternatives (groups or countries).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub any_of: Option<AnyOf>,
+}
+
+/// The decision after a fix: the keys of `check --json`.
+#[derive(Serialize)]
+pub struct FixDecisionJson {
+    pub principal: String,
+    pub product: String,
+    pub decision: Access,
+    pub rule: Rule,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    pub source: Option<SourceJson>,
 }
 
 /// The JSON of `explain`.
-pub fn explain_json<'a>(
+pub fn explain_json(
     policy: &Policy,
     p: Principal,
     x: ProductId,
     ex: &Explanation,
-    flips: &'a [Flip],
-) -> ExplainJson<'a> {
+    blockers: &[Blocker],
+    search: &FixSearch,
+) -> ExplainJson {
+    let m = &policy.model;
     ExplainJson {
         decision: decision_json(policy, p, x, &ex.decision),
-        country_by: policy.model.country_by(p),
+        country_by: m.country_by(p),
         steps: steps_json(policy, x, ex),
-        flips,
+        blockers: blockers
+            .iter()
+            .map(|b| BlockerJson {
+                rule: b.rule,
+                group: b.group.map(|g| m.group(g).name.clone()),
+                source: source_json(&policy.sources, b.source),
+                detail: step_sentence(m, &b.step, x),
+            })
+            .collect(),
+        fixes_limited: search.limited,
+        fixes: search
+            .fixes
+            .iter()
+            .map(|f| FixJson {
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| FixEditJson {
+                        description: e.description.clone(),
+                        statement: e.statement.clone(),
+                        contract: e.contract,
+                        any_of: e.any_of.clone(),
+                    })
+                    .collect(),
+                decision: FixDecisionJson {
+                    principal: m.principal_name(p).to_string(),
+                    product: m.product(x).name.clone(),
+                    decision: f.access,
+                    rule: f.rule,
+                    group: f.group.clone(),
+                    country: f.country.clone(),
+                    source: (f.source != crate::source::Span::default())
+                        .then(|| source_json(&policy.sources, f.source)),
+                },
+                other_changes: f.other_changes,
+            })
+            .collect(),
     }
 }
 
@@ -73,7 +167,8 @@ pub fn explanation_text(
     p: Principal,
     x: ProductId,
     ex: &Explanation,
-    flips: &[Flip],
+    blockers: &[Blocker],
+    search: &FixSearch,
     color: bool,
 ) -> String {
     let m = &policy.model;
@@ -107,30 +202,83 @@ pub fn explanation_text(
     };
     out.push_str(&note.render(&policy.sources, color));
     out.push('\n');
-    if flips.is_empty() {
-        out.push_str("no single edit flips this decision\n");
-    } else {
+    out.push_str(&blockers_text(policy, x, blockers));
+    out.push_str(&fixes_text(d.access, search));
+    out
+}
+
+/// The blockers of `explain`'s text: every step that would still deny.
+pub fn blockers_text(policy: &Policy, x: ProductId, blockers: &[Blocker]) -> String {
+    let m = &policy.model;
+    let mut out = String::new();
+    match blockers.len() {
+        0 => return out,
+        1 => out.push_str("blocker: only this step denies; nothing after it would\n"),
+        n => out.push_str(&format!(
+            "blockers: {n} steps deny, each still denying once the ones before it are lifted:\n"
+        )),
+    }
+    for (i, b) in blockers.iter().enumerate() {
+        let l = policy.sources.location(b.source);
+        let then = if i == 0 { "" } else { "then " };
         out.push_str(&format!(
-            "edits that would make it {} (each verified by re-evaluating):\n",
-            d.access.flip()
+            "  {}. {then}{}: {}  [{}:{}:{}]\n",
+            i + 1,
+            b.rule,
+            step_sentence(m, &b.step, x),
+            l.file,
+            l.line,
+            l.column
         ));
-        for f in flips {
-            let reach = match f.reach {
+    }
+    out.push('\n');
+    out
+}
+
+/// The fixes of `explain`'s text.
+pub fn fixes_text(access: Access, search: &FixSearch) -> String {
+    let fixes = &search.fixes;
+    if fixes.is_empty() && search.limited {
+        return "no fix found: the search stopped at its limit before trying every set of at most 3 edits\n"
+            .to_string();
+    }
+    if fixes.is_empty() {
+        return format!("no fix of at most {} edits exists\n", crate::explain::MAX_EDITS);
+    }
+    let mut out = format!(
+        "fixes that would make it {} (each verified by applying it and deciding again; best first):\n",
+        access.flip()
+    );
+    for (i, f) in fixes.iter().enumerate() {
+        let others = match f.other_changes {
+            Some(0) => "no other decision changes".to_string(),
+            Some(1) => "1 other decision changes".to_string(),
+            Some(n) => format!("{n} other decisions change"),
+            None => "other decisions not counted".to_string(),
+        };
+        let mut after = format!("{} by {}", f.access, f.rule);
+        if let Some(g) = &f.group {
+            after.push_str(&format!(" {g}"));
+        }
+        let edits = match f.edits.len() {
+            1 => "1 edit".to_string(),
+            n => format!("{n} edits"),
+        };
+        out.push_str(&format!("  {}. {edits} → {after}; {others}\n", i + 1));
+        for e in &f.edits {
+            let reach = match e.reach {
                 Reach::Principal => "this principal only",
                 Reach::Group => "the group",
                 Reach::Country => "the country",
+                Reach::Account => "the account",
             };
-            let others = match f.other_changes {
-                Some(0) => "no other decision changes".to_string(),
-                Some(1) => "1 other decision changes".to_string(),
-                Some(n) => format!("{n} other decisions change"),
-                None => "other decisions not counted".to_string(),
+            let contract = if e.contract {
+                "; a contract change: the account cannot make it itself"
+            } else {
+                ""
             };
-            out.push_str(&format!(
-                "  - {}  → {} by {}; edits {reach}; {others}\n",
-                f.edit, f.access, f.rule
-            ));
-            out.push_str(&format!("      what-if: {}\n", f.statement));
+            out.push_str(&format!("     - {} (edits {reach}{contract})\n", e.description));
+            out.push_str(&format!("       what-if: {}\n", e.statement));
         }
     }
     out

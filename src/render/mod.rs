@@ -30,7 +30,10 @@ pub use decision::{decision_json, decision_text, DecisionJson};
 pub use diff::{
     diff_since_text, diff_text, effect_text, impact_markdown, impact_text, limit_diff, summary_text, DiffJson,
 };
-pub use explain::{explain_json, explanation_text, step_sentence, steps_json, ExplainJson, StepJson};
+pub use explain::{
+    blockers_text, explain_json, explanation_text, fixes_text, step_sentence, steps_json, BlockerJson, ExplainJson,
+    FixDecisionJson, FixEditJson, FixJson, StepJson,
+};
 pub use lint::{lint_json, lint_text, LintJson};
 pub use matrix::rule_code;
 pub use plain::{access_plain, can_plain, explain_plain, portal_step, PortalStep};

@@ -25,6 +25,9 @@ impl Session {
             "access" => self.access(input, args, out),
             ":diff" => self.diff(input, args, out),
             ":undo" => input.arity(cmd, args, 0, 0).map(|()| self.undo(out)),
+            ":apply" => input
+                .arity(cmd, args, 1, 1)
+                .and_then(|()| self.apply_fix(input, &args[0], out, err)),
             ":reset" => input.arity(cmd, args, 0, 0).map(|()| self.reset(out)),
             ":show" => self.show(input, args, out),
             ":save" => input
@@ -63,7 +66,13 @@ impl Session {
         }
     }
 
-    fn decision(&self, cmd: &str, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+    fn decision(
+        &mut self,
+        cmd: &str,
+        input: &Input,
+        args: &[Token],
+        out: &mut dyn Write,
+    ) -> Result<(), Vec<Diagnostic>> {
         input.arity(cmd, args, 2, 2)?;
         let policy = &self.working;
         let p = policy.principal(&args[0].text);
@@ -81,12 +90,14 @@ impl Session {
             let _ = write!(out, "{}", render::decision_text(policy, p, x, &d));
         } else {
             let ex = eval::explain(&policy.model, p, x);
-            let flips = crate::explain::flips(&policy.document, &policy.model, p, x);
+            let blockers = crate::explain::blockers(&policy.model, p, x);
+            let fixes = crate::explain::fix_search(&policy.document, &policy.model, p, x);
             let _ = write!(
                 out,
                 "{}",
-                render::explanation_text(policy, p, x, &ex, &flips, self.color)
+                render::explanation_text(policy, p, x, &ex, &blockers, &fixes, self.color)
             );
+            self.last_fixes = fixes.fixes;
         }
         Ok(())
     }
@@ -476,4 +487,38 @@ fn query_diag(input: &Input, tok: &Token, e: &QueryError) -> Diagnostic {
         d = d.with_help(format!("did you mean `{s}`?"));
     }
     d
+}
+
+impl Session {
+    /// `:apply N`: apply fix N (from 1) of the last `explain`, its statements as one edit.
+    fn apply_fix(
+        &mut self,
+        input: &Input,
+        arg: &Token,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let count = self.last_fixes.len();
+        let n = match arg.text.parse::<usize>() {
+            Ok(n) if (1..=count).contains(&n) => n,
+            _ => {
+                let why = if count == 0 {
+                    "no fix to apply: run `explain PRINCIPAL PRODUCT` first".to_string()
+                } else {
+                    format!("the last `explain` listed fixes 1 to {count}")
+                };
+                return Err(vec![Diagnostic::error(
+                    "usage",
+                    format!("`{}` is not a fix number", arg.text),
+                )
+                .with_label(input.span(arg.range.clone()), "not a listed fix")
+                .with_help(why)]);
+            }
+        };
+        let statements = self.last_fixes[n - 1].statements();
+        self.inputs += 1;
+        let fix_input = Input::new(format!("<fix {n}>"), &statements);
+        self.statements(&fix_input, out, err);
+        Ok(())
+    }
 }

@@ -55,7 +55,7 @@ pub(crate) const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "explain",
         "PRINCIPAL PRODUCT",
-        "every step, the deciding line, and single edits that flip it",
+        "every step, every blocker, and the smallest verified fixes (:apply N applies one)",
     ),
     (
         "can",
@@ -76,6 +76,11 @@ pub(crate) const COMMANDS: &[(&str, &str, &str)] = &[
         ":diff",
         "[--FILTER VALUE]…",
         "every decision changed since the policy was loaded, grouped by cause (filters: --principal GLOB, --group, --country, --product, --rule, --only, --limit)",
+    ),
+    (
+        ":apply",
+        "N",
+        "apply fix N of the last `explain` (its what-if statements, as one edit)",
     ),
     (":undo", "", "take back the last edit"),
     (

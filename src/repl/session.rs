@@ -36,6 +36,8 @@ pub struct Session {
     pub(super) inputs: usize,
     pub(super) color: bool,
     pub(super) quit: bool,
+    /// The fixes of the last `explain` (`:apply N` applies one).
+    pub(super) last_fixes: Vec<crate::explain::Fix>,
 }
 
 impl Session {
@@ -56,6 +58,7 @@ impl Session {
             inputs: 0,
             color,
             quit: false,
+            last_fixes: vec![],
         }
     }
 
@@ -187,7 +190,7 @@ impl Session {
 
     // ------------------------------------------------------------ edits
 
-    fn statements(&mut self, input: &Input, out: &mut dyn Write, err: &mut dyn Write) {
+    pub(super) fn statements(&mut self, input: &Input, out: &mut dyn Write, err: &mut dyn Write) {
         let mut next = self.working.clone();
         if let Err(e) = next.apply(&input.name, &input.text) {
             let _ = write!(err, "{}", e.render(self.color));

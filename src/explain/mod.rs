@@ -1,17 +1,45 @@
-//! Suggestions that flip a decision: the smallest single edits, each verified.
+//! Why a decision denies, and what would change it: every blocker, and verified fix sets.
 //!
-//! For a decision, candidate edits are drawn up from the rule that decided and the steps
-//! considered (a user exception, a group's Allowed Applications, `include-country`, a legacy
-//! exception, a membership, General Access, Default Access, the `entitled` list, the user's
-//! status or profile country). Each is applied to a copy of the policy, the copy is resolved
-//! again, and the decision re-evaluated: only edits that really flip it are kept. They are
-//! ranked by reach (one user, one group, a whole country), then by how many other decisions
-//! they would change.
+//! **Blockers** ([`blockers()`]): for a denied decision, the step of LANGUAGE.md §3 that decided,
+//! then every later step that would still deny, each evaluated as if the blockers before it
+//! were lifted (a `pending` user in an undeclared country: `status`, then
+//! `no-entitlement-country`, then, in the country of the user's first group, that group's
+//! `group-not-allowed`). Without an entitlement country, the later steps are evaluated in the
+//! country of the principal's first group; without a group the list stops there. The group
+//! level and the country level each end the list. An allowed decision has no blocker.
+//!
+//! **Fixes** ([`fixes()`]): the smallest sets of at most [`MAX_EDITS`] what-if statements that
+//! flip the decision. The search is breadth first: from the policy, every candidate edit for
+//! the decision (drawn up from the steps of its trace — the first blocker and every step it
+//! could change: a user exception, a group's Allowed Applications, `include-country`, a
+//! legacy exception, a membership, General Access, Default Access, the `entitled` and
+//! `global` lists, the user's status or Entitlement Country) is applied to a copy through
+//! [`crate::whatif::applied`] and the decision taken again; the copies that still decide the
+//! same way are searched one edit further, from the candidates of their own trace (so the next
+//! blocker is the one addressed). The search stops at the first size that has a fix, after at
+//! most 200 verified sets (60 on a policy too large to count collateral, where it runs on the
+//! declarations the principal's decision rests on: every one but the other users and keys).
+//! A fix is kept only when no proper subset of its edits, applied in the same order, flips
+//! the decision too. Fixes are ranked: fewer edits, fewer contract changes (`set entitled`,
+//! `set global`, `set revenue`: [`FixEdit::contract`]), then settings on a group or a user's
+//! profile before country-wide settings, before a one-off user exception, then fewer other
+//! decisions changed. Fixes that differ only in which group is joined (or which country is
+//! given) are collapsed into one, whose edit says "any of N" ([`AnyOf`]).
+//!
+//! [`flips`] is the revision 1 list of single edits, kept for callers of the library.
 
-use crate::eval::{decide, explain, GroupVerdict, Rule, Step};
+mod blockers;
+mod candidates;
+mod fixes;
+
+pub use blockers::{blockers, Blocker};
+pub use fixes::{fix_search, fixes, is_contract, AnyOf, Fix, FixEdit, FixSearch, MAX_EDITS};
+
+use crate::eval::{decide, explain, Rule};
 use crate::model::*;
 use crate::source::Span;
 use crate::syntax::*;
+use candidates::{candidates, principal_view};
 
 /// How far an edit reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -23,6 +51,8 @@ pub enum Reach {
     Group,
     /// A country's declaration changes (every user entitled there is affected).
     Country,
+    /// The account's declaration changes (`global`, domains: every principal may be affected).
+    Account,
 }
 
 /// One verified edit that flips the decision.
@@ -100,6 +130,7 @@ fn reach(edit: &Edit) -> Reach {
             kind: EntityKind::Group,
             ..
         } => Reach::Group,
+        WhatIf::SetGlobal { .. } | WhatIf::SetDomain { .. } => Reach::Account,
         _ => Reach::Country,
     }
 }
@@ -308,250 +339,4 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
     // uncounted collateral last
     out.sort_by_key(|f| (f.reach, f.other_changes.is_none(), f.other_changes));
     out
-}
-
-/// The document without the users and keys other than `principal`.
-fn principal_view(doc: &Document, model: &Model, principal: Principal) -> Document {
-    let name = model.principal_name(principal).to_lowercase();
-    Document {
-        items: doc
-            .items
-            .iter()
-            .filter(|i| match &i.kind {
-                Item::Decl(Decl::User(u)) => matches!(principal, Principal::User(_)) && u.email.key() == name,
-                Item::Decl(Decl::Key(k)) => matches!(principal, Principal::Key(_)) && k.name.key() == name,
-                Item::Decl(_) => true,
-                _ => false,
-            })
-            .cloned()
-            .collect(),
-        end_comments: vec![],
-    }
-}
-
-fn candidates(model: &Model, principal: Principal, product: ProductId, steps: &[Step], access: Access) -> Vec<Edit> {
-    let pname = n(&model.product(product).name);
-    let who = n(model.principal_name(principal));
-    let country = model.principal_country(principal);
-    let mut edits = vec![];
-    let want = access.flip();
-    let member = |group: &str, on| WhatIf::SetMember {
-        group: n(group),
-        principal: who.clone(),
-        on,
-    };
-    for step in steps {
-        match step {
-            Step::Status { status, .. } if *status != Status::Active => {
-                edits.push(WhatIf::SetStatus {
-                    user: who.clone(),
-                    status: n("active"),
-                });
-            }
-            Step::KeyCountry { country: None, .. } => {
-                for c in &model.countries {
-                    edits.push(WhatIf::SetKeyCountry {
-                        key: who.clone(),
-                        country: Some(n(&c.name)),
-                    });
-                }
-                for g in &model.groups {
-                    edits.push(member(&g.name, true));
-                }
-            }
-            Step::UserCountry { country: None, .. } => {
-                for c in &model.countries {
-                    edits.push(WhatIf::SetEntitlementCountry {
-                        user: who.clone(),
-                        country: Some(n(&c.name)),
-                    });
-                }
-            }
-            Step::Entitled {
-                entitled: false,
-                country,
-                ..
-            } => {
-                edits.push(WhatIf::SetEntitled {
-                    country: n(&model.country(*country).name),
-                    product: pname.clone(),
-                    on: true,
-                });
-                edits.push(WhatIf::SetGlobal {
-                    product: pname.clone(),
-                    on: true,
-                });
-            }
-            Step::Entitled {
-                entitled: true,
-                listed,
-                global,
-                country,
-                ..
-            } if want == Access::Deny => {
-                if *global {
-                    edits.push(WhatIf::SetGlobal {
-                        product: pname.clone(),
-                        on: false,
-                    });
-                } else if *listed {
-                    edits.push(WhatIf::SetEntitled {
-                        country: n(&model.country(*country).name),
-                        product: pname.clone(),
-                        on: false,
-                    });
-                }
-            }
-            Step::UserException { exception } => {
-                if exception.is_some() {
-                    edits.push(WhatIf::SetException {
-                        user: who.clone(),
-                        product: pname.clone(),
-                        access: None,
-                    });
-                }
-                edits.push(WhatIf::SetException {
-                    user: who.clone(),
-                    product: pname.clone(),
-                    access: Some(want),
-                });
-            }
-            Step::Group { group, verdict } => {
-                let g = model.group(*group);
-                let gname = n(&g.name);
-                match verdict {
-                    GroupVerdict::Deny(Rule::GroupNotAllowed, _) if want == Access::Allow => {
-                        if g.include_country.is_some() {
-                            // the group would include the product if the country level allowed it
-                            country_level_edits(model, g.country, product, Access::Allow, &mut edits);
-                        }
-                        edits.push(WhatIf::SetAllowed {
-                            group: gname.clone(),
-                            product: pname.clone(),
-                            on: true,
-                        });
-                        if g.include_country.is_none() {
-                            edits.push(WhatIf::SetIncludeCountry {
-                                group: gname.clone(),
-                                on: true,
-                            });
-                        }
-                        edits.push(member(&g.name, false));
-                    }
-                    GroupVerdict::Deny(Rule::GroupException, _) if want == Access::Allow => {
-                        edits.push(WhatIf::SetGroupException {
-                            group: gname.clone(),
-                            product: pname.clone(),
-                            access: None,
-                        });
-                        edits.push(member(&g.name, false));
-                    }
-                    GroupVerdict::Allow(rule, _) if want == Access::Deny => {
-                        match rule {
-                            Rule::GroupAllowed => edits.push(WhatIf::SetAllowed {
-                                group: gname.clone(),
-                                product: pname.clone(),
-                                on: false,
-                            }),
-                            Rule::GroupIncludeCountry => {
-                                edits.push(WhatIf::SetIncludeCountry {
-                                    group: gname.clone(),
-                                    on: false,
-                                });
-                                country_level_edits(model, g.country, product, Access::Deny, &mut edits);
-                            }
-                            _ => edits.push(WhatIf::SetGroupException {
-                                group: gname.clone(),
-                                product: pname.clone(),
-                                access: None,
-                            }),
-                        }
-                        edits.push(member(&g.name, false));
-                    }
-                    _ => {}
-                }
-            }
-            Step::CountryLevel { country, .. } => {
-                country_level_edits(model, *country, product, want, &mut edits);
-                // joining a group of the country that decides the other way
-                let current: rustc_hash::FxHashSet<GroupId> =
-                    model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
-                for (i, g) in model.groups.iter().enumerate() {
-                    let gid = GroupId(i as u32);
-                    if g.country != *country || current.contains(&gid) {
-                        continue;
-                    }
-                    let v = crate::eval::group_verdict(model, g, product);
-                    let flips = matches!(
-                        (v, want),
-                        (GroupVerdict::Allow(..), Access::Allow) | (GroupVerdict::Deny(..), Access::Deny)
-                    );
-                    if flips {
-                        edits.push(member(&g.name, true));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    // denied at group level: joining a group of the country that allows the product
-    let group_denied = steps.iter().any(|s| {
-        matches!(
-            s,
-            Step::Groups {
-                decided: Some((Access::Deny, _)),
-                ..
-            }
-        )
-    });
-    if let (true, Some(c)) = (group_denied && want == Access::Allow, country) {
-        let current: rustc_hash::FxHashSet<GroupId> =
-            model.principal_groups(principal).iter().map(|(g, _)| *g).collect();
-        for (i, g) in model.groups.iter().enumerate() {
-            let gid = GroupId(i as u32);
-            if g.country == c && !current.contains(&gid) {
-                if let GroupVerdict::Allow(..) = crate::eval::group_verdict(model, g, product) {
-                    edits.push(member(&g.name, true));
-                }
-            }
-        }
-    }
-    // a user exception settles almost any group- or country-level decision
-    if let (Principal::User(_), Some(_)) = (principal, country) {
-        if !edits.iter().any(|e| matches!(e, WhatIf::SetException { .. }))
-            && steps.iter().any(|s| matches!(s, Step::UserException { .. }))
-        {
-            edits.push(WhatIf::SetException {
-                user: who.clone(),
-                product: pname.clone(),
-                access: Some(want),
-            });
-        }
-    }
-    edits
-}
-
-/// Edits that make the country level of `country` say `want` for `product`.
-fn country_level_edits(model: &Model, country: CountryId, product: ProductId, want: Access, edits: &mut Vec<Edit>) {
-    let c = model.country(country);
-    let (cn, pn) = (n(&c.name), n(&model.product(product).name));
-    let (_, is_override, _) = c.country_level(product);
-    edits.push(WhatIf::SetAccess {
-        country: cn.clone(),
-        product: pn.clone(),
-        access: Some(want),
-    });
-    if is_override && c.default == want {
-        edits.push(WhatIf::SetAccess {
-            country: cn.clone(),
-            product: pn,
-            access: None,
-        });
-    }
-    if !is_override {
-        edits.push(WhatIf::SetDefault {
-            country: cn,
-            access: want,
-        });
-    }
 }
