@@ -39,7 +39,7 @@ fn check(policy: &Policy) {
             for x in products {
                 let answer = capability::can(m, p, cap, x);
                 let _ = answer.describe(m);
-                let _ = serde_json::to_string(&answer.to_json(m, &policy.sources)).expect("can JSON");
+                let _ = serde_json::to_string(&answer.to_json(m, policy.sources())).expect("can JSON");
             }
         }
         for x in m.product_ids() {
@@ -63,9 +63,9 @@ fn check(policy: &Policy) {
     }
     let _ = entitle::lint::lint(policy.document(), m);
     let _ = entitle::testing::scenario_errors(policy);
-    let outcome = entitle::testing::run_file(&policy.sources, policy.file);
+    let outcome = entitle::testing::run_file(policy.sources(), policy.file());
     for f in &outcome.failures {
-        let _ = f.to_diagnostic(&policy.sources).render(&policy.sources, false);
+        let _ = f.to_diagnostic(policy.sources()).render(policy.sources(), false);
     }
     let compiled = entitle::compile::Compiled::new(m);
     let summary = entitle::sim::summary(m, &compiled, &|_| {});

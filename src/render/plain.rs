@@ -570,11 +570,16 @@ fn fix_lines(model: &Model, fixes: &[Vec<WhatIf>]) -> Vec<PortalStep> {
             continue;
         }
         let steps: Vec<PortalStep> = fix.iter().map(|e| portal_step(model, e)).collect();
+        // later steps read on from the first: "… Then in User Management, add …"
         let text = steps
             .iter()
-            .map(|s| s.text.as_str())
+            .enumerate()
+            .map(|(i, s)| match (i, s.text.strip_prefix("In ")) {
+                (0, _) | (_, None) => s.text.clone(),
+                (_, Some(rest)) => format!("in {rest}"),
+            })
             .collect::<Vec<_>>()
-            .join(" Then: ");
+            .join(" Then ");
         let step = PortalStep {
             text,
             vendor: steps.iter().any(|s| s.vendor),
