@@ -24,6 +24,31 @@ pub(crate) fn principal_view(doc: &Document, model: &Model, principal: Principal
     }
 }
 
+/// [`candidates`], with at most [`super::MAX_ALTERNATIVES`] "join another group" and as many
+/// "move to another country" edits: each is verified by resolving a copy of the policy, and a
+/// policy may have 100,000 groups.
+pub(crate) fn capped_candidates(
+    model: &Model,
+    principal: Principal,
+    product: ProductId,
+    steps: &[Step],
+    access: Access,
+) -> Vec<Edit> {
+    let (mut joins, mut moves) = (0, 0);
+    candidates(model, principal, product, steps, access)
+        .into_iter()
+        .filter(|edit| {
+            let tried = match edit {
+                WhatIf::SetMember { on: true, .. } => &mut joins,
+                WhatIf::SetEntitlementCountry { .. } | WhatIf::SetKeyCountry { .. } => &mut moves,
+                _ => return true,
+            };
+            *tried += 1;
+            *tried <= super::MAX_ALTERNATIVES
+        })
+        .collect()
+}
+
 pub(crate) fn candidates(
     model: &Model,
     principal: Principal,

@@ -1,8 +1,8 @@
 //! Fix sets: the smallest sets of edits (at most [`MAX_EDITS`]) that flip a decision, each
 //! verified by applying all its statements to a copy and deciding again.
 
-use super::candidates::{candidates, principal_view};
-use super::{describe_edit, evaluation_work, reach, Reach, IMPACT_LIMIT, IMPACT_WORK_LIMIT, MAX_ALTERNATIVES};
+use super::candidates::{capped_candidates, principal_view};
+use super::{describe_edit, evaluation_work, reach, Reach, IMPACT_LIMIT, IMPACT_WORK_LIMIT};
 use crate::eval::{decide, explain, Rule};
 use crate::model::*;
 use crate::source::Span;
@@ -185,19 +185,7 @@ pub fn fix_search(doc: &Document, model: &Model, principal: Principal, product: 
         for node in &level {
             let Some((p, x)) = find(&node.model) else { continue };
             let ex = explain(&node.model, p, x);
-            let (mut joins, mut moves) = (0, 0);
-            for edit in candidates(&node.model, p, x, &ex.steps, before) {
-                let tried = match edit {
-                    WhatIf::SetMember { on: true, .. } => Some(&mut joins),
-                    WhatIf::SetEntitlementCountry { .. } | WhatIf::SetKeyCountry { .. } => Some(&mut moves),
-                    _ => None,
-                };
-                if let Some(n) = tried {
-                    *n += 1;
-                    if *n > MAX_ALTERNATIVES {
-                        continue;
-                    }
-                }
+            for edit in capped_candidates(&node.model, p, x, &ex.steps, before) {
                 let mut edits = node.edits.clone();
                 edits.push(edit);
                 if !seen.insert(key(&edits)) {

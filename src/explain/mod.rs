@@ -39,7 +39,7 @@ use crate::eval::{decide, explain, Rule};
 use crate::model::*;
 use crate::source::Span;
 use crate::syntax::*;
-use candidates::{candidates, principal_view};
+use candidates::{capped_candidates, principal_view};
 
 /// How far an edit reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -275,19 +275,7 @@ pub fn flips(doc: &Document, model: &Model, principal: Principal, product: Produ
         reduced = principal_view(doc, model, principal);
         &reduced
     };
-    let (mut joins, mut moves) = (0, 0);
-    for edit in candidates(model, principal, product, &ex.steps, before.access) {
-        let tried = match edit {
-            WhatIf::SetMember { on: true, .. } => Some(&mut joins),
-            WhatIf::SetEntitlementCountry { .. } | WhatIf::SetKeyCountry { .. } => Some(&mut moves),
-            _ => None,
-        };
-        if let Some(n) = tried {
-            *n += 1;
-            if *n > MAX_ALTERNATIVES {
-                continue;
-            }
-        }
+    for edit in capped_candidates(model, principal, product, &ex.steps, before.access) {
         let stmt = Node::new(Item::WhatIf(edit.clone()), Span::default());
         let Ok((_, after_model)) = crate::whatif::applied(doc, model, &stmt) else {
             continue;
