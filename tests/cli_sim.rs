@@ -434,3 +434,139 @@ fn every_argument_is_described_in_help() {
         }
     }
 }
+
+/// A statement that changes no decision says why, in terms of the policy: what it already
+/// says, whom the statement could reach, or which earlier rules decide.
+#[test]
+fn a_statement_that_changes_nothing_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{POLICY}country CA {{ default allow }}\ngroup North in CA {{ allowed Survey }}\ngroup Blank in US {{ include-country }}\n"
+    );
+    let p = write(dir.path(), "p.ent", &text);
+    let p = p.to_str().unwrap();
+    let run = |stmts: &[&str], extra: &[&str]| {
+        let mut args = vec!["simulate", p];
+        for s in stmts {
+            args.extend(["--what-if", s]);
+        }
+        args.extend(extra);
+        let r = entitle(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let out = run(
+        &[
+            "set default US deny",
+            "set access US Survey allow",
+            "set access US Bridge deny",
+            "set status max@x.io pending",
+            "set member Roads kim@x.io on",
+            "set allowed Roads Survey off",
+        ],
+        &[],
+    );
+    for line in [
+        "#1 `set default US deny`: no change: US's Default Access is already deny",
+        "#2 `set access US Survey allow`: no change: US already allows Survey (General Access)",
+        "#4 `set status max@x.io pending`: no change: max@x.io is already pending",
+        "#5 `set member Roads kim@x.io on`: no change: kim@x.io is already a member of group Roads",
+        "#6 `set allowed Roads Survey off`: no change: the Allowed Applications of group Roads do not list Survey",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in\n{out}");
+    }
+    // #3 changes the text; Bridge is decided by the groups for every US user but max, who is
+    // pending: the earlier rules are named with their counts, in the order of the procedure
+    assert!(
+        out.contains(
+            "#3 `set access US Bridge deny`: changes no decision: the 3 decisions it could touch (the principals whose entitlement country is US) are decided as before, by: status (1), group-allowed (1), group-exception (1)"
+        ),
+        "{out}"
+    );
+    // a country nobody is in, a group of another country, a group without a list
+    let out = run(
+        &[
+            "set default CA deny",
+            "set member North kim@x.io on",
+            "set include-country Blank off",
+        ],
+        &[],
+    );
+    for line in [
+        "#1 `set default CA deny`: changes no decision: it touches no decision: no user or key has CA as entitlement country",
+        "#2 `set member North kim@x.io on`: changes no decision: group North belongs to CA, and kim@x.io's entitlement country is US: the group is ignored for them",
+        "#3 `set include-country Blank off`: changes no decision: group Blank has no Allowed Applications list, and include-country only acts on a group whose list is non-empty",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in\n{out}");
+    }
+    // filters: the statement reaches only principals the filters leave out
+    let out = run(&["set group-exception Old Bridge allow"], &["--principal", "kim@x.io"]);
+    assert!(
+        out.contains("the filters select none of the decisions it could touch"),
+        "{out}"
+    );
+    // JSON: the reason, and whether the policy already said so
+    let r = entitle(&["simulate", p, "--what-if", "set default US deny", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let s = &v["statements"][0];
+    assert_eq!(s["already"], true, "{s}");
+    assert_eq!(s["no_change"], "US's Default Access is already deny");
+}
+
+/// New principals pass through the same principal filters as the others, their groups and
+/// countries found by name in the new policy; a `--principal` naming only a new principal is
+/// not an error.
+#[test]
+fn new_principals_follow_the_principal_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "p.ent",
+        &format!("{POLICY}country CA {{ default allow }}\n"),
+    );
+    let p = p.to_str().unwrap();
+    let adds = [
+        "--what-if",
+        "user new@x.io { country US  groups Roads }",
+        "--what-if",
+        "user other@x.io { country CA }",
+    ];
+    let run = |filter: &[&str]| {
+        let mut args = vec!["simulate", p];
+        args.extend(adds);
+        args.extend(filter);
+        let r = entitle(&args);
+        assert_ne!(r.code, 2, "{}", r.stderr);
+        r.stdout
+    };
+    let out = run(&["--group", "Roads"]);
+    assert!(out.contains("principals added: new@x.io\n"), "{out}");
+    assert!(out.contains("new@x.io may use 1 of 2: Bridge"), "{out}");
+    assert!(!out.contains("other@x.io may use"), "{out}");
+    assert!(
+        out.contains(
+            "`user other@x.io { country CA }`: changes no decision: it adds other@x.io, which the filters leave out"
+        ),
+        "{out}"
+    );
+    let out = run(&["--country", "CA"]);
+    assert!(out.contains("principals added: other@x.io\n"), "{out}");
+    assert!(out.contains("other@x.io may use 2 of 2"), "{out}");
+    assert!(!out.contains("new@x.io may use"), "{out}");
+    let out = run(&["--principal", "other@x.io"]);
+    assert!(out.contains("other@x.io may use 2 of 2"), "{out}");
+    let out = run(&["--principal", "n*"]);
+    assert!(out.contains("new@x.io may use"), "{out}");
+    assert!(!out.contains("other@x.io may use"), "{out}");
+    // a principal only the new policy has is found by `diff` too
+    let q = write(
+        dir.path(),
+        "q.ent",
+        &format!("{POLICY}country CA {{ default allow }}\nuser other@x.io {{ country CA }}\n"),
+    );
+    let r = entitle(&["diff", p, q.to_str().unwrap(), "--principal", "other@x.io"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("other@x.io may use 2 of 2"), "{}", r.stdout);
+    let r = entitle(&["diff", p, q.to_str().unwrap(), "--principal", "kim@x.io"]);
+    assert!(!r.stdout.contains("other@x.io"), "{}", r.stdout);
+}

@@ -368,7 +368,7 @@ fn a_statement_that_changes_nothing_is_flagged_and_new_users_show_what_they_may_
     assert!(r.stdout.contains("lose access to at least one product"), "{}", r.stdout);
     assert!(r.stdout.contains("#2 `set default"), "{}", r.stdout);
     assert!(
-        r.stdout.contains("changes no decision: statement #1 already made it"),
+        r.stdout.contains("`: no change: statement #1 already made it"),
         "{}",
         r.stdout
     );

@@ -117,7 +117,7 @@ impl Ctx<'_> {
                 return EXIT_ERROR;
             }
         };
-        self.report_diff(&[&a, &b], &[], &[], &sel, format, vec![])
+        self.report_diff(&[&a, &b], &[], &|_| (false, String::new()), &sel, format)
     }
 
     pub(super) fn simulate(
@@ -140,33 +140,27 @@ impl Ctx<'_> {
             }
         }
         let mut stages = vec![original.clone()];
-        let mut notes = vec![];
-        let mut why: Vec<Option<String>> = vec![];
+        let mut same_text = vec![];
         for (i, stmt) in statements.iter().enumerate() {
             let mut changed = stages.last().expect("the original").clone();
-            let before = changed.document.clone();
             if let Err(e) = changed.apply(&format!("--what-if #{}", i + 1), stmt) {
                 return self.errors(&e);
             }
-            let mut reason = None;
-            if changed.document == before {
-                let note = format!("`{}`: no change (the policy already says so)", stmt.trim());
-                reason = Some("the policy already says so".to_string());
-                notes.push(note);
-            }
-            if let Some(n) = no_effect(&changed.model, stmt) {
-                reason = Some(n.split_once(": no effect: ").map_or(n.clone(), |(_, r)| r.to_string()));
-                notes.push(n);
-            }
-            why.push(reason);
+            same_text.push(changed.document == stages[i].document);
             stages.push(changed);
         }
-        let sel = match self.select(&original.model, filter) {
+        let last = &stages.last().expect("the original").model;
+        let sel = match select_either(&original.model, last, filter) {
             Ok(s) => s,
-            Err(code) => return code,
+            Err(e) => {
+                let _ = writeln!(self.err, "error: {e}");
+                return EXIT_ERROR;
+            }
         };
         let models: Vec<&Model> = stages.iter().map(|p| &p.model).collect();
-        self.report_diff(&models, &statements, &why, &sel, format, notes)
+        let why =
+            |i: usize| impact::why_unchanged(models[i], models[i + 1], &statements[i], same_text[i], models[0], &sel);
+        self.report_diff(&models, &statements, &why, &sel, format)
     }
 
     /// Compare the first and last of `stages` (with `statements` between them: attribute
@@ -175,15 +169,13 @@ impl Ctx<'_> {
         &mut self,
         stages: &[&Model],
         statements: &[String],
-        why: &[Option<String>],
+        why: &dyn Fn(usize) -> (bool, String),
         sel: &Selection,
         format: ImpactFormat,
-        notes: Vec<String>,
     ) -> i32 {
         let (old, new) = (stages[0], stages[stages.len() - 1]);
         let progress = Progress::new(old.users.len() + old.keys.len(), "comparing");
         let mut d = sim::diff_of(old, new, sel, &|n| progress.tick(n));
-        d.notes = notes;
         progress.finish();
         let (attribution, per_statement) = if statements.is_empty() {
             (None, vec![])
@@ -220,7 +212,7 @@ fn select_either(old: &Model, new: &Model, filter: &Filter) -> Result<Selection,
     filter.resolve(old).or_else(|e| {
         // a name only the new policy has selects nothing the old policy has
         match filter.resolve(new) {
-            Ok(_) => Ok(Selection::none(filter.limit)),
+            Ok(s) => Ok(Selection::none_but_new(s)),
             Err(_) => Err(e),
         }
     })
@@ -247,21 +239,4 @@ pub(crate) fn read_statements(path: &Path) -> Result<Vec<String>, Errors> {
         .iter()
         .map(|item| sources.text(item.span).to_string())
         .collect())
-}
-
-/// Edits that change the policy text but not what it means: `include-country` on a group
-/// without an Allowed Applications list (LANGUAGE.md §3: an empty list is never applied).
-fn no_effect(model: &Model, stmt: &str) -> Option<String> {
-    let words: Vec<&str> = stmt.split_whitespace().collect();
-    let ["set", "include-country", group, "on"] = words.as_slice() else {
-        return None;
-    };
-    let g = model.group(model.find_group(group.trim_matches('"'))?);
-    (g.mode() != crate::model::GroupMode::AllowList).then(|| {
-        format!(
-            "`{}`: no effect: group {} has no Allowed Applications list, and `include-country` only acts on a group whose list is non-empty",
-            stmt.trim(),
-            g.name
-        )
-    })
 }

@@ -10,6 +10,9 @@ use crate::sim::{self, Diff, Verdict};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+mod unchanged;
+pub use unchanged::why_unchanged;
+
 /// Users and keys.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Kinds {
@@ -96,6 +99,9 @@ pub struct StatementImpact {
     /// Why it changes nothing, when it changes no decision.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_change: Option<String>,
+    /// Whether the policy already said what the statement says (nothing to change).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub already: bool,
 }
 
 /// A principal only the new policy has, and what it may use there.
@@ -286,13 +292,15 @@ pub fn impact(
 
 /// Which statement first changed each decision of `last` (the diff of the original policy
 /// against the last stage): `stages[0]` is the original policy, `stages[k]` the policy after
-/// statement k. Returns the attribution and, per statement, the step diff's emptiness.
+/// statement k. Returns the attribution and what each statement did; `why(i)` says why
+/// statement `i` (from 0) changes no decision, when it changes none, and whether the policy
+/// already said so.
 pub fn attribute(
     stages: &[&Model],
     sel: &Selection,
     last: &Diff,
     statements: &[String],
-    notes: &[Option<String>],
+    why: &dyn Fn(usize) -> (bool, String),
 ) -> (HashMap<(String, String), usize>, Vec<StatementImpact>) {
     let n = stages.len() - 1;
     let mut attribution: HashMap<(String, String), usize> = HashMap::new();
@@ -301,7 +309,7 @@ pub fn attribute(
         .iter()
         .flat_map(|c| c.changes.iter().map(|ch| (ch.principal.clone(), ch.product.clone())))
         .collect();
-    let mut stmts = vec![];
+    let mut stmts: Vec<StatementImpact> = vec![];
     for k in 1..=n {
         let cumulative = if k == n {
             None
@@ -335,15 +343,13 @@ pub fn attribute(
         }
         let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
         let repeated = (1..k).find(|&j| norm(&statements[j - 1]) == norm(&statements[k - 1]));
-        let no_change = step.is_empty().then(|| {
-            notes[k - 1]
-                .clone()
-                .or_else(|| repeated.map(|j| format!("statement #{j} already made it")))
-                .unwrap_or_else(|| {
-                    "every decision it could touch is already decided this way, or by a rule that comes first"
-                        .to_string()
-                })
+        // "statement #j already made it" only when #j changed the policy itself
+        let no_change = step.is_empty().then(|| match repeated {
+            Some(j) if !stmts[j - 1].already => (true, format!("statement #{j} already made it")),
+            _ => why(k - 1),
         });
+        let already = no_change.as_ref().is_some_and(|w| w.0);
+        let no_change = no_change.map(|w| w.1);
         stmts.push(StatementImpact {
             index: k,
             statement: statements[k - 1].trim().to_string(),
@@ -352,6 +358,7 @@ pub fn attribute(
             gain: gain.len(),
             added: step.principals_added.clone(),
             no_change,
+            already,
         });
     }
     (attribution, stmts)
