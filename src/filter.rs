@@ -61,6 +61,9 @@ pub struct Selection {
     glob: Option<Vec<char>>,
     group: Option<GroupId>,
     country: Option<CountryId>,
+    /// `--group` and `--country` as given, for principals of another version of the policy.
+    group_name: Option<String>,
+    country_name: Option<String>,
     product: Option<ProductId>,
     /// The rule, when filtering by rule.
     pub rule: Option<Rule>,
@@ -135,6 +138,8 @@ impl Filter {
             glob,
             group,
             country,
+            group_name: self.group.clone(),
+            country_name: self.country.clone(),
             product,
             rule,
             only: self.only,
@@ -149,13 +154,16 @@ impl Selection {
         Selection::default()
     }
 
-    /// Nothing at all (a filter naming what only the other policy of a diff has), with a
-    /// list limit.
-    pub fn none(limit: usize) -> Selection {
+    /// Nothing the policy it was resolved against has (a filter naming what only the other
+    /// policy of a diff has): `selection` resolved against that other policy, which still
+    /// selects its new principals ([`Selection::new_principal`]).
+    pub fn none_but_new(selection: Selection) -> Selection {
         Selection {
             none: true,
-            limit,
-            ..Selection::default()
+            group: None,
+            country: None,
+            product: None,
+            ..selection
         }
     }
 
@@ -182,6 +190,30 @@ impl Selection {
         }
         if let Some(c) = self.country {
             if m.principal_country(p) != Some(c) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether `p`, a principal only another version of the policy (`m`) has, passes
+    /// `--principal`, `--group` and `--country`: groups and countries are found in `m` by name.
+    pub fn new_principal(&self, m: &Model, p: Principal) -> bool {
+        if let Some(g) = &self.glob {
+            let name: Vec<char> = m.principal_name(p).to_lowercase().chars().collect();
+            if !glob_match(g, &name) {
+                return false;
+            }
+        }
+        if let Some(g) = &self.group_name {
+            let g = m.find_group(g);
+            if g.is_none() || !m.principal_groups(p).iter().any(|&(h, _)| Some(h) == g) {
+                return false;
+            }
+        }
+        if let Some(c) = &self.country_name {
+            let c = m.find_country(c);
+            if c.is_none() || m.principal_country(p) != c {
                 return false;
             }
         }

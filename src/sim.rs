@@ -487,12 +487,12 @@ pub fn diff_of(old: &Model, new: &Model, sel: &Selection, progress: Progress<'_>
         causes,
         principals_added: new
             .principals()
-            .filter(|&p| old.find_principal(new.principal_name(p)).is_none())
+            .filter(|&p| old.find_principal(new.principal_name(p)).is_none() && sel.new_principal(new, p))
             .map(|p| new.principal_name(p).to_string())
             .collect(),
         principals_removed: old
             .principals()
-            .filter(|&p| new.find_principal(old.principal_name(p)).is_none())
+            .filter(|&p| new.find_principal(old.principal_name(p)).is_none() && sel.principal(old, p))
             .map(|p| old.principal_name(p).to_string())
             .collect(),
         products_added: new
