@@ -1,6 +1,7 @@
 //! `access`: every product's decision for one principal, as text and as JSON.
 
 use crate::eval::{decide, Decision};
+use crate::filter::thousands;
 use crate::model::{Access, Model, Principal, ProductId, Rule};
 use serde::Serialize;
 
@@ -106,8 +107,8 @@ pub fn access_text_limit(
     let allowed: Vec<_> = decisions.iter().filter(|(_, d)| d.access == Access::Allow).collect();
     out.push_str(&format!(
         "{name}: {country}; may use {} of {} product{}\n",
-        allowed.len(),
-        decisions.len(),
+        thousands(allowed.len()),
+        thousands(decisions.len()),
         if decisions.len() == 1 { "" } else { "s" }
     ));
     if !allowed.is_empty() {
@@ -151,7 +152,7 @@ pub fn access_text_limit(
                 let n = super::shown(limit, products.len());
                 let mut list = products[..n].join(", ");
                 if products.len() > n {
-                    list.push_str(&format!(", … and {} more", products.len() - n));
+                    list.push_str(&format!(", … and {} more", thousands(products.len() - n)));
                 }
                 out.push_str(&format!("  by {head} ({}): {list}\n", products.len()));
             }

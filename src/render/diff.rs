@@ -75,7 +75,7 @@ pub fn principal_line(p: &PrincipalImpact) -> String {
             let shown: Vec<String> = many
                 .iter()
                 .take(3)
-                .map(|c| format!("{} {}", c.count, cause_words(c.before, c.after)))
+                .map(|c| format!("{} {}", thousands(c.count), cause_words(c.before, c.after)))
                 .collect();
             line.push_str(&format!(
                 " ({}{})",
@@ -127,8 +127,10 @@ pub fn impact_text(d: &Diff, imp: &Impact, limit: usize) -> String {
         for s in &imp.statements {
             match &s.no_change {
                 Some(why) => out.push_str(&format!(
-                    "  #{} `{}`: changes no decision: {why}\n",
-                    s.index, s.statement
+                    "  #{} `{}`: {}: {why}\n",
+                    s.index,
+                    s.statement,
+                    if s.already { "no change" } else { "changes no decision" }
                 )),
                 None if s.changed == 0 && !s.added.is_empty() => out.push_str(&format!(
                     "  #{} `{}`: adds {}\n",
@@ -181,14 +183,20 @@ fn new_principals(out: &mut String, imp: &Impact, limit: usize, indent: &str) {
         let k = shown(limit, p.may_use.len()).min(p.may_use.len());
         let mut list = p.may_use[..k].join(", ");
         if p.may_use.len() > k {
-            list.push_str(&format!(", … and {} more", p.may_use.len() - k));
+            list.push_str(&format!(", … and {} more", thousands(p.may_use.len() - k)));
         }
         if p.allowed == 0 {
-            out.push_str(&format!("{indent}{} may use none of {} products\n", p.principal, p.of));
+            out.push_str(&format!(
+                "{indent}{} may use none of {} products\n",
+                p.principal,
+                thousands(p.of)
+            ));
         } else {
             out.push_str(&format!(
                 "{indent}{} may use {} of {}: {list}\n",
-                p.principal, p.allowed, p.of
+                p.principal,
+                thousands(p.allowed),
+                thousands(p.of)
             ));
         }
     }
@@ -221,7 +229,7 @@ pub fn impact_markdown(d: &Diff, imp: &Impact, limit: usize) -> String {
                 thousands(s.gain),
                 s.no_change
                     .as_deref()
-                    .map(|w| format!("changes nothing: {w}"))
+                    .map(|w| format!("{}: {w}", if s.already { "no change" } else { "changes no decision" }))
                     .unwrap_or_default()
             ));
         }
@@ -237,7 +245,7 @@ pub fn impact_markdown(d: &Diff, imp: &Impact, limit: usize) -> String {
                 .causes
                 .iter()
                 .take(3)
-                .map(|c| format!("{} {}", c.count, cause_words(c.before, c.after)))
+                .map(|c| format!("{} {}", thousands(c.count), cause_words(c.before, c.after)))
                 .collect();
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
@@ -317,16 +325,19 @@ fn diff_head(d: &Diff) -> String {
         out.push_str(&format!("note: {note}\n"));
     }
     if d.changed == 0 {
-        out.push_str(&format!("no decision changes ({} compared)\n", d.compared));
+        out.push_str(&format!(
+            "no decision changes ({} compared)\n",
+            thousands(d.compared as usize)
+        ));
     } else {
         out.push_str(&format!(
             "{} decision{} change ({} compared): {} lose access, {} gain access, {} change only the rule\n",
-            d.changed,
+            thousands(d.changed),
             if d.changed == 1 { "" } else { "s" },
-            d.compared,
-            d.revoked,
-            d.granted,
-            d.changed - d.revoked - d.granted
+            thousands(d.compared as usize),
+            thousands(d.revoked),
+            thousands(d.granted),
+            thousands(d.changed - d.revoked - d.granted)
         ));
     }
     let lists = [
@@ -420,15 +431,22 @@ pub fn summary_text(s: &sim::Summary) -> String {
     let width = s.products.iter().map(|p| p.product.len()).max().unwrap_or(7).max(7);
     let mut out = format!(
         "{} principals\n\n{:<width$}  {:>9}  {:>9}  denied by rule\n",
-        s.principals, "product", "allow", "deny"
+        thousands(s.principals),
+        "product",
+        "allow",
+        "deny"
     );
     for p in &s.products {
-        let rules: Vec<String> = p.deny_by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let rules: Vec<String> = p
+            .deny_by_rule
+            .iter()
+            .map(|(r, n)| format!("{r} {}", thousands(*n as usize)))
+            .collect();
         out.push_str(&format!(
             "{:<width$}  {:>9}  {:>9}  {}\n",
             p.product,
-            p.allow,
-            p.deny,
+            thousands(p.allow as usize),
+            thousands(p.deny as usize),
             rules.join(", ")
         ));
     }

@@ -253,7 +253,7 @@ pub fn fixes_text(access: Access, search: &FixSearch) -> String {
         let others = match f.other_changes {
             Some(0) => "no other decision changes".to_string(),
             Some(1) => "1 other decision changes".to_string(),
-            Some(n) => format!("{n} other decisions change"),
+            Some(n) => format!("{} other decisions change", crate::filter::thousands(n)),
             None => "other decisions not counted".to_string(),
         };
         let mut after = format!("{} by {}", f.access, f.rule);

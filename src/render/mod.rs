@@ -36,7 +36,7 @@ pub use explain::{
 };
 pub use lint::{lint_json, lint_text, LintJson};
 pub use matrix::rule_code;
-pub use plain::{access_plain, can_plain, explain_plain, portal_step, PortalStep};
+pub use plain::{access_plain, can_plain, explain_plain, fix_sets, portal_step, PortalStep};
 pub use who::{who, who_json, who_text, WhoJson};
 
 use crate::source::{Sources, Span};
@@ -96,7 +96,7 @@ pub fn at(sources: &Sources, span: Span) -> String {
 
 /// `n thing` or `n things`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", crate::filter::thousands(n), if n == 1 { one } else { many })
 }
 
 /// How many of `len` items `limit` lets through (0: all).

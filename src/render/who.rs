@@ -4,6 +4,7 @@
 
 use super::shown;
 use crate::compile::Compiled;
+use crate::filter::thousands;
 use crate::model::{GroupId, Model, ProductId, Rule};
 use crate::sim::{self, Who};
 use serde::Serialize;
@@ -78,12 +79,13 @@ pub fn who_json<'a>(m: &'a Model, product: ProductId, w: &Who, limit: usize) -> 
 pub fn who_text(m: &Model, product: ProductId, w: &Who, limit: usize) -> String {
     let denied: usize = w.denied.values().map(Vec::len).sum();
     let mut out = format!(
-        "{}: {} allowed, {denied} denied\n",
+        "{}: {} allowed, {} denied\n",
         m.product(product).name,
-        w.allowed.len()
+        thousands(w.allowed.len()),
+        thousands(denied)
     );
     if !w.allowed.is_empty() {
-        out.push_str(&format!("\nallowed ({}):\n", w.allowed.len()));
+        out.push_str(&format!("\nallowed ({}):\n", thousands(w.allowed.len())));
         let n = shown(limit, w.allowed.len());
         for &(p, rule, g) in &w.allowed[..n] {
             out.push_str(&format!(
@@ -112,6 +114,6 @@ pub fn who_text(m: &Model, product: ProductId, w: &Who, limit: usize) -> String 
 /// `  … and N more (--limit 0 lists all)` when a list was cut short.
 pub(crate) fn more(out: &mut String, left: usize) {
     if left > 0 {
-        out.push_str(&format!("  … and {left} more (--limit 0 lists all)\n"));
+        out.push_str(&format!("  … and {} more (--limit 0 lists all)\n", thousands(left)));
     }
 }
