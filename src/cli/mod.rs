@@ -260,31 +260,7 @@ impl Ctx<'_> {
                 );
             }
             AnswerFormat::Plain | AnswerFormat::Markdown => {
-                // a collapsed edit ("any of N groups") stands for each of its examples: the plain
-                // answer folds such alternatives back into "one of A or B"
-                let mut sets = vec![];
-                for f in &fixes.fixes {
-                    let mut variants: Vec<Vec<&str>> = vec![vec![]];
-                    for e in &f.edits {
-                        let alternatives: Vec<&str> = match &e.any_of {
-                            Some(any) if !any.statements.is_empty() => {
-                                any.statements.iter().map(String::as_str).collect()
-                            }
-                            _ => vec![e.statement.as_str()],
-                        };
-                        variants = variants
-                            .into_iter()
-                            .flat_map(|v| {
-                                alternatives.iter().map(move |a| {
-                                    let mut v = v.clone();
-                                    v.push(*a);
-                                    v
-                                })
-                            })
-                            .collect();
-                    }
-                    sets.extend(variants.into_iter().map(render::plain::parse_edits));
-                }
+                let sets = render::fix_sets(&fixes);
                 let markdown = format == AnswerFormat::Markdown;
                 let _ = write!(
                     self.out,

@@ -92,21 +92,17 @@ pub fn is_contract(edit: &WhatIf) -> bool {
     )
 }
 
-/// How unlikely an administrator is to choose an edit: settings on a group or on a user's
-/// profile first, then country-wide settings, then a one-off user exception, then contract
-/// changes.
-fn cost(edit: &WhatIf) -> u8 {
+/// How unlikely an administrator is to choose an edit (0 first): the user's registration or
+/// profile, a membership or a group's settings first; then a one-off user exception; then
+/// country-wide settings (Default Access, General Access), which reach everyone in the
+/// country; contract changes last. The one ranking of edits: the fix search orders its fixes
+/// by it, and every rendering keeps that order.
+pub fn preference(edit: &WhatIf) -> u8 {
     match edit {
-        WhatIf::SetStatus { .. }
-        | WhatIf::SetEntitlementCountry { .. }
-        | WhatIf::SetKeyCountry { .. }
-        | WhatIf::SetMember { .. }
-        | WhatIf::SetAllowed { .. }
-        | WhatIf::SetIncludeCountry { .. }
-        | WhatIf::SetGroupException { .. } => 0,
-        WhatIf::SetException { .. } => 2,
         e if is_contract(e) => 3,
-        _ => 1,
+        WhatIf::SetException { .. } => 1,
+        WhatIf::SetAccess { .. } | WhatIf::SetDefault { .. } => 2,
+        _ => 0,
     }
 }
 
@@ -303,12 +299,13 @@ fn collapse(
     product: ProductId,
     count: bool,
 ) -> Vec<Fix> {
-    // the rank without collateral: size, contract changes, then how unlikely each edit is
+    // the rank without collateral: what the account can do alone before contract changes,
+    // then size, then how unlikely each edit is
     let rank = |f: &Found| {
-        let costs: Vec<u8> = f.edits.iter().map(cost).collect();
+        let costs: Vec<u8> = f.edits.iter().map(preference).collect();
         (
-            f.edits.len(),
             f.edits.iter().filter(|e| is_contract(e)).count(),
+            f.edits.len(),
             costs.iter().copied().max().unwrap_or(0),
             costs.iter().map(|c| *c as usize).sum::<usize>(),
         )

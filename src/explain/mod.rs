@@ -33,7 +33,7 @@ mod candidates;
 mod fixes;
 
 pub use blockers::{blockers, Blocker};
-pub use fixes::{fix_search, fixes, is_contract, AnyOf, Fix, FixEdit, FixSearch, MAX_EDITS};
+pub use fixes::{fix_search, fixes, is_contract, preference, AnyOf, Fix, FixEdit, FixSearch, MAX_EDITS};
 
 use crate::eval::{decide, explain, Rule};
 use crate::model::*;

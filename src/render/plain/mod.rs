@@ -84,7 +84,7 @@ mod steps;
 mod words;
 
 use steps::fix_lines;
-pub use steps::{parse_edits, portal_step};
+pub use steps::{fix_sets, parse_edits, portal_step};
 use words::{country_sentence, md_escape, step_words};
 pub use words::{decision_reason, explanation_words};
 

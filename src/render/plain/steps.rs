@@ -153,6 +153,34 @@ pub fn portal_step(model: &Model, edit: &WhatIf) -> PortalStep {
     }
 }
 
+/// Every fix of a search as sets of what-if edits, in the search's order: a collapsed edit
+/// ("any of N groups") stands for each of its examples, so the plain answer can fold such
+/// alternatives back into "one of A or B".
+pub fn fix_sets(fixes: &crate::explain::FixSearch) -> Vec<Vec<WhatIf>> {
+    let mut sets = vec![];
+    for f in &fixes.fixes {
+        let mut variants: Vec<Vec<&str>> = vec![vec![]];
+        for e in &f.edits {
+            let alternatives: Vec<&str> = match &e.any_of {
+                Some(any) if !any.statements.is_empty() => any.statements.iter().map(String::as_str).collect(),
+                _ => vec![e.statement.as_str()],
+            };
+            variants = variants
+                .into_iter()
+                .flat_map(|v| {
+                    alternatives.iter().map(move |a| {
+                        let mut v = v.clone();
+                        v.push(*a);
+                        v
+                    })
+                })
+                .collect();
+        }
+        sets.extend(variants.into_iter().map(parse_edits));
+    }
+    sets
+}
+
 /// The what-if edits of one fix, parsed from its statements (the fixes of
 /// [`crate::explain`] carry them as text).
 pub fn parse_edits<'a>(statements: impl IntoIterator<Item = &'a str>) -> Vec<WhatIf> {
@@ -171,25 +199,6 @@ pub fn parse_edits<'a>(statements: impl IntoIterator<Item = &'a str>) -> Vec<Wha
         }
     }
     out
-}
-
-/// Where a fix comes in the list: the settings an administrator would choose first (the
-/// user's registration and profile, a group's settings, a membership) before a one-off
-/// user-level exception, country-wide settings after that, contract changes last.
-pub(super) fn rank(edit: &WhatIf) -> u8 {
-    match edit {
-        WhatIf::SetStatus { .. } => 0,
-        WhatIf::SetEntitlementCountry { .. } | WhatIf::SetKeyCountry { .. } => 1,
-        WhatIf::SetAllowed { .. }
-        | WhatIf::SetIncludeCountry { .. }
-        | WhatIf::SetGroupException { .. }
-        | WhatIf::Convert(_)
-        | WhatIf::ClearExceptions(_) => 2,
-        WhatIf::SetMember { .. } => 3,
-        WhatIf::SetException { .. } => 4,
-        WhatIf::SetAccess { .. } | WhatIf::SetDefault { .. } => 5,
-        _ => 6,
-    }
 }
 
 /// A single edit that is one of several alternatives differing only in one name (which
@@ -253,22 +262,31 @@ pub(super) fn alternatives_text(one: &str, many: &str, names: &[String]) -> Stri
 
 /// The fixes as portal steps: each fix (a set of edits, made together) becomes one line;
 /// alternatives that differ only in one name (which group to join, which country to set)
-/// are gathered into one line. Ranked by [`rank`]; steps that need the vendor come last.
+/// are gathered into one line, where the first of them stands. The order is the fix
+/// search's ([`crate::explain::preference`]: what the account can do alone first).
 pub(super) fn fix_lines(model: &Model, fixes: &[Vec<WhatIf>]) -> Vec<PortalStep> {
-    let mut ranked: Vec<(u8, PortalStep)> = vec![];
-    // (sentence for one, sentence for several, the names, rank)
-    let mut gathered: Vec<(String, String, Vec<String>, u8)> = vec![];
+    enum Line {
+        Step(PortalStep),
+        // (sentence for one, sentence for several, the names)
+        Gathered(String, String, Vec<String>),
+    }
+    let mut lines: Vec<Line> = vec![];
     for fix in fixes {
-        let Some(first) = fix.first() else { continue };
-        let r = fix.iter().map(rank).max().unwrap_or_else(|| rank(first));
+        if fix.is_empty() {
+            continue;
+        }
         if let Some((one, many, name)) = alternative(model, fix) {
-            match gathered.iter_mut().find(|(o, ..)| *o == one) {
-                Some((_, _, names, _)) => {
+            let found = lines.iter_mut().find_map(|l| match l {
+                Line::Gathered(o, _, names) if *o == one => Some(names),
+                _ => None,
+            });
+            match found {
+                Some(names) => {
                     if !names.contains(&name) {
                         names.push(name)
                     }
                 }
-                None => gathered.push((one, many, vec![name], r)),
+                None => lines.push(Line::Gathered(one, many, vec![name])),
             }
             continue;
         }
@@ -287,13 +305,19 @@ pub(super) fn fix_lines(model: &Model, fixes: &[Vec<WhatIf>]) -> Vec<PortalStep>
             text,
             vendor: steps.iter().any(|s| s.vendor),
         };
-        if !ranked.iter().any(|(_, l)| *l == step) {
-            ranked.push((r, step));
+        if !lines.iter().any(|l| matches!(l, Line::Step(s) if *s == step)) {
+            lines.push(Line::Step(step));
         }
     }
-    for (one, many, names, r) in gathered {
-        ranked.push((r, admin(alternatives_text(&one, &many, &names))));
-    }
-    ranked.sort_by_key(|(r, l)| (l.vendor, *r));
-    ranked.into_iter().map(|(_, l)| l).collect()
+    let steps: Vec<PortalStep> = lines
+        .into_iter()
+        .map(|l| match l {
+            Line::Step(s) => s,
+            Line::Gathered(one, many, names) => admin(alternatives_text(&one, &many, &names)),
+        })
+        .collect();
+    // the search puts contract changes last already; a vendor step (one the account
+    // cannot take) stays after every step it can
+    let (mine, vendor): (Vec<_>, Vec<_>) = steps.into_iter().partition(|s| !s.vendor);
+    mine.into_iter().chain(vendor).collect()
 }
