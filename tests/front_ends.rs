@@ -40,7 +40,7 @@ fn every_query_prints_the_same_bytes_in_the_repl_and_on_the_command_line() {
     for path in scenarios() {
         let file = path.to_str().unwrap();
         let policy = Policy::from_path(&path).unwrap();
-        let mut session = Session::load(&path, false).unwrap();
+        let mut session = Session::load(&path, false).unwrap().0;
         let m = policy.model();
         let principals: Vec<String> = m.principals().map(|p| m.principal_name(p).to_string()).collect();
         let products: Vec<String> = m.products.iter().map(|x| x.name.clone()).collect();
@@ -85,7 +85,7 @@ fn every_query_prints_the_same_bytes_in_the_repl_and_on_the_command_line() {
 fn names_resolve_the_same_way() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/microstation-ab.ent");
     let file = path.to_str().unwrap();
-    let mut session = Session::load(&path, false).unwrap();
+    let mut session = Session::load(&path, false).unwrap().0;
     let policy = Policy::from_path(&path).unwrap();
     let m = policy.model();
     let p = m.principal_name(m.principals().next().unwrap()).to_uppercase();

@@ -281,7 +281,7 @@ fn the_loaded_file_is_written_only_when_named() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("acme.ent");
     std::fs::write(&path, POLICY).unwrap();
-    let mut s = Session::load(&path, false).unwrap();
+    let mut s = Session::load(&path, false).unwrap().0;
     s.handle("set default US allow");
     s.handle(":diff");
     s.handle(":reset");
@@ -517,7 +517,10 @@ fn hints_show_the_arguments_still_to_type() {
     assert_eq!(hint("check alice@acme.com ").as_deref(), Some("PRODUCT"));
     assert_eq!(hint("check alice@acme.com MicroStation "), None);
     assert_eq!(hint("check alice@acme.com Micro"), None);
-    assert_eq!(hint("can alice@acme.com ").as_deref(), Some("CAPABILITY [PRODUCT]"));
+    assert_eq!(
+        hint("can alice@acme.com ").as_deref(),
+        Some("CAPABILITY [PRODUCT] [--format plain|markdown]")
+    );
     assert_eq!(
         hint("set access ").as_deref(),
         Some("COUNTRY PRODUCT allow|deny|inherit")
@@ -592,7 +595,7 @@ fn who_and_can_print_what_the_command_line_prints() {
     let path = dir.path().join("acme.ent");
     std::fs::write(&path, POLICY).unwrap();
     let p = path.to_str().unwrap();
-    let mut s = Session::load(&path, false).unwrap();
+    let mut s = Session::load(&path, false).unwrap().0;
     for args in [
         vec!["who", "LumenRT"],
         vec!["who", "OpenRoads Designer"],
@@ -743,4 +746,111 @@ fn who_access_and_diff_take_the_command_lines_filters() {
         bad.contains("unknown filter `--grop`") && bad.contains("did you mean `--group`?"),
         "{bad}"
     );
+}
+
+/// `explain`, `access` and `can` take `--format plain|markdown` as on the command line, and
+/// answer exactly what the command prints.
+#[test]
+fn answers_in_the_portals_words_match_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme.ent");
+    std::fs::write(&path, POLICY).unwrap();
+    let file = path.to_str().unwrap();
+    let mut s = Session::load(&path, false).unwrap().0;
+    for (line, args) in [
+        (
+            "explain carol@partner.io MicroStation --format plain",
+            vec!["explain", file, "carol@partner.io", "MicroStation", "--format", "plain"],
+        ),
+        (
+            "explain carol@partner.io MicroStation --format=markdown",
+            vec![
+                "explain",
+                file,
+                "carol@partner.io",
+                "MicroStation",
+                "--format",
+                "markdown",
+            ],
+        ),
+        (
+            "access bob@acme.com --format plain",
+            vec!["access", file, "bob@acme.com", "--format", "plain"],
+        ),
+        (
+            "can alice@acme.com manage-users --format markdown",
+            vec!["can", file, "alice@acme.com", "manage-users", "--format", "markdown"],
+        ),
+    ] {
+        let cli = entitle_bin(&args);
+        let repl = s.handle(line);
+        assert!(!repl.is_empty() && !repl.contains("Error"), "{line}: {repl}");
+        assert_eq!(repl, cli, "{line}");
+    }
+    // a bad format and `check` (one format) are usage errors, the session goes on
+    let bad = s.handle("explain bob@acme.com LumenRT --format html");
+    assert!(
+        bad.contains("`--format` takes text, plain or markdown, not `html`"),
+        "{bad}"
+    );
+    let bad = s.handle("check bob@acme.com LumenRT --format plain");
+    assert!(bad.contains("`check` has one format"), "{bad}");
+    assert!(s.handle("check bob@acme.com LumenRT").contains("allow"));
+}
+
+/// A file whose only errors are in `expect` lines opens in the REPL (as every query command
+/// answers it), with the errors shown as warnings; `:load` of such a file works the same way.
+#[test]
+fn broken_expectations_do_not_stop_the_repl() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme.ent");
+    std::fs::write(&path, format!("{POLICY}expect nobody@acme.com LumenRT allow\n")).unwrap();
+    let (mut s, warnings) = Session::load(&path, false).unwrap();
+    assert!(warnings.contains("nobody@acme.com"), "{warnings}");
+    assert!(warnings.contains("Warning"), "{warnings}");
+    assert!(s
+        .handle("check bob@acme.com LumenRT")
+        .contains("by group-exception Legacy"));
+    // piped, end to end: exit 0, the answer on stdout, the warning on stderr
+    let r = entitle_piped(path.to_str().unwrap(), "check bob@acme.com LumenRT\n");
+    assert_eq!(r.0, 0, "{}", r.2);
+    assert!(r.1.contains("by group-exception Legacy"), "{}", r.1);
+    assert!(r.2.contains("nobody@acme.com"), "{}", r.2);
+    // :load of the same file
+    let mut fresh = session();
+    let out = fresh.handle(&format!(":load {}", path.display()));
+    assert!(out.contains("loaded"), "{out}");
+    // a real error in a declaration still refuses the file
+    std::fs::write(
+        &path,
+        format!("{POLICY}group Broken in Nowhere {{ allowed LumenRT }}\n"),
+    )
+    .unwrap();
+    assert!(Session::load(&path, false).is_err());
+}
+
+fn entitle_bin(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn entitle_piped(file: &str, input: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(["repl", file])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }

@@ -20,7 +20,12 @@ Flags mean the same on every command: -o/--output FILE writes the output to FILE
 --write rewrites the input file in place; --json is --format json (a command without JSON output \
 rejects both); --limit N lists at most N items per section, in text and JSON alike (0: all; counts \
 stay exact); --threads N exists where work runs in parallel.",
-    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT\n  entitle explain acme.ent alice@acme.com LumenRT --format plain   (an answer to paste to a customer)\n  entitle access acme.ent alice@acme.com\n  entitle simulate acme.ent --what-if 'set member Design bob@acme.com on'\n  entitle test scenarios/*.ent\n  entitle fmt --check acme.ent\n\nThe language is at revision 2 of its specification (revenue and the fallback entitlement country, \
+    after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle access acme.ent alice@acme.com\n  entitle who acme.ent LumenRT --country US --only deny\n  entitle test scenarios\n  entitle fmt --check acme.ent\n\n\
+A support-desk session (\"marc cannot open MicroStation\"):\n  \
+entitle explain acme.ent marc@acme.com MicroStation\n      every step that denies, and the smallest verified fixes, each with its what-if statement\n  \
+entitle simulate acme.ent --what-if 'set member Strict marc@acme.com off'\n      what else that fix would change, in people, before anyone touches the portal\n  \
+entitle explain acme.ent marc@acme.com MicroStation --format plain\n      the answer to paste to the customer: the reason and the steps, in the portal's words\n  \
+entitle repl acme.ent   then `explain …`, `:apply 1`, `:diff`, to try fixes one after another\n\nThe language is at revision 2 of its specification (revenue and the fallback entitlement country, \
 the Entitlement Country attribute, keys with their own country, global entitlements, the locked status, \
 manage-domains, the granular `set …` what-if statements, and `access`)."
 )]

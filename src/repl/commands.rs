@@ -73,6 +73,8 @@ impl Session {
         args: &[Token],
         out: &mut dyn Write,
     ) -> Result<(), Vec<Diagnostic>> {
+        let (args, format) = split_format(input, args, cmd == "explain")?;
+        let args = &args[..];
         input.arity(cmd, args, 2, 2)?;
         let policy = &self.working;
         let p = policy.principal(&args[0].text);
@@ -92,17 +94,22 @@ impl Session {
             let ex = eval::explain(&policy.model, p, x);
             let blockers = crate::explain::blockers(&policy.model, p, x);
             let fixes = crate::explain::fix_search(&policy.document, &policy.model, p, x);
-            let _ = write!(
-                out,
-                "{}",
-                render::explanation_text(policy, p, x, &ex, &blockers, &fixes, self.color)
-            );
+            let text = match format {
+                Answer::Text => render::explanation_text(policy, p, x, &ex, &blockers, &fixes, self.color),
+                Answer::Plain | Answer::Markdown => {
+                    let sets = render::fix_sets(&fixes);
+                    render::explain_plain(policy, p, x, &ex, &sets, format == Answer::Markdown)
+                }
+            };
+            let _ = write!(out, "{text}");
             self.last_fixes = fixes.fixes;
         }
         Ok(())
     }
 
     fn can(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
+        let (args, format) = split_format(input, args, true)?;
+        let args = &args[..];
         input.arity("can", args, 2, 3)?;
         let policy = &self.working;
         let cap_tok = &args[1];
@@ -149,12 +156,17 @@ impl Session {
             (false, None) => None,
         };
         let answer = capability::can(&policy.model, p, capability, x);
-        let _ = write!(out, "{}", render::can_text(policy, &answer));
+        let text = match format {
+            Answer::Text => render::can_text(policy, &answer),
+            _ => render::can_plain(&policy.model, &answer, format == Answer::Markdown),
+        };
+        let _ = write!(out, "{text}");
         Ok(())
     }
 
     fn access(&self, input: &Input, args: &[Token], out: &mut dyn Write) -> Result<(), Vec<Diagnostic>> {
-        let (args, filter) = split_filters(input, args, 0)?;
+        let (args, format) = split_format(input, args, true)?;
+        let (args, filter) = split_filters(input, &args, 0)?;
         input.arity("access", &args, 1, 1)?;
         let p = self
             .working
@@ -163,7 +175,11 @@ impl Session {
         let model = &self.working.model;
         let sel = resolve(input, model, &filter)?;
         let decisions = render::access_filtered(model, p, &sel);
-        let _ = write!(out, "{}", render::access_text_limit(model, p, &decisions, sel.limit));
+        let text = match format {
+            Answer::Text => render::access_text_limit(model, p, &decisions, sel.limit),
+            _ => render::access_plain(model, p, &decisions, format == Answer::Markdown),
+        };
+        let _ = write!(out, "{text}");
         Ok(())
     }
 
@@ -336,6 +352,16 @@ fn all_names(m: &Model, kinds: &[EntityKind]) -> Vec<String> {
     out
 }
 
+/// One row of the help: the head padded to a column, or on its own line when too long.
+fn push_row(s: &mut String, head: &str, what: &str) {
+    const COLUMN: usize = 46;
+    if head.chars().count() > COLUMN {
+        s.push_str(&format!("  {head}\n  {:COLUMN$} {what}\n", ""));
+    } else {
+        s.push_str(&format!("  {head:<COLUMN$} {what}\n"));
+    }
+}
+
 fn help_text() -> String {
     let mut s = String::from("queries (no policy argument; the working copy answers):\n");
     let line = |s: &mut String, name: &str, args: &str, what: &str| {
@@ -344,9 +370,9 @@ fn help_text() -> String {
         } else {
             format!("{name} {args}")
         };
-        s.push_str(&format!("  {head:<46} {what}\n"));
+        push_row(s, &head, what);
     };
-    for (name, args, what) in &COMMANDS[..4] {
+    for (name, args, what) in &COMMANDS[..5] {
         line(&mut s, name, args, what);
     }
     s.push_str("edits (applied to the working copy, all or nothing; the loaded file is not touched):\n");
@@ -370,14 +396,104 @@ fn help_text() -> String {
             "register EMAIL country CODE",
             "self-registration (status registered or pending)",
         ),
+        (
+            "set status USER STATUS",
+            "pending, invited, registered, active or locked",
+        ),
+        (
+            "set member GROUP PRINCIPAL on|off",
+            "join or leave an entitlement group",
+        ),
+        ("set allowed GROUP PRODUCT on|off", "a group's Allowed Applications"),
+        (
+            "set include-country GROUP on|off",
+            "\"Include Allowed Applications from the entitlement country\"",
+        ),
+        (
+            "set exception USER PRODUCT allow|deny|inherit",
+            "a user-level exception (also: set group-exception GROUP …)",
+        ),
+        (
+            "set entitlement-country USER COUNTRY|inherit",
+            "the user's attribute (also: set key-country KEY …)",
+        ),
+        (
+            "set entitled|global|revenue|domain …",
+            "contract and account settings (LANGUAGE.md §5)",
+        ),
     ] {
-        s.push_str(&format!("  {head:<46} {what}\n"));
+        push_row(&mut s, head, what);
     }
     s.push_str("session:\n");
-    for (name, args, what) in &COMMANDS[4..] {
+    for (name, args, what) in &COMMANDS[5..] {
         line(&mut s, name, args, what);
     }
     s
+}
+
+/// How `explain`, `access` and `can` answer: `--format text|plain|markdown`, as on the
+/// command line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Text,
+    Plain,
+    Markdown,
+}
+
+/// `--format FORMAT` (or `--format=FORMAT`) split off the other words; `allowed` is false for
+/// a command that has only one format (`check`).
+fn split_format(input: &Input, args: &[Token], allowed: bool) -> Result<(Vec<Token>, Answer), Vec<Diagnostic>> {
+    let mut rest = vec![];
+    let mut format = Answer::Text;
+    let mut i = 0;
+    while i < args.len() {
+        let t = &args[i];
+        let (word, inline) = match t.text.split_once('=') {
+            Some((w, v)) if !t.quoted => (w, Some(v.to_string())),
+            _ => (t.text.as_str(), None),
+        };
+        if t.quoted || word != "--format" {
+            rest.push(t.clone());
+            i += 1;
+            continue;
+        }
+        let here = input.span(t.range.clone());
+        if !allowed {
+            return Err(vec![Diagnostic::error("usage", "`check` has one format")
+                .with_label(here, "not an option of `check`")
+                .with_help(
+                    "`explain PRINCIPAL PRODUCT --format plain` answers in the portal's words",
+                )]);
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => match args.get(i + 1) {
+                Some(v) => {
+                    i += 1;
+                    v.text.clone()
+                }
+                None => {
+                    return Err(vec![Diagnostic::error("usage", "`--format` needs a value")
+                        .with_label(here, "no value after this")
+                        .with_help("formats: text, plain, markdown")])
+                }
+            },
+        };
+        format = match value.to_ascii_lowercase().as_str() {
+            "text" => Answer::Text,
+            "plain" => Answer::Plain,
+            "markdown" => Answer::Markdown,
+            _ => {
+                return Err(vec![Diagnostic::error(
+                    "usage",
+                    format!("`--format` takes text, plain or markdown, not `{value}`"),
+                )
+                .with_label(here, "this option")])
+            }
+        };
+        i += 1;
+    }
+    Ok((rest, format))
 }
 
 /// The filter words of `who`, `access` and `:diff` (`--principal GLOB`, `--group NAME`,

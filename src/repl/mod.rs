@@ -54,17 +54,17 @@ pub(crate) const COMMANDS: &[(&str, &str, &str)] = &[
     ("check", "PRINCIPAL PRODUCT", "the decision and the rule that made it"),
     (
         "explain",
-        "PRINCIPAL PRODUCT",
+        "PRINCIPAL PRODUCT [--format plain|markdown]",
         "every step, every blocker, and the smallest verified fixes (:apply N applies one)",
     ),
     (
         "can",
-        "PRINCIPAL CAPABILITY [PRODUCT]",
+        "PRINCIPAL CAPABILITY [PRODUCT] [--format plain|markdown]",
         "an account capability: receive-billing, manage-users, manage-domains, manage-entitlements, receive-alerts PRODUCT",
     ),
     (
         "access",
-        "PRINCIPAL [--FILTER VALUE]…",
+        "PRINCIPAL [--FILTER VALUE]… [--format plain|markdown]",
         "every product for one principal: what it may use and why, and what not, by rule",
     ),
     (

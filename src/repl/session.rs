@@ -41,9 +41,17 @@ pub struct Session {
 }
 
 impl Session {
-    /// Load a policy file and start a session on it.
-    pub fn load(path: &Path, color: bool) -> Result<Session, Errors> {
-        Ok(Session::new(path, Policy::from_path(path)?, color))
+    /// Load a policy file and start a session on it. Errors only in its `expect` lines do not
+    /// stop it (as for every query command): they come back as warnings, rendered, to show
+    /// before the first prompt.
+    pub fn load(path: &Path, color: bool) -> Result<(Session, String), Errors> {
+        let (policy, warnings) = Policy::from_path_for_queries(path)?;
+        let shown = if warnings.is_empty() {
+            String::new()
+        } else {
+            crate::diag::render_all(&warnings, policy.sources(), color)
+        };
+        Ok((Session::new(path, policy, color), shown))
     }
 
     /// Start a session on a policy already loaded from `path`.
@@ -331,8 +339,15 @@ impl Session {
     }
 
     pub(super) fn load_file(&mut self, file: &str, out: &mut dyn Write, err: &mut dyn Write) {
-        match Policy::from_path(Path::new(file)) {
-            Ok(policy) => {
+        match Policy::from_path_for_queries(Path::new(file)) {
+            Ok((policy, warnings)) => {
+                if !warnings.is_empty() {
+                    let _ = write!(
+                        err,
+                        "{}",
+                        crate::diag::render_all(&warnings, policy.sources(), self.color)
+                    );
+                }
                 let discarded = self.edits;
                 *self = Session {
                     inputs: self.inputs,

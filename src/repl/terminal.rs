@@ -74,7 +74,10 @@ pub fn history_path() -> Option<PathBuf> {
 /// `:quit`), 2 when the policy cannot be loaded.
 pub fn run(path: &Path, color: bool) -> i32 {
     let mut session = match Session::load(path, color) {
-        Ok(s) => s,
+        Ok((s, warnings)) => {
+            eprint!("{warnings}");
+            s
+        }
         Err(e) => {
             eprint!("{}", e.render(color));
             return exit::ERROR;
