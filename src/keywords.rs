@@ -1,9 +1,10 @@
 //! The one table of the language's fixed words (LANGUAGE.md §1 and §8).
 //!
 //! The grammar (`grammar/entitle.pest`) spells the same words; a test checks that every word
-//! the grammar reserves is in [`RESERVED`] and the other way round. Parser recovery, the
-//! "is a keyword" and "write it in lowercase" hints, `fmt`'s quoting of names and the REPL's
-//! completion all read these lists.
+//! the grammar reserves is in [`RESERVED`] and the other way round, and another that each
+//! block's statement list ([`BLOCKS`]) is what the grammar accepts there. Parser recovery, the
+//! syntax errors' "expected" lists and did-you-mean, the "is a keyword" and "write it in
+//! lowercase" hints, `fmt`'s quoting of names and the REPL's completion all read these lists.
 
 /// Keywords reserved exactly as written: a bare name spelled so must be quoted.
 pub const RESERVED: &[&str] = &[

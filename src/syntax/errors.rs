@@ -193,12 +193,12 @@ pub(super) fn syntax_error(site: &Site, e: &pest::error::Error<Rule>) -> Diagnos
     let top_marker = positives.iter().any(|r| matches!(r, Rule::file | Rule::statements));
     // at the start of a statement: the parser tried a statement's first word (not a value
     // spelled like one, as `remove user` or `default allow` are)
-    let starts = positives
+    let mut starts = positives
         .iter()
         .filter(|r| !is_value(**r))
         .flat_map(|r| describe(*r))
         .filter_map(|i| word_of(i));
-    let at_statement = (open.is_none() && top_marker) || starts.into_iter().any(|w| statements.contains(&w));
+    let at_statement = (open.is_none() && top_marker) || starts.any(|w| statements.contains(&w));
 
     let expected: Vec<String> = if at_statement {
         // what may still continue the statement before (`by` after an expectation,

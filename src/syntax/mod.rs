@@ -1,7 +1,9 @@
 //! Stage 1: text → AST. The pest grammar lives in `grammar/entitle.pest`.
 //!
 //! Parsing recovers after a syntax error at the next top-level declaration that starts a line,
-//! so one run reports every broken declaration, not only the first.
+//! so one run reports every broken declaration, not only the first. Each error lists what was
+//! expected there and suggests the closest fixed word (`errors`); a CSV sheet or a JSON export
+//! passed as a policy gets one error naming the command meant for it (`foreign`).
 
 pub mod ast;
 mod build;
