@@ -1,9 +1,10 @@
 //! The one table of the language's fixed words (LANGUAGE.md §1 and §8).
 //!
 //! The grammar (`grammar/entitle.pest`) spells the same words; a test checks that every word
-//! the grammar reserves is in [`RESERVED`] and the other way round. Parser recovery, the
-//! "is a keyword" and "write it in lowercase" hints, `fmt`'s quoting of names and the REPL's
-//! completion all read these lists.
+//! the grammar reserves is in [`RESERVED`] and the other way round, and another that each
+//! block's statement list ([`BLOCKS`]) is what the grammar accepts there. Parser recovery, the
+//! syntax errors' "expected" lists and did-you-mean, the "is a keyword" and "write it in
+//! lowercase" hints, `fmt`'s quoting of names and the REPL's completion all read these lists.
 
 /// Keywords reserved exactly as written: a bare name spelled so must be quoted.
 pub const RESERVED: &[&str] = &[
@@ -76,6 +77,84 @@ pub const STATEMENT_START: &[&str] = &[
     "key",
 ];
 
+/// Words that start a declaration, in the order LANGUAGE.md §1 describes them.
+pub const DECLARATIONS: &[&str] = &["account", "product", "country", "group", "user", "key"];
+
+/// Words that start a what-if statement (LANGUAGE.md §5).
+pub const WHATIFS: &[&str] = &["remove", "convert", "clear-exceptions", "set", "register"];
+
+/// What may start an item at the top level of a policy file: a declaration, an expectation or
+/// a scenario. (A what-if statement parses there, but is an error: it belongs in a scenario.)
+pub const FILE_ITEMS: &[&str] = &[
+    "account", "product", "country", "group", "user", "key", "expect", "scenario",
+];
+
+/// What may start an item of a run of statements (REPL input, `simulate --what-if`): the
+/// items of a file and the what-if statements.
+pub const STATEMENT_ITEMS: &[&str] = &[
+    "account",
+    "product",
+    "country",
+    "group",
+    "user",
+    "key",
+    "remove",
+    "convert",
+    "clear-exceptions",
+    "set",
+    "register",
+    "expect",
+    "scenario",
+];
+
+/// The statements each kind of block holds, by the word that opens its declaration, in the
+/// order LANGUAGE.md describes them. Syntax errors list them ("expected `allowed`,
+/// `include-country`, `exception` or `}`") and suggest the closest one; a test checks every
+/// list against the grammar.
+pub const BLOCKS: &[(&str, &[&str])] = &[
+    ("account", &["domain", "alerts", "global"]),
+    (
+        "country",
+        &["revenue", "covers", "entitled", "default", "allow", "deny"],
+    ),
+    ("group", &["allowed", "include-country", "exception"]),
+    (
+        "user",
+        &[
+            "country",
+            "entitlement-country",
+            "groups",
+            "roles",
+            "status",
+            "allow",
+            "deny",
+        ],
+    ),
+    ("key", &["groups"]),
+    (
+        "scenario",
+        &[
+            "account",
+            "product",
+            "country",
+            "group",
+            "user",
+            "key",
+            "remove",
+            "convert",
+            "clear-exceptions",
+            "set",
+            "register",
+            "expect",
+        ],
+    ),
+];
+
+/// The statements of the block opened by a `kind` declaration (`group`, `user`, …).
+pub fn block_statements(kind: &str) -> Option<&'static [&'static str]> {
+    BLOCKS.iter().find(|(k, _)| *k == kind).map(|(_, s)| *s)
+}
+
 /// The second word of a `set` statement, with the shape of its arguments.
 pub const SET_FORMS: &[(&str, &str)] = &[
     ("default", "COUNTRY allow|deny"),
@@ -142,6 +221,34 @@ mod tests {
         let grammar = include_str!("../grammar/entitle.pest");
         for (w, _) in SET_FORMS {
             assert!(grammar.contains(&format!("\"{w}\"")), "{w} missing from the grammar");
+        }
+    }
+
+    /// The item lists are the declarations, what-if words and item keywords, in one order.
+    #[test]
+    fn item_lists_agree() {
+        let scenario = block_statements("scenario").unwrap();
+        let mut expected: Vec<&str> = DECLARATIONS.iter().chain(WHATIFS).copied().collect();
+        expected.push("expect");
+        assert_eq!(scenario, expected);
+        expected.push("scenario");
+        assert_eq!(STATEMENT_ITEMS, expected);
+        let file: Vec<&str> = STATEMENT_ITEMS
+            .iter()
+            .filter(|w| !WHATIFS.contains(w))
+            .copied()
+            .collect();
+        assert_eq!(FILE_ITEMS, file);
+        let mut top = TOP_LEVEL.to_vec();
+        top.sort_unstable();
+        let mut items = STATEMENT_ITEMS.to_vec();
+        items.sort_unstable();
+        assert_eq!(top, items);
+        for (kind, stmts) in BLOCKS {
+            assert!(DECLARATIONS.contains(kind) || *kind == "scenario", "{kind}");
+            for w in *stmts {
+                assert!(RESERVED.contains(w), "{w} in the {kind} block is not a keyword");
+            }
         }
     }
 

@@ -541,8 +541,8 @@ fn deeply_nested_and_repeated_punctuation() {
     let dir = tempfile::tempdir().unwrap();
     let n = 100_000;
     let cases = [
-        ("open.ent", "{".repeat(n), "unexpected `{{{{"),
-        ("close.ent", "}".repeat(n), "unexpected `}}}}"),
+        ("open.ent", "{".repeat(n), "found `{{{{"),
+        ("close.ent", "}".repeat(n), "found `}}}}"),
         (
             "group.ent",
             format!("group G in US {}", "{".repeat(n)),

@@ -699,8 +699,8 @@ fn import_reports_unknown_references_with_their_place() {
         "countries[0] (US).access[1].product: `BRIDGE` is both allowed and denied in one block",
         "groups[0] (Roads).country: unknown country `UK`",
         "users[0] (a@x.com).groups[0]: unknown group `Rods`; did you mean `Roads`?",
-        "users[0] (a@x.com).roles[0]: unknown role `co-admn`; did you mean `co-admin`?",
-        "users[0] (a@x.com).status: unknown status `gone`",
+        "users[0] (a@x.com).roles[0]: `co-admn` is not a role; the roles are: `fulfillment-contact`, `account-admin`, `co-admin`; did you mean `co-admin`?",
+        "users[0] (a@x.com).status: `gone` is not a status; the statuses are: `pending`, `invited`, `registered`, `active`, `locked`",
         "keys[0] (K1).groups[0]: unknown group `Roadz`; did you mean `Roads`?",
         "7 problems found; nothing was imported",
     ] {

@@ -162,8 +162,6 @@ enum Missing {
 pub fn unknown<'a>(kind: &str, name: &Name, candidates: impl IntoIterator<Item = &'a str>) -> Diagnostic {
     let label = match kind {
         "rule" => "not a rule name".to_string(),
-        "role" => "not a role".to_string(),
-        "status" => "not a status".to_string(),
         _ => format!("no {kind} of this name is declared"),
     };
     let mut d =
@@ -172,6 +170,37 @@ pub fn unknown<'a>(kind: &str, name: &Name, candidates: impl IntoIterator<Item =
         d = d.with_help(help);
     }
     d
+}
+
+/// "`admin` is not a role; the roles are: `fulfillment-contact`, …" for a word that must be one
+/// of a fixed set of values (roles and statuses, LANGUAGE.md §2), with a did-you-mean help.
+pub fn not_one_of(kind: &str, plural: &str, name: &Name, values: &[&str]) -> Diagnostic {
+    let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    let mut d = Diagnostic::error(
+        "unknown-name",
+        format!(
+            "`{}` is not a {kind}; the {plural} are: {}",
+            name.text,
+            listed.join(", ")
+        ),
+    )
+    .with_label(name.span, format!("not a {kind}"));
+    if let Some(help) = did_you_mean(&name.text, values.iter().copied()) {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// [`not_one_of`] for a role.
+pub fn not_a_role(name: &Name) -> Diagnostic {
+    let roles: Vec<&str> = crate::model::Role::ALL.iter().map(|r| r.as_str()).collect();
+    not_one_of("role", "roles", name, &roles)
+}
+
+/// [`not_one_of`] for a status.
+pub fn not_a_status(name: &Name) -> Diagnostic {
+    let statuses: Vec<&str> = crate::model::Status::ALL.iter().map(|s| s.as_str()).collect();
+    not_one_of("status", "statuses", name, &statuses)
 }
 
 #[derive(Default)]

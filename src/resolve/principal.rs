@@ -166,9 +166,7 @@ pub(super) fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
                                 roles.push((r, stmt.span));
                             }
                         }
-                        None => scope
-                            .errors
-                            .push(unknown("role", n, Role::ALL.iter().map(|r| r.as_str()))),
+                        None => scope.errors.push(not_a_role(n)),
                     }
                 }
             }
@@ -176,10 +174,7 @@ pub(super) fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
                 if scope.at_most_once("status", &mut status_first, stmt.span) {
                     match Status::parse(&s.text) {
                         Some(st) => status = st,
-                        None => scope.errors.push(
-                            unknown("status", s, Status::ALL.iter().map(|r| r.as_str()))
-                                .with_note("a status is one of pending, invited, registered, active, locked"),
-                        ),
+                        None => scope.errors.push(not_a_status(s)),
                     }
                 }
             }

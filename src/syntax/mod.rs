@@ -1,11 +1,15 @@
 //! Stage 1: text → AST. The pest grammar lives in `grammar/entitle.pest`.
 //!
 //! Parsing recovers after a syntax error at the next top-level declaration that starts a line,
-//! so one run reports every broken declaration, not only the first.
+//! so one run reports every broken declaration, not only the first. Each error lists what was
+//! expected there and suggests the closest fixed word (`errors`); a CSV sheet or a JSON export
+//! passed as a policy gets one error naming the command meant for it (`foreign`).
 
 pub mod ast;
 mod build;
 pub(crate) mod comments;
+mod errors;
+mod foreign;
 pub mod scan;
 
 pub use ast::*;
@@ -53,6 +57,17 @@ fn resync_points(text: &str) -> Vec<usize> {
         }
     }
     points
+}
+
+/// The last resynchronisation point in `from..at` (where the item broken at `at` starts), else
+/// `from`.
+fn last_point_before(points: &[usize], from: usize, at: usize) -> usize {
+    points
+        .iter()
+        .rev()
+        .copied()
+        .find(|&p| p >= from && p < at)
+        .unwrap_or(from)
 }
 
 /// Syntax errors reported for one file before parsing gives up on the rest.
@@ -116,10 +131,29 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
             return (doc, vec![]);
         }
     }
+    if rule == Rule::file {
+        if let Some(d) = foreign::foreign_file(text, file) {
+            // (a policy that merely looks like one parses, and is a policy)
+            if Grammar::parse(rule, text).is_err() {
+                return (Document::default(), vec![d]);
+            }
+        }
+    }
     let comments = comments::scan(text);
     let mut builder = build::Builder::new(file, text, comments);
     let mut errors = vec![];
     let points = resync_points(text);
+    let site = errors::Site {
+        text,
+        file,
+        item_start: 0,
+        at: 0,
+        top_items: if rule == Rule::file {
+            crate::keywords::FILE_ITEMS
+        } else {
+            crate::keywords::STATEMENT_ITEMS
+        },
+    };
     let mut pos = 0;
     loop {
         match Grammar::parse(rule, &text[pos..]) {
@@ -130,20 +164,23 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
             Err(e) => {
                 let at = pos + error_offset(&e);
                 // the broken item starts at the last declaration line before the error
-                let item_start = points
-                    .iter()
-                    .rev()
-                    .copied()
-                    .find(|&p| p >= pos && p < at)
-                    .unwrap_or(pos);
+                let item_start = last_point_before(&points, pos, at);
                 // keep what parsed before it
                 if item_start > pos {
                     match Grammar::parse(rule, &text[pos..item_start]) {
                         Ok(pairs) => builder.file(pairs, pos),
-                        Err(e2) => errors.push(syntax_error(text, file, pos + error_offset(&e2), &e2)),
+                        Err(e2) => {
+                            let at = pos + error_offset(&e2);
+                            let site = errors::Site {
+                                item_start: last_point_before(&points, pos, at),
+                                at,
+                                ..site
+                            };
+                            errors.push(errors::syntax_error(&site, &e2));
+                        }
                     }
                 }
-                let mut d = syntax_error(text, file, at, &e);
+                let mut d = errors::syntax_error(&errors::Site { item_start, at, ..site }, &e);
                 if let Some(open) = unclosed_brace(text, item_start, at) {
                     if points.contains(&at) {
                         d = Diagnostic::error("syntax", "missing `}`: a block is not closed")
@@ -209,151 +246,6 @@ fn error_offset(e: &pest::error::Error<Rule>) -> usize {
     match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
-    }
-}
-
-fn describe(rule: &Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::ident | Rule::string | Rule::name_list => "a name",
-        Rule::email => "an email",
-        Rule::domain_name => "a domain",
-        Rule::rule_name => "a rule name",
-        Rule::allow | Rule::deny => "`allow` or `deny`",
-        Rule::inherit => "`inherit`",
-        Rule::EOI => "end of input",
-        Rule::entity_kind => "`user`, `key`, `group`, `product` or `country`",
-        Rule::account_decl
-        | Rule::product_decl
-        | Rule::country_decl
-        | Rule::group_decl
-        | Rule::user_decl
-        | Rule::key_decl
-        | Rule::expect_stmt
-        | Rule::scenario_decl => "a declaration",
-        r if build::is_whatif(*r) => "a what-if statement",
-        Rule::account_block
-        | Rule::country_block
-        | Rule::group_block
-        | Rule::user_block
-        | Rule::key_block
-        | Rule::scenario_block => "`{`",
-        Rule::domain_stmt => "`domain`",
-        Rule::alerts_stmt => "`alerts`",
-        Rule::covers_stmt => "`covers`",
-        Rule::entitled_stmt => "`entitled`",
-        Rule::default_stmt => "`default`",
-        Rule::access_stmt => "`allow` or `deny`",
-        Rule::allowed_stmt => "`allowed`",
-        Rule::include_country => "`include-country`",
-        Rule::exception_stmt => "`exception`",
-        Rule::country_stmt | Rule::kw_country => "`country`",
-        Rule::groups_stmt => "`groups`",
-        Rule::roles_stmt => "`roles`",
-        Rule::status_stmt => "`status`",
-        Rule::auto_approve => "`auto-approve`",
-        Rule::kw_in => "`in`",
-        Rule::kw_by => "`by`",
-        Rule::kw_default => "`default`",
-        Rule::kw_access => "`access`",
-        Rule::revenue_stmt => "`revenue`",
-        Rule::ecountry_stmt => "`entitlement-country`",
-        Rule::global_stmt => "`global`",
-        Rule::number => "a number",
-        Rule::on_off => "`on` or `off`",
-        Rule::w_none => "`none`",
-        Rule::kw_status => "`status`",
-        Rule::kw_entitlement_country => "`entitlement-country`",
-        Rule::kw_exception => "`exception`",
-        Rule::w_group_exception => "`group-exception`",
-        Rule::w_member => "`member`",
-        Rule::kw_allowed => "`allowed`",
-        Rule::kw_entitled => "`entitled`",
-        Rule::kw_revenue => "`revenue`",
-        Rule::kw_global => "`global`",
-        Rule::kw_domain => "`domain`",
-        Rule::w_key_country => "`key-country`",
-        Rule::kw_groups => "`groups`",
-        _ => return None,
-    })
-}
-
-fn syntax_error(text: &str, file: FileId, at: usize, e: &pest::error::Error<Rule>) -> Diagnostic {
-    let mut expected: Vec<&str> = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => positives.iter().filter_map(describe).collect(),
-        pest::error::ErrorVariant::CustomError { .. } => vec![],
-    };
-    let mut seen = std::collections::HashSet::new();
-    expected.retain(|x| seen.insert(*x));
-    // the offending token: up to the next space, at least one character
-    let rest = &text[at..];
-    let token_len = rest
-        .char_indices()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(rest.len(), |(i, _)| i)
-        .max(rest.chars().next().map_or(0, char::len_utf8));
-    let (span, found) = if rest.is_empty() {
-        let start = text.char_indices().last().map_or(0, |(i, _)| i);
-        (Span::new(file, start..text.len()), "end of file".to_string())
-    } else {
-        (
-            Span::new(file, at..at + token_len),
-            format!("`{}`", shown_token(&rest[..token_len])),
-        )
-    };
-    if rest.starts_with('"') && !rest[1..].lines().next().unwrap_or("").contains('"') {
-        let line_len = rest.find('\n').unwrap_or(rest.len());
-        return Diagnostic::error("syntax", "unterminated string")
-            .with_label(
-                Span::new(file, at..at + line_len.max(1)),
-                "this string has no closing `\"` on its line",
-            )
-            .with_help("strings stay on one line; escape a quote inside one as `\\\"`");
-    }
-    let message = if expected.is_empty() {
-        format!("unexpected {found}")
-    } else {
-        format!("expected {}, found {found}", join_or(&expected))
-    };
-    let mut d = Diagnostic::error("syntax", message).with_label(span, "here");
-    if let Some(word) = rest
-        .split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
-        .next()
-    {
-        let keyword = crate::keywords::RESERVED.contains(&word);
-        if keyword && expected.contains(&"a name") {
-            d = d.with_help(format!(
-                "`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"
-            ));
-        } else if let Some(lower) = crate::keywords::lowercase_hint(word) {
-            d = d.with_help(format!("fixed words are written in lowercase: `{lower}`"));
-        }
-    }
-    d
-}
-
-/// A token as a message quotes it: control characters escaped, at most 40 characters.
-fn shown_token(token: &str) -> String {
-    const LONGEST: usize = 40;
-    let mut out = String::new();
-    for (i, c) in token.chars().enumerate() {
-        if i == LONGEST {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn join_or(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 

@@ -159,8 +159,7 @@ fn append<T>(
 fn set_status(doc: &mut Document, model: &Model, user: &Name, status: &Name, span: Span) -> Result<()> {
     let i = user_index(doc, model, user, "set status")?;
     let Some(st) = Status::parse(&status.text) else {
-        return Err(vec![unknown("status", status, Status::ALL.iter().map(|s| s.as_str()))
-            .with_note("a status is one of pending, invited, registered, active, locked")]);
+        return Err(vec![crate::resolve::not_a_status(status)]);
     };
     let u = user_mut(doc, i);
     let value = Name::new(st.as_str(), span);

@@ -191,7 +191,7 @@ mod tests {
             has("users[0] (a@x.com).groups[0]: unknown group `Rods`; did you mean `Roads`?"),
             "{list:#?}"
         );
-        assert!(has("users[0] (a@x.com).roles[0]: unknown role `admin`"), "{list:#?}");
+        assert!(has("users[0] (a@x.com).roles[0]: `admin` is not a role; the roles are: `fulfillment-contact`, `account-admin`, `co-admin`"), "{list:#?}");
         assert!(
             has("users[0] (a@x.com).entitlement_country: unknown country `CA` (`CA` is a profile code covered by US, not a declared country); did you mean `US`?"),
             "{list:#?}"
