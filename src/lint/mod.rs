@@ -26,6 +26,20 @@
 //! | `global-also-entitled` (r2) | a product of the account's `global` list that a country's `entitled` list also names |
 //! | `key-several-groups` (r2) | a key mapped to more than one group (the portal maps a key to one group) |
 //! | `no-account-admin` (r2) | nobody is an account-admin: nobody can claim domains or turn auto-approval on or off |
+//! | `unknown-lint` | an allow comment names a code that does not exist |
+//! | `invalid-allow` | a `# entitle:` comment that is not `allow(…)`, or that applies to no statement |
+//! | `unused-allow` | a code in an allow comment that silences nothing |
+//!
+//! [`lint`] / [`lint_file`] give the raw warnings; [`run`] is `entitle lint`: it applies the
+//! inline `# entitle: allow(CODE)` comments (`allow.rs`) and the levels of the command line
+//! ([`config`]: `--allow`/`--warn`/`--deny CODE`, the last flag naming a code wins,
+//! `--deny-warnings`). [`CODES`] lists every code; `docs/lint.md` explains each with an example
+//! (a test lints its examples and checks that together they give every code).
+//!
+//! Help lines are things to paste: the exact statement to write, with the names filled in
+//! where the linter knows them, or a command, `entitle simulate FILE --what-if 'STATEMENT'`,
+//! naming the file as the user gave it, quoted for a POSIX shell (`shell_word`). A test runs
+//! every such command on the shipped scenarios.
 //!
 //! Decisions written down here (the contract leaves them open):
 //! - The three role warnings are given only when the policy has at least one user: a policy
