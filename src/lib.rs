@@ -365,7 +365,7 @@ impl Policy {
 
     /// Every lint warning (LANGUAGE.md §4 and the project's own), sorted by position.
     pub fn lint(&self) -> Vec<Diagnostic> {
-        lint::lint(&self.document, &self.model)
+        lint::lint_file(&self.document, &self.model, &self.sources.get(self.file).name)
     }
 
     /// Every decision that differs in `other`, grouped by cause (`entitle diff`).

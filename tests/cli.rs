@@ -221,7 +221,8 @@ fn lint_warns_without_failing_unless_asked() {
     let (_d, clean) = policy_file();
     let r = entitle(&["lint", &clean]);
     assert_eq!(r.code, 0);
-    assert!(r.stderr.contains("no problems found"), "{}", r.stderr);
+    assert!(r.stdout.contains("no problems found"), "{}", r.stdout);
+    assert_eq!(r.stderr, "");
     let dir = tempfile::tempdir().unwrap();
     let warned = write(
         dir.path(),
@@ -231,8 +232,8 @@ fn lint_warns_without_failing_unless_asked() {
     let p = warned.to_str().unwrap().to_string();
     let r = entitle(&["lint", &p]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("unused-group"), "{}", r.stderr);
-    assert!(r.stderr.contains("group Idle in US"), "{}", r.stderr);
+    assert!(r.stdout.contains("unused-group"), "{}", r.stdout);
+    assert!(r.stdout.contains("group Idle in US"), "{}", r.stdout);
     assert_eq!(entitle(&["lint", &p, "--deny-warnings"]).code, 1);
     let j = entitle(&["lint", &p, "--json"]);
     let v: serde_json::Value = serde_json::from_str(&j.stdout).expect("lint --json parses");

@@ -472,7 +472,10 @@ fn empty_file_is_an_empty_policy() {
         let p = write(dir.path(), name, text);
         let p = s(&p);
         let t = Duration::from_secs(SMALL.secs);
-        assert_outcome(&entitle(&["lint", p], t), 0, &["no problems found"], SMALL);
+        // (lint reports on standard output)
+        let o = entitle(&["lint", p], t);
+        assert_outcome(&o, 0, &[], SMALL);
+        assert!(o.stdout.contains("no problems found"), "{}", o.stdout);
         let o = entitle(&["fmt", p], t);
         assert_outcome(&o, 0, &[], SMALL);
         assert_eq!(o.stdout, if name == "comments.ent" { text } else { "" });
@@ -571,12 +574,9 @@ fn deeply_nested_and_repeated_punctuation() {
     }
     // separators alone are a valid, empty policy
     let p = write(dir.path(), "semis.ent", ";".repeat(n));
-    assert_outcome(
-        &entitle(&["lint", s(&p)], Duration::from_secs(SMALL.secs)),
-        0,
-        &["no problems found"],
-        SMALL,
-    );
+    let o = entitle(&["lint", s(&p)], Duration::from_secs(SMALL.secs));
+    assert_outcome(&o, 0, &[], SMALL);
+    assert!(o.stdout.contains("no problems found"), "{}", o.stdout);
 }
 
 /// pest is built without its `std` feature, so a rule call has no stack probe: a grammar rule
@@ -708,7 +708,8 @@ fn five_megabyte_identifier() {
     assert_outcome(&o, 0, &[], LARGE);
     assert!(o.stdout.ends_with("1 passed, 0 failed\n"), "{}", tail(&o.stdout));
     let o = entitle(&["lint", s(&p)], t);
-    assert_outcome(&o, 0, &["no problems found"], LARGE);
+    assert_outcome(&o, 0, &[], LARGE);
+    assert!(o.stdout.contains("no problems found"), "{}", tail(&o.stdout));
     let o = entitle(&["fmt", s(&p)], t);
     assert_outcome(&o, 0, &[], LARGE);
     assert_eq!(o.stdout.matches(big.as_str()).count(), 3);
@@ -758,7 +759,9 @@ fn list_of_200000_entries() {
         "{}",
         &o.stdout[..200.min(o.stdout.len())]
     );
-    assert_outcome(&entitle(&["lint", s(&p)], t), 0, &["no problems found"], LARGE);
+    let o = entitle(&["lint", s(&p)], t);
+    assert_outcome(&o, 0, &[], LARGE);
+    assert!(o.stdout.contains("no problems found"), "{}", tail(&o.stdout));
     let o = entitle(&["fmt", s(&p)], t);
     assert_outcome(&o, 0, &[], LARGE);
     assert!(o.stdout.contains("  allowed P0, P1, P2,") && o.stdout.contains("P199999\n}"));
@@ -885,7 +888,8 @@ fn user_in_100000_groups() {
     // one membership per line: the `mixed-group-modes` warning points at 100,000 groups
     let p = write(dir.path(), "lines.ent", groups_policy(100_000, true));
     let o = entitle(&["lint", s(&p)], t);
-    assert_outcome(&o, 0, &["mixed-group-modes"], LARGE);
+    assert_outcome(&o, 0, &[], LARGE);
+    assert!(o.stdout.contains("mixed-group-modes"), "{}", tail(&o.stdout));
 }
 
 /// `explain` verifies candidate edits by re-resolving the policy: on these inputs that is

@@ -258,15 +258,43 @@ pub enum Command {
         #[command(flatten)]
         format: AnswerFormatArgs,
     },
-    /// Report errors and warnings (risky or surprising setups) with source excerpts
+    /// Report warnings about risky or surprising setups, with source excerpts (on standard output)
+    #[command(
+        long_about = "Report warnings about risky or surprising setups, with source excerpts, on standard output \
+(`--json`: one JSON object). Errors that prevent loading the policy go to standard error (with `--json`: \
+the same JSON object on standard output), exit 2; a failing scenario statement is an error, exit 2.\n\n\
+Levels, as in clippy and ruff: every lint code is `warn` by default. `--allow CODE` leaves its findings out, \
+`--warn CODE` reports them as warnings, `--deny CODE` reports them as errors and makes `lint` exit 1. Each flag \
+can be repeated; when a code is named more than once the last flag wins. `--deny-warnings` turns every finding \
+that would be a warning into an error (an allowed code stays allowed).\n\n\
+In the policy, `# entitle: allow(CODE)` (or `allow(CODE1, CODE2)`) on the line before a statement or block, or at \
+the end of a statement's line, silences CODE for findings in that statement or block. An unknown code there is \
+`unknown-lint`, a malformed or misplaced comment `invalid-allow`, a code that silences nothing `unused-allow`.",
+        after_help = "Lint codes: no-fulfillment-contact, no-administrator, no-account-admin, no-admin-contact, \
+default-deny-no-override, legacy-exceptions-ignored, member-other-country, no-entitlement-country, \
+unknown-profile-country, revenue-fallback, not-entitled-allowed, include-country-empty-list, mixed-group-modes, \
+unused-product, unused-group, empty-key, key-several-groups, global-also-entitled, redundant-entry, unknown-lint, \
+invalid-allow, unused-allow (each explained in docs/lint.md).\n\n\
+Examples:\n  entitle lint acme.ent > lint.txt\n  entitle lint acme.ent --allow unused-product --deny mixed-group-modes\n  \
+entitle lint acme.ent --deny-warnings --allow revenue-fallback"
+    )]
     Lint {
         /// Policy file
         policy: PathBuf,
         #[command(flatten)]
         format: FormatArgs,
-        /// Exit 1 when there are warnings
+        /// Exit 1 when there are warnings: every finding at level warn becomes an error
         #[arg(long)]
         deny_warnings: bool,
+        /// Leave out the findings of lint code CODE (repeatable; the last flag naming a code wins)
+        #[arg(long, value_name = "CODE", value_parser = lint_code)]
+        allow: Vec<LintCode>,
+        /// Report the findings of lint code CODE as warnings, the default (repeatable)
+        #[arg(long, value_name = "CODE", value_parser = lint_code)]
+        warn: Vec<LintCode>,
+        /// Report the findings of lint code CODE as errors and exit 1 (repeatable)
+        #[arg(long, value_name = "CODE", value_parser = lint_code)]
+        deny: Vec<LintCode>,
     },
     /// Print the policy in canonical form (comments kept)
     Fmt {
@@ -446,4 +474,23 @@ pub enum MatrixFormat {
     Json,
     /// Per-product counts (the same as --summary)
     Summary,
+}
+
+/// A lint code given to `lint --allow`, `--warn` or `--deny`, with its place among those flags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LintCode {
+    /// Increases along the command line (clap parses values in order), so the last flag naming
+    /// a code can win across the three flags.
+    pub seq: u64,
+    pub code: &'static str,
+}
+
+/// Parse a lint code: an unknown one is an error with a did-you-mean among the codes.
+fn lint_code(s: &str) -> Result<LintCode, String> {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let code = crate::lint::config::code(s).ok_or_else(|| crate::lint::config::unknown_code_message(s))?;
+    Ok(LintCode {
+        seq: SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        code,
+    })
 }

@@ -20,7 +20,7 @@ mod simulate;
 
 pub use args::{
     AnswerFormat, AnswerFormatArgs, Cli, ColorChoice, Command, FilterArgs, Format, FormatArgs, GenArgs, ImpactFormat,
-    ImpactFormatArgs, MatrixFormat, OnlyArg, ThreadsArgs,
+    ImpactFormatArgs, LintCode, MatrixFormat, OnlyArg, ThreadsArgs,
 };
 
 pub use crate::render::exit::{DENY as EXIT_DENY, ERROR as EXIT_ERROR, OK as EXIT_OK};
@@ -41,6 +41,10 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
+        // (`lint` reports on standard output: `lint > file` must not write colour codes)
+        ColorChoice::Auto if matches!(cli.command, Command::Lint { .. }) => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
         ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let mut ctx = Ctx {
@@ -111,7 +115,23 @@ impl Ctx<'_> {
                 policy,
                 format,
                 deny_warnings,
-            } => self.lint(&policy, format.is_json(), deny_warnings),
+                allow,
+                warn,
+                deny,
+            } => {
+                use crate::lint::Level;
+                let mut flags: Vec<(LintCode, Level)> = (allow.into_iter().map(|c| (c, Level::Allow)))
+                    .chain(warn.into_iter().map(|c| (c, Level::Warn)))
+                    .chain(deny.into_iter().map(|c| (c, Level::Deny)))
+                    .collect();
+                flags.sort_by_key(|(c, _)| c.seq);
+                let mut config = crate::lint::LintConfig::new();
+                config.deny_warnings = deny_warnings;
+                for (c, level) in flags {
+                    config.set_code(c.code, level);
+                }
+                self.lint(&policy, format.is_json(), &config)
+            }
             Command::Fmt { policy, check, write } => self.fmt(&policy, check, write),
             Command::Test { files } => self.test(&files),
             Command::Who {
@@ -372,26 +392,33 @@ impl Ctx<'_> {
         }
     }
 
-    fn lint(&mut self, path: &Path, json: bool, deny_warnings: bool) -> i32 {
-        let (sources, diags) = match Policy::from_path(path) {
-            Ok(policy) => {
-                let mut d = crate::lint::lint(&policy.document, &policy.model);
-                d.extend(crate::testing::scenario_errors(&policy));
-                diag::sort(&mut d);
-                (policy.sources, d)
+    /// `lint`: findings on standard output (text or JSON); errors that prevent loading the
+    /// policy on standard error (as JSON on standard output with `--json`). Exit 2 when the
+    /// policy does not load or a scenario statement fails, else 1 when a finding is denied.
+    fn lint(&mut self, path: &Path, json: bool, config: &crate::lint::LintConfig) -> i32 {
+        let policy = match Policy::from_path(path) {
+            Ok(policy) => policy,
+            Err(e) if json => {
+                self.json(&render::lint::errors_json(&e.diagnostics, &e.sources));
+                return EXIT_ERROR;
             }
-            Err(e) => (e.sources, e.diagnostics),
+            Err(e) => return self.errors(&e),
         };
-        let errors = diags.iter().filter(|d| d.is_error()).count();
-        let warnings = diags.len() - errors;
+        let name = policy.sources.get(policy.file).name.clone();
+        let findings = crate::lint::run(&policy.document, &policy.model, &policy.sources, &name, config);
+        let errors = crate::testing::scenario_errors(&policy);
         if json {
-            self.json(&render::lint_json(&diags, &sources));
+            self.json(&render::lint_json(&findings, &errors, &policy.sources));
         } else {
-            let _ = write!(self.err, "{}", render::lint::lint_text(&diags, &sources, self.color));
+            let _ = write!(
+                self.out,
+                "{}",
+                render::lint_text(&findings, &errors, &policy.sources, self.color)
+            );
         }
-        if errors > 0 {
+        if !errors.is_empty() {
             EXIT_ERROR
-        } else if warnings > 0 && deny_warnings {
+        } else if findings.iter().any(|f| f.level == crate::lint::Level::Deny) {
             EXIT_DENY
         } else {
             EXIT_OK

@@ -26,6 +26,20 @@
 //! | `global-also-entitled` (r2) | a product of the account's `global` list that a country's `entitled` list also names |
 //! | `key-several-groups` (r2) | a key mapped to more than one group (the portal maps a key to one group) |
 //! | `no-account-admin` (r2) | nobody is an account-admin: nobody can claim domains or turn auto-approval on or off |
+//! | `unknown-lint` | an allow comment names a code that does not exist |
+//! | `invalid-allow` | a `# entitle:` comment that is not `allow(…)`, or that applies to no statement |
+//! | `unused-allow` | a code in an allow comment that silences nothing |
+//!
+//! [`lint`] / [`lint_file`] give the raw warnings; [`run`] is `entitle lint`: it applies the
+//! inline `# entitle: allow(CODE)` comments (`allow.rs`) and the levels of the command line
+//! ([`config`]: `--allow`/`--warn`/`--deny CODE`, the last flag naming a code wins,
+//! `--deny-warnings`). [`CODES`] lists every code; `docs/lint.md` explains each with an example
+//! (a test lints its examples and checks that together they give every code).
+//!
+//! Help lines are things to paste: the exact statement to write, with the names filled in
+//! where the linter knows them, or a command, `entitle simulate FILE --what-if 'STATEMENT'`,
+//! naming the file as the user gave it, quoted for a POSIX shell (`shell_word`). A test runs
+//! every such command on the shipped scenarios.
 //!
 //! Decisions written down here (the contract leaves them open):
 //! - The three role warnings are given only when the policy has at least one user: a policy
@@ -46,15 +60,25 @@
 //!   `roles`, user and country `allow`/`deny`, `entitled`, `covers` and `alerts`. A product
 //!   written once by name and once by display name is the same entry.
 
+pub use config::{Level, LintConfig, CODES};
+
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::{CountryId, GroupId, GroupMode, Model, Principal, ProductId, Role};
-use crate::source::Span;
+use crate::source::{Sources, Span};
 use crate::syntax::{Access, AccountStmt, CountryStmt, Decl, Document, GroupStmt, Item, KeyStmt, Name, UserStmt};
 use std::collections::{HashMap, HashSet};
 
-/// Every lint warning of a resolved policy, sorted by position.
+/// Every lint warning of a resolved policy, sorted by position. Commands in help lines name
+/// the policy file `POLICY`; [`lint_file`] names the real one.
 pub fn lint(doc: &Document, model: &Model) -> Vec<Diagnostic> {
-    let mut l = Linter::new(doc, model);
+    lint_file(doc, model, "POLICY")
+}
+
+/// Every lint warning of a resolved policy read from `path` (the path as the user gave it:
+/// commands in help lines name it), sorted by position. Inline allow comments and levels are
+/// not applied: that is [`run`].
+pub fn lint_file(doc: &Document, model: &Model, path: &str) -> Vec<Diagnostic> {
+    let mut l = Linter::new(doc, model, shell_word(path));
     l.roles();
     l.countries();
     l.groups();
@@ -65,6 +89,52 @@ pub fn lint(doc: &Document, model: &Model) -> Vec<Diagnostic> {
     let mut out = l.out;
     crate::diag::sort(&mut out);
     out
+}
+
+/// A lint finding at the level it is reported at ([`Level::Warn`] or [`Level::Deny`]; a
+/// denied finding's diagnostic is an error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    pub level: Level,
+}
+
+/// `entitle lint`: the findings of [`lint_file`] minus those silenced by inline
+/// `# entitle: allow(CODE)` comments, plus the comments' own warnings (`unknown-lint`,
+/// `invalid-allow`, `unused-allow`), at the levels `config` sets: allowed codes are left out,
+/// denied ones become errors with a note naming the flag. Sorted by position.
+pub fn run(doc: &Document, model: &Model, sources: &Sources, path: &str, config: &LintConfig) -> Vec<Finding> {
+    let found = lint_file(doc, model, path);
+    let mut diags = allow::Allows::collect(doc, sources).apply(found);
+    crate::diag::sort(&mut diags);
+    diags
+        .into_iter()
+        .filter_map(|mut d| {
+            let (level, flag) = config.level(d.code);
+            match level {
+                Level::Allow => None,
+                Level::Warn => Some(Finding { diagnostic: d, level }),
+                Level::Deny => {
+                    d.severity = crate::diag::Severity::Error;
+                    if let Some(flag) = flag {
+                        d = d.with_note(format!("`{flag}` makes this an error"));
+                    }
+                    Some(Finding { diagnostic: d, level })
+                }
+            }
+        })
+        .collect()
+}
+
+/// A word as a POSIX shell reads it back: bare when it holds only safe characters, else in
+/// single quotes.
+pub(crate) fn shell_word(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./@+:,=%".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// A name as it must be written in a statement: bare when it is an identifier, else quoted.
@@ -110,6 +180,8 @@ fn head(decl: Span, last: Span) -> Span {
 
 struct Linter<'a> {
     doc: &'a Document,
+    /// The policy file as a shell word, for the commands in help lines.
+    policy: String,
     model: &'a Model,
     out: Vec<Diagnostic>,
     /// Declaration heads, by id (the model's spans cover whole blocks).
@@ -130,9 +202,10 @@ fn decls(doc: &Document) -> impl Iterator<Item = (Span, &Decl)> {
 }
 
 impl<'a> Linter<'a> {
-    fn new(doc: &'a Document, model: &'a Model) -> Linter<'a> {
+    fn new(doc: &'a Document, model: &'a Model, policy: String) -> Linter<'a> {
         let mut l = Linter {
             doc,
+            policy,
             model,
             out: vec![],
             product_heads: model.products.iter().map(|p| p.span).collect(),
@@ -216,6 +289,11 @@ impl<'a> Linter<'a> {
     }
     fn group_name(&self, g: GroupId) -> &str {
         &self.model.group(g).name
+    }
+
+    /// The command that shows what a what-if statement would change.
+    fn simulate(&self, stmt: &str) -> String {
+        format!("entitle simulate {} --what-if {}", self.policy, shell_word(stmt))
     }
 
     fn warn(&mut self, d: Diagnostic) {
@@ -310,8 +388,9 @@ impl<'a> Linter<'a> {
                     .with_label(self.country_heads[cid.index()], "no `allow PRODUCT` in this country")
                     .with_note("nobody there gets a product except through an Allowed Applications list, a legacy `exception allow` or a user `allow`")
                     .with_help(format!(
-                        "add `allow PRODUCT` to `{}` for the products everyone there may use, or check that every user there is in a group listing them",
-                        c.name
+                        "add `allow PRODUCT` to `{}` for the products everyone there may use, or check that every user there is in a group listing them (`{}` shows who would gain what with Default Access allow)",
+                        c.name,
+                        self.simulate(&format!("set default {} allow", written(&c.name)))
                     )),
                 );
             }
@@ -453,10 +532,24 @@ impl<'a> Linter<'a> {
                 }) {
                     d = d.with_label(list, "this list decides for the group");
                 }
-                self.warn(d.with_help(format!(
-                    "run `convert {}` to move the `exception allow` products into the Allowed Applications list, or delete the exception lines",
-                    written(&gname)
-                )));
+                // the list `convert` would leave
+                let mut list: Vec<ProductId> = g.allowed.iter().map(|(p, _)| *p).collect();
+                for (p, a, _) in &g.exceptions {
+                    if *a == Access::Allow && !list.contains(p) {
+                        list.push(*p);
+                    }
+                }
+                let help = if list.len() == g.allowed.len() {
+                    "delete the exception lines: they change nothing".to_string()
+                } else {
+                    let names: Vec<String> = list.iter().map(|p| written(self.product_name(*p))).collect();
+                    format!(
+                        "`{}` shows what moving the `exception allow` products into the Allowed Applications list changes; to do it, make the group's list `allowed {}` and delete the exception lines (or delete only the exception lines: as they are, they change nothing)",
+                        self.simulate(&format!("convert {}", written(&gname))),
+                        names.join(", ")
+                    )
+                };
+                self.warn(d.with_help(help));
             }
 
             // include-country without a list
@@ -598,6 +691,8 @@ impl<K> Default for Dups<K> {
     }
 }
 
+mod allow;
+pub mod config;
 mod principals;
 #[cfg(test)]
 mod tests;

@@ -67,7 +67,11 @@ impl<'a> Linter<'a> {
                                 d = d.with_label(s, "ignored for this user");
                             }
                         }
-                        self.warn(d.with_help("give the user a profile country that a declared country has or covers"));
+                        let c = written(self.country_name(self.model.group(u.groups[0].0).country));
+                        self.warn(d.with_help(format!(
+                            "give the user a profile country that a declared country has or covers (`country {c}` for the country of `{}`), or `entitlement-country {c}`",
+                            self.group_name(u.groups[0].0)
+                        )));
                     }
                 }
                 Some(cid) => {
@@ -233,10 +237,17 @@ impl<'a> Linter<'a> {
             .with_note(format!(
                 "an abstaining group grants nothing: a product missing from `{s}`'s list is denied even where `{l}` would leave it to the country level"
             ))
-            .with_help(format!(
-                "give `{l}` an Allowed Applications list (`convert {}` does it for legacy exceptions), or remove `{who}` from it",
-                written(l)
-            ));
+            .with_help(match self.model.group(first_lax).mode() {
+                GroupMode::Legacy => format!(
+                    "give `{l}` an Allowed Applications list made of its `exception allow` products (`{}` shows what that changes), or remove `{who}` from it (`{}`)",
+                    self.simulate(&format!("convert {}", written(l))),
+                    self.simulate(&format!("set member {} {} off", written(l), written(who)))
+                ),
+                _ => format!(
+                    "give `{l}` an `allowed` list, or remove `{who}` from it (`{}` shows what that changes)",
+                    self.simulate(&format!("set member {} {} off", written(l), written(who)))
+                ),
+            });
         self.warn(d);
     }
 
@@ -262,7 +273,10 @@ impl<'a> Linter<'a> {
                     )
                     .with_label(self.key_heads[kid.index()], "more than one group")
                     .with_note("the portal maps an activation key to one entitlement group")
-                    .with_help("keep the one group the key is mapped to in the portal"),
+                    .with_help(format!(
+                        "keep only the group the key is mapped to in the portal: `groups {}` (or another of its groups)",
+                        written(self.group_name(k.groups[0].0))
+                    )),
                 );
             }
             if k.groups.is_empty() && k.country_in.is_none() {
@@ -275,7 +289,20 @@ impl<'a> Linter<'a> {
                         ),
                     )
                     .with_label(self.key_heads[kid.index()], "no `groups` in this key")
-                    .with_help("add `groups GROUP` or `in COUNTRY` to the key, or remove the key"),
+                    .with_help(match (self.model.groups.first(), self.model.countries.first()) {
+                        (Some(g), _) => format!(
+                            "give the key a group (`groups {}`, or another group) or its own country (`key {} in {} {{ }}`), or delete the key",
+                            written(&g.name),
+                            written(&k.name),
+                            written(self.country_name(g.country))
+                        ),
+                        (None, Some(c)) => format!(
+                            "give the key its own country (`key {} in {} {{ }}`), or delete the key",
+                            written(&k.name),
+                            written(&c.name)
+                        ),
+                        (None, None) => "delete the key: the policy has no group or country to give it".to_string(),
+                    }),
                 );
             }
             if let Some(cid) = k.country {

@@ -385,3 +385,235 @@ fn no_account_admin_even_with_a_co_admin() {
     );
     assert_eq!(codes(&text), vec!["no-account-admin"]);
 }
+
+// ------------------------------------------------------------------ levels and allow comments
+
+/// `run` with `config` on `text`: (code, level) of every finding, in order.
+fn run_codes(text: &str, config: &LintConfig) -> Vec<(&'static str, Level)> {
+    let p = Policy::parse("lint.ent", text).unwrap_or_else(|e| panic!("{e}"));
+    run(&p.document, &p.model, &p.sources, "lint.ent", config)
+        .into_iter()
+        .map(|f| (f.diagnostic.code, f.level))
+        .collect()
+}
+
+fn has(found: &[(&'static str, Level)], code: &str) -> bool {
+    found.iter().any(|(c, _)| *c == code)
+}
+
+/// CLEAN with an unused group `Idle` and a product listed twice in `Design`.
+fn two_findings(comment_before_idle: &str, trailing_on_allowed: &str) -> String {
+    edit(
+        "group Legacy in US {",
+        &format!("{comment_before_idle}group Idle in US {{ }}\ngroup Legacy in US {{"),
+    )
+    .replace(
+        "allowed OpenRoads\n",
+        &format!("allowed OpenRoads, OpenRoads{trailing_on_allowed}\n"),
+    )
+}
+
+#[test]
+fn every_code_the_linter_emits_is_in_the_table() {
+    for src in [
+        include_str!("mod.rs"),
+        include_str!("principals.rs"),
+        include_str!("allow.rs"),
+    ] {
+        let mut n = 0;
+        for piece in src.split("Diagnostic::warning(").skip(1) {
+            let code = piece.trim_start().trim_start_matches('"');
+            let code = &code[..code.find('"').unwrap()];
+            assert!(config::is_code(code), "`{code}` is not in lint::CODES");
+            n += 1;
+        }
+        assert!(n > 0);
+    }
+    let mut codes: Vec<&str> = CODES.iter().map(|(c, _)| *c).collect();
+    let all = codes.len();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), all, "a code is listed twice");
+}
+
+#[test]
+fn levels_allow_warn_deny_and_the_last_flag_wins() {
+    let text = two_findings("", "");
+    let default = run_codes(&text, &LintConfig::new());
+    assert!(default.contains(&("unused-group", Level::Warn)), "{default:?}");
+    assert!(default.contains(&("redundant-entry", Level::Warn)), "{default:?}");
+
+    let mut c = LintConfig::new();
+    c.set("unused-group", Level::Allow).unwrap();
+    let found = run_codes(&text, &c);
+    assert!(
+        !has(&found, "unused-group") && has(&found, "redundant-entry"),
+        "{found:?}"
+    );
+
+    let mut c = LintConfig::new();
+    c.set("unused-group", Level::Deny).unwrap();
+    c.set("unused-group", Level::Allow).unwrap();
+    assert!(!has(&run_codes(&text, &c), "unused-group"));
+
+    let mut c = LintConfig::new();
+    c.set("unused-group", Level::Allow).unwrap();
+    c.set("unused-group", Level::Deny).unwrap();
+    assert!(run_codes(&text, &c).contains(&("unused-group", Level::Deny)));
+
+    // a denied finding is an error with a note naming the flag
+    let p = Policy::parse("lint.ent", &text).unwrap();
+    let f = run(&p.document, &p.model, &p.sources, "lint.ent", &c);
+    let d = &f
+        .iter()
+        .find(|f| f.diagnostic.code == "unused-group")
+        .unwrap()
+        .diagnostic;
+    assert_eq!(d.severity, Severity::Error);
+    assert!(
+        d.notes.iter().any(|n| n.contains("--deny unused-group")),
+        "{:?}",
+        d.notes
+    );
+
+    // --deny-warnings: every warning is denied, an allowed code stays allowed
+    let mut c = LintConfig::new();
+    c.deny_warnings = true;
+    c.set("unused-group", Level::Allow).unwrap();
+    let found = run_codes(&text, &c);
+    assert!(!has(&found, "unused-group"), "{found:?}");
+    assert!(found.contains(&("redundant-entry", Level::Deny)), "{found:?}");
+
+    // an unknown code is an error with a suggestion
+    let e = LintConfig::new().set("unused-grup", Level::Deny).unwrap_err();
+    assert!(e.contains("did you mean `unused-group`?"), "{e}");
+}
+
+#[test]
+fn an_allow_comment_on_the_line_before_silences_its_block_only() {
+    let text = two_findings("# entitle: allow(unused-group)\n", "");
+    let found = run_codes(&text, &LintConfig::new());
+    assert!(!has(&found, "unused-group"), "{found:?}");
+    assert!(has(&found, "redundant-entry"), "{found:?}");
+    assert!(!has(&found, "unused-allow"), "{found:?}");
+    // several codes, a reason after the parenthesis, other comments between
+    let text = two_findings(
+        "# entitle: allow(redundant-entry, unused-group) -- kept for the Q3 rollout\n# (see ticket 12)\n",
+        "",
+    );
+    let found = run_codes(&text, &LintConfig::new());
+    assert!(!has(&found, "unused-group"), "{found:?}");
+    // redundant-entry is in `Design`, not in `Idle`: that code silenced nothing
+    assert!(has(&found, "redundant-entry"), "{found:?}");
+    assert!(found.contains(&("unused-allow", Level::Warn)), "{found:?}");
+    // a blank line detaches the comment
+    let text = two_findings("# entitle: allow(unused-group)\n\n", "");
+    let found = run_codes(&text, &LintConfig::new());
+    assert!(has(&found, "unused-group") && has(&found, "invalid-allow"), "{found:?}");
+}
+
+#[test]
+fn an_allow_comment_at_the_end_of_a_line_silences_that_statement() {
+    let text = two_findings("", "  # entitle: allow(redundant-entry)");
+    let found = run_codes(&text, &LintConfig::new());
+    assert!(!has(&found, "redundant-entry"), "{found:?}");
+    assert!(has(&found, "unused-group"), "{found:?}");
+    // on a block's opening line it covers the block
+    let text = two_findings("", "").replace(
+        "group Design in US {\n",
+        "group Design in US {  # entitle: allow(redundant-entry)\n",
+    );
+    assert!(!has(&run_codes(&text, &LintConfig::new()), "redundant-entry"));
+    // on a one-line block, the block
+    let text = two_findings("", "").replace(
+        "group Idle in US { }",
+        "group Idle in US { }  # entitle: allow(unused-group)",
+    );
+    let found = run_codes(&text, &LintConfig::new());
+    assert!(
+        !has(&found, "unused-group") && !has(&found, "unused-allow"),
+        "{found:?}"
+    );
+    // the role warnings point at the account: an allow before it silences them
+    let text = edit("roles account-admin, fulfillment-contact", "roles account-admin").replace(
+        "account \"Acme",
+        "# entitle: allow(no-fulfillment-contact, no-admin-contact)\naccount \"Acme",
+    );
+    assert_eq!(run_codes(&text, &LintConfig::new()), vec![]);
+}
+
+#[test]
+fn allow_comments_are_checked() {
+    let text = two_findings("# entitle: allow(unused-grup)\n", "");
+    let p = Policy::parse("lint.ent", &text).unwrap();
+    let found = run(&p.document, &p.model, &p.sources, "lint.ent", &LintConfig::new());
+    let unknown = &found
+        .iter()
+        .find(|f| f.diagnostic.code == "unknown-lint")
+        .expect("unknown-lint")
+        .diagnostic;
+    assert_eq!(p.sources.text(unknown.primary_span().unwrap()), "unused-grup");
+    assert_eq!(unknown.help.as_deref(), Some("did you mean `unused-group`?"));
+    assert!(found.iter().any(|f| f.diagnostic.code == "unused-group"));
+    // not `allow(…)`
+    for bad in [
+        "# entitle: deny(unused-group)\n",
+        "# entitle: allow()\n",
+        "# entitle: allow(unused-group\n",
+    ] {
+        let found = run_codes(&two_findings(bad, ""), &LintConfig::new());
+        assert!(
+            has(&found, "invalid-allow") && has(&found, "unused-group"),
+            "{bad}: {found:?}"
+        );
+    }
+    // ordinary comments that mention entitle are not directives
+    let found = run_codes(
+        &two_findings("# entitle lint: unused on purpose\n", ""),
+        &LintConfig::new(),
+    );
+    assert!(!has(&found, "invalid-allow"), "{found:?}");
+    // the comments' own codes are not silenced by comments, but by flags
+    let text = two_findings(
+        "# entitle: allow(unused-allow)\n# entitle: allow(redundant-entry)\n",
+        "",
+    );
+    let found = run_codes(&text, &LintConfig::new());
+    assert_eq!(
+        found.iter().filter(|(c, _)| *c == "unused-allow").count(),
+        2,
+        "{found:?}"
+    );
+    let mut c = LintConfig::new();
+    c.set("unused-allow", Level::Allow).unwrap();
+    assert!(!has(&run_codes(&text, &c), "unused-allow"));
+    // a code allowed by a flag still counts as used by the comment
+    let mut c = LintConfig::new();
+    c.set("unused-group", Level::Allow).unwrap();
+    let found = run_codes(&two_findings("# entitle: allow(unused-group)\n", ""), &c);
+    assert!(
+        !has(&found, "unused-allow") && !has(&found, "unused-group"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn hints_with_commands_name_the_file_as_a_shell_word() {
+    assert_eq!(shell_word("scenarios/a.ent"), "scenarios/a.ent");
+    assert_eq!(shell_word("my policy.ent"), "'my policy.ent'");
+    assert_eq!(shell_word("it's.ent"), "'it'\\''s.ent'");
+    let text = edit("allowed OpenRoads\n", "allowed OpenRoads\n  exception allow LumenRT\n");
+    let p = Policy::parse("lint.ent", &text).unwrap();
+    let ds = lint_file(&p.document, &p.model, "my policy.ent");
+    let d = ds.iter().find(|d| d.code == "legacy-exceptions-ignored").unwrap();
+    let help = d.help.as_deref().unwrap();
+    assert!(
+        help.contains("`entitle simulate 'my policy.ent' --what-if 'convert Design'`"),
+        "{help}"
+    );
+    assert!(help.contains("`allowed OpenRoads, LumenRT`"), "{help}");
+    // no help says "run" without a command
+    for d in ds {
+        assert!(!d.help.unwrap_or_default().contains("run `"), "{}", d.code);
+    }
+}
