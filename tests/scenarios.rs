@@ -1,5 +1,5 @@
 //! The scenario corpus: `scenarios/*.ent` (valid policies whose expectations must all pass,
-//! together using every rule of LANGUAGE.md §7) and `scenarios/bad/*.ent` (invalid files, one
+//! together using every rule of LANGUAGE.md §7) and `tests/fixtures/bad/*.ent` (invalid files, one
 //! kind of mistake each, whose diagnostics are snapshot-tested).
 //!
 //! Every expectation in the corpus was derived by hand from LANGUAGE.md §3, not from the
@@ -139,7 +139,7 @@ fn explain_every_expectation() {
 /// snapshot-tested.
 #[test]
 fn bad_files_report_errors() {
-    let files = corpus("scenarios/bad");
+    let files = corpus("tests/fixtures/bad");
     assert!(
         files.len() >= 10,
         "expected at least 10 bad files, found {}",
