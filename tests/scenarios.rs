@@ -9,7 +9,7 @@
 // Runs the binary or uses the front ends: needs the default `cli` feature.
 #![cfg(feature = "cli")]
 
-use entitle::testing::{expectation_contexts, run_file};
+use entitle::testing::{expectation_contexts, run_file, CaseResult};
 use entitle::{FileId, Policy, Rule, Sources};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -76,6 +76,14 @@ fn good_scenarios_pass_and_cover_every_rule() {
                 out.passed,
                 out.failures.len()
             ));
+        }
+        if out.cases.len() != out.expectations
+            || !out
+                .cases
+                .iter()
+                .all(|c| matches!(c.result, CaseResult::Passed(_)) && !c.cites.is_empty())
+        {
+            problems.push_str(&format!("{name}: a case per expectation, each passed with its cites\n"));
         }
         total += out.expectations;
         match expectation_contexts(&c.sources, c.file) {
