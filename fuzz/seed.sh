@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p corpus/parse corpus/check_all corpus/fmt_roundtrip corpus/whatif
-for f in ../scenarios/*.ent ../scenarios/bad/*.ent; do
+for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
   name=$(basename "$f" .ent)
   cp "$f" "corpus/parse/$name"
   for t in check_all fmt_roundtrip; do

@@ -312,7 +312,7 @@ fn json_is_format_json_everywhere_and_an_error_where_there_is_no_json() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "p.ent", POLICY);
     let p = p.to_str().unwrap();
-    let queries: [&[&str]; 8] = [
+    let queries: [&[&str]; 9] = [
         &["check", p, "kim@x.io", "Survey"],
         &["explain", p, "kim@x.io", "Survey"],
         &["access", p, "kim@x.io"],
@@ -321,6 +321,7 @@ fn json_is_format_json_everywhere_and_an_error_where_there_is_no_json() {
         &["lint", p],
         &["diff", p, p],
         &["simulate", p, "--what-if", "convert Old"],
+        &["test", p],
     ];
     for q in queries {
         let json = entitle(&[q, &["--json"]].concat());
@@ -349,9 +350,8 @@ fn json_is_format_json_everywhere_and_an_error_where_there_is_no_json() {
     // commands without JSON reject both spellings
     let csv = write(dir.path(), "u.csv", "Email,First Name,Last Name,Country\n");
     let csv = csv.to_str().unwrap();
-    let no_json: [&[&str]; 6] = [
+    let no_json: [&[&str]; 5] = [
         &["fmt", p],
-        &["test", p],
         &["gen", "--users", "1"],
         &["report", p],
         &["import-users", p, csv],

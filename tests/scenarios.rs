@@ -1,5 +1,5 @@
 //! The scenario corpus: `scenarios/*.ent` (valid policies whose expectations must all pass,
-//! together using every rule of LANGUAGE.md §7) and `scenarios/bad/*.ent` (invalid files, one
+//! together using every rule of LANGUAGE.md §7) and `tests/fixtures/bad/*.ent` (invalid files, one
 //! kind of mistake each, whose diagnostics are snapshot-tested).
 //!
 //! Every expectation in the corpus was derived by hand from LANGUAGE.md §3, not from the
@@ -9,7 +9,7 @@
 // Runs the binary or uses the front ends: needs the default `cli` feature.
 #![cfg(feature = "cli")]
 
-use entitle::testing::{expectation_contexts, run_file};
+use entitle::testing::{expectation_contexts, run_file, CaseResult};
 use entitle::{FileId, Policy, Rule, Sources};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -77,6 +77,14 @@ fn good_scenarios_pass_and_cover_every_rule() {
                 out.failures.len()
             ));
         }
+        if out.cases.len() != out.expectations
+            || !out
+                .cases
+                .iter()
+                .all(|c| matches!(c.result, CaseResult::Passed(_)) && !c.cites.is_empty())
+        {
+            problems.push_str(&format!("{name}: a case per expectation, each passed with its cites\n"));
+        }
         total += out.expectations;
         match expectation_contexts(&c.sources, c.file) {
             Ok(ctxs) => {
@@ -139,7 +147,7 @@ fn explain_every_expectation() {
 /// snapshot-tested.
 #[test]
 fn bad_files_report_errors() {
-    let files = corpus("scenarios/bad");
+    let files = corpus("tests/fixtures/bad");
     assert!(
         files.len() >= 10,
         "expected at least 10 bad files, found {}",

@@ -307,11 +307,38 @@ entitle lint acme.ent --deny-warnings --allow revenue-fallback"
         #[arg(long)]
         write: bool,
     },
-    /// Run the expectations and scenarios in policy files; the last line is `N passed, M failed`
+    /// Run the expectations and scenarios in policy files and folders; the summary line is `N passed, M failed[, K errors]`
+    #[command(
+        long_about = "Run the `expect` lines and `scenario` blocks of policy files (LANGUAGE.md §6). \
+A folder is searched recursively for `.ent` files, in sorted order, skipping hidden entries and \
+`target/`; a folder without one is an error. The summary line reads `N passed, M failed`, then \
+`, K errors` when there are any (K counts error diagnostics; a file that fails to load counts at \
+least one). Exit 0 when everything passed, 1 when an expectation failed, 2 on any error.",
+        after_help = "Coverage (--coverage): the statements counted are those inside declarations that \
+decisions read (a country's revenue, covers, entitled, default, allow/deny; a group's allowed, \
+include-country, exception; a user's country, entitlement-country, groups, status, allow/deny; a \
+key's groups; the account's global). A statement is covered when the decision of at least one \
+expectation that ran (passed or failed, top-level or in a scenario) rests on it: it is the \
+decision's source (the statement that decided), or a step the decision passed on the way (the \
+user's status, the statement that chose the entitlement country — country, entitlement-country, \
+the covers entry or the fallback revenue —, the entitled or global entry of the product), or the \
+groups statement naming the credited group. A declaration is unreached when no expectation names \
+it as principal or product and no decision rests on it or its statements. The percentage is \
+covered statements over statements, over the files that loaded.\n\n\
+Examples:\n  entitle test scenarios\n  entitle test policy.ent tests/ --junit report.xml\n  entitle test scenarios --coverage --json"
+    )]
     Test {
-        /// Policy files with `expect` lines and `scenario` blocks
-        #[arg(required = true, value_name = "FILE")]
+        /// Policy files with `expect` lines and `scenario` blocks, and folders holding them
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<PathBuf>,
+        /// Also write the results as JUnit XML to FILE (atomically): one testsuite per file
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// After the summary, report which policy statements the expectations cover (see below)
+        #[arg(long)]
+        coverage: bool,
+        #[command(flatten)]
+        format: FormatArgs,
     },
     /// Who may use PRODUCT, and who may not, grouped by the rule that denied them
     Who {

@@ -11,12 +11,13 @@ use crate::{Errors, Policy, QueryError};
 use clap::Parser;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod args;
 mod interop;
 mod progress;
 mod simulate;
+mod test_cmd;
 
 pub use args::{
     AnswerFormat, AnswerFormatArgs, Cli, ColorChoice, Command, FilterArgs, Format, FormatArgs, GenArgs, ImpactFormat,
@@ -133,7 +134,12 @@ impl Ctx<'_> {
                 self.lint(&policy, format.is_json(), &config)
             }
             Command::Fmt { policy, check, write } => self.fmt(&policy, check, write),
-            Command::Test { files } => self.test(&files),
+            Command::Test {
+                files,
+                junit,
+                coverage,
+                format,
+            } => self.test(&files, junit.as_deref(), coverage, format.is_json()),
             Command::Who {
                 policy,
                 product,
@@ -477,62 +483,6 @@ impl Ctx<'_> {
         }
         let _ = write!(self.out, "{formatted}");
         EXIT_OK
-    }
-
-    fn test(&mut self, files: &[PathBuf]) -> i32 {
-        let (mut passed, mut failed, mut errors) = (0, 0, 0usize);
-        for path in files {
-            let mut sources = Sources::new();
-            let text = match crate::read_source(path) {
-                Ok(t) => t,
-                Err(d) => {
-                    errors += 1;
-                    let _ = write!(self.err, "{}", d.render(&sources, self.color));
-                    let _ = writeln!(self.out, "error {} (not read)", path.display());
-                    continue;
-                }
-            };
-            let file = sources.add(path.display().to_string(), text);
-            let outcome = crate::testing::run_file(&sources, file);
-            for f in &outcome.failures {
-                let _ = write!(self.out, "{}", f.to_diagnostic(&sources).render(&sources, self.color));
-            }
-            if !outcome.errors.is_empty() {
-                // (a file that fails to load counts at least one error)
-                errors += outcome.errors.iter().filter(|d| d.is_error()).count().max(1);
-                let _ = write!(self.err, "{}", diag::render_all(&outcome.errors, &sources, self.color));
-            }
-            let status = if !outcome.errors.is_empty() {
-                "error"
-            } else if outcome.failures.is_empty() {
-                "ok"
-            } else {
-                "FAIL"
-            };
-            let _ = writeln!(
-                self.out,
-                "{status:<5} {} ({} expectation{}, {} failed)",
-                path.display(),
-                outcome.expectations,
-                if outcome.expectations == 1 { "" } else { "s" },
-                outcome.failures.len()
-            );
-            passed += outcome.passed;
-            failed += outcome.failures.len();
-        }
-        match errors {
-            0 => writeln!(self.out, "{passed} passed, {failed} failed"),
-            1 => writeln!(self.out, "{passed} passed, {failed} failed, 1 error"),
-            k => writeln!(self.out, "{passed} passed, {failed} failed, {k} errors"),
-        }
-        .ok();
-        if errors > 0 {
-            EXIT_ERROR
-        } else if failed > 0 {
-            EXIT_DENY
-        } else {
-            EXIT_OK
-        }
     }
 }
 

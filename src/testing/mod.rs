@@ -2,10 +2,18 @@
 //!
 //! Top-level `expect` lines run against the file's policy. A `scenario` runs on a copy of
 //! the declarations, statement by statement; each expectation sees the statements before it.
+//!
+//! Besides the counts, [`run_file`] keeps one [`Case`] per expectation (and per what-if
+//! statement that failed), in file order: what the JUnit report ([`junit`]) and the coverage
+//! report ([`coverage`]) are built from. [`collect_files`] finds the files of `entitle test
+//! PATH...` (folders are searched recursively).
+
+pub mod coverage;
+pub mod junit;
 
 use crate::diag::{Diagnostic, Label};
-use crate::eval::{decide, Decision, Rule};
-use crate::model::Model;
+use crate::eval::{explain, Decision, Rule, Step};
+use crate::model::{CountryBy, Model, Subject};
 use crate::resolve::resolve_expect;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::{Access, Document, Item, Node};
@@ -36,6 +44,42 @@ pub struct FileOutcome {
     pub errors: Vec<Diagnostic>,
     /// How many expectations there were in all (passed + failed + not run).
     pub expectations: usize,
+    /// Whether the file failed to load (then `errors` says why and `cases` is empty).
+    pub load_failed: bool,
+    /// Every expectation, and every what-if statement that failed, in file order.
+    pub cases: Vec<Case>,
+}
+
+/// One expectation as run (or a what-if statement that failed): a JUnit test case.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// The `expect` line, or the failing what-if statement.
+    pub span: Span,
+    /// The scenario it is in; `None` for a top-level expectation.
+    pub scenario: Option<String>,
+    /// What happened.
+    pub result: CaseResult,
+    /// The statements (and declarations) the decision rests on, for coverage: the deciding
+    /// `source`, the statement of every step that passed on the way (status, entitlement
+    /// country, entitled), the `covers` entry or `revenue` statement that chose the country,
+    /// the membership entry of the credited group (for a key whose groups give its country,
+    /// every membership entry), and the declarations of the principal and the product.
+    /// Empty when the expectation did not run.
+    pub cites: Vec<Span>,
+}
+
+/// The result of a [`Case`].
+#[derive(Clone, Debug)]
+pub enum CaseResult {
+    /// The expectation held.
+    Passed(Decision),
+    /// The expectation did not hold: the index in [`FileOutcome::failures`].
+    Failed(usize),
+    /// An expectation naming something unknown, or a what-if statement that failed (the
+    /// diagnostics are also in [`FileOutcome::errors`]).
+    Error(Vec<Diagnostic>),
+    /// Not run: an earlier statement or expectation of its scenario failed with an error.
+    Skipped,
 }
 
 /// Run every expectation of the file `file` in `sources`.
@@ -44,6 +88,7 @@ pub fn run_file(sources: &Sources, file: FileId) -> FileOutcome {
     let (doc, model, errors) = crate::check_file(sources, file);
     if errors.iter().any(Diagnostic::is_error) {
         out.errors = errors;
+        out.load_failed = true;
         return out;
     }
     for item in &doc.items {
@@ -65,10 +110,11 @@ pub fn run_file(sources: &Sources, file: FileId) -> FileOutcome {
 fn run_scenario(doc: &Document, model: &Model, name: &str, items: &[Node<Item>], out: &mut FileOutcome) {
     let mut work = whatif::declarations_only(doc);
     let mut model = model.clone();
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
         match &item.kind {
             Item::Expect(_) => {
                 if !check_expect(&model, item, Some(name), out) {
+                    skip_rest(&items[i + 1..], name, out);
                     return;
                 }
             }
@@ -76,11 +122,31 @@ fn run_scenario(doc: &Document, model: &Model, name: &str, items: &[Node<Item>],
             Item::Decl(_) | Item::WhatIf(_) => match whatif::apply(&mut work, &model, item) {
                 Ok(m) => model = m,
                 Err(errs) => {
-                    out.errors.extend(errs.into_iter().map(|d| in_scenario(d, name)));
+                    let errs: Vec<Diagnostic> = errs.into_iter().map(|d| in_scenario(d, name)).collect();
+                    out.cases.push(Case {
+                        span: item.span,
+                        scenario: Some(name.to_string()),
+                        result: CaseResult::Error(errs.clone()),
+                        cites: vec![],
+                    });
+                    out.errors.extend(errs);
+                    skip_rest(&items[i + 1..], name, out);
                     return;
                 }
             },
         }
+    }
+}
+
+/// Record the expectations of a scenario after an error as skipped.
+fn skip_rest(rest: &[Node<Item>], name: &str, out: &mut FileOutcome) {
+    for item in rest.iter().filter(|i| matches!(i.kind, Item::Expect(_))) {
+        out.cases.push(Case {
+            span: item.span,
+            scenario: Some(name.to_string()),
+            result: CaseResult::Skipped,
+            cites: vec![],
+        });
     }
 }
 
@@ -95,17 +161,45 @@ fn check_expect(model: &Model, item: &Node<Item>, scenario: Option<&str>, out: &
     let r = match resolve_expect(model, e) {
         Ok(r) => r,
         Err(errs) => {
-            out.errors.extend(errs.into_iter().map(|d| match scenario {
-                Some(s) => in_scenario(d, s),
-                None => d,
-            }));
+            let errs: Vec<Diagnostic> = errs
+                .into_iter()
+                .map(|d| match scenario {
+                    Some(s) => in_scenario(d, s),
+                    None => d,
+                })
+                .collect();
+            out.cases.push(Case {
+                span: item.span,
+                scenario: scenario.map(str::to_string),
+                result: CaseResult::Error(errs.clone()),
+                cites: vec![],
+            });
+            out.errors.extend(errs);
             return false;
         }
     };
-    let actual = decide(model, r.principal, r.product);
+    let explanation = explain(model, r.principal, r.product);
+    let actual = explanation.decision;
+    let cites = cites(
+        model,
+        model.subject(r.principal),
+        r.product,
+        &explanation.steps,
+        &actual,
+    );
     let ok = actual.access == r.access
         && r.rule.is_none_or(|rule| rule == actual.rule)
         && r.group.is_none_or(|g| Some(g) == actual.group);
+    out.cases.push(Case {
+        span: item.span,
+        scenario: scenario.map(str::to_string),
+        result: if ok {
+            CaseResult::Passed(actual)
+        } else {
+            CaseResult::Failed(out.failures.len())
+        },
+        cites,
+    });
     if ok {
         out.passed += 1;
     } else {
@@ -124,8 +218,65 @@ fn check_expect(model: &Model, item: &Node<Item>, scenario: Option<&str>, out: &
     true
 }
 
+/// What a decision rests on (see [`Case::cites`]).
+fn cites(
+    model: &Model,
+    subject: Subject<'_>,
+    product: crate::model::ProductId,
+    steps: &[Step],
+    d: &Decision,
+) -> Vec<Span> {
+    let mut out = vec![d.source, subject.span(), model.product(product).span];
+    for step in steps {
+        let passed = matches!(
+            step,
+            Step::Status { .. } | Step::UserCountry { .. } | Step::KeyCountry { .. } | Step::Entitled { .. }
+        ) && step.outcome() == "pass";
+        if let (true, Some(span)) = (passed, step.span(model)) {
+            out.push(span);
+        }
+        if let (
+            Step::UserCountry {
+                profile,
+                country: Some(c),
+                by,
+                ..
+            },
+            true,
+        ) = (step, passed)
+        {
+            let c = model.country(*c);
+            match by {
+                Some(CountryBy::Covers) => out.extend(
+                    c.covers
+                        .iter()
+                        .filter(|(code, _)| code.eq_ignore_ascii_case(profile))
+                        .map(|(_, s)| *s),
+                ),
+                Some(CountryBy::Revenue) => out.extend(c.revenue.map(|(_, s)| s)),
+                _ => {}
+            }
+        }
+        if let (
+            Step::KeyCountry {
+                by: Some(CountryBy::KeyGroups),
+                ..
+            },
+            true,
+        ) = (step, passed)
+        {
+            out.extend(subject.groups().iter().map(|(_, s)| *s));
+        }
+    }
+    if let Some(g) = d.group {
+        out.extend(subject.groups().iter().filter(|(id, _)| *id == g).map(|(_, s)| *s));
+    }
+    out
+}
+
 impl Failure {
-    fn expected_text(&self) -> String {
+    /// The expectation as written after the principal and product: `allow by group-allowed A`.
+    pub fn expected_text(&self) -> String {
         let mut s = self.expected_access.to_string();
         if let Some(r) = self.expected_rule {
             s.push_str(&format!(" by {r}"));
@@ -136,7 +287,8 @@ impl Failure {
         s
     }
 
-    fn actual_text(&self) -> String {
+    /// The actual decision in the same words: `deny by group-not-allowed Design`.
+    pub fn actual_text(&self) -> String {
         let mut s = format!("{} by {}", self.actual.access, self.actual.rule);
         if let Some(g) = &self.actual_group {
             s.push_str(&format!(" {g}"));
@@ -169,6 +321,66 @@ impl Failure {
             loc.column
         ))
     }
+}
+
+/// The files `entitle test PATH...` runs, in order: a file is taken as given; a folder is
+/// searched recursively for `*.ent` files, in sorted path order, skipping hidden entries
+/// (names starting with `.`) and folders named `target`; symbolic links to folders are not
+/// followed. A file named twice runs once (where it first appears). A folder with no `.ent`
+/// file, or one that cannot be read, is an error (with the folder); the files found elsewhere
+/// are still listed.
+#[allow(clippy::type_complexity)]
+pub fn collect_files(paths: &[std::path::PathBuf]) -> (Vec<std::path::PathBuf>, Vec<(std::path::PathBuf, Diagnostic)>) {
+    let (mut files, mut errors) = (vec![], vec![]);
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut found = vec![];
+        match walk(path, &mut found) {
+            Err(e) => errors.push((
+                path.clone(),
+                Diagnostic::error("io", format!("cannot read the folder `{}`: {e}", path.display())),
+            )),
+            Ok(()) if found.is_empty() => errors.push((
+                path.clone(),
+                Diagnostic::error(
+                    "no-policy-files",
+                    format!("no `.ent` file in the folder `{}`", path.display()),
+                )
+                .with_help("`entitle test` searches folders recursively (hidden entries and `target/` aside)"),
+            )),
+            Ok(()) => {
+                found.sort();
+                files.extend(found);
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.clone()));
+    (files, errors)
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
+            if name != "target" {
+                walk(&path, out)?;
+            }
+        } else if name.ends_with(".ent") && (kind.is_file() || path.is_file()) {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Errors in a policy's scenarios (statements that fail, expectations naming unknown
