@@ -256,24 +256,3 @@ fn text_stays_the_default_and_json_is_unchanged() {
     let (code, _, err) = run(&["check", &acme, "alice@acme.com", "LumenRT", "--format", "plain"]);
     assert_eq!(code, 2, "{err}");
 }
-
-/// The README's support-desk example is what `explain --format plain` prints.
-#[test]
-fn the_readme_support_desk_answer_is_what_explain_prints() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let cmd = "$ entitle explain scenarios/include-country.ent marc@meridian.ca MicroStation --format plain\n";
-    let start = readme.find(cmd).expect("the README shows the support-desk example") + cmd.len();
-    let shown = &readme[start..start + readme[start..].find("\n```").unwrap()];
-    let file = root.join("scenarios/include-country.ent");
-    let (code, out, _) = run(&[
-        "explain",
-        file.to_str().unwrap(),
-        "marc@meridian.ca",
-        "MicroStation",
-        "--format",
-        "plain",
-    ]);
-    assert_eq!(code, 1);
-    assert_eq!(shown.trim_end(), out.trim_end());
-}

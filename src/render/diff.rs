@@ -331,9 +331,13 @@ fn diff_head(d: &Diff) -> String {
         ));
     } else {
         out.push_str(&format!(
-            "{} decision{} change ({} compared): {} lose access, {} gain access, {} change only the rule\n",
+            "{} {} ({} compared): {} lose access, {} gain access, {} change only the rule\n",
             thousands(d.changed),
-            if d.changed == 1 { "" } else { "s" },
+            if d.changed == 1 {
+                "decision changes"
+            } else {
+                "decisions change"
+            },
             thousands(d.compared as usize),
             thousands(d.revoked),
             thousands(d.granted),
