@@ -117,9 +117,14 @@ impl Diagnostic {
         if !quotable {
             return self.render_plain(sources);
         }
+        // Labels in one file far apart (a user's line and a group declared at the top of a
+        // 200,000-user file) are shown as separate excerpts: ariadne walks every line between
+        // the labels of one excerpt, which made rendering one warning per user quadratic. Each
+        // cluster of nearby labels gets its own id, so its excerpt spans only its own lines.
+        let clusters = clusters(&self.labels, sources);
         // (ariadne is given character offsets: with byte offsets it misplaces, and can panic
         // on, the location of a label in a second file after non-ASCII text)
-        let name = |span: Span| {
+        let name = |i: usize, span: Span| {
             let (name, range) = match sources.try_get(span.file) {
                 Some(f) => (
                     f.name.clone(),
@@ -127,20 +132,20 @@ impl Diagnostic {
                 ),
                 None => (String::new(), span.range()),
             };
-            ((span.file, name), range)
+            ((span.file, name, clusters[i]), range)
         };
         let config = Config::default()
             .with_color(color)
             .with_index_type(IndexType::Char)
             .with_char_set(if color { CharSet::Unicode } else { CharSet::Ascii });
-        let mut report = Report::build(kind, name(primary))
+        let mut report = Report::build(kind, name(0, primary))
             .with_config(config)
             .with_message(&self.message);
         if self.severity != Severity::Note {
             report = report.with_code(self.code);
         }
         for (i, label) in self.labels.iter().enumerate() {
-            let mut l = ALabel::new(name(label.span))
+            let mut l = ALabel::new(name(i, label.span))
                 .with_message(&label.message)
                 .with_order(i as i32);
             if color {
@@ -229,19 +234,64 @@ impl Diagnostic {
 /// The sources as ariadne reads them: each file is prepared once (see `SourceFile::rendered`).
 struct SourceCache<'s>(&'s Sources);
 
-impl ariadne::Cache<(crate::source::FileId, String)> for SourceCache<'_> {
+/// An excerpt's id: the file, its name, and which cluster of nearby labels it shows.
+type ExcerptId = (crate::source::FileId, String, usize);
+
+impl ariadne::Cache<ExcerptId> for SourceCache<'_> {
     type Storage = String;
 
-    fn fetch(
-        &mut self,
-        id: &(crate::source::FileId, String),
-    ) -> Result<&ariadne::Source<String>, impl std::fmt::Debug> {
+    fn fetch(&mut self, id: &ExcerptId) -> Result<&ariadne::Source<String>, impl std::fmt::Debug> {
         self.0.try_get(id.0).map(|f| f.rendered()).ok_or(())
     }
 
-    fn display<'a>(&self, id: &'a (crate::source::FileId, String)) -> Option<impl std::fmt::Display + 'a> {
+    fn display<'a>(&self, id: &'a ExcerptId) -> Option<impl std::fmt::Display + 'a> {
         Some(id.1.as_str())
     }
+}
+
+/// Labels further apart than this many lines go to separate excerpts.
+const NEAR_LINES: usize = 200;
+
+/// For each label, the cluster of nearby labels of its file it belongs to: labels are taken
+/// in line order, and one more than [`NEAR_LINES`] lines after the lines of the labels before
+/// it starts a new cluster.
+fn clusters(labels: &[Label], sources: &Sources) -> Vec<usize> {
+    let lines = |l: &Label| {
+        sources.try_get(l.span.file).map_or((0, 0), |f| {
+            let text_len = f.text.len();
+            (
+                f.line_index((l.span.start as usize).min(text_len)),
+                f.line_index((l.span.end as usize).min(text_len)),
+            )
+        })
+    };
+    let mut order: Vec<(crate::source::FileId, usize, usize, usize)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let (a, b) = lines(l);
+            (l.span.file, a, b, i)
+        })
+        .collect();
+    order.sort();
+    let mut out = vec![0; labels.len()];
+    let mut cluster = 0;
+    let mut last: Option<(crate::source::FileId, usize)> = None;
+    for (file, start, end, i) in order {
+        match last {
+            Some((f, until)) if f == file && start <= until + NEAR_LINES => {
+                last = Some((f, until.max(end)));
+            }
+            _ => {
+                if last.is_some() {
+                    cluster += 1;
+                }
+                last = Some((file, end));
+            }
+        }
+        out[i] = cluster;
+    }
+    out
 }
 
 /// The JSON form of a [`Diagnostic`] ([`Diagnostic::to_json`]).
@@ -362,5 +412,40 @@ mod tests {
         assert_eq!(closest("Microstaton", names), Some("MicroStation"));
         assert_eq!(closest("lumenrt", names), Some("LumenRT"));
         assert_eq!(closest("Zzz", names), None);
+    }
+
+    /// Labels far apart in one file become separate excerpts, each with its true line
+    /// numbers, the primary first; nearby labels share one excerpt.
+    #[test]
+    fn distant_labels_get_their_own_excerpts() {
+        let mut text = String::from("group G in US { }\n");
+        for i in 0..300 {
+            text.push_str(&format!("# filler {i}\n"));
+        }
+        text.push_str("user u@x.io { country US  groups G }\n");
+        let mut sources = Sources::new();
+        let file = sources.add("big.ent", text.clone());
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap() as u32;
+            Span::new(file, start as usize..start as usize + needle.len())
+        };
+        let d = Diagnostic::warning("test", "far apart")
+            .with_label(at("groups G"), "the member")
+            .with_label(at("group G in US"), "the group");
+        let c = clusters(&d.labels, &sources);
+        assert_ne!(c[0], c[1]);
+        let shown = d.render(&sources, false);
+        let first = shown.find("big.ent:302:").expect("the user's excerpt, on line 302");
+        let second = shown.find("big.ent:1:").expect("the group's excerpt, on line 1");
+        assert!(first < second, "{shown}");
+        assert!(shown.contains(" 302 | user u@x.io"), "{shown}");
+        assert!(shown.contains("   1 | group G in US"), "{shown}");
+        assert!(!shown.contains("filler"), "{shown}");
+        // near each other: one excerpt
+        let near = Diagnostic::warning("test", "near")
+            .with_label(at("groups G"), "a")
+            .with_label(at("u@x.io"), "b");
+        let c = clusters(&near.labels, &sources);
+        assert_eq!(c[0], c[1]);
     }
 }

@@ -91,7 +91,7 @@ impl SourceFile {
     }
 
     /// 0-based index of the line holding a byte offset.
-    fn line_index(&self, offset: usize) -> usize {
+    pub(crate) fn line_index(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
