@@ -352,20 +352,35 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, color: bool) -> Strin
     for d in diags {
         out.push_str(&d.render(sources, color));
     }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
-    if errors > 0 || warnings > 0 {
-        let mut parts = vec![];
-        if errors > 0 {
-            parts.push(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
-        }
-        if warnings > 0 {
-            parts.push(format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" }));
-        }
-        out.push_str(&parts.join(", "));
-        out.push('\n');
-    }
+    out.push_str(&count_line(diags.iter()));
     out
+}
+
+/// `2 errors, 1,234 warnings` and a newline; empty when there are neither.
+pub fn count_line<'d>(diags: impl Iterator<Item = &'d Diagnostic>) -> String {
+    let (mut errors, mut warnings) = (0, 0);
+    for d in diags {
+        if d.is_error() {
+            errors += 1;
+        } else if d.severity == Severity::Warning {
+            warnings += 1;
+        }
+    }
+    let mut parts = vec![];
+    let n = |k: usize, one: &str, many: &str| {
+        format!("{} {}", crate::filter::thousands(k), if k == 1 { one } else { many })
+    };
+    if errors > 0 {
+        parts.push(n(errors, "error", "errors"));
+    }
+    if warnings > 0 {
+        parts.push(n(warnings, "warning", "warnings"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}\n", parts.join(", "))
+    }
 }
 
 /// Sort diagnostics by file and position, keeping the order of those at the same place.

@@ -381,3 +381,53 @@ fn docs_show_every_code() {
         );
     }
 }
+
+/// A code with more than 10 findings shows its first 3 and a count, and a table by code ends
+/// the report; `--verbose` shows every one; `--json` always lists every one.
+#[test]
+fn many_findings_of_one_code_are_grouped_with_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(POLICY);
+    for i in 0..25 {
+        text.push_str(&format!("group Spare{i} in US {{ }}\n"));
+    }
+    let p = write(dir.path(), "many.ent", &text);
+    let p = p.to_str().unwrap();
+    let r = entitle(&["lint", p]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // 26 unused groups (Idle and the 25 spares): 3 shown
+    assert_eq!(r.stdout.matches("[unused-group]").count(), 3, "{}", r.stdout);
+    assert!(r.stdout.contains("… and 23 more `unused-group`\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("\nby code (`--verbose` shows every finding"),
+        "{}",
+        r.stdout
+    );
+    let table: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("by code"))
+        .skip(1)
+        .collect();
+    assert_eq!(
+        table[0].split_whitespace().collect::<Vec<_>>(),
+        ["unused-group", "26"],
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        table[1].split_whitespace().collect::<Vec<_>>(),
+        ["redundant-entry", "1"],
+        "{}",
+        r.stdout
+    );
+    // the count line counts every finding
+    assert!(r.stdout.ends_with("27 warnings\n"), "{}", r.stdout);
+    // a code with few findings is never cut
+    assert_eq!(r.stdout.matches("[redundant-entry]").count(), 1);
+    let v = entitle(&["lint", p, "--verbose"]);
+    assert_eq!(v.stdout.matches("[unused-group]").count(), 26);
+    assert!(!v.stdout.contains("more `unused-group`"));
+    let j = entitle(&["lint", p, "--json"]);
+    assert_eq!(json(&j.stdout)["diagnostics"].as_array().unwrap().len(), 27);
+}

@@ -295,6 +295,10 @@ entitle lint acme.ent --deny-warnings --allow revenue-fallback"
         /// Report the findings of lint code CODE as errors and exit 1 (repeatable)
         #[arg(long, value_name = "CODE", value_parser = lint_code)]
         deny: Vec<LintCode>,
+        /// Show every finding: without it, a code with more than 10 findings shows its first 3
+        /// and a count (--json always has every one)
+        #[arg(long, short = 'v')]
+        verbose: bool,
     },
     /// Print the policy in canonical form (comments kept)
     Fmt {

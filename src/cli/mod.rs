@@ -119,6 +119,7 @@ impl Ctx<'_> {
                 allow,
                 warn,
                 deny,
+                verbose,
             } => {
                 use crate::lint::Level;
                 let mut flags: Vec<(LintCode, Level)> = (allow.into_iter().map(|c| (c, Level::Allow)))
@@ -131,7 +132,7 @@ impl Ctx<'_> {
                 for (c, level) in flags {
                     config.set_code(c.code, level);
                 }
-                self.lint(&policy, format.is_json(), &config)
+                self.lint(&policy, format.is_json(), verbose, &config)
             }
             Command::Fmt { policy, check, write } => self.fmt(&policy, check, write),
             Command::Test {
@@ -401,7 +402,7 @@ impl Ctx<'_> {
     /// `lint`: findings on standard output (text or JSON); errors that prevent loading the
     /// policy on standard error (as JSON on standard output with `--json`). Exit 2 when the
     /// policy does not load or a scenario statement fails, else 1 when a finding is denied.
-    fn lint(&mut self, path: &Path, json: bool, config: &crate::lint::LintConfig) -> i32 {
+    fn lint(&mut self, path: &Path, json: bool, verbose: bool, config: &crate::lint::LintConfig) -> i32 {
         let policy = match Policy::from_path(path) {
             Ok(policy) => policy,
             Err(e) if json => {
@@ -419,7 +420,7 @@ impl Ctx<'_> {
             let _ = write!(
                 self.out,
                 "{}",
-                render::lint_text(&findings, &errors, &policy.sources, self.color)
+                render::lint_text(&findings, &errors, &policy.sources, self.color, verbose)
             );
         }
         if !errors.is_empty() {
