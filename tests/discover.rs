@@ -4,7 +4,7 @@
 //! without a warning, one per subcommand.
 //!
 //! zsh and fish are not on the build machine, so their scripts are only checked for being
-//! produced; groff is (and `tests/discover.rs` relies on it, as on bash).
+//! produced; groff is, and these tests rely on it as on bash.
 
 // Runs the binary and reads the command line's definition: needs the default `cli` feature.
 #![cfg(feature = "cli")]
