@@ -472,6 +472,54 @@ sheet cannot be used at all."
         #[arg(long, value_name = "N", default_value_t = crate::interop::report::DEFAULT_MAX_ROWS)]
         max_rows: usize,
     },
+    /// Write a commented starter policy to FILE (default policy.ent), then say what to run next
+    #[command(
+        long_about = "Write a commented starter policy to FILE (default: policy.ent): an account with a \
+claimed domain, three products, a country with Default Access and a General Access setting, an entitlement \
+group with an Allowed Applications list and one that also includes the country's applications, three users \
+(one with a user-level exception), an activation key, `expect` lines and a scenario. Each construct is \
+commented with the portal's name for it and where an administrator changes it. The file is canonically \
+formatted, lint-clean, and `entitle test` passes on it.\n\n\
+An existing FILE is never replaced unless --force is given; the folder must exist. The file is written \
+atomically. Exit 0 when written, 2 on an error.",
+        after_help = "Examples:\n  entitle init\n  entitle init acme.ent\n  entitle init policies/acme.ent --force"
+    )]
+    Init {
+        /// The policy file to create
+        #[arg(value_name = "FILE", default_value = "policy.ent")]
+        file: PathBuf,
+        /// Replace FILE if it already exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script for entitle (bash, zsh, fish, elvish, powershell) to standard output
+    #[command(
+        long_about = "Print a completion script for SHELL to standard output: subcommands, flags and the \
+values of enumerated flags (--format, --only, --color, …) complete on TAB.",
+        after_help = "Install (one of):\n  \
+entitle completions bash > ~/.local/share/bash-completion/completions/entitle\n  \
+entitle completions zsh > ~/.zfunc/_entitle        (with `fpath+=~/.zfunc` before `compinit` in ~/.zshrc)\n  \
+entitle completions fish > ~/.config/fish/completions/entitle.fish\n  \
+entitle completions elvish >> ~/.config/elvish/rc.elv\n  \
+entitle completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the entitle(1) man page (roff) to standard output, or write every page to a folder with --dir
+    #[command(
+        long_about = "Print the entitle(1) manual page, in roff, to standard output. With --dir DIR, write \
+entitle.1 and one page per subcommand (entitle-check.1, entitle-explain.1, …) into DIR instead, each file \
+atomically; DIR must exist. The pages are generated from the same definitions as --help.",
+        after_help = "Examples:\n  entitle man | man -l -\n  entitle man --dir ~/.local/share/man/man1"
+    )]
+    Man {
+        /// Write entitle.1 and one page per subcommand into this folder (which must exist)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// The arguments of `gen`.

@@ -14,6 +14,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 mod args;
+mod discover;
 mod interop;
 mod progress;
 mod simulate;
@@ -207,6 +208,9 @@ impl Ctx<'_> {
                 output,
                 max_rows,
             } => self.report(&policy, output.as_deref(), max_rows),
+            Command::Init { file, force } => self.init(&file, force),
+            Command::Completions { shell } => self.completions(shell),
+            Command::Man { dir } => self.man(dir.as_deref()),
         }
     }
 
