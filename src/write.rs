@@ -1,5 +1,6 @@
 //! Safe file writes: every file `entitle` writes (`fmt --write`, `import`, `import-users`,
-//! REPL `:save`, `gen -o`) goes through [`atomic_write`].
+//! REPL `:save`, `gen -o`, `report -o`, `test --junit`, `init`, `man --dir`, every `-o`) goes
+//! through [`atomic_write`].
 //!
 //! The bytes go to a new file in the target's folder, which replaces the target only once
 //! every byte is on disk, so a reader sees either the old file or the new one, never half of
