@@ -228,3 +228,73 @@ fn a_declaration_never_silently_replaces_an_entity_by_its_display_name() {
     let e = entitle::Policy::parse("p.ent", &format!("{text}product Foo\n")).unwrap_err();
     assert_eq!(e.diagnostics[0].code, "duplicate");
 }
+
+/// The streamed comparison: a cap keeps the first changes of each cause (the same ones the
+/// uncapped comparison lists first) with every count exact; the statements' counts add up,
+/// each statement's own step equals a diff of the stages around it, and every change is
+/// attributed to the statement after which the reference evaluator first sees it differ.
+#[test]
+fn the_streamed_comparison_caps_lists_and_attributes_changes() {
+    let base = big_policy(5000);
+    let statements = [
+        "set default US deny",
+        "set allowed G1 B on",
+        "set default US deny",
+        "convert L",
+        "set status u7@x.io active",
+    ];
+    let mut stages = vec![base.clone()];
+    for s in statements {
+        let mut next = stages.last().unwrap().clone();
+        next.apply("what-if", s).unwrap();
+        stages.push(next);
+    }
+    let models: Vec<&entitle::model::Model> = stages.iter().map(|p| p.model()).collect();
+    let all = entitle::filter::Selection::all();
+    let full = sim::compare(&models, &all, 0, &|_| {});
+    let capped = sim::compare(&models, &all, 3, &|_| {});
+    assert!(full.diff.changed > 1000, "{}", full.diff.changed);
+    assert_eq!(full.diff.changed, capped.diff.changed);
+    assert_eq!(full.diff.causes.len(), capped.diff.causes.len());
+    for (f, c) in full.diff.causes.iter().zip(&capped.diff.causes) {
+        assert_eq!((f.before, f.after, f.count), (c.before, c.after, c.count));
+        assert_eq!(f.products, c.products);
+        assert_eq!(f.groups, c.groups);
+        assert_eq!(f.changes.len(), f.count);
+        assert_eq!(c.changes.len(), f.count.min(3));
+        let first: Vec<_> = f.changes.iter().take(3).map(|x| (&x.principal, &x.product)).collect();
+        let kept: Vec<_> = c.changes.iter().map(|x| (&x.principal, &x.product)).collect();
+        assert_eq!(first, kept);
+    }
+    assert_eq!(full.principals.len(), capped.principals.len());
+    // the statements' shares add up to the whole
+    assert_eq!(full.steps.iter().map(|s| s.changed).sum::<usize>(), full.diff.changed);
+    // each statement's own step is a plain diff of the stages around it
+    for k in 1..models.len() {
+        let step = sim::diff(models[k - 1], models[k], &|_| {});
+        assert_eq!(full.steps[k - 1].step_changed, step.changed, "statement {k}");
+    }
+    // the repeated statement changes nothing
+    assert_eq!(full.steps[2].step_changed, 0);
+    // attribution, checked against the reference evaluator
+    let m0 = models[0];
+    for delta in &full.principals {
+        let name = m0
+            .principal_name(Compiled::new(m0).principal_at(delta.index))
+            .to_string();
+        let mut expected = std::collections::BTreeSet::new();
+        for x in m0.product_ids() {
+            let product = &m0.product(x).name;
+            let verdict = |m: &entitle::model::Model| {
+                let d = eval::decide(m, m.find_principal(&name).unwrap(), m.find_product(product).unwrap());
+                (d.access, d.rule)
+            };
+            let v0 = verdict(m0);
+            if verdict(models[models.len() - 1]) != v0 {
+                let k = (1..models.len()).find(|&k| verdict(models[k]) != v0).unwrap();
+                expected.insert(k);
+            }
+        }
+        assert_eq!(delta.statements, expected.into_iter().collect::<Vec<_>>(), "{name}");
+    }
+}

@@ -175,16 +175,15 @@ impl Ctx<'_> {
     ) -> i32 {
         let (old, new) = (stages[0], stages[stages.len() - 1]);
         let progress = Progress::new(old.users.len() + old.keys.len(), "comparing");
-        let mut d = sim::diff_of(old, new, sel, &|n| progress.tick(n));
+        // each cause keeps only the changes `--limit` lets through: memory does not grow
+        // with the number of changes (the counts stay exact)
+        let cmp = sim::compare(stages, sel, sel.limit, &|n| progress.tick(n));
         progress.finish();
-        let (attribution, per_statement) = if statements.is_empty() {
-            (None, vec![])
-        } else {
-            let (a, s) = impact::attribute(stages, sel, &d, statements, why);
-            (Some(a), s)
-        };
-        let mut imp = impact::impact(&d, old, new, sel, attribution.as_ref());
-        imp.statements = per_statement;
+        let mut imp = impact::impact(&cmp, old, new, sel, !statements.is_empty());
+        if !statements.is_empty() {
+            imp.statements = impact::statements(&cmp, stages, sel, statements, why);
+        }
+        let mut d = cmp.diff;
         let limit = sel.limit;
         match format {
             ImpactFormat::Json => {

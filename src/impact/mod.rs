@@ -6,9 +6,9 @@
 use crate::eval::decide;
 use crate::filter::Selection;
 use crate::model::{Access, Model, Principal};
-use crate::sim::{self, Diff, Verdict};
+use crate::sim::{self, Comparison, Verdict};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 
 mod unchanged;
 pub use unchanged::why_unchanged;
@@ -138,63 +138,32 @@ pub struct Impact {
     pub new_principals: Vec<NewPrincipal>,
 }
 
-#[derive(Default)]
-struct Acc {
-    loses: usize,
-    gains: usize,
-    rule_only: usize,
-    causes: BTreeMap<(Verdict, Verdict), usize>,
-    statements: Vec<usize>,
-}
-
 fn sort_rows(rows: &mut Vec<CountRow>) {
     rows.retain(|r| r.lose + r.gain > 0);
     rows.sort_by(|a, b| b.lose.cmp(&a.lose).then(b.gain.cmp(&a.gain)).then(a.name.cmp(&b.name)));
 }
 
-/// The impact of `d` (a diff of `old` → `new` under `sel`, not yet cut by a limit).
-/// `attribution` maps (principal, product) to the statement (from 1) that first changed it.
-pub fn impact(
-    d: &Diff,
-    old: &Model,
-    new: &Model,
-    sel: &Selection,
-    attribution: Option<&HashMap<(String, String), usize>>,
-) -> Impact {
-    let mut acc: HashMap<&str, Acc> = HashMap::new();
-    let mut products: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for c in &d.causes {
-        let (lose, gain) = (
-            c.before.decision == Access::Allow && c.after.decision == Access::Deny,
-            c.before.decision == Access::Deny && c.after.decision == Access::Allow,
-        );
-        for ch in &c.changes {
-            let a = acc.entry(&ch.principal).or_default();
-            *a.causes.entry((c.before, c.after)).or_default() += 1;
-            let e = products.entry(&ch.product).or_default();
-            if lose {
-                a.loses += 1;
-                e.0 += 1;
-            } else if gain {
-                a.gains += 1;
-                e.1 += 1;
-            } else {
-                a.rule_only += 1;
-            }
-            if let Some(s) = attribution.and_then(|m| m.get(&(ch.principal.clone(), ch.product.clone()))) {
-                if !a.statements.contains(s) {
-                    a.statements.push(*s);
-                }
-            }
-        }
+/// The principal at a dense index of a model's compiled form (users first, then keys).
+fn dense(m: &Model, i: usize) -> Principal {
+    if i < m.users.len() {
+        Principal::User(crate::model::UserId(i as u32))
+    } else {
+        Principal::Key(crate::model::KeyId((i - m.users.len()) as u32))
     }
+}
+
+/// The impact of a comparison of `old` (the first stage) with `new` (the last) under `sel`,
+/// before its lists are cut by a limit. `attributed`: whether the stages are what-if
+/// statements, so each principal names the statements its changes come from.
+pub fn impact(cmp: &Comparison, old: &Model, new: &Model, sel: &Selection, attributed: bool) -> Impact {
     let mut people = People::default();
-    let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut principals: Vec<PrincipalImpact> = acc
-        .into_iter()
-        .map(|(name, mut a)| {
-            let p = old.find_principal(name);
-            let is_key = matches!(p, Some(Principal::Key(_)));
+    let mut groups: HashMap<crate::model::GroupId, (usize, usize)> = HashMap::new();
+    let mut principals: Vec<PrincipalImpact> = cmp
+        .principals
+        .iter()
+        .map(|delta| {
+            let p = dense(old, delta.index);
+            let is_key = matches!(p, Principal::Key(_));
             let count = |k: &mut Kinds| {
                 if is_key {
                     k.keys += 1
@@ -202,34 +171,31 @@ pub fn impact(
                     k.users += 1
                 }
             };
-            if a.loses > 0 {
+            if delta.loses > 0 {
                 count(&mut people.lose);
             }
-            if a.gains > 0 {
+            if delta.gains > 0 {
                 count(&mut people.gain);
             }
-            if let Some(p) = p {
-                for &(g, _) in old.principal_groups(p) {
-                    let e = groups.entry(old.group(g).name.clone()).or_default();
-                    e.0 += usize::from(a.loses > 0);
-                    e.1 += usize::from(a.gains > 0);
-                }
+            for &(g, _) in old.principal_groups(p) {
+                let e = groups.entry(g).or_default();
+                e.0 += usize::from(delta.loses > 0);
+                e.1 += usize::from(delta.gains > 0);
             }
-            let mut causes: Vec<CauseCount> = a
+            let mut causes: Vec<CauseCount> = delta
                 .causes
-                .into_iter()
-                .map(|((before, after), count)| CauseCount { before, after, count })
+                .iter()
+                .map(|&(before, after, count)| CauseCount { before, after, count })
                 .collect();
             causes.sort_by_key(|c| std::cmp::Reverse(c.count));
-            a.statements.sort_unstable();
             PrincipalImpact {
-                principal: name.to_string(),
+                principal: old.principal_name(p).to_string(),
                 kind: if is_key { "key" } else { "user" },
-                loses: a.loses,
-                gains: a.gains,
-                rule_only: a.rule_only,
+                loses: delta.loses,
+                gains: delta.gains,
+                rule_only: delta.rule_only,
                 causes,
-                statements: a.statements,
+                statements: if attributed { delta.statements.clone() } else { vec![] },
             }
         })
         .collect();
@@ -240,10 +206,12 @@ pub fn impact(
             .then(b.rule_only.cmp(&a.rule_only))
             .then(a.principal.cmp(&b.principal))
     });
-    let mut products: Vec<CountRow> = products
-        .into_iter()
-        .map(|(name, (lose, gain))| CountRow {
-            name: name.to_string(),
+    let mut products: Vec<CountRow> = cmp
+        .product_people
+        .iter()
+        .enumerate()
+        .map(|(x, &(lose, gain))| CountRow {
+            name: old.products[x].name.clone(),
             lose,
             gain,
         })
@@ -251,7 +219,11 @@ pub fn impact(
     sort_rows(&mut products);
     let mut groups: Vec<CountRow> = groups
         .into_iter()
-        .map(|(name, (lose, gain))| CountRow { name, lose, gain })
+        .map(|(g, (lose, gain))| CountRow {
+            name: old.group(g).name.clone(),
+            lose,
+            gain,
+        })
         .collect();
     sort_rows(&mut groups);
     let wanted: Vec<_> = new
@@ -261,7 +233,8 @@ pub fn impact(
                 .is_none_or(|y| new.find_product(&old.product(y).name) == Some(x))
         })
         .collect();
-    let new_principals = d
+    let new_principals = cmp
+        .diff
         .principals_added
         .iter()
         .filter_map(|name| new.find_principal(name))
@@ -290,78 +263,42 @@ pub fn impact(
     }
 }
 
-/// Which statement first changed each decision of `last` (the diff of the original policy
-/// against the last stage): `stages[0]` is the original policy, `stages[k]` the policy after
-/// statement k. Returns the attribution and what each statement did; `why(i)` says why
-/// statement `i` (from 0) changes no decision, when it changes none, and whether the policy
-/// already said so.
-pub fn attribute(
+/// What each what-if statement did: `stages[0]` is the original policy, `stages[k]` the
+/// policy after statement k, `cmp` their comparison. `why(i)` says why statement `i` (from
+/// 0) changes no decision, when it changes none, and whether the policy already said so.
+pub fn statements(
+    cmp: &Comparison,
     stages: &[&Model],
     sel: &Selection,
-    last: &Diff,
     statements: &[String],
     why: &dyn Fn(usize) -> (bool, String),
-) -> (HashMap<(String, String), usize>, Vec<StatementImpact>) {
-    let n = stages.len() - 1;
-    let mut attribution: HashMap<(String, String), usize> = HashMap::new();
-    let wanted: HashSet<(String, String)> = last
-        .causes
-        .iter()
-        .flat_map(|c| c.changes.iter().map(|ch| (ch.principal.clone(), ch.product.clone())))
-        .collect();
-    let mut stmts: Vec<StatementImpact> = vec![];
-    for k in 1..=n {
-        let cumulative = if k == n {
-            None
-        } else {
-            Some(sim::diff_of(stages[0], stages[k], sel, &|_| {}))
-        };
-        let cum = cumulative.as_ref().unwrap_or(last);
-        for c in &cum.causes {
-            for ch in &c.changes {
-                let key = (ch.principal.clone(), ch.product.clone());
-                if wanted.contains(&key) && !attribution.contains_key(&key) {
-                    attribution.insert(key, k);
-                }
-            }
-        }
-        // with one statement, its step is the whole diff
-        let computed = (n > 1).then(|| sim::diff_of(stages[k - 1], stages[k], sel, &|_| {}));
-        let step = computed.as_ref().unwrap_or(last);
-        let (mut changed, mut lose, mut gain) = (0, HashSet::new(), HashSet::new());
-        for c in &last.causes {
-            for ch in &c.changes {
-                if attribution.get(&(ch.principal.clone(), ch.product.clone())) == Some(&k) {
-                    changed += 1;
-                    if c.after.decision == Access::Deny && c.before.decision == Access::Allow {
-                        lose.insert(ch.principal.as_str());
-                    } else if c.after.decision == Access::Allow && c.before.decision == Access::Deny {
-                        gain.insert(ch.principal.as_str());
-                    }
-                }
-            }
-        }
+) -> Vec<StatementImpact> {
+    let mut out: Vec<StatementImpact> = vec![];
+    for k in 1..stages.len() {
+        let step = &cmp.steps[k - 1];
+        let (shape_empty, added) = sim::step_shape(stages[k - 1], stages[k], sel);
+        let lose = cmp.principals.iter().filter(|d| d.lose_statements.contains(&k)).count();
+        let gain = cmp.principals.iter().filter(|d| d.gain_statements.contains(&k)).count();
         let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
         let repeated = (1..k).find(|&j| norm(&statements[j - 1]) == norm(&statements[k - 1]));
         // "statement #j already made it" only when #j changed the policy itself
-        let no_change = step.is_empty().then(|| match repeated {
-            Some(j) if !stmts[j - 1].already => (true, format!("statement #{j} already made it")),
+        let no_change = (step.step_changed == 0 && shape_empty).then(|| match repeated {
+            Some(j) if !out[j - 1].already => (true, format!("statement #{j} already made it")),
             _ => why(k - 1),
         });
         let already = no_change.as_ref().is_some_and(|w| w.0);
-        let no_change = no_change.map(|w| w.1);
-        stmts.push(StatementImpact {
+        out.push(StatementImpact {
             index: k,
             statement: statements[k - 1].trim().to_string(),
-            changed,
-            lose: lose.len(),
-            gain: gain.len(),
-            added: step.principals_added.clone(),
-            no_change,
+            changed: step.changed,
+            lose,
+            gain,
+            added,
+            no_change: no_change.map(|w| w.1),
             already,
         });
     }
-    (attribution, stmts)
+    out
 }
 
 impl Impact {
