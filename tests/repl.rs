@@ -4,7 +4,7 @@
 // Runs the binary or uses the front ends: needs the default `cli` feature.
 #![cfg(feature = "cli")]
 
-use entitle::repl::{is_incomplete, ReplHelper, Session};
+use entitle::repl::{is_incomplete, EofAction, ReplHelper, Session};
 use entitle::Policy;
 use std::path::Path;
 
@@ -60,13 +60,13 @@ fn session() -> Session {
     Session::new("acme.ent", policy, false)
 }
 
-/// Feed lines to the session and record a transcript: each line after its prompt
-/// (`entitle> `, `entitle*> ` once edited, `...> ` inside an open block), then what it printed.
+/// Feed lines to the session and record a transcript: each line after the session's prompt
+/// (`entitle> `, `entitle*> ` once edited, `    ...> ` inside an open block), then what it
+/// printed.
 fn transcript(s: &mut Session, lines: &[&str]) -> String {
     let mut out = String::new();
     for line in lines {
-        let prompt = if s.is_pending() { "    ...> " } else { s.prompt() };
-        out.push_str(&format!("{prompt}{line}\n"));
+        out.push_str(&format!("{}{line}\n", s.prompt()));
         out.push_str(&s.handle(line));
     }
     out.push_str("<end of input>\n");
@@ -827,6 +827,253 @@ fn broken_expectations_do_not_stop_the_repl() {
     )
     .unwrap();
     assert!(Session::load(&path, false).is_err());
+}
+
+// ---------------------------------------------------------------- leaving, Ctrl-C, blocks
+
+#[test]
+fn leaving_with_unsaved_edits_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved.ent");
+    let mut s = session();
+    assert_eq!(s.on_eof(), EofAction::Leave, "nothing to lose");
+    s.handle("convert Legacy");
+    s.handle("set default US allow; clear-exceptions Design");
+    assert_eq!(s.unsaved(), 3);
+    assert_eq!(
+        s.on_eof(),
+        EofAction::Ask("3 unsaved edits: discard them and leave? [y/N] ".into())
+    );
+    // :quit asks the same; anything but yes stays (and forgets the :quit)
+    s.handle(":quit");
+    assert!(s.should_quit());
+    assert!(!s.confirm_leave(""));
+    assert!(!s.should_quit());
+    assert!(!s.confirm_leave("n"));
+    assert!(!s.confirm_leave("yep"));
+    assert!(s.confirm_leave("y"));
+    assert!(s.confirm_leave(" YES "));
+    // :quit! leaves without asking
+    let mut forced = s.clone();
+    forced.handle(":quit!");
+    assert!(forced.should_quit());
+    assert_eq!(forced.on_eof(), EofAction::Leave);
+    // saved edits are not lost; an edit after the save is, until it is undone
+    let out = s.handle(&format!(":save {}", saved.display()));
+    assert!(out.starts_with("saved"), "{out}");
+    assert_eq!(s.on_eof(), EofAction::Leave);
+    s.handle("set status bob@acme.com locked");
+    assert_eq!(
+        s.on_eof(),
+        EofAction::Ask("1 unsaved edit: discard it and leave? [y/N] ".into())
+    );
+    s.handle(":undo");
+    assert_eq!(s.on_eof(), EofAction::Leave, "back to what was saved");
+    s.handle(":undo");
+    // the saved file has two statements the working copy no longer has
+    assert_eq!(s.unsaved(), 2);
+    // without a save, :reset leaves nothing to lose
+    let mut t = session();
+    t.handle("convert Legacy");
+    t.handle(":reset");
+    assert_eq!(t.on_eof(), EofAction::Leave);
+    t.handle(":undo");
+    assert_eq!(t.unsaved(), 1);
+}
+
+#[test]
+fn piped_input_notes_unsaved_edits_without_failing() {
+    let run = |input: &str| {
+        let mut s = session();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = entitle::repl::run_piped(&mut s, input.as_bytes(), &mut out, &mut err);
+        (code, String::from_utf8(err).unwrap())
+    };
+    let (code, err) = run("convert Legacy
+set default US allow
+");
+    assert_eq!(code, 0, "the note is not an error");
+    assert_eq!(
+        err,
+        "note: 2 edits were not saved (`:save FILE` writes the working policy)\n"
+    );
+    let (code, err) = run("convert Legacy
+:quit
+check bob@acme.com LumenRT
+");
+    assert_eq!(code, 0);
+    assert_eq!(
+        err,
+        "note: 1 edit was not saved (`:save FILE` writes the working policy)\n"
+    );
+    assert_eq!(
+        run("convert Legacy
+:quit!
+"),
+        (0, String::new())
+    );
+    assert_eq!(
+        run("check bob@acme.com LumenRT
+"),
+        (0, String::new())
+    );
+    // an error still makes the exit code 1, and the note comes last
+    let (code, err) = run("convert Legacy
+check nobody LumenRT
+");
+    assert_eq!(code, 1);
+    assert!(
+        err.ends_with("note: 1 edit was not saved (`:save FILE` writes the working policy)\n"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved.ent");
+    let (code, err) = run(&format!(
+        "convert Legacy
+:save {}
+",
+        saved.display()
+    ));
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
+fn an_open_block_gets_the_continuation_prompt() {
+    let mut s = session();
+    assert_eq!(s.prompt(), "entitle> ");
+    assert_eq!(s.handle("group Viz in US {"), "");
+    assert!(s.is_pending());
+    assert_eq!(s.prompt(), "    ...> ");
+    s.handle("  allowed LumenRT");
+    assert_eq!(s.prompt(), "    ...> ");
+    assert!(s.handle("}").starts_with("applied: add group Viz"));
+    assert_eq!(s.prompt(), "entitle*> ");
+    // a continuation prompt even before anything is edited, and after
+    s.handle("user x@acme.com {");
+    assert_eq!(s.prompt(), "    ...> ");
+}
+
+#[test]
+fn ctrl_c_drops_an_open_block_and_says_so() {
+    let mut s = session();
+    assert_eq!(s.on_interrupt(""), "(Ctrl-D or :quit leaves)\n");
+    assert_eq!(s.on_interrupt("check al"), "", "a half-typed line just goes");
+    s.handle("group Viz in US {");
+    s.handle("  allowed LumenRT");
+    assert_eq!(s.on_interrupt("  include-"), "dropped the unfinished block (3 lines)\n");
+    assert!(!s.is_pending());
+    assert_eq!(s.prompt(), "entitle> ");
+    assert_eq!(s.edits(), 0, "nothing was applied");
+    s.handle("group Viz in US {");
+    assert_eq!(s.on_interrupt(""), "dropped the unfinished block (1 line)\n");
+    // the next line starts afresh
+    assert!(s.handle("check bob@acme.com LumenRT").starts_with("allow"));
+}
+
+#[test]
+fn diff_limit_zero_lists_everything_as_its_hint_says() {
+    let mut s = session();
+    s.handle("set default US allow");
+    let cut = s.handle(":diff --limit 1");
+    assert!(cut.contains("  … and 3 more (--limit 0 lists all)\n"), "{cut}");
+    let all = s.handle(":diff --limit 0");
+    assert!(!all.contains("more"), "{all}");
+    assert!(!all.contains("Error"), "{all}");
+    for line in [
+        "  alice@acme.com OpenRoads  (group Design)\n",
+        "  alice@acme.com LumenRT  (group Design)\n",
+        "  SS-0001 OpenRoads  (group Design)\n",
+        "  SS-0001 LumenRT  (group Design)\n",
+    ] {
+        assert!(all.contains(line), "{line} in {all}");
+    }
+    assert_eq!(s.handle(":diff --limit=0"), all);
+    assert_eq!(s.handle(":diff --limit 100"), all);
+    assert_eq!(s.handle(":diff --only allow --limit 0"), all);
+    let bad = s.handle(":diff --limit all");
+    assert!(
+        bad.contains("`--limit` takes a number, not `all`") && bad.contains("--limit 0 lists all"),
+        "{bad}"
+    );
+    // as `entitle diff`: a filter naming what only the working copy has is not an error
+    s.handle("group Viz in US { allowed LumenRT }");
+    let viz = s.handle(":diff --group Viz --limit 0");
+    assert!(viz.starts_with("since acme.ent was loaded: "), "{viz}");
+    let bad = s.handle(":diff --group Vizz");
+    assert!(bad.contains("unknown group `Vizz`"), "{bad}");
+}
+
+#[test]
+fn hints_skip_inputs_that_failed() {
+    use rustyline::hint::Hinter;
+    use rustyline::history::{DefaultHistory, History};
+    let mut s = session();
+    let mut helper = ReplHelper::new(&s);
+    let mut history = DefaultHistory::new();
+    for line in ["check bob@acme.com LumenRT", "check nobody LumenRT"] {
+        s.handle(line);
+        helper.refresh(&s);
+        history.add(line).unwrap();
+    }
+    let hint = |h: &ReplHelper, history: &DefaultHistory, line: &str| {
+        let ctx = rustyline::Context::new(history);
+        h.hint(line, line.len(), &ctx)
+    };
+    // the newest entry failed: the one before it is offered
+    assert_eq!(
+        hint(&helper, &history, "check ").as_deref(),
+        Some("bob@acme.com LumenRT")
+    );
+    assert_eq!(hint(&helper, &history, "check n"), None);
+    // once the same input succeeds, it is offered again
+    s.handle("key nobody { groups Design }");
+    s.handle("check nobody LumenRT");
+    assert_eq!(s.last_input(), Some(("check nobody LumenRT", false)));
+    helper.refresh(&s);
+    assert_eq!(hint(&helper, &history, "check ").as_deref(), Some("nobody LumenRT"));
+    // a failed block is skipped as a whole
+    let mut s = session();
+    let mut helper = ReplHelper::new(&s);
+    let mut history = DefaultHistory::new();
+    s.handle("group Viz in Nowhere {");
+    s.handle("}");
+    assert_eq!(s.last_input(), Some(("group Viz in Nowhere {\n}", true)));
+    helper.refresh(&s);
+    history.add("group Viz in Nowhere {\n}").unwrap();
+    assert_eq!(hint(&helper, &history, "group V"), None);
+}
+
+#[test]
+fn a_quoted_name_completes_with_its_closing_quote() {
+    assert_eq!(complete("who \"OpenR"), ["who \"OpenRoads Designer\""]);
+    assert_eq!(complete("who \"openroads"), ["who \"OpenRoads Designer\""]);
+    assert_eq!(
+        complete("check bob@acme.com \"Op"),
+        ["check bob@acme.com \"OpenRoads Designer\""]
+    );
+    // a name that needs no quotes, begun with one, is closed too
+    assert_eq!(complete("who \"Micro"), ["who \"MicroStation\""]);
+    assert_eq!(complete(":show \"Unit"), [":show \"United States\""]);
+    // unquoted prefixes: names with spaces are offered quoted
+    assert_eq!(complete(":show Unit"), [":show \"United States\""]);
+    assert_eq!(complete("who OpenR"), ["who OpenRoads", "who \"OpenRoads Designer\""]);
+    assert_eq!(complete("set access United"), ["set access \"United States\""]);
+}
+
+#[test]
+fn completion_inside_a_block_typed_over_several_lines() {
+    let mut s = session();
+    s.handle("group Viz in US {");
+    let mut helper = ReplHelper::new(&s);
+    assert_eq!(
+        helper.completions("  allowed Lu", 12),
+        (10, vec!["LumenRT".to_string()])
+    );
+    assert_eq!(helper.completions("  in", 4), (2, vec!["include-country".to_string()]));
+    assert_eq!(helper.shape_hint("  allowed ", 10), None);
+    s.handle("}");
+    helper.refresh(&s);
+    assert!(helper.completions("  allowed Lu", 12).1.is_empty(), "no block any more");
 }
 
 fn entitle_bin(args: &[&str]) -> String {

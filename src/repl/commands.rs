@@ -44,6 +44,11 @@ impl Session {
                 self.quit = true;
                 Ok(())
             }
+            ":quit!" | ":q!" | ":exit!" | "quit!" | "exit!" => {
+                self.quit = true;
+                self.force_quit = true;
+                Ok(())
+            }
             _ => {
                 let names: Vec<&str> = COMMANDS
                     .iter()
@@ -204,8 +209,17 @@ impl Session {
         let d = if filter.is_empty() {
             decision_changes(&self.loaded.model, &self.working.model)
         } else {
-            let sel = resolve(input, &self.loaded.model, &filter)?;
-            crate::sim::diff_of(&self.loaded.model, &self.working.model, &sel, &|_| {})
+            // as `entitle diff`: a name only the working copy has (a group added since
+            // loading) selects what is new there
+            let (old, new) = (&self.loaded.model, &self.working.model);
+            let sel = match resolve(input, old, &filter) {
+                Ok(sel) => sel,
+                Err(e) => match filter.resolve(new) {
+                    Ok(sel) => Selection::none_but_new(sel),
+                    Err(_) => return Err(e),
+                },
+            };
+            crate::sim::diff_of(old, new, &sel, &|_| {})
         };
         let _ = write!(out, "{}", render::diff_since_text(&label, &d, filter.limit));
         Ok(())
@@ -562,9 +576,14 @@ fn split_filters(input: &Input, args: &[Token], default_limit: usize) -> Result<
                 })
             }
             _ => {
-                f.limit = value
-                    .parse()
-                    .map_err(|_| bad(format!("`--limit` takes a number, not `{value}`")))?
+                // as on the command line: a count, 0 lists all
+                f.limit = value.parse().map_err(|_| {
+                    vec![
+                        Diagnostic::error("usage", format!("`--limit` takes a number, not `{value}`"))
+                            .with_label(input.span(t.range.clone()), "this filter")
+                            .with_help("--limit N lists at most N per section; --limit 0 lists all"),
+                    ]
+                })?
             }
         }
         i += 1;

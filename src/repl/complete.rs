@@ -1,11 +1,16 @@
 //! Completion and hints: the names of the working copy, and what may come at the cursor.
+//!
+//! A block typed over several lines reaches the terminal a line at a time; the helper keeps
+//! the lines typed so far ([`ReplHelper::refresh`]) so completion inside the block knows
+//! where it is. Hints from history skip the inputs that were answered with an error.
 
 use super::session::Session;
 use super::{COMMANDS, KINDS, STATEMENT_WORDS};
 use crate::capability::Capability;
 use crate::model::Model;
 use rustyline::completion::FilenameCompleter;
-use rustyline::hint::HistoryHinter;
+use rustyline::history::SearchDirection;
+use std::collections::HashSet;
 
 /// Names of the loaded policy as they are written at the prompt (quoted when needed).
 #[derive(Clone, Debug, Default)]
@@ -157,27 +162,71 @@ fn cursor(text: &str) -> Cursor {
     }
 }
 
-/// Helper for rustyline: completion, hints, multi-line validation.
+/// Helper for rustyline: completion and hints.
 pub struct ReplHelper {
     names: Names,
     pub(super) color: bool,
-    pub(super) history: HistoryHinter,
     files: FilenameCompleter,
+    /// Inputs answered with an error: never offered as hints.
+    failed: HashSet<String>,
+    /// The lines of a block typed so far (empty when none is open).
+    pending: String,
+    /// While a yes/no question is asked: no completion, no hints.
+    pub(super) quiet: bool,
 }
 
 impl ReplHelper {
     pub fn new(session: &Session) -> ReplHelper {
-        ReplHelper {
+        let mut h = ReplHelper {
             names: Names::of(&session.working.model),
             color: session.color,
-            history: HistoryHinter::new(),
             files: FilenameCompleter::new(),
+            failed: HashSet::new(),
+            pending: String::new(),
+            quiet: false,
+        };
+        h.refresh(session);
+        h
+    }
+
+    /// Take up the session after an input: the names of its current working copy, the
+    /// lines of an open block, and whether the last input was answered with an error (then
+    /// it is not offered as a hint; once it succeeds, it is again).
+    pub fn refresh(&mut self, session: &Session) {
+        self.names = Names::of(&session.working.model);
+        self.pending = session.pending().to_string();
+        if let Some((text, failed)) = session.last_input() {
+            if failed {
+                self.failed.insert(text.to_string());
+            } else {
+                self.failed.remove(text);
+            }
         }
     }
 
-    /// Take up the names of the session's current working copy.
-    pub fn refresh(&mut self, session: &Session) {
-        self.names = Names::of(&session.working.model);
+    /// Whether `input` was answered with an error (the last time it ran).
+    pub fn failed(&self, input: &str) -> bool {
+        self.failed.contains(input)
+    }
+
+    /// The rest of the newest history entry that starts with `line` (the cursor at its end),
+    /// skipping entries that were answered with an error in this session.
+    pub fn history_hint(&self, line: &str, pos: usize, ctx: &rustyline::Context<'_>) -> Option<String> {
+        if line.is_empty() || pos < line.len() || self.quiet {
+            return None;
+        }
+        let history = ctx.history();
+        let len = history.len();
+        if len == 0 {
+            return None;
+        }
+        // while browsing history, look back from the entry shown
+        let start = ctx.history_index().min(len - 1);
+        (0..=start).rev().find_map(|i| {
+            let entry = history.get(i, SearchDirection::Reverse).ok()??.entry;
+            (entry.len() > line.len() && entry.starts_with(line) && !self.failed.contains(entry.as_ref()))
+                .then(|| entry[pos..].to_string())
+        })
     }
 
     fn want(&self, c: &Cursor) -> Want {
@@ -283,8 +332,21 @@ impl ReplHelper {
 
     /// Completion candidates for the text before `pos`: where the replaced word starts, and
     /// the words that may replace it (names quoted when they must be).
+    ///
+    /// A name begun with `"` is completed with its closing quote: to the names that need
+    /// quotes (spaces, reserved words) when some match, else to the plain names, quoted.
     pub fn completions(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
-        let c = cursor(&line[..pos]);
+        if self.quiet {
+            return (pos, vec![]);
+        }
+        // inside a block typed over several lines, the lines before count
+        let before = if self.pending.is_empty() {
+            String::new()
+        } else {
+            format!("{}\n", self.pending)
+        };
+        let mut c = cursor(&format!("{before}{}", &line[..pos]));
+        c.start = c.start.saturating_sub(before.len()).min(pos);
         match self.want(&c) {
             Want::Nothing => (pos, vec![]),
             Want::Files => match self.files.complete_path(line, pos) {
@@ -297,6 +359,15 @@ impl ReplHelper {
                     .into_iter()
                     .filter(|w| w.trim_start_matches('"').to_lowercase().starts_with(&typed))
                     .collect();
+                if c.partial.starts_with('"') {
+                    // the quote is typed: offer names with quotes, so the completion keeps
+                    // it and closes it
+                    if out.iter().any(|w| w.starts_with('"')) {
+                        out.retain(|w| w.starts_with('"'));
+                    } else {
+                        out = out.into_iter().map(|w| format!("\"{w}\"")).collect();
+                    }
+                }
                 out.sort_by_key(|w| w.trim_start_matches('"').to_lowercase());
                 out.dedup();
                 (c.start, out)
@@ -306,7 +377,7 @@ impl ReplHelper {
 
     /// The argument shape still to type after a command, e.g. `PRODUCT` after `check alice `.
     pub fn shape_hint(&self, line: &str, pos: usize) -> Option<String> {
-        if pos < line.len() || line.contains('\n') {
+        if pos < line.len() || line.contains('\n') || !self.pending.is_empty() || self.quiet {
             return None;
         }
         let c = cursor(line);

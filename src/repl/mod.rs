@@ -26,6 +26,18 @@
 //! - `:save` writes the whole working document (expectations, scenarios and comments
 //!   included). Top-level expectations that name something the edits removed would make the
 //!   file invalid; they are left out, and `:save` says which.
+//! - Leaving (Ctrl-D, `:quit`) with unsaved edits asks first at a terminal; `:quit!` does not,
+//!   and piped input only notes on standard error how many were not saved (the note does
+//!   not change the exit code). Unsaved means the edits since loading, or since the last
+//!   `:save` (back at the saved state after `:undo`, nothing is unsaved). The end of input
+//!   at the question leaves, since nobody can answer it.
+//! - A block typed over several lines is gathered by the session, a line at a time, under
+//!   the prompt `    ...> `; Ctrl-C drops it and says so. Once complete, it is one history
+//!   entry. Inputs answered with an error stay in the history for Up-arrow during the
+//!   session but are never hinted and are not written to the history file.
+//! - A name begun with `"` completes to the names that need quotes when some match (a
+//!   display name with spaces rather than the product's plain name), else to the plain
+//!   names, quoted; the completion includes the closing quote.
 
 mod commands;
 pub mod complete;
@@ -37,12 +49,14 @@ mod terminal;
 pub use complete::{Names, ReplHelper};
 pub use input::{is_incomplete, open_braces};
 pub use piped::run_piped;
-pub use session::{decision_changes, Session};
+pub use session::{decision_changes, EofAction, Session};
 pub use terminal::{history_path, run};
 
 /// The prompt; `entitle*> ` once the working copy differs from the loaded policy.
 pub const PROMPT: &str = "entitle> ";
 pub(crate) const PROMPT_EDITED: &str = "entitle*> ";
+/// The prompt of the next line of a block whose `{` is still open.
+pub const PROMPT_MORE: &str = "    ...> ";
 
 /// Above this many decisions per policy, an edit does not count the decisions it changed.
 pub(crate) const COUNT_LIMIT: usize = 200_000;
@@ -100,7 +114,11 @@ pub(crate) const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     (":load", "FILE", "start over with another policy file"),
     (":help", "", "this help"),
-    (":quit", "", "leave (also Ctrl-D)"),
+    (
+        ":quit",
+        "",
+        "leave (also Ctrl-D); asks first when edits are unsaved (:quit! does not)",
+    ),
 ];
 
 /// Words that start a what-if statement or a declaration.

@@ -3,7 +3,7 @@
 
 use super::commands::{find_decls, is_command};
 use super::input::{is_incomplete, unclosed_brace, words, Input, Token};
-use super::{COUNT_LIMIT, PROMPT, PROMPT_EDITED, STATEMENT_WORDS};
+use super::{COUNT_LIMIT, PROMPT, PROMPT_EDITED, PROMPT_MORE, STATEMENT_WORDS};
 use crate::diag::Diagnostic;
 use crate::model::Model;
 use crate::source::Sources;
@@ -19,6 +19,17 @@ pub(super) struct Snapshot {
     pub(super) edits: usize,
     /// What changed it (shown by `:undo`).
     pub(super) what: String,
+    /// Which state of the working copy it was (see [`Session::unsaved`]).
+    pub(super) state: u64,
+}
+
+/// What leaving (Ctrl-D, `:quit`) should do: leave, or ask first because edits would be lost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EofAction {
+    /// Nothing unsaved (or `:quit!`): leave.
+    Leave,
+    /// Edits would be lost: ask this question (answered by [`Session::confirm_leave`]).
+    Ask(String),
 }
 
 /// One REPL session: the loaded policy, the working copy, the undo stack and pending input.
@@ -38,6 +49,17 @@ pub struct Session {
     pub(super) quit: bool,
     /// The fixes of the last `explain` (`:apply N` applies one).
     pub(super) last_fixes: Vec<crate::explain::Fix>,
+    /// `:quit!`: leave without asking about unsaved edits.
+    pub(super) force_quit: bool,
+    /// Which state the working copy is in: 0 is the loaded policy, every edit makes a new
+    /// one, `:undo` goes back to an earlier one.
+    pub(super) state: u64,
+    /// The last state number handed out.
+    pub(super) states: u64,
+    /// The state last written by `:save`, and its edit count.
+    pub(super) saved: Option<(u64, usize)>,
+    /// The last input executed, and whether it was answered with an error.
+    pub(super) last: Option<(String, bool)>,
 }
 
 impl Session {
@@ -67,6 +89,11 @@ impl Session {
             color,
             quit: false,
             last_fixes: vec![],
+            force_quit: false,
+            state: 0,
+            states: 0,
+            saved: None,
+            last: None,
         }
     }
 
@@ -100,9 +127,91 @@ impl Session {
         self.edits
     }
 
-    /// The prompt for the next line (`entitle*> ` once the working copy is edited).
+    /// How many edits leaving now would lose: the edits since loading, or since the last
+    /// `:save` once something was saved (at least 1 when the working copy is no longer the
+    /// state that was saved, e.g. after an `:undo`).
+    pub fn unsaved(&self) -> usize {
+        match self.saved {
+            None => self.edits,
+            Some((state, _)) if state == self.state => 0,
+            Some((_, edits)) => self.edits.abs_diff(edits).max(1),
+        }
+    }
+
+    /// What leaving (Ctrl-D or `:quit`) should do: ask first when edits would be lost,
+    /// unless `:quit!` was given.
+    pub fn on_eof(&self) -> EofAction {
+        match self.unsaved() {
+            _ if self.force_quit => EofAction::Leave,
+            0 => EofAction::Leave,
+            n => EofAction::Ask(format!(
+                "{n} unsaved edit{}: discard {} and leave? [y/N] ",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" }
+            )),
+        }
+    }
+
+    /// The answer to the question of [`EofAction::Ask`]: `y` or `yes` (any case) leaves;
+    /// anything else stays, and a `:quit` that asked is forgotten.
+    pub fn confirm_leave(&mut self, answer: &str) -> bool {
+        let leave = matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes");
+        if !leave {
+            self.quit = false;
+            self.force_quit = false;
+        }
+        leave
+    }
+
+    /// The one-line note piped input ends with when edits were not saved (the end of input
+    /// or `:quit`; not after `:quit!`).
+    pub fn unsaved_note(&self) -> Option<String> {
+        match self.unsaved() {
+            _ if self.force_quit => None,
+            0 => None,
+            n => Some(format!(
+                "note: {n} edit{} not saved (`:save FILE` writes the working policy)\n",
+                if n == 1 { " was" } else { "s were" }
+            )),
+        }
+    }
+
+    /// Ctrl-C: drop the unfinished block, if one is open, and say so. `typed` is what was
+    /// on the line being edited (empty if nothing). Without a block, a line that was typed
+    /// is dropped silently and an empty prompt is told how to leave.
+    pub fn on_interrupt(&mut self, typed: &str) -> String {
+        if self.pending.is_empty() {
+            return if typed.trim().is_empty() {
+                "(Ctrl-D or :quit leaves)\n".to_string()
+            } else {
+                String::new()
+            };
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let lines = pending.lines().count() + usize::from(!typed.trim().is_empty());
+        format!(
+            "dropped the unfinished block ({lines} line{})\n",
+            if lines == 1 { "" } else { "s" }
+        )
+    }
+
+    /// The last input executed (a whole block for one typed over several lines), and
+    /// whether it was answered with an error.
+    pub fn last_input(&self) -> Option<(&str, bool)> {
+        self.last.as_ref().map(|(t, failed)| (t.as_str(), *failed))
+    }
+
+    /// The block typed so far over several lines (empty when none is open).
+    pub fn pending(&self) -> &str {
+        &self.pending
+    }
+
+    /// The prompt for the next line: `    ...> ` inside an open block, else `entitle> `, or
+    /// `entitle*> ` once the working copy is edited.
     pub fn prompt(&self) -> &'static str {
-        if self.edits > 0 {
+        if !self.pending.is_empty() {
+            PROMPT_MORE
+        } else if self.edits > 0 {
             PROMPT_EDITED
         } else {
             PROMPT
@@ -141,7 +250,12 @@ impl Session {
             return;
         }
         let text = std::mem::take(&mut self.pending);
-        self.execute(&text, out, err);
+        let mut watch = Watch {
+            inner: err,
+            wrote: false,
+        };
+        self.execute(&text, out, &mut watch);
+        self.last = Some((text, watch.wrote));
     }
 
     /// End of input: an unfinished block is reported (and not applied).
@@ -218,8 +332,11 @@ impl Session {
             policy: prev,
             edits: self.edits,
             what: what.clone(),
+            state: self.state,
         });
         self.edits += count;
+        self.states += 1;
+        self.state = self.states;
         let _ = writeln!(out, "applied: {what}{effect}");
     }
 
@@ -259,6 +376,7 @@ impl Session {
             Some(s) => {
                 self.working = s.policy;
                 self.edits = s.edits;
+                self.state = s.state;
                 let left = match self.edits {
                     0 => "the working copy is the loaded policy".to_string(),
                     1 => "1 edit remains".to_string(),
@@ -283,8 +401,10 @@ impl Session {
             policy: prev,
             edits: n,
             what: ":reset".to_string(),
+            state: self.state,
         });
         self.edits = 0;
+        self.state = 0;
         let _ = writeln!(
             out,
             "reset to {} as loaded: {n} edit{} set aside (:undo brings {} back)",
@@ -295,7 +415,7 @@ impl Session {
     }
 
     pub(super) fn save(
-        &self,
+        &mut self,
         input: &Input,
         file: &Token,
         out: &mut dyn Write,
@@ -317,6 +437,7 @@ impl Session {
             )
             .with_label(input.span(file.range.clone()), "this file")]);
         }
+        self.saved = Some((self.state, self.edits));
         let _ = writeln!(
             out,
             "saved {} ({} edit{} since loading)",
@@ -430,4 +551,21 @@ fn edit_effect(before: &Policy, after: &Policy) -> Option<String> {
 /// per-edit counts are computed.
 pub fn decision_changes(before: &Model, after: &Model) -> crate::sim::Diff {
     crate::sim::diff(before, after, &|_| {})
+}
+
+/// A writer that remembers whether anything was written through it (an input was answered
+/// with an error when something went to the diagnostics).
+pub(super) struct Watch<'a> {
+    pub(super) inner: &'a mut dyn Write,
+    pub(super) wrote: bool,
+}
+
+impl Write for Watch<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.wrote |= !buf.is_empty();
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }

@@ -1,19 +1,25 @@
-//! The terminal: rustyline (history, completion, hints, multi-line blocks) in front of a
-//! [`Session`].
+//! The terminal: rustyline (history, completion, hints) in front of a [`Session`].
+//!
+//! The loop only wires keys to the session's decisions: a line goes to
+//! [`Session::handle_to`] (a block over several lines gets the prompt [`Session::prompt`]
+//! gives, `    ...> `), Ctrl-C to [`Session::on_interrupt`], Ctrl-D and `:quit` to
+//! [`Session::on_eof`] (which may ask before unsaved edits are discarded). A whole input (a
+//! block as one entry) goes to the history once it has run.
 
 use super::complete::ReplHelper;
-use super::input::is_incomplete;
 use super::piped::piped;
-use super::session::Session;
+use super::session::{EofAction, Session};
 use crate::render::exit;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::history::{DefaultHistory, History};
+use rustyline::validate::Validator;
 use rustyline::Context;
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 impl Completer for ReplHelper {
     type Candidate = Pair;
@@ -35,7 +41,7 @@ impl Completer for ReplHelper {
 impl Hinter for ReplHelper {
     type Hint = String;
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
-        self.history.hint(line, pos, ctx).or_else(|| self.shape_hint(line, pos))
+        self.history_hint(line, pos, ctx).or_else(|| self.shape_hint(line, pos))
     }
 }
 
@@ -49,15 +55,9 @@ impl Highlighter for ReplHelper {
     }
 }
 
-impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(if is_incomplete(ctx.input()) {
-            ValidationResult::Incomplete
-        } else {
-            ValidationResult::Valid(None)
-        })
-    }
-}
+/// Every line is handed to the session as typed: an open block goes on at the next prompt
+/// (`    ...> `), so Ctrl-C can drop it and say so.
+impl Validator for ReplHelper {}
 
 impl rustyline::Helper for ReplHelper {}
 
@@ -90,22 +90,46 @@ pub fn run(path: &Path, color: bool) -> i32 {
     }
 }
 
+/// Ctrl-C: remember what was on the line (rustyline drops it), then interrupt as usual.
+struct KeepLine(Arc<Mutex<String>>);
+
+impl rustyline::ConditionalEventHandler for KeepLine {
+    fn handle(
+        &self,
+        _: &rustyline::Event,
+        _: rustyline::RepeatCount,
+        _: bool,
+        ctx: &rustyline::EventContext<'_>,
+    ) -> Option<rustyline::Cmd> {
+        if let Ok(mut line) = self.0.lock() {
+            *line = ctx.line().to_string();
+        }
+        None
+    }
+}
+
+type Editor = rustyline::Editor<ReplHelper, DefaultHistory>;
+
 fn interactive(session: &mut Session) -> i32 {
     use rustyline::error::ReadlineError;
-    use rustyline::history::DefaultHistory;
     let config = rustyline::Config::builder()
-        .auto_add_history(true)
+        .auto_add_history(false)
         .history_ignore_space(true)
         .completion_type(rustyline::CompletionType::List)
         .max_history_size(1000)
         .and_then(|b| b.history_ignore_dups(true))
         .map(|b| b.build())
         .unwrap_or_default();
-    let mut editor: rustyline::Editor<ReplHelper, DefaultHistory> = match rustyline::Editor::with_config(config) {
+    let mut editor: Editor = match rustyline::Editor::with_config(config) {
         Ok(e) => e,
         Err(_) => return piped(session),
     };
     editor.set_helper(Some(ReplHelper::new(session)));
+    let interrupted = Arc::new(Mutex::new(String::new()));
+    editor.bind_sequence(
+        rustyline::KeyEvent::ctrl('C'),
+        rustyline::EventHandler::Conditional(Box::new(KeepLine(interrupted.clone()))),
+    );
     let history = history_path();
     if let Some(h) = &history {
         let _ = editor.load_history(h);
@@ -119,18 +143,54 @@ fn interactive(session: &mut Session) -> i32 {
                 session.handle_to(&line, &mut out, &mut err);
                 let _ = out.flush();
                 let _ = err.flush();
-                if session.should_quit() {
-                    break;
+                if !session.is_pending() && !line.trim().is_empty() {
+                    if let Some((text, _)) = session.last_input() {
+                        let _ = editor.add_history_entry(text);
+                    }
                 }
                 if let Some(h) = editor.helper_mut() {
                     h.refresh(session);
                 }
+                if session.should_quit() && leave(&mut editor, session) {
+                    break;
+                }
             }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Interrupted) => {
+                let typed = interrupted
+                    .lock()
+                    .map(|mut l| std::mem::take(&mut *l))
+                    .unwrap_or_default();
+                print!("{}", session.on_interrupt(&typed));
+                let _ = out.flush();
+                if let Some(h) = editor.helper_mut() {
+                    h.refresh(session);
+                }
+            }
+            Err(ReadlineError::Eof) => {
+                // an open block is reported and dropped, as at the end of piped input
+                session.finish_to(&mut out, &mut err);
+                let _ = err.flush();
+                if let Some(h) = editor.helper_mut() {
+                    h.refresh(session);
+                }
+                if leave(&mut editor, session) {
+                    break;
+                }
+            }
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");
                 break;
+            }
+        }
+    }
+    // inputs that failed were there for Up-arrow; the file keeps the ones that worked
+    if let Some(helper) = editor.helper() {
+        let kept: Vec<String> = editor.history().iter().filter(|e| !helper.failed(e)).cloned().collect();
+        if kept.len() < editor.history().len() {
+            let h = editor.history_mut();
+            let _ = h.clear();
+            for entry in kept {
+                let _ = h.add_owned(entry);
             }
         }
     }
@@ -141,4 +201,25 @@ fn interactive(session: &mut Session) -> i32 {
         let _ = editor.save_history(h);
     }
     exit::OK
+}
+
+/// Whether to leave now: at once when nothing would be lost, else after asking (`y` leaves;
+/// Ctrl-C or anything else stays; the end of input leaves, since nobody can answer).
+fn leave(editor: &mut Editor, session: &mut Session) -> bool {
+    use rustyline::error::ReadlineError;
+    let EofAction::Ask(question) = session.on_eof() else {
+        return true;
+    };
+    if let Some(h) = editor.helper_mut() {
+        h.quiet = true;
+    }
+    let answer = match editor.readline(&question) {
+        Ok(answer) => session.confirm_leave(&answer),
+        Err(ReadlineError::Interrupted) => session.confirm_leave(""),
+        Err(_) => true,
+    };
+    if let Some(h) = editor.helper_mut() {
+        h.quiet = false;
+    }
+    answer
 }
