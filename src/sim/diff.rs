@@ -327,7 +327,8 @@ pub fn compare(stages: &[&Model], sel: &Selection, cap: usize, progress: Progres
                         while bits != 0 {
                             let x = w * 64 + bits.trailing_zeros() as usize;
                             bits &= bits - 1;
-                            if sel.product(ProductId(x as u32)) {
+                            // (a product only the new policy has is not compared)
+                            if x < old.products.len() && sel.product(ProductId(x as u32)) {
                                 record(x, x, &mut part, &rows);
                             }
                         }
