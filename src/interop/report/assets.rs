@@ -106,7 +106,8 @@ a{color:#0550ae}
 "#;
 
 /// The script: renders the grid from the embedded data, searches and filters every
-/// principal, pages through the matches, reads `#q=TEXT&g=GROUP` at load.
+/// principal, pages through the matches, reads `#q=TEXT&g=GROUP` at load and when the
+/// hash changes (then it scrolls to the grid).
 pub const JS: &str = r#"
 (function () {
   var D = JSON.parse(document.getElementById('entitle-data').textContent);
@@ -214,10 +215,11 @@ pub const JS: &str = r#"
   gsel.addEventListener('change', function () { search(); remember(); });
   prev.addEventListener('click', function () { start = Math.max(0, start - PAGE); draw(); });
   next.addEventListener('click', function () { if (start + PAGE < hits.length) { start += PAGE; draw(); } });
-  window.addEventListener('hashchange', function () {
-    load();
-    if (/[#&]g=/.test(location.hash)) grid.scrollIntoView();
-  });
+  // a link such as a group's "show in the grid" changes the hash: go to the grid
+  function toGrid() {
+    if (/[#&?](q|g)=/.test(location.hash)) document.getElementById('access').scrollIntoView();
+  }
+  window.addEventListener('hashchange', function () { load(); toGrid(); });
   load();
   document.addEventListener('keydown', function (e) {
     if (e.key === '/' && document.activeElement !== q) { e.preventDefault(); q.focus(); }

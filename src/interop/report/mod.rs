@@ -24,7 +24,7 @@
 //! for the data's script element). The header names the policy by [`ReportOptions::source`]:
 //! the front end passes the file name only, never a local path.
 //!
-//! Size: about 170 bytes per principal with 64 products; `entitle gen --users 10000` gives a
+//! Size: about 200 bytes per principal with 64 products; `entitle gen --users 10000` gives a
 //! page of about 2 MB.
 
 mod assets;
