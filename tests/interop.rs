@@ -1,10 +1,10 @@
-//! Interop commands end to end: `import-users` (CSV), `export --json` / `import`, `report`.
+//! Interop commands end to end: `import-users` (CSV), `export --json` / `import` (`report`: tests/report.rs).
 
 // Runs the binary or uses the front ends: needs the default `cli` feature.
 #![cfg(feature = "cli")]
 
 use entitle::eval::decide;
-use entitle::interop::{json, report, users};
+use entitle::interop::{json, users};
 use entitle::{Model, Policy};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -765,108 +765,8 @@ fn export_has_the_documented_shape() {
     );
 }
 
-// ------------------------------------------------------------------- report
-
-const TRICKY: &str = r#"product "<b>&\"x" "<i>display</i>"
-product Plain
-country US { }
-group "<b>&\"x" in US { allowed "<b>&\"x" }
-user "evil@x.com" "<script>alert(1)</script>" { country US  groups "<b>&\"x" }
-user pend@x.com { country US  status pending }
-key K1 { groups "<b>&\"x" }
-"#;
-
-#[test]
-fn report_is_self_contained_complete_and_escaped() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "tricky.ent", TRICKY);
-    let out = dir.path().join("report.html");
-    let r = entitle(&["report", &p, "-o", out.to_str().unwrap()]);
-    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
-    let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.starts_with("<!DOCTYPE html>"));
-    for external in ["http://", "https://", "src=", "<link", "@import", "url(", "//cdn"] {
-        assert!(
-            !html.contains(external),
-            "external reference `{external}` in the report"
-        );
-    }
-    // names escaped everywhere, never raw markup
-    assert!(!html.contains("<b>&\"x"), "raw name in the report");
-    assert!(!html.contains("<script>alert"), "raw name in the report");
-    assert!(html.contains("&lt;b&gt;&amp;&quot;x"));
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    // one <script> only: the page's own
-    assert_eq!(html.matches("<script").count(), 1);
-    // every product, in the grid and the per-product table
-    assert!(html.contains("<div>Plain</div>") && html.contains("<b>Plain</b>"));
-    // hover text names the rule and the credited group
-    assert!(
-        html.contains("title=\"&lt;b&gt;&amp;&quot;x: allow by group-allowed, group &lt;b&gt;&amp;&quot;x\""),
-        "{html}"
-    );
-    assert!(html.contains("title=\"Plain: deny by group-not-allowed, group &lt;b&gt;&amp;&quot;x\""));
-    assert!(html.contains("title=\"Plain: deny by status\""));
-    // the search box and the denials chart
-    assert!(html.contains("id=\"q\"") && html.contains("<svg"));
-}
-
-#[test]
-fn report_shows_how_each_country_was_chosen_and_locked_users() {
-    let p = Policy::from_path(&r2_example()).unwrap();
-    let html = report::html(p.model(), &report::ReportOptions::default());
-    let row = |who: &str| {
-        let at = html
-            .find(&format!("<tr data-k=\"{who}\">"))
-            .unwrap_or_else(|| panic!("{who}"));
-        html[at..at + html[at..].find("</tr>").unwrap()].to_string()
-    };
-    assert!(
-        row("ines@globex.com").contains("US <small>by revenue</small>"),
-        "{}",
-        row("ines@globex.com")
-    );
-    assert!(row("ines@globex.com").contains("US has the highest revenue (2_400_000)"));
-    assert!(row("yann@globex.com").contains("US <small>by entitlement-country</small>"));
-    assert!(row("remi@globex.com").contains("FR <small>by profile</small>"));
-    assert!(row("ss-77").contains("FR <small>by key-in</small>"));
-    assert!(row("ss-78").contains("US <small>by key-groups</small>"));
-    let olga = row("olga@globex.com");
-    assert!(
-        olga.contains(">locked</span>") && olga.contains("sign-in is refused"),
-        "{olga}"
-    );
-    assert!(html.contains("(1 locked)"), "the inactive tile counts locked users");
-}
-
-#[test]
-fn report_caps_the_grid_but_counts_everyone() {
-    let mut text = String::from("product A\nproduct B\ncountry US { deny B }\n");
-    for i in 0..30 {
-        text.push_str(&format!("user u{i}@x.com {{ country US }}\n"));
-    }
-    let p = policy(&text);
-    let opts = report::ReportOptions {
-        max_rows: 10,
-        source: "big.ent".into(),
-        generated: None,
-    };
-    let html = report::html(p.model(), &opts);
-    assert_eq!(html.matches("<tr data-k=").count(), 10);
-    assert!(html.contains("The grid shows the first 10 of 30 principals"), "{html}");
-    // per-product counts cover all 30: A allowed for everyone, B denied for everyone
-    assert!(
-        html.contains("<td><b>A</b></td><td class=\"num\">30</td><td class=\"num\">0</td>"),
-        "{html}"
-    );
-    assert!(
-        html.contains("<td><b>B</b></td><td class=\"num\">0</td><td class=\"num\">30</td>"),
-        "{html}"
-    );
-    let all = report::html(p.model(), &report::ReportOptions { max_rows: 0, ..opts });
-    assert_eq!(all.matches("<tr data-k=").count(), 30);
-    assert!(!all.contains("The grid shows the first"));
-}
+// ------------------------------------------------------------------- help
+// (the report's tests are in tests/report.rs)
 
 #[test]
 fn help_describes_the_new_commands() {

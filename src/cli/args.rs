@@ -461,14 +461,20 @@ sheet cannot be used at all."
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Write a self-contained HTML access report: principal × product grid, per-product counts, denials per rule
+    /// Write a self-contained HTML access report: principal × product grid with search over everyone, per-product counts, decisions per rule, a card per group
+    #[command(
+        after_help = "The page embeds every principal's decisions; search (email, key id, display name) and the \
+group filter look at all of them. Open the page as report.html#q=TEXT&g=GROUP to start with a search. \
+The header names the policy by its file name only.\n\n\
+Examples:\n  entitle report acme.ent -o report.html\n  entitle report big.ent -o report.html --max-rows 2000"
+    )]
     Report {
         /// Policy file
         policy: PathBuf,
         /// Write to this file (atomically) instead of standard output
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Principals shown in the grid (0: all); the counts and the chart always cover everyone
+        /// Rows the grid renders at a time, with previous/next buttons (0: all); search, counts and charts always cover everyone
         #[arg(long, value_name = "N", default_value_t = crate::interop::report::DEFAULT_MAX_ROWS)]
         max_rows: usize,
     },

@@ -173,7 +173,10 @@ impl Ctx<'_> {
         };
         let opts = ReportOptions {
             max_rows,
-            source: path.display().to_string(),
+            // the file name only: a local path has no place in a page that is shared
+            source: path
+                .file_name()
+                .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
             generated: Some(report::now_utc()),
         };
         let html = report::html(&policy.model, &opts);
