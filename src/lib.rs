@@ -257,6 +257,42 @@ impl Policy {
         })
     }
 
+    /// Apply what-if statements one after another, editing this policy in place, and return
+    /// the model as it was before each statement (so a caller can compare every stage
+    /// without copying the document). Unlike [`Policy::apply`] this is not all or nothing:
+    /// on an error the policy is left part-way and should be dropped.
+    #[doc(hidden)]
+    pub fn apply_stages(&mut self, name: &str, statements: &str) -> Result<Vec<Model>, Errors> {
+        let file = self.sources.add(name, statements);
+        let (stmts, errors) = syntax::parse_statements(&self.sources, file);
+        if !errors.is_empty() {
+            return Err(Errors {
+                sources: self.sources.clone(),
+                diagnostics: errors,
+            });
+        }
+        let mut before = vec![];
+        for stmt in &stmts.items {
+            if matches!(stmt.kind, syntax::Item::Expect(_) | syntax::Item::Scenario(_)) {
+                let d = Diagnostic::error(
+                    "not-a-statement",
+                    "only declarations and what-if statements can be applied",
+                )
+                .with_label(stmt.span, "not a declaration or what-if statement");
+                return Err(Errors {
+                    sources: self.sources.clone(),
+                    diagnostics: vec![d],
+                });
+            }
+            let next = whatif::apply_in_place(&mut self.document, &self.model, stmt).map_err(|diagnostics| Errors {
+                sources: self.sources.clone(),
+                diagnostics,
+            })?;
+            before.push(std::mem::replace(&mut self.model, next));
+        }
+        Ok(before)
+    }
+
     /// Apply what-if statements and declarations (LANGUAGE.md §5) to this policy, in order.
     /// All or nothing: if one fails, the policy is unchanged and the error names it.
     ///

@@ -139,27 +139,30 @@ impl Ctx<'_> {
                 Err(e) => return self.errors(&e),
             }
         }
-        let mut stages = vec![original.clone()];
-        let mut same_text = vec![];
+        // one working copy edited in place; the model of every stage is kept for the
+        // comparison, the document only as it is after the last statement
+        let mut working = original;
+        let mut stage_models: Vec<Model> = vec![];
         for (i, stmt) in statements.iter().enumerate() {
-            let mut changed = stages.last().expect("the original").clone();
-            if let Err(e) = changed.apply(&format!("--what-if #{}", i + 1), stmt) {
-                return self.errors(&e);
+            // (one --what-if may hold several statements: it is one stage)
+            match working.apply_stages(&format!("--what-if #{}", i + 1), stmt) {
+                Ok(before) => match before.into_iter().next() {
+                    Some(m) => stage_models.push(m),
+                    None => stage_models.push(working.model().clone()),
+                },
+                Err(e) => return self.errors(&e),
             }
-            same_text.push(changed.document == stages[i].document);
-            stages.push(changed);
         }
-        let last = &stages.last().expect("the original").model;
-        let sel = match select_either(&original.model, last, filter) {
+        let mut models: Vec<&Model> = stage_models.iter().collect();
+        models.push(working.model());
+        let sel = match select_either(models[0], working.model(), filter) {
             Ok(s) => s,
             Err(e) => {
                 let _ = writeln!(self.err, "error: {e}");
                 return EXIT_ERROR;
             }
         };
-        let models: Vec<&Model> = stages.iter().map(|p| &p.model).collect();
-        let why =
-            |i: usize| impact::why_unchanged(models[i], models[i + 1], &statements[i], same_text[i], models[0], &sel);
+        let why = |i: usize| impact::why_unchanged(models[i], models[i + 1], &statements[i], models[0], &sel);
         self.report_diff(&models, &statements, &why, &sel, format)
     }
 

@@ -13,19 +13,18 @@ use crate::eval::decide;
 use crate::filter::Selection;
 use crate::model::{Access, GroupMode, Model, Principal, ProductId, Rule, Status};
 use crate::source::Sources;
-use crate::syntax::{self, Decl, EntityKind, Item, Name, WhatIf};
+use crate::syntax::{self, Decl, DomainMode, EntityKind, Item, Name, WhatIf};
 use std::collections::BTreeMap;
 
 /// Why `statement` (one what-if statement, as given) changes no decision between `before`
-/// and `after` (the policy before and after it). `same_text` is whether it left the policy's
-/// text as it was. `original` and `sel` are the policy the filters were resolved against
+/// and `after` (the policy before and after it).
+/// `original` and `sel` are the policy the filters were resolved against
 /// and the filters. The flag says whether the policy already said what the statement says
 /// (the portal has nothing to change).
 pub fn why_unchanged(
     before: &Model,
     after: &Model,
     statement: &str,
-    same_text: bool,
     original: &Model,
     sel: &Selection,
 ) -> (bool, String) {
@@ -55,9 +54,6 @@ pub fn why_unchanged(
     };
     if let Some(why) = already(before, w) {
         return (true, why);
-    }
-    if same_text {
-        return (true, "the policy already says so".to_string());
     }
     (false, touches_nothing(before, after, w, original, sel))
 }
@@ -374,7 +370,28 @@ pub(super) fn already(m: &Model, w: &WhatIf) -> Option<String> {
             group(g)?.exceptions.is_empty(),
             format!("group {} has no exceptions", g.text),
         ),
-        WhatIf::SetDomain { .. } | WhatIf::Remove { .. } | WhatIf::Register { .. } => None,
+        WhatIf::SetDomain { domain, mode } => {
+            let now = m.account.as_ref().and_then(|a| {
+                a.domains
+                    .iter()
+                    .find(|d| d.name.eq_ignore_ascii_case(&domain.text))
+                    .map(|d| d.auto_approve)
+            });
+            let want = match mode {
+                DomainMode::Off => None,
+                DomainMode::On => Some(false),
+                DomainMode::AutoApprove => Some(true),
+            };
+            says(
+                now == want,
+                match mode {
+                    DomainMode::Off => format!("the account does not claim {}", domain.text),
+                    DomainMode::On => format!("the account already claims {} without auto-approval", domain.text),
+                    DomainMode::AutoApprove => format!("the account already claims {} with auto-approval", domain.text),
+                },
+            )
+        }
+        WhatIf::Remove { .. } | WhatIf::Register { .. } => None,
     }
 }
 

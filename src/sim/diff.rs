@@ -222,6 +222,33 @@ pub fn compare(stages: &[&Model], sel: &Selection, cap: usize, progress: Progres
         .filter_map(|(x, y)| y.map(|y| (x, y)))
         .collect();
     let list = principal_list(old, &compiled[0], sel);
+    // principal mapping, per stage: old dense index → that stage's dense index (by name;
+    // the same index when the names agree there, which what-if edits nearly always keep)
+    let principal_map: Vec<Vec<Option<u32>>> = (0..=n)
+        .map(|s| {
+            (0..compiled[0].principals())
+                .into_par_iter()
+                .map(|i| {
+                    let name = old.principal_name(compiled[0].principal_at(i));
+                    if s == 0 {
+                        return Some(i as u32);
+                    }
+                    let m = stages[s];
+                    if i < compiled[s].principals() {
+                        let q = compiled[s].principal_at(i);
+                        let same_kind = matches!(
+                            (q, compiled[0].principal_at(i)),
+                            (Principal::User(_), Principal::User(_)) | (Principal::Key(_), Principal::Key(_))
+                        );
+                        if same_kind && m.principal_name(q).eq_ignore_ascii_case(name) {
+                            return Some(i as u32);
+                        }
+                    }
+                    m.find_principal(name).map(|q| compiled[s].index_of(q) as u32)
+                })
+                .collect()
+        })
+        .collect();
     let keep = |a: Verdict, b: Verdict| -> bool {
         sel.rule.is_none_or(|r| a.rule == r || b.rule == r)
             && sel.only.is_none_or(|o| b.decision == o && a.decision != o)
@@ -243,10 +270,8 @@ pub fn compare(stages: &[&Model], sel: &Selection, cap: usize, progress: Progres
             let mut rows: Vec<Row> = compiled.iter().map(|c| Row::new(c.words)).collect();
             let mut at: Vec<Option<usize>> = vec![None; n + 1];
             for &i in chunk {
-                let name = old.principal_name(compiled[0].principal_at(i));
-                at[0] = Some(i);
-                for s in 1..=n {
-                    at[s] = stages[s].find_principal(name).map(|q| compiled[s].index_of(q));
+                for s in 0..=n {
+                    at[s] = principal_map[s][i].map(|k| k as usize);
                 }
                 let Some(j) = at[n] else { continue };
                 for s in 0..=n {

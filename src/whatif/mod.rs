@@ -60,6 +60,30 @@ pub fn applied(doc: &Document, model: &Model, stmt: &Node<Item>) -> Result<(Docu
     Ok((next, new_model))
 }
 
+/// [`apply`] without the copy that makes it all or nothing: `doc` is edited in place and
+/// the new model returned; on failure `doc` may be left edited. For a caller that drops the
+/// document on failure (the simulator), on a policy too large to copy lightly.
+pub fn apply_in_place(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<Model, Vec<Diagnostic>> {
+    edit(doc, model, stmt)?;
+    let (new_model, errors) = resolve_declarations(doc);
+    let errors: Vec<Diagnostic> = errors.into_iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        return Ok(new_model);
+    }
+    let what = describe(stmt);
+    Err(errors
+        .into_iter()
+        .map(|mut d| {
+            d.message = format!("after `{what}`: {}", d.message);
+            d.labels.push(crate::diag::Label {
+                span: stmt.span,
+                message: "the policy is invalid after this statement".into(),
+            });
+            d
+        })
+        .collect())
+}
+
 /// A short rendering of a statement for messages.
 pub fn describe(stmt: &Node<Item>) -> String {
     match &stmt.kind {
