@@ -201,6 +201,12 @@ impl Policy {
             sources: Sources::new(),
             diagnostics: vec![d],
         })?;
+        Policy::parse_for_queries(&name, text)
+    }
+
+    /// [`Policy::from_path_for_queries`] of text already read.
+    #[doc(hidden)]
+    pub fn parse_for_queries(name: &str, text: String) -> Result<(Policy, Vec<Diagnostic>), Errors> {
         let mut sources = Sources::new();
         let file = sources.add(name, text);
         let (document, model, diagnostics) = check_file(&sources, file);
@@ -236,6 +242,20 @@ impl Policy {
             model,
         };
         Ok((policy, warnings))
+    }
+
+    /// A policy answering from a resolved model alone (read back from the command line's
+    /// cache): its document is empty, so it serves only the questions the model answers
+    /// (`check`, `access`, `can`, `who`, `matrix`, `diff`), not those that edit or print the
+    /// policy.
+    #[doc(hidden)]
+    pub fn from_model(sources: Sources, file: FileId, model: Model) -> Policy {
+        Policy {
+            sources,
+            file,
+            document: syntax::Document::default(),
+            model,
+        }
     }
 
     /// Load only the declarations of a file already in `sources` (its expectations and

@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 /// Index of a file in a [`Sources`] table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileId(
     /// The file's position in its table: files are numbered from 0 in the order they were
     /// added ([`Sources::add`]).
@@ -20,7 +20,7 @@ pub struct FileId(
 /// `Span::default()` (file 0, the empty range at offset 0) is also the `source` of a decision
 /// that rests on a principal described at request time ([`crate::request`]), whose statements
 /// have no place in the sources.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// The file the range is in.
     pub file: FileId,

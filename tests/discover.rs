@@ -31,6 +31,7 @@ fn run_with_input(program: &str, args: &[&str], input: &str) -> Run {
     use std::io::Write;
     let mut child = Command::new(program)
         .args(args)
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -130,6 +131,7 @@ fn the_starter_teaches_every_construct_the_brief_asks_for() {
 fn init_without_a_file_writes_policy_ent_in_the_current_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .arg("init")
         .current_dir(dir.path())
         .env("NO_COLOR", "1")

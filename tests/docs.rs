@@ -186,6 +186,7 @@ fn every_console_session_in_the_docs_prints_what_it_shows() {
                     path.display()
                 );
                 let out = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+                    .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
                     .args(&words[1..])
                     .current_dir(root)
                     .env("NO_COLOR", "1")

@@ -465,6 +465,7 @@ fn import_users_write_changes_only_the_lines_of_the_users_it_adds_or_updates() {
     )
     .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .args([
             "import-users",
             policy.to_str().unwrap(),

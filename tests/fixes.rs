@@ -288,6 +288,7 @@ fn repl_apply_applies_a_fix_of_the_last_explain() {
 fn explain_json_has_blockers_and_fixes() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/status.ent");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .args([
             "explain",
             path.to_str().unwrap(),

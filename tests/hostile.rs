@@ -89,6 +89,7 @@ fn run_command(program: &str, args: &[&str], shown: String, stdin: Option<&[u8]>
     };
     cmd.args(args)
         .env("NO_COLOR", "1")
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });

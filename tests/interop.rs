@@ -598,6 +598,7 @@ fn import_write_and_stdin() {
     );
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .args(["import", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

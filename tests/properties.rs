@@ -236,6 +236,7 @@ fn line_and_column_on_a_long_line_with_wide_characters() {
 #[cfg(feature = "cli")]
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .args(args)
         .env("NO_COLOR", "1")
         .output()

@@ -607,6 +607,7 @@ fn who_and_can_print_what_the_command_line_prints() {
         let mut cli_args = vec![args[0], p];
         cli_args.extend(&args[1..]);
         let cli = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+            .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
             .args(&cli_args)
             .env("NO_COLOR", "1")
             .output()
@@ -642,6 +643,7 @@ fn piped_session_through_the_binary() {
     std::fs::write(&policy, POLICY).unwrap();
     let run = |args: &[&str], input: &str| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_entitle"))
+            .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
             .args(args)
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
@@ -1078,6 +1080,7 @@ fn completion_inside_a_block_typed_over_several_lines() {
 
 fn entitle_bin(args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .args(args)
         .output()
         .unwrap();
@@ -1087,6 +1090,7 @@ fn entitle_bin(args: &[&str]) -> String {
 fn entitle_piped(file: &str, input: &str) -> (i32, String, String) {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .args(["repl", file])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

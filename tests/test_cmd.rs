@@ -15,6 +15,7 @@ struct Run {
 /// Run `entitle` in `dir`.
 fn entitle_in(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

@@ -19,7 +19,11 @@ Exit status: 0 ok / allow, 1 deny / failed expectation / lint warnings with --de
 Flags mean the same on every command: -o/--output FILE writes the output to FILE (atomically); \
 --write rewrites the input file in place; --json is --format json (a command without JSON output \
 rejects both); --limit N lists at most N items per section, in text and JSON alike (0: all; counts \
-stay exact); --threads N exists where work runs in parallel.",
+stay exact); --threads N exists where work runs in parallel.\n\n\
+check, access, can, who, matrix and diff keep the resolved form of a policy that loaded without \
+any diagnostic in a cache keyed by its exact content and this build of entitle, so the next \
+question on the same file skips parsing: $ENTITLE_CACHE_DIR, else the user's cache folder \
+(~/.cache/entitle on Linux). --no-cache turns it off for one command.",
     after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle access acme.ent alice@acme.com\n  entitle who acme.ent LumenRT --country US --only deny\n  entitle test scenarios\n  entitle fmt --check acme.ent\n\n\
 A support-desk session (\"marc cannot open MicroStation\"):\n  \
 entitle explain acme.ent marc@acme.com MicroStation\n      every step that denies, and the smallest verified fixes, each with its what-if statement\n  \
@@ -33,6 +37,9 @@ pub struct Cli {
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// Neither read nor write the cache of resolved policies (see `entitle --help`)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -14,9 +14,10 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 mod args;
+pub mod cache;
 mod discover;
 mod interop;
-mod progress;
+pub(crate) mod progress;
 mod simulate;
 mod test_cmd;
 
@@ -53,6 +54,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
         out: &mut out,
         err: &mut err,
         color,
+        cache: if cli.no_cache { None } else { cache::Cache::from_env() },
     };
     let code = ctx.dispatch(cli.command);
     let _ = ctx.out.flush();
@@ -74,6 +76,11 @@ pub fn run_to(args: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         out,
         err,
         color: cli.color == ColorChoice::Always,
+        // (in-process runs compare answers: only a cache named by the environment is used)
+        cache: match cli.no_cache {
+            true => None,
+            false => std::env::var_os("ENTITLE_CACHE_DIR").map(cache::Cache::at),
+        },
     };
     ctx.dispatch(cli.command)
 }
@@ -83,6 +90,8 @@ pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
     pub color: bool,
+    /// The cache of resolved policies (`None`: `--no-cache`, or no cache folder).
+    pub cache: Option<cache::Cache>,
 }
 
 impl Ctx<'_> {
@@ -227,8 +236,44 @@ impl Ctx<'_> {
     /// Load a policy for a query: errors only in `expect` lines are shown as warnings on
     /// standard error and the query is answered (issue: queries survive broken tests).
     pub(crate) fn load(&mut self, path: &Path) -> Result<Policy, i32> {
-        let (policy, warnings) = Policy::from_path_for_queries(path).map_err(|e| self.errors(&e))?;
+        let loading = progress::Loading::start(path);
+        let loaded = Policy::from_path_for_queries(path);
+        drop(loading);
+        let (policy, warnings) = loaded.map_err(|e| self.errors(&e))?;
         if !warnings.is_empty() {
+            let _ = write!(
+                self.err,
+                "{}",
+                crate::diag::render_all(&warnings, policy.sources(), self.color)
+            );
+        }
+        Ok(policy)
+    }
+
+    /// Load a policy for a question the resolved model answers alone (`check`, `access`,
+    /// `can`, `who`, `matrix`, `diff`): from the cache when it holds this exact content,
+    /// else as [`Ctx::load`] does, storing it when it loaded without any diagnostic.
+    pub(crate) fn load_model(&mut self, path: &Path) -> Result<Policy, i32> {
+        let Some(cache) = self.cache.clone() else {
+            return self.load(path);
+        };
+        let text = crate::read_source(path).map_err(|d| {
+            self.errors(&Errors {
+                sources: crate::source::Sources::new(),
+                diagnostics: vec![d],
+            })
+        })?;
+        let name = path.display().to_string();
+        let loading = progress::Loading::start(path);
+        if let Some(policy) = cache.get(&name, &text) {
+            return Ok(policy);
+        }
+        let loaded = Policy::parse_for_queries(&name, text);
+        drop(loading);
+        let (policy, warnings) = loaded.map_err(|e| self.errors(&e))?;
+        if warnings.is_empty() {
+            cache.put(&policy.sources().get(policy.file()).text, policy.model());
+        } else {
             let _ = write!(
                 self.err,
                 "{}",
@@ -248,8 +293,13 @@ impl Ctx<'_> {
         path: &Path,
         principal: &str,
         product: &str,
+        model_only: bool,
     ) -> Result<(Policy, Principal, crate::model::ProductId), i32> {
-        let policy = self.load(path)?;
+        let policy = if model_only {
+            self.load_model(path)?
+        } else {
+            self.load(path)?
+        };
         match policy
             .principal(principal)
             .and_then(|p| Ok((p, policy.product(product)?)))
@@ -260,7 +310,7 @@ impl Ctx<'_> {
     }
 
     fn check(&mut self, path: &Path, principal: &str, product: &str, json: bool) -> i32 {
-        let (policy, p, x) = match self.load_query(path, principal, product) {
+        let (policy, p, x) = match self.load_query(path, principal, product, true) {
             Ok(v) => v,
             Err(code) => return code,
         };
@@ -274,7 +324,7 @@ impl Ctx<'_> {
     }
 
     fn explain(&mut self, path: &Path, principal: &str, product: &str, format: AnswerFormat) -> i32 {
-        let (policy, p, x) = match self.load_query(path, principal, product) {
+        let (policy, p, x) = match self.load_query(path, principal, product, false) {
             Ok(v) => v,
             Err(code) => return code,
         };
@@ -312,7 +362,7 @@ impl Ctx<'_> {
     }
 
     fn access(&mut self, path: &Path, principal: &str, format: AnswerFormat, filter: &Filter) -> i32 {
-        let policy = match self.load(path) {
+        let policy = match self.load_model(path) {
             Ok(p) => p,
             Err(code) => return code,
         };
@@ -347,7 +397,7 @@ impl Ctx<'_> {
     }
 
     fn can(&mut self, path: &Path, principal: &str, cap: &str, product: Option<&str>, format: AnswerFormat) -> i32 {
-        let policy = match self.load(path) {
+        let policy = match self.load_model(path) {
             Ok(p) => p,
             Err(code) => return code,
         };

@@ -53,3 +53,55 @@ impl Progress {
         }
     }
 }
+
+/// A spinner for loading a policy (parsing and resolving report no steps): it appears on a
+/// terminal only once loading has taken a second, says what is loading and how big it is,
+/// and goes away when the guard is dropped.
+pub struct Loading {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Loading {
+    pub fn start(path: &std::path::Path) -> Loading {
+        if !std::io::stderr().is_terminal() {
+            return Loading {
+                stop: None,
+                thread: None,
+            };
+        }
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let what = format!("loading {} ({:.1} MB)", path.display(), size as f64 / 1e6);
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if rx.recv_timeout(Duration::from_secs(1)).is_ok() {
+                return;
+            }
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.set_message(what);
+            bar.enable_steady_tick(Duration::from_millis(120));
+            // until the guard is dropped (a message or a closed channel)
+            let _ = rx.recv();
+            bar.finish_and_clear();
+        });
+        Loading {
+            stop: Some(tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Loading {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

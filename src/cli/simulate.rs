@@ -14,7 +14,7 @@ use std::path::Path;
 
 impl Ctx<'_> {
     pub(super) fn who(&mut self, path: &Path, product: &str, json: bool, filter: &Filter) -> i32 {
-        let policy = match self.load(path) {
+        let policy = match self.load_model(path) {
             Ok(p) => p,
             Err(code) => return code,
         };
@@ -58,7 +58,7 @@ impl Ctx<'_> {
             }
             (false, _) => None,
         };
-        let policy = match self.load(path) {
+        let policy = match self.load_model(path) {
             Ok(p) => p,
             Err(code) => return code,
         };
@@ -102,11 +102,11 @@ impl Ctx<'_> {
     }
 
     pub(super) fn diff(&mut self, old: &Path, new: &Path, format: ImpactFormat, filter: &Filter) -> i32 {
-        let a = match self.load(old) {
+        let a = match self.load_model(old) {
             Ok(p) => p.model,
             Err(code) => return code,
         };
-        let b = match self.load(new) {
+        let b = match self.load_model(new) {
             Ok(p) => p.model,
             Err(code) => return code,
         };

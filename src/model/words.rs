@@ -40,7 +40,7 @@ impl std::fmt::Display for Access {
 ///
 /// Serialized kebab-case, as [`Rule::as_str`] writes it. The variants are in the order of the
 /// decision procedure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
     /// Step 1, deny: the user's status is not `active`.
@@ -119,7 +119,7 @@ impl std::fmt::Display for Rule {
 
 /// An account role (LANGUAGE.md §4), as a user's `roles` statement names it (serialized
 /// kebab-case). An *administrator* is an account-admin or a co-admin.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// `fulfillment-contact`: receives billing documents and may manage users.
@@ -153,7 +153,7 @@ impl Role {
 
 /// A user's registration status (the `status` statement; `active` when omitted), serialized
 /// in lowercase. Only an `active` user passes step 1 of a decision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Awaiting administrator approval (what `register` gives on a domain without

@@ -73,7 +73,10 @@ pub fn history_path() -> Option<PathBuf> {
 /// one input line after another without prompts. Exit code 0 at the end of input (or
 /// `:quit`), 2 when the policy cannot be loaded.
 pub fn run(path: &Path, color: bool) -> i32 {
-    let mut session = match Session::load(path, color) {
+    let loading = crate::cli::progress::Loading::start(path);
+    let loaded = Session::load(path, color);
+    drop(loading);
+    let mut session = match loaded {
         Ok((s, warnings)) => {
             eprint!("{warnings}");
             s

@@ -12,6 +12,7 @@ pub struct Run {
 /// Run the `entitle` binary built for these tests, without colour.
 pub fn entitle(args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join("entitle-test-cache"))
         .args(args)
         .env("NO_COLOR", "1")
         .output()
