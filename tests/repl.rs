@@ -1105,3 +1105,25 @@ fn entitle_piped(file: &str, input: &str) -> (i32, String, String) {
         String::from_utf8(out.stderr).unwrap(),
     )
 }
+
+/// `:undo` replays the edits that remain (no copy of the policy is kept per edit): after
+/// three edits and two undos the working copy is the policy after the first edit, and a
+/// failing edit leaves the working copy as it was.
+#[test]
+fn undo_replays_the_remaining_edits() {
+    let mut s = session();
+    let mut expected = Policy::parse("acme.ent", POLICY).unwrap();
+    expected.apply("e", "set default US allow").unwrap();
+    for line in ["set default US allow", "convert Legacy", "set access US LumenRT deny"] {
+        assert!(s.handle(line).starts_with("applied: "), "{line}");
+    }
+    // a statement that fails after editing (a group of a country nobody declared)
+    let out = s.handle("group Broken in Nowhere { }");
+    assert!(out.contains("Nowhere"), "{out}");
+    s.handle(":undo");
+    s.handle(":undo");
+    assert_eq!(s.policy().format(), expected.format());
+    s.handle(":reset");
+    s.handle(":undo");
+    assert_eq!(s.policy().format(), expected.format());
+}

@@ -322,3 +322,31 @@ fn a_new_product_is_listed_not_compared() {
     }
     assert_eq!(d.changed, expected);
 }
+
+/// `sim::count` (what the REPL prints after each edit) agrees with the full diff.
+#[test]
+fn counting_agrees_with_the_diff() {
+    let base = big_policy(3000);
+    for edit in [
+        "set default US deny",
+        "convert L",
+        "product Z",
+        "remove product B",
+        "remove user u3@x.io",
+        "set allowed G1 C on",
+    ] {
+        let mut next = base.clone();
+        next.apply("what-if", edit).unwrap();
+        let (d, c) = (
+            sim::diff(base.model(), next.model(), &|_| {}),
+            sim::count(base.model(), next.model()),
+        );
+        assert_eq!(
+            (d.compared, d.changed, d.revoked, d.granted),
+            (c.compared, c.changed, c.revoked, c.granted),
+            "{edit}"
+        );
+        assert_eq!(d.products_added, c.products_added);
+        assert_eq!(d.principals_removed, c.principals_removed);
+    }
+}

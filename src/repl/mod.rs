@@ -58,8 +58,6 @@ pub(crate) const PROMPT_EDITED: &str = "entitle*> ";
 /// The prompt of the next line of a block whose `{` is still open.
 pub const PROMPT_MORE: &str = "    ...> ";
 
-/// Above this many decisions per policy, an edit does not count the decisions it changed.
-pub(crate) const COUNT_LIMIT: usize = 200_000;
 /// At most this many decisions are listed under one cause by `:diff`.
 pub(crate) const DIFF_LIST_LIMIT: usize = 20;
 

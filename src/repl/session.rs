@@ -3,7 +3,7 @@
 
 use super::commands::{find_decls, is_command};
 use super::input::{is_incomplete, unclosed_brace, words, Input, Token};
-use super::{COUNT_LIMIT, PROMPT, PROMPT_EDITED, PROMPT_MORE, STATEMENT_WORDS};
+use super::{PROMPT, PROMPT_EDITED, PROMPT_MORE, STATEMENT_WORDS};
 use crate::diag::Diagnostic;
 use crate::model::Model;
 use crate::source::Sources;
@@ -12,10 +12,12 @@ use crate::{Errors, Policy};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// A state the working copy was in, kept for `:undo`.
+/// A state the working copy was in, kept for `:undo`: not a copy of the policy (a large
+/// account is hundreds of megabytes) but the inputs that lead to it from the loaded policy,
+/// replayed by `:undo`.
 #[derive(Clone, Debug)]
 pub(super) struct Snapshot {
-    pub(super) policy: Policy,
+    pub(super) log: Vec<(String, String)>,
     pub(super) edits: usize,
     /// What changed it (shown by `:undo`).
     pub(super) what: String,
@@ -38,6 +40,9 @@ pub struct Session {
     pub(super) path: PathBuf,
     pub(super) loaded: Policy,
     pub(super) working: Policy,
+    /// The inputs (name, text) applied, in order, to turn the loaded policy into the working
+    /// copy.
+    pub(super) log: Vec<(String, String)>,
     pub(super) undo: Vec<Snapshot>,
     /// Statements applied to the working copy since it was the loaded policy.
     pub(super) edits: usize,
@@ -82,6 +87,7 @@ impl Session {
             path: path.into(),
             working: policy.clone(),
             loaded: policy,
+            log: vec![],
             undo: vec![],
             edits: 0,
             pending: String::new(),
@@ -313,31 +319,54 @@ impl Session {
     // ------------------------------------------------------------ edits
 
     pub(super) fn statements(&mut self, input: &Input, out: &mut dyn Write, err: &mut dyn Write) {
-        let mut next = self.working.clone();
-        if let Err(e) = next.apply(&input.name, &input.text) {
-            let _ = write!(err, "{}", e.render(self.color));
-            return;
-        }
         let what = self.describe_statements(input);
+        // edited in place (no copy of a large policy); the model before the input comes back
+        let before = match self.working.apply_stages(&input.name, &input.text) {
+            Ok(models) => models.into_iter().next(),
+            Err(e) => {
+                let _ = write!(err, "{}", e.render(self.color));
+                // all or nothing: the working copy may be part-way, so rebuild it
+                self.working = self.rebuild(&self.log);
+                return;
+            }
+        };
         let count = statement_count(input);
         if count == 0 {
             let _ = writeln!(out, "nothing to apply");
             return;
         }
-        let effect = edit_effect(&self.working, &next)
-            .map(|e| format!(" ({e})"))
+        let effect = before
+            .map(|m| {
+                format!(
+                    " ({})",
+                    crate::render::effect_text(&crate::sim::count(&m, &self.working.model))
+                )
+            })
             .unwrap_or_default();
-        let prev = std::mem::replace(&mut self.working, next);
         self.undo.push(Snapshot {
-            policy: prev,
+            log: self.log.clone(),
             edits: self.edits,
             what: what.clone(),
             state: self.state,
         });
+        self.log.push((input.name.clone(), input.text.clone()));
         self.edits += count;
         self.states += 1;
         self.state = self.states;
         let _ = writeln!(out, "applied: {what}{effect}");
+    }
+
+    /// The loaded policy with the inputs of `log` applied (each applied before, so each
+    /// applies again).
+    fn rebuild(&self, log: &[(String, String)]) -> Policy {
+        let mut policy = self.loaded.clone();
+        for (name, text) in log {
+            if let Err(e) = policy.apply_stages(name, text) {
+                // (cannot happen: the same input applied to the same policy before)
+                debug_assert!(false, "replaying {name}: {}", e.render(false));
+            }
+        }
+        policy
     }
 
     /// "replace group B; convert Legacy" for the statements of an input.
@@ -374,7 +403,8 @@ impl Session {
     pub(super) fn undo(&mut self, out: &mut dyn Write) {
         match self.undo.pop() {
             Some(s) => {
-                self.working = s.policy;
+                self.working = self.rebuild(&s.log);
+                self.log = s.log;
                 self.edits = s.edits;
                 self.state = s.state;
                 let left = match self.edits {
@@ -395,10 +425,10 @@ impl Session {
             let _ = writeln!(out, "nothing to reset: the working copy is the loaded policy");
             return;
         }
-        let prev = std::mem::replace(&mut self.working, self.loaded.clone());
+        self.working = self.loaded.clone();
         let n = self.edits;
         self.undo.push(Snapshot {
-            policy: prev,
+            log: std::mem::take(&mut self.log),
             edits: n,
             what: ":reset".to_string(),
             state: self.state,
@@ -537,13 +567,6 @@ fn statement_count(input: &Input) -> usize {
     let mut sources = Sources::new();
     let file = sources.add(input.name.clone(), input.text.clone());
     crate::syntax::parse_statements(&sources, file).0.items.len()
-}
-
-/// What one edit changed, unless the policy is too large to compare quickly.
-fn edit_effect(before: &Policy, after: &Policy) -> Option<String> {
-    let size = |m: &Model| (m.users.len() + m.keys.len()).saturating_mul(m.products.len());
-    (size(&before.model) <= COUNT_LIMIT && size(&after.model) <= COUNT_LIMIT)
-        .then(|| crate::render::effect_text(&decision_changes(&before.model, &after.model)))
 }
 
 /// Every decision that differs between two policies, through the simulator (`sim::diff`:

@@ -581,3 +581,74 @@ pub fn step_shape(before: &Model, after: &Model, sel: &Selection) -> (bool, Vec<
     });
     (added.is_empty() && !removed && !products && !modes, added)
 }
+
+/// The counts of [`diff`] (decisions compared, changed, lost, gained) and the shape lists,
+/// without the causes: what the REPL prints after every edit, in a few word operations per
+/// principal when the products are the same.
+pub fn count(old: &Model, new: &Model) -> Diff {
+    let (co, cn) = rayon::join(|| Compiled::new(old), || Compiled::new(new));
+    let pmap: Vec<Option<usize>> = old
+        .products
+        .iter()
+        .map(|p| new.find_product(&p.name).map(|x| x.index()))
+        .collect();
+    let common: Vec<(usize, usize)> = pmap.iter().enumerate().filter_map(|(x, y)| y.map(|y| (x, y))).collect();
+    let identical = co.words == cn.words && pmap.iter().enumerate().all(|(x, y)| *y == Some(x));
+    let nprod = old.products.len();
+    let (compared, changed, revoked, granted) = (0..co.principals())
+        .into_par_iter()
+        .chunks(CHUNK)
+        .map(|chunk| {
+            let (mut ro, mut rn) = (Row::new(co.words), Row::new(cn.words));
+            let (mut compared, mut changed, mut revoked, mut granted) = (0u64, 0usize, 0usize, 0usize);
+            for i in chunk {
+                let name = old.principal_name(co.principal_at(i));
+                let j = if i < cn.principals() && new.principal_name(cn.principal_at(i)).eq_ignore_ascii_case(name) {
+                    Some(i)
+                } else {
+                    new.find_principal(name).map(|q| cn.index_of(q))
+                };
+                let Some(j) = j else { continue };
+                compared += common.len() as u64;
+                co.row(i, &mut ro);
+                cn.row(j, &mut rn);
+                if identical {
+                    for w in 0..ro.allow.len() {
+                        // only the bits of products both policies have
+                        let valid = if (w + 1) * 64 <= nprod {
+                            u64::MAX
+                        } else {
+                            (1u64 << (nprod - w * 64)) - 1
+                        };
+                        let mut bits = ro.allow[w] ^ rn.allow[w];
+                        for (a, b) in ro.rules.iter().zip(&rn.rules) {
+                            bits |= a[w] ^ b[w];
+                        }
+                        bits &= valid;
+                        changed += bits.count_ones() as usize;
+                        revoked += (ro.allow[w] & !rn.allow[w] & valid).count_ones() as usize;
+                        granted += (!ro.allow[w] & rn.allow[w] & valid).count_ones() as usize;
+                    }
+                } else {
+                    for &(x, y) in &common {
+                        let (a, r) = ro.get(x);
+                        let (b, t) = rn.get(y);
+                        if (a, r) != (b, t) {
+                            changed += 1;
+                            revoked += usize::from(a == Access::Allow && b == Access::Deny);
+                            granted += usize::from(a == Access::Deny && b == Access::Allow);
+                        }
+                    }
+                }
+            }
+            (compared, changed, revoked, granted)
+        })
+        .reduce(|| (0, 0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3));
+    Diff {
+        compared,
+        changed,
+        revoked,
+        granted,
+        ..shape(old, new, &Selection::all())
+    }
+}

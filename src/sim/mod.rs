@@ -268,6 +268,6 @@ fn who_in(compiled: &Compiled, product: ProductId, list: &[usize], sel: &Selecti
 
 mod diff;
 pub use diff::{
-    compare, diff, diff_of, shape, step_shape, Cause, Change, Comparison, Diff, GroupModeChange, PrincipalDelta,
+    compare, count, diff, diff_of, shape, step_shape, Cause, Change, Comparison, Diff, GroupModeChange, PrincipalDelta,
     StepDelta, Verdict,
 };
