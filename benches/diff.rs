@@ -65,6 +65,15 @@ fn diff(c: &mut Criterion) {
             d.causes.len()
         );
         group.bench_function(*name, |bench| bench.iter(|| sim::diff(a.model(), b.model(), &|_| {})));
+        // what `simulate` runs: the lists cut at the default limit, the counts exact
+        let all = entitle::filter::Selection::all();
+        group.bench_function(format!("{name}/capped"), |bench| {
+            bench.iter(|| sim::compare(&[a.model(), b.model()], &all, 20, &|_| {}))
+        });
+        // what the REPL runs after every edit: the counts alone
+        group.bench_function(format!("{name}/count"), |bench| {
+            bench.iter(|| sim::count(a.model(), b.model()))
+        });
     }
     group.finish();
 }

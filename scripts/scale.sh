@@ -20,9 +20,9 @@ sizes=("$@")
 measure() { # label, command...
   local label="$1"
   shift
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1) || true
-  read -r secs kb <<<"$out"
+  local times="$dir/time.txt"
+  /usr/bin/time -o "$times" -f '%e %M' "$@" >/dev/null 2>&1 || true
+  read -r secs kb < <(tail -1 "$times")
   printf '| %s | %s s | %s MB |\n' "$label" "$secs" "$((kb / 1024))"
 }
 
@@ -35,7 +35,7 @@ for users in "${sizes[@]}"; do
   policy="$dir/org-$users.ent"
   [ -f "$policy" ] || "$bin" gen --users "$users" --products 256 --groups "$groups" --seed 1 -o "$policy"
   user=$(grep -m1 -o '^user [^ ]*' "$policy" | cut -d' ' -f2)
-  n=$(printf "%'d" "$users")
+  n=$(echo "$users" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
   rm -rf "$ENTITLE_CACHE_DIR"
   measure "$n users: \`check\`, first run" "$bin" check "$policy" "$user" MicroStation
   measure "$n users: \`check\` again (cached)" "$bin" check "$policy" "$user" MicroStation
@@ -46,5 +46,6 @@ for users in "${sizes[@]}"; do
   measure "$n users: the same, \`--threads 1\`" "$bin" simulate "$policy" --what-if 'set default US deny' --threads 1
   measure "$n users: \`matrix --summary\`" "$bin" matrix "$policy" --summary
   measure "$n users: \`lint\`" "$bin" lint "$policy"
-  measure "$n users: REPL, one edit and its count" sh -c "printf 'set default US deny\n:diff --limit 1\n:quit!\n' | '$bin' repl '$policy'"
+  measure "$n users: REPL, load and leave" sh -c "printf ':quit!\n' | '$bin' repl '$policy'"
+  measure "$n users: REPL, load, one edit with its count, undo" sh -c "printf 'set default US deny\n:undo\n:quit!\n' | '$bin' repl '$policy'"
 done
