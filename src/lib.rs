@@ -283,6 +283,21 @@ impl Policy {
     /// on an error the policy is left part-way and should be dropped.
     #[doc(hidden)]
     pub fn apply_stages(&mut self, name: &str, statements: &str) -> Result<Vec<Model>, Errors> {
+        let stmts = self.applicable(name, statements)?;
+        let mut before = vec![];
+        for stmt in &stmts.items {
+            let next = whatif::apply_in_place(&mut self.document, &self.model, stmt).map_err(|diagnostics| Errors {
+                sources: self.sources.clone(),
+                diagnostics,
+            })?;
+            before.push(std::mem::replace(&mut self.model, next));
+        }
+        Ok(before)
+    }
+
+    /// The statements of `statements`, parsed as a new source named `name`: declarations
+    /// and what-if statements only.
+    fn applicable(&mut self, name: &str, statements: &str) -> Result<syntax::Document, Errors> {
         let file = self.sources.add(name, statements);
         let (stmts, errors) = syntax::parse_statements(&self.sources, file);
         if !errors.is_empty() {
@@ -291,26 +306,22 @@ impl Policy {
                 diagnostics: errors,
             });
         }
-        let mut before = vec![];
-        for stmt in &stmts.items {
-            if matches!(stmt.kind, syntax::Item::Expect(_) | syntax::Item::Scenario(_)) {
-                let d = Diagnostic::error(
-                    "not-a-statement",
-                    "only declarations and what-if statements can be applied",
-                )
-                .with_label(stmt.span, "not a declaration or what-if statement");
-                return Err(Errors {
-                    sources: self.sources.clone(),
-                    diagnostics: vec![d],
-                });
-            }
-            let next = whatif::apply_in_place(&mut self.document, &self.model, stmt).map_err(|diagnostics| Errors {
+        if let Some(stmt) = stmts
+            .items
+            .iter()
+            .find(|s| matches!(s.kind, syntax::Item::Expect(_) | syntax::Item::Scenario(_)))
+        {
+            let d = Diagnostic::error(
+                "not-a-statement",
+                "only declarations and what-if statements can be applied",
+            )
+            .with_label(stmt.span, "not a declaration or what-if statement");
+            return Err(Errors {
                 sources: self.sources.clone(),
-                diagnostics,
-            })?;
-            before.push(std::mem::replace(&mut self.model, next));
+                diagnostics: vec![d],
+            });
         }
-        Ok(before)
+        Ok(stmts)
     }
 
     /// Apply what-if statements and declarations (LANGUAGE.md §5) to this policy, in order.
@@ -332,29 +343,12 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply(&mut self, name: &str, statements: &str) -> Result<(), Errors> {
-        let file = self.sources.add(name, statements);
-        let (stmts, errors) = syntax::parse_statements(&self.sources, file);
-        if !errors.is_empty() {
-            return Err(Errors {
-                sources: self.sources.clone(),
-                diagnostics: errors,
-            });
-        }
+        let stmts = self.applicable(name, statements)?;
+        // one copy, edited in place: on an error it is dropped and the policy is unchanged
         let mut document = self.document.clone();
         let mut model = self.model.clone();
         for stmt in &stmts.items {
-            if matches!(stmt.kind, syntax::Item::Expect(_) | syntax::Item::Scenario(_)) {
-                let d = Diagnostic::error(
-                    "not-a-statement",
-                    "only declarations and what-if statements can be applied",
-                )
-                .with_label(stmt.span, "not a declaration or what-if statement");
-                return Err(Errors {
-                    sources: self.sources.clone(),
-                    diagnostics: vec![d],
-                });
-            }
-            model = whatif::apply(&mut document, &model, stmt).map_err(|diagnostics| Errors {
+            model = whatif::apply_in_place(&mut document, &model, stmt).map_err(|diagnostics| Errors {
                 sources: self.sources.clone(),
                 diagnostics,
             })?;

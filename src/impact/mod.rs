@@ -1,7 +1,8 @@
 //! The impact of a change in people (`diff`, `simulate`): how many users and keys lose or
 //! gain access to at least one product, per principal, per product and per group (people
 //! counts, losses first), which what-if statement caused which change, and what new
-//! principals may use. Computed from a [`Diff`] before its lists are cut by `--limit`.
+//! principals may use. Computed from a [`crate::sim::Comparison`] (one pass over the
+//! principals), before its lists are cut by `--limit`.
 
 use crate::eval::decide;
 use crate::filter::Selection;

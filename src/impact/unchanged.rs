@@ -9,7 +9,6 @@
 //! group's, one principal for a principal's, every principal for `global`. Only the decisions
 //! the filters select are counted.
 
-use crate::eval::decide;
 use crate::filter::Selection;
 use crate::model::{Access, GroupMode, Model, Principal, ProductId, Rule, Status};
 use crate::source::Sources;
@@ -128,6 +127,8 @@ fn touches_nothing(before: &Model, after: &Model, w: &WhatIf, original: &Model, 
     }
     let mut rules: BTreeMap<Rule, usize> = BTreeMap::new();
     let mut n = 0usize;
+    // (a country-wide statement reaches every decision of the country: the compiled form)
+    let compiled = crate::compile::Compiled::new(after);
     for &p in &principals {
         // `m` may be the policy before the statement: find the principal after it by name
         let Some(p) = after.find_principal(m.principal_name(p)) else {
@@ -143,9 +144,9 @@ fn touches_nothing(before: &Model, after: &Model, w: &WhatIf, original: &Model, 
             if !selected_product(after, x, original, sel) {
                 continue;
             }
-            let d = decide(after, p, x);
-            if sel.decision(d.access, d.rule) {
-                *rules.entry(d.rule).or_default() += 1;
+            let (access, rule, _) = compiled.decide(compiled.index_of(p), x.index());
+            if sel.decision(access, rule) {
+                *rules.entry(rule).or_default() += 1;
                 n += 1;
             }
         }

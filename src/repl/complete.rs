@@ -239,21 +239,11 @@ impl ReplHelper {
         let second = c.before.get(1).map(String::as_str).unwrap_or("");
         if c.depth > 0 {
             if idx == 0 {
+                // the statements of a declaration's block, from the one keyword table (a
+                // scenario block does not open in the REPL)
                 return Want::Words(strs(match c.block.as_deref() {
-                    Some("account") => &["domain", "alerts", "global"],
-                    Some("country") => &["revenue", "covers", "entitled", "default", "allow", "deny"],
-                    Some("group") => &["allowed", "include-country", "exception"],
-                    Some("user") => &[
-                        "country",
-                        "entitlement-country",
-                        "groups",
-                        "roles",
-                        "status",
-                        "allow",
-                        "deny",
-                    ],
-                    Some("key") => &["groups"],
-                    _ => &[],
+                    Some("scenario") | None => &[],
+                    Some(kind) => crate::keywords::block_statements(kind).unwrap_or(&[]),
                 }));
             }
             return match first {

@@ -228,23 +228,9 @@ pub fn compare(stages: &[&Model], sel: &Selection, cap: usize, progress: Progres
         .map(|s| {
             (0..compiled[0].principals())
                 .into_par_iter()
-                .map(|i| {
-                    let name = old.principal_name(compiled[0].principal_at(i));
-                    if s == 0 {
-                        return Some(i as u32);
-                    }
-                    let m = stages[s];
-                    if i < compiled[s].principals() {
-                        let q = compiled[s].principal_at(i);
-                        let same_kind = matches!(
-                            (q, compiled[0].principal_at(i)),
-                            (Principal::User(_), Principal::User(_)) | (Principal::Key(_), Principal::Key(_))
-                        );
-                        if same_kind && m.principal_name(q).eq_ignore_ascii_case(name) {
-                            return Some(i as u32);
-                        }
-                    }
-                    m.find_principal(name).map(|q| compiled[s].index_of(q) as u32)
+                .map(|i| match s {
+                    0 => Some(i as u32),
+                    _ => same_principal(old, &compiled[0], stages[s], &compiled[s], i).map(|j| j as u32),
                 })
                 .collect()
         })
@@ -560,6 +546,25 @@ pub fn shape(old: &Model, new: &Model, sel: &Selection) -> Diff {
     }
 }
 
+/// The dense index in `new` of the principal at dense index `i` of `old`, matched by name:
+/// the same index when the names agree there (what-if edits nearly always keep the order),
+/// else looked up.
+fn same_principal(old: &Model, co: &Compiled, new: &Model, cn: &Compiled, i: usize) -> Option<usize> {
+    let p = co.principal_at(i);
+    let name = old.principal_name(p);
+    if i < cn.principals() {
+        let q = cn.principal_at(i);
+        let same_kind = matches!(
+            (p, q),
+            (Principal::User(_), Principal::User(_)) | (Principal::Key(_), Principal::Key(_))
+        );
+        if same_kind && new.principal_name(q).eq_ignore_ascii_case(name) {
+            return Some(i);
+        }
+    }
+    new.find_principal(name).map(|q| cn.index_of(q))
+}
+
 /// Whether one what-if statement left the shape of the policy alone (no principal or product
 /// added or removed, no group's mode changed), and the principals it added that `sel` keeps
 /// (matched by name: `sel` may have been resolved on another version of the policy).
@@ -602,13 +607,9 @@ pub fn count(old: &Model, new: &Model) -> Diff {
             let (mut ro, mut rn) = (Row::new(co.words), Row::new(cn.words));
             let (mut compared, mut changed, mut revoked, mut granted) = (0u64, 0usize, 0usize, 0usize);
             for i in chunk {
-                let name = old.principal_name(co.principal_at(i));
-                let j = if i < cn.principals() && new.principal_name(cn.principal_at(i)).eq_ignore_ascii_case(name) {
-                    Some(i)
-                } else {
-                    new.find_principal(name).map(|q| cn.index_of(q))
+                let Some(j) = same_principal(old, &co, new, &cn, i) else {
+                    continue;
                 };
-                let Some(j) = j else { continue };
                 compared += common.len() as u64;
                 co.row(i, &mut ro);
                 cn.row(j, &mut rn);

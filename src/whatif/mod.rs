@@ -40,24 +40,8 @@ pub fn apply(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<Mod
 /// [`apply`] to a copy: the edited document and its model, `doc` untouched.
 pub fn applied(doc: &Document, model: &Model, stmt: &Node<Item>) -> Result<(Document, Model), Vec<Diagnostic>> {
     let mut next = doc.clone();
-    edit(&mut next, model, stmt)?;
-    let (new_model, errors) = resolve_declarations(&next);
-    let errors: Vec<Diagnostic> = errors.into_iter().filter(|d| d.is_error()).collect();
-    if !errors.is_empty() {
-        let what = describe(stmt);
-        return Err(errors
-            .into_iter()
-            .map(|mut d| {
-                d.message = format!("after `{what}`: {}", d.message);
-                d.labels.push(crate::diag::Label {
-                    span: stmt.span,
-                    message: "the policy is invalid after this statement".into(),
-                });
-                d
-            })
-            .collect());
-    }
-    Ok((next, new_model))
+    let model = apply_in_place(&mut next, model, stmt)?;
+    Ok((next, model))
 }
 
 /// [`apply`] without the copy that makes it all or nothing: `doc` is edited in place and
