@@ -778,7 +778,7 @@ fn list_of_200000_entries() {
     assert_outcome(
         &o,
         2,
-        &["unknown product `P199999`", "unknown.ent:3:", "200000 errors"],
+        &["unknown product `P199999`", "unknown.ent:3:", "200,000 errors"],
         LARGE,
     );
     assert!(o.stderr.len() < 40 << 20, "{} bytes of errors", o.stderr.len());
@@ -804,7 +804,7 @@ fn many_misspelt_names_among_many_declared() {
     assert_outcome(
         &o,
         2,
-        &["unknown product `Prodcut0`", "did you mean `Product0`?", "20000 errors"],
+        &["unknown product `Prodcut0`", "did you mean `Product0`?", "20,000 errors"],
         LARGE,
     );
     let suggested = o.stderr.matches("did you mean").count();
