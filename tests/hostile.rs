@@ -804,7 +804,11 @@ fn many_misspelt_names_among_many_declared() {
     assert_outcome(
         &o,
         2,
-        &["unknown product `Prodcut0`", "did you mean `Product0`?", "20,000 errors"],
+        &[
+            "unknown product `Prodcut0`",
+            "did you mean `Product0`?",
+            "20,000 errors",
+        ],
         LARGE,
     );
     let suggested = o.stderr.matches("did you mean").count();
