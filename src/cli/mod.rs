@@ -40,7 +40,9 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
         }
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut err = std::io::stderr().lock();
+    // (not locked for the whole run: a progress bar draws on standard error from another
+    // thread, which would wait for the lock forever)
+    let mut err = std::io::stderr();
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -457,17 +459,25 @@ impl Ctx<'_> {
     /// policy on standard error (as JSON on standard output with `--json`). Exit 2 when the
     /// policy does not load or a scenario statement fails, else 1 when a finding is denied.
     fn lint(&mut self, path: &Path, json: bool, verbose: bool, config: &crate::lint::LintConfig) -> i32 {
-        let policy = match Policy::from_path(path) {
+        let working = progress::Loading::working("linting", path);
+        let loaded = Policy::from_path(path);
+        let policy = match loaded {
             Ok(policy) => policy,
             Err(e) if json => {
+                drop(working);
                 self.json(&render::lint::errors_json(&e.diagnostics, &e.sources));
                 return EXIT_ERROR;
             }
-            Err(e) => return self.errors(&e),
+            Err(e) => {
+                drop(working);
+                return self.errors(&e);
+            }
         };
         let name = policy.sources.get(policy.file).name.clone();
         let findings = crate::lint::run(&policy.document, &policy.model, &policy.sources, &name, config);
         let errors = crate::testing::scenario_errors(&policy);
+        // (the spinner is gone before anything is written)
+        drop(working);
         if json {
             self.json(&render::lint_json(&findings, &errors, &policy.sources));
         } else {

@@ -54,9 +54,9 @@ impl Progress {
     }
 }
 
-/// A spinner for loading a policy (parsing and resolving report no steps): it appears on a
-/// terminal only once loading has taken a second, says what is loading and how big it is,
-/// and goes away when the guard is dropped.
+/// A spinner for loading a policy (parsing and resolving report no steps), or other work on
+/// one file: it appears on a terminal only once the work has taken a second, says what it
+/// is working on and how big that is, and goes away when the guard is dropped.
 pub struct Loading {
     stop: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -64,6 +64,11 @@ pub struct Loading {
 
 impl Loading {
     pub fn start(path: &std::path::Path) -> Loading {
+        Loading::working("loading", path)
+    }
+
+    /// The same for other work on one file: `linting`, `testing`.
+    pub fn working(verb: &str, path: &std::path::Path) -> Loading {
         if !std::io::stderr().is_terminal() {
             return Loading {
                 stop: None,
@@ -71,7 +76,7 @@ impl Loading {
             };
         }
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let what = format!("loading {} ({:.1} MB)", path.display(), size as f64 / 1e6);
+        let what = format!("{verb} {} ({:.1} MB)", path.display(), size as f64 / 1e6);
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             if rx.recv_timeout(Duration::from_secs(1)).is_ok() {

@@ -143,6 +143,7 @@ impl Ctx<'_> {
         // comparison, the document only as it is after the last statement
         let mut working = original;
         let mut stage_models: Vec<Model> = vec![];
+        let applying = super::progress::Loading::working("applying the what-if statements to", path);
         for (i, stmt) in statements.iter().enumerate() {
             // (one --what-if may hold several statements: it is one stage)
             match working.apply_stages(&format!("--what-if #{}", i + 1), stmt) {
@@ -150,9 +151,13 @@ impl Ctx<'_> {
                     Some(m) => stage_models.push(m),
                     None => stage_models.push(working.model().clone()),
                 },
-                Err(e) => return self.errors(&e),
+                Err(e) => {
+                    drop(applying);
+                    return self.errors(&e);
+                }
             }
         }
+        drop(applying);
         let mut models: Vec<&Model> = stage_models.iter().collect();
         models.push(working.model());
         let sel = match select_either(models[0], working.model(), filter) {

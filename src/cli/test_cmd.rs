@@ -96,6 +96,7 @@ impl Ctx<'_> {
         for path in &files {
             let name = path.display().to_string();
             let mut sources = Sources::new();
+            let working = super::progress::Loading::working("testing", path);
             let (file, outcome) = match crate::read_source(path) {
                 Ok(text) => {
                     let file = sources.add(name.clone(), text);
@@ -110,6 +111,7 @@ impl Ctx<'_> {
                     },
                 ),
             };
+            drop(working);
             runs.push(Ran {
                 name,
                 sources,
