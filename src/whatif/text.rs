@@ -356,6 +356,15 @@ impl Cx<'_> {
                 (None, _) if k == 0 => first_new.to_string(),
                 _ => default(&outs[k - 1], o),
             };
+            // an element printed with a leading comment never follows on the line of the
+            // one before it: the comment would become that one's trailing comment
+            let same_line = !s.is_empty() && !s.ends_with('\n') && !gap.contains('\n');
+            let gap = if same_line && o.text.trim_start().starts_with('#') {
+                let next_line = o.text.split('\n').nth(1).unwrap_or("");
+                format!("\n{}", &next_line[..next_line.len() - next_line.trim_start().len()])
+            } else {
+                gap
+            };
             push_gap(&mut s, &gap);
             s.push_str(&o.text);
             if o.orig.is_some() {

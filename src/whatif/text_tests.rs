@@ -264,3 +264,16 @@ fn a_new_statement_in_an_empty_multi_line_block_is_indented() {
         "product A\ncountry US {\n  entitled\n}\nuser a@x.com {\n  country US\n  status locked\n}\n"
     );
 }
+
+/// A statement removed from a line it shared, before a statement that is edited and carries
+/// a comment line above it: the comment stays on its own line, above the statement it
+/// belongs to (it once landed at the end of the line before, as that statement's comment).
+#[test]
+fn a_leading_comment_never_joins_the_line_before() {
+    let text = "product \"Zürich Tool\"\nproduct \"global\"\ncountry C1 {\n  default deny    allow \"global\"\n#\n  allow \"Zürich Tool\", \"global\"\n}\n";
+    let out = edit(text, "set access C1 \"global\" inherit");
+    assert_eq!(
+        out,
+        "product \"Zürich Tool\"\nproduct \"global\"\ncountry C1 {\n  default deny\n  #\n  allow \"Zürich Tool\"\n}\n"
+    );
+}
