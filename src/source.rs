@@ -61,7 +61,9 @@ pub struct SourceFile {
     pub name: String,
     /// The whole text, as added.
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, built on first use: a question answered from the cache never
+    /// needs it, and on a large account it costs a scan of the whole text.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// The file as ariadne renders it, built on first use and then shared by every diagnostic
     /// (building it costs the whole file: once per diagnostic would be quadratic).
     rendered: std::sync::OnceLock<ariadne::Source<String>>,
@@ -74,12 +76,10 @@ const CHECKPOINT: usize = 4096;
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             name,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             rendered: std::sync::OnceLock::new(),
             checkpoints: std::sync::OnceLock::new(),
         }
@@ -90,9 +90,17 @@ impl SourceFile {
         self.rendered.get_or_init(|| ariadne::Source::from(self.text.clone()))
     }
 
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
+    }
+
     /// 0-based index of the line holding a byte offset.
     pub(crate) fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -102,7 +110,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts()[line];
         let col = if self.text.is_char_boundary(start) && self.text.is_char_boundary(offset) {
             self.chars_before(offset) - self.chars_before(start)
         } else {
@@ -150,16 +158,16 @@ impl SourceFile {
     /// The length in bytes of the lines a byte range touches, from the start of its first line
     /// to the end of its last.
     pub(crate) fn lines_len(&self, range: Range<usize>) -> usize {
-        let start = self.line_starts[self.line_index(range.start.min(self.text.len()))];
+        let start = self.line_starts()[self.line_index(range.start.min(self.text.len()))];
         let last = self.line_index(range.end.min(self.text.len()));
-        let end = self.line_starts.get(last + 1).copied().unwrap_or(self.text.len());
+        let end = self.line_starts().get(last + 1).copied().unwrap_or(self.text.len());
         end.saturating_sub(start)
     }
 
     /// The text of the 1-based line `line`, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
-        let end = self.line_starts.get(line).map_or(self.text.len(), |e| e - 1);
+        let start = self.line_starts().get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let end = self.line_starts().get(line).map_or(self.text.len(), |e| e - 1);
         self.text.get(start..end).unwrap_or("").trim_end_matches('\r')
     }
 }
