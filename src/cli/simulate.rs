@@ -9,7 +9,7 @@ use crate::model::Model;
 use crate::render::{self, matrix};
 use crate::sim;
 use crate::source::Sources;
-use crate::{Errors, Policy};
+use crate::Errors;
 use std::path::Path;
 
 impl Ctx<'_> {
@@ -42,6 +42,7 @@ impl Ctx<'_> {
         } else {
             let _ = write!(self.out, "{}", render::who_text(m, x, &w, limit));
         }
+        self.discard(policy);
         EXIT_OK
     }
 
@@ -62,11 +63,6 @@ impl Ctx<'_> {
             Ok(p) => p,
             Err(code) => return code,
         };
-        // only the model is needed from here: free the syntax tree first
-        let policy = Policy {
-            document: Default::default(),
-            ..policy
-        };
         let m = &policy.model;
         let sel = match self.select(m, filter) {
             Ok(s) => s,
@@ -83,6 +79,8 @@ impl Ctx<'_> {
             } else {
                 let _ = write!(self.out, "{}", render::summary_text(&s));
             }
+            drop(c);
+            self.discard(policy);
             return EXIT_OK;
         }
         let result = match format {
@@ -91,6 +89,8 @@ impl Ctx<'_> {
             MatrixFormat::Json => matrix::matrix_json(&mut *self.out, m, &c, &sel, &tick),
         };
         progress.finish();
+        drop(c);
+        self.discard(policy);
         match result {
             Ok(()) => EXIT_OK,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
