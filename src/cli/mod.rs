@@ -17,6 +17,7 @@ mod args;
 pub mod cache;
 mod discover;
 mod interop;
+mod memory;
 pub(crate) mod progress;
 mod simulate;
 mod test_cmd;
@@ -52,6 +53,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
         }
         ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    // (huge pages only where they pay: see `memory`)
+    memory::huge_pages(false);
     let mut ctx = Ctx {
         out: &mut out,
         err: &mut err,
@@ -273,6 +276,11 @@ impl Ctx<'_> {
         let Some(cache) = self.cache.clone() else {
             return self.load(path);
         };
+        if self.one_shot {
+            // (until the cache has answered: reading the text and the entry back is one pass
+            // over fresh memory; see `memory`)
+            memory::huge_pages(true);
+        }
         let text = crate::read_source(path).map_err(|d| {
             self.errors(&Errors {
                 sources: crate::source::Sources::new(),
@@ -281,7 +289,11 @@ impl Ctx<'_> {
         })?;
         let name = path.display().to_string();
         let loading = progress::Loading::start(path);
-        if let Some(policy) = cache.get(&name, &text) {
+        let cached = cache.get(&name, &text);
+        if self.one_shot {
+            memory::huge_pages(false);
+        }
+        if let Some(policy) = cached {
             return Ok(policy);
         }
         let loaded = Policy::parse_for_queries(&name, text);
