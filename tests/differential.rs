@@ -346,7 +346,11 @@ impl Spec {
             } else {
                 "ZZ".to_string()
             };
-            let display = if u.display { format!(" \"User {i}\"") } else { String::new() };
+            let display = if u.display {
+                format!(" \"User {i}\"")
+            } else {
+                String::new()
+            };
             t.push_str(&format!(
                 "user u{i}@x.io{display} {{\n  country {profile}\n  status {}\n",
                 statuses[u.status]
@@ -472,11 +476,16 @@ fn random_policies_use_every_r2_construct() {
         see("global decides", global_decides);
         // the shapes of real accounts
         see("dozens of groups", m.groups.len() >= 12);
-        see("a user in six groups or more", m.users.iter().any(|u| u.groups.len() >= 6));
+        see(
+            "a user in six groups or more",
+            m.users.iter().any(|u| u.groups.len() >= 6),
+        );
         see("a key in several groups", m.keys.iter().any(|k| k.groups.len() >= 2));
         see(
             "a profile code that is a display name",
-            spec.users.iter().any(|u| u.profile_by_display && u.profile < spec.countries.len()),
+            spec.users
+                .iter()
+                .any(|u| u.profile_by_display && u.profile < spec.countries.len()),
         );
         see(
             "references by display name",
@@ -518,10 +527,24 @@ fn statement(spec: &Spec, (kind, a, b, c): Op) -> Option<String> {
         }
         1 => match c % 4 {
             0 => format!("set entitlement-country u{}@x.io inherit", pick(nu, a)?),
-            _ => format!("set entitlement-country u{}@x.io {}", pick(nu, a)?, spec.country(pick(nc, b)?)),
+            _ => format!(
+                "set entitlement-country u{}@x.io {}",
+                pick(nu, a)?,
+                spec.country(pick(nc, b)?)
+            ),
         },
-        2 => format!("set exception u{}@x.io {} {}", pick(nu, a)?, spec.product(p?), verdict(c)),
-        3 => format!("set group-exception G{} {} {}", pick(ng, a)?, spec.product(p?), verdict(c)),
+        2 => format!(
+            "set exception u{}@x.io {} {}",
+            pick(nu, a)?,
+            spec.product(p?),
+            verdict(c)
+        ),
+        3 => format!(
+            "set group-exception G{} {} {}",
+            pick(ng, a)?,
+            spec.product(p?),
+            verdict(c)
+        ),
         4 => {
             let who = if c % 3 == 0 {
                 format!("K{}", pick(nk, b)?)
@@ -532,7 +555,12 @@ fn statement(spec: &Spec, (kind, a, b, c): Op) -> Option<String> {
         }
         5 => format!("set allowed G{} {} {}", pick(ng, a)?, spec.product(p?), on(c)),
         6 => format!("set include-country G{} {}", pick(ng, a)?, on(c)),
-        7 => format!("set entitled {} {} {}", spec.country(pick(nc, a)?), spec.product(p?), on(c)),
+        7 => format!(
+            "set entitled {} {} {}",
+            spec.country(pick(nc, a)?),
+            spec.product(p?),
+            on(c)
+        ),
         8 => match c % 5 {
             0 => format!("set revenue {} none", spec.country(pick(nc, a)?)),
             v => format!(
@@ -546,15 +574,28 @@ fn statement(spec: &Spec, (kind, a, b, c): Op) -> Option<String> {
             0 => format!("set key-country K{} inherit", pick(nk, a)?),
             _ => format!("set key-country K{} {}", pick(nk, a)?, spec.country(pick(nc, b)?)),
         },
-        11 => format!("set default {} {}", spec.country(pick(nc, a)?), ["allow", "deny"][c % 2]),
-        12 => format!("set access {} {} {}", spec.country(pick(nc, a)?), spec.product(p?), verdict(c)),
+        11 => format!(
+            "set default {} {}",
+            spec.country(pick(nc, a)?),
+            ["allow", "deny"][c % 2]
+        ),
+        12 => format!(
+            "set access {} {} {}",
+            spec.country(pick(nc, a)?),
+            spec.product(p?),
+            verdict(c)
+        ),
         13 => format!("{} G{}", ["convert", "clear-exceptions"][c % 2], pick(ng, a)?),
         14 => format!("set domain x.io {}", ["on", "off", "auto-approve"][c % 3]),
         15 => {
             // self-registration: pending on x.io, registered on y.io (when the account claims
             // them), an error on the unclaimed z.io; a new email mostly, sometimes a user's
             let domain = ["x.io", "x.io", "y.io", "z.io"][b % 4];
-            let local = if c % 4 == 0 { format!("u{}", a % 12) } else { format!("new{}", a % 50) };
+            let local = if c % 4 == 0 {
+                format!("u{}", a % 12)
+            } else {
+                format!("new{}", a % 50)
+            };
             let code = match c % 3 {
                 0 => spec.country(pick(nc, b)?),
                 1 => "X0".to_string(),

@@ -366,7 +366,7 @@ fn invalid_utf8_says_where() {
             "not UTF-8 text",
             "line 3, column 9",
             "save the file as UTF-8",
-        ]
+        ],
     );
 }
 
@@ -467,7 +467,7 @@ fn empty_file_is_an_empty_policy() {
         assert_outcome(
             &entitle(&["check", p, "kim@x.io", "Bridge"], t),
             2,
-            &["unknown principal", "kim@x.io"]
+            &["unknown principal", "kim@x.io"],
         );
         let o = entitle(&["matrix", p, "--summary", "--json"], t);
         assert_outcome(&o, 0, &[]);
@@ -753,7 +753,7 @@ fn list_of_200000_entries() {
     assert_outcome(
         &o,
         2,
-        &["unknown product `P199999`", "unknown.ent:3:", "200,000 errors"]
+        &["unknown product `P199999`", "unknown.ent:3:", "200,000 errors"],
     );
     assert!(o.stderr.len() < 40 << 20, "{} bytes of errors", o.stderr.len());
 }
@@ -782,7 +782,7 @@ fn many_misspelt_names_among_many_declared() {
             "unknown product `Prodcut0`",
             "did you mean `Product0`?",
             "20,000 errors",
-        ]
+        ],
     );
     let suggested = o.stderr.matches("did you mean").count();
     assert!(suggested > 0 && suggested < n, "{suggested} suggestions");
@@ -952,11 +952,7 @@ fn fmt_write_is_atomic() {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
     }
     let before = entries(dir.path());
-    assert_outcome(
-        &entitle(&["fmt", "--write", s(&p)], HANG_GUARD),
-        0,
-        &[]
-    );
+    assert_outcome(&entitle(&["fmt", "--write", s(&p)], HANG_GUARD), 0, &[]);
     assert_eq!(
         std::fs::read_to_string(&p).unwrap(),
         // the author's layout kept: no blank line added, the block on one line
@@ -1025,13 +1021,13 @@ fn gen_output_is_atomic() {
     assert_outcome(
         &entitle(&["gen", "--users", "5", "-o", s(&sub)], t),
         2,
-        &["cannot write"]
+        &["cannot write"],
     );
     assert!(entries(&sub).is_empty());
     assert_outcome(
         &entitle(&["gen", "--users", "5", "-o", s(&dir.path().join("none/x.ent"))], t),
         2,
-        &["cannot write"]
+        &["cannot write"],
     );
     assert_eq!(entries(dir.path()), before);
     assert_outcome(&entitle(&["gen", "--users", "5", "-o", s(&target)], t), 0, &[]);
