@@ -193,7 +193,13 @@ fn the_next_write_removes_what_a_killed_write_left() {
         std::fs::write(dir.path().join(name), "new\n").unwrap();
     }
     // not leftovers of p.ent: another length, other characters, another file's, a folder
-    let keep = [".p.ent.swp", ".p.ent.abc12", ".p.ent.abc-12", ".q.ent.aB3xY9", "p.ent.aB3xY9"];
+    let keep = [
+        ".p.ent.swp",
+        ".p.ent.abc12",
+        ".p.ent.abc-12",
+        ".q.ent.aB3xY9",
+        "p.ent.aB3xY9",
+    ];
     for name in keep {
         std::fs::write(dir.path().join(name), "keep\n").unwrap();
     }
