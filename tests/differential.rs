@@ -2,8 +2,12 @@
 //! explaining evaluator (`entitle::eval`, the reference semantics) on every
 //! (principal, product) pair — of every shipped scenario and of randomly generated policies,
 //! which use every revision 2 construct (`revenue` and the fallback country,
-//! `entitlement-country`, `key … in`, `global`, `locked`) — and after every statement of
-//! random what-if sequences (the granular `set …` statements among them).
+//! `entitlement-country`, `key … in`, `global`, `locked`) and reach the shapes real accounts
+//! have (dozens of groups, users in up to ten groups, keys in several groups, display names
+//! used as references, roles, claimed domains) — and after every statement of random what-if
+//! sequences (the granular `set …` statements and `register` among them).
+//!
+//! `PROPTEST_CASES=N` runs every property N times instead of its default count.
 
 use entitle::compile::{Compiled, Row};
 use entitle::{eval, Policy};
@@ -72,6 +76,12 @@ fn compiled_agrees_on_every_scenario_file() {
 #[derive(Debug, Clone)]
 struct Spec {
     products: usize,
+    /// Products written with a display name (`product P3 "Prod 3"`), and referred to by it in
+    /// every list where `by_display` says so.
+    displayed: Vec<bool>,
+    by_display: bool,
+    /// The account's claimed domains: `x.io` (the users' domain), `y.io` with auto-approval.
+    domains: bool,
     /// (r2) The account's `global` products.
     global: Vec<usize>,
     countries: Vec<CountrySpec>,
@@ -84,6 +94,10 @@ struct Spec {
 struct KeySpec {
     /// (r2) `key K in C`: then only the groups of C are written.
     country: Option<usize>,
+    /// Without `in`: the country whose groups the key is in.
+    home: usize,
+    /// Picks among the groups of the key's country (so that keys in several groups are
+    /// common).
     groups: Vec<usize>,
 }
 
@@ -108,6 +122,11 @@ struct GroupSpec {
 #[derive(Debug, Clone)]
 struct UserSpec {
     status: usize,
+    /// A display name (`user u1@x.io "User 1"`), roles.
+    display: bool,
+    roles: usize,
+    /// The profile code written as the country's display name.
+    profile_by_display: bool,
     profile: usize,
     /// (r2) The Entitlement Country attribute (a country index).
     attribute: Option<usize>,
@@ -120,7 +139,9 @@ fn subset(n: usize, max: usize) -> impl Strategy<Value = Vec<usize>> {
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
-    (1usize..140, 1usize..6, 0usize..9, 0usize..8).prop_flat_map(|(products, nc, ng, nu)| {
+    // groups: mostly a handful, often dozens (as real accounts have)
+    let groups = prop_oneof![3 => 0usize..9, 2 => 9usize..40];
+    (1usize..140, 1usize..6, groups, 0usize..10).prop_flat_map(|(products, nc, ng, nu)| {
         let country = (
             proptest::option::weighted(0.6, subset(products, 100)),
             any::<bool>(),
@@ -148,37 +169,52 @@ fn spec() -> impl Strategy<Value = Spec> {
                 exceptions,
             });
         let user = (
-            0usize..7,
+            (0usize..7, any::<bool>(), 0usize..8, any::<bool>()),
             0..nc + 2,
             proptest::option::weighted(0.25, 0..nc),
-            subset(ng, 4),
+            subset(ng, 10),
             proptest::collection::vec((0..products, any::<bool>()), 0..3),
         )
-            .prop_map(|(status, profile, attribute, groups, exceptions)| UserSpec {
-                status,
-                profile,
-                attribute,
-                groups,
-                exceptions,
-            });
-        let key = (proptest::option::weighted(0.4, 0..nc), subset(ng, 3))
-            .prop_map(|(country, groups)| KeySpec { country, groups });
+            .prop_map(
+                |((status, display, roles, profile_by_display), profile, attribute, groups, exceptions)| UserSpec {
+                    status,
+                    display,
+                    roles,
+                    profile_by_display,
+                    profile,
+                    attribute,
+                    groups,
+                    exceptions,
+                },
+            );
+        let key = (proptest::option::weighted(0.4, 0..nc), 0..nc, subset(40, 4))
+            .prop_map(|(country, home, groups)| KeySpec { country, home, groups });
         (
-            Just(products),
+            (
+                Just(products),
+                proptest::collection::vec(proptest::bool::weighted(0.3), products),
+                any::<bool>(),
+                any::<bool>(),
+            ),
             subset(products, 3),
             proptest::collection::vec(country, nc),
             proptest::collection::vec(group, ng),
             proptest::collection::vec(user, nu),
-            proptest::collection::vec(key, 0..4),
+            proptest::collection::vec(key, 0..5),
         )
-            .prop_map(|(products, global, countries, groups, users, keys)| Spec {
-                products,
-                global,
-                countries,
-                groups,
-                users,
-                keys,
-            })
+            .prop_map(
+                |((products, displayed, by_display, domains), global, countries, groups, users, keys)| Spec {
+                    products,
+                    displayed,
+                    by_display,
+                    domains,
+                    global,
+                    countries,
+                    groups,
+                    users,
+                    keys,
+                },
+            )
     })
 }
 
@@ -200,29 +236,63 @@ fn names(list: &[usize], prefix: &str) -> String {
         .join(", ")
 }
 
-fn verdicts(out: &mut String, indent: &str, keyword: &str, list: &[(usize, bool)]) {
-    for (p, allow) in consistent(list) {
-        out.push_str(&format!(
-            "{indent}{keyword}{} P{p}\n",
-            if allow { "allow" } else { "deny" }
-        ));
-    }
-}
-
 impl Spec {
+    /// How a product is referred to: by its display name where it has one and `by_display`.
+    fn product(&self, i: usize) -> String {
+        if self.by_display && self.displayed[i] {
+            format!("\"Prod {i}\"")
+        } else {
+            format!("P{i}")
+        }
+    }
+
+    fn products_list(&self, list: &[usize]) -> String {
+        list.iter().map(|&i| self.product(i)).collect::<Vec<_>>().join(", ")
+    }
+
+    /// How a declared country is referred to (every country has a display name).
+    fn country(&self, i: usize) -> String {
+        if self.by_display {
+            format!("\"Country {i}\"")
+        } else {
+            format!("C{i}")
+        }
+    }
+
+    fn verdicts(&self, out: &mut String, indent: &str, keyword: &str, list: &[(usize, bool)]) {
+        for (p, allow) in consistent(list) {
+            out.push_str(&format!(
+                "{indent}{keyword}{} {}\n",
+                if allow { "allow" } else { "deny" },
+                self.product(p)
+            ));
+        }
+    }
+
     fn text(&self) -> String {
         let mut t = String::new();
-        if !self.global.is_empty() {
-            t.push_str(&format!("account {{ global {} }}\n", names(&self.global, "P")));
+        if !self.global.is_empty() || self.domains {
+            t.push_str("account \"Random\" {\n");
+            if self.domains {
+                t.push_str("  domain x.io\n  domain y.io auto-approve\n");
+            }
+            if !self.global.is_empty() {
+                t.push_str(&format!("  global {}\n", self.products_list(&self.global)));
+            }
+            t.push_str("}\n");
         }
         for p in 0..self.products {
-            t.push_str(&format!("product P{p}\n"));
+            if self.displayed[p] {
+                t.push_str(&format!("product P{p} \"Prod {p}\"\n"));
+            } else {
+                t.push_str(&format!("product P{p}\n"));
+            }
         }
         // a tie for the highest revenue is an error: only the first country keeps the top
         let top = self.countries.iter().filter_map(|c| c.revenue).max();
         let mut top_taken = false;
         for (i, c) in self.countries.iter().enumerate() {
-            t.push_str(&format!("country C{i} {{\n"));
+            t.push_str(&format!("country C{i} \"Country {i}\" {{\n"));
             if let Some(r) = c.revenue {
                 if Some(r) != top || !std::mem::replace(&mut top_taken, true) {
                     t.push_str(&format!("  revenue {}\n", entitle::fmt::format_number(r * 500)));
@@ -235,24 +305,24 @@ impl Spec {
                 if e.is_empty() {
                     t.push_str("  entitled\n");
                 } else {
-                    t.push_str(&format!("  entitled {}\n", names(e, "P")));
+                    t.push_str(&format!("  entitled {}\n", self.products_list(e)));
                 }
             }
             if c.default_deny {
                 t.push_str("  default deny\n");
             }
-            verdicts(&mut t, "  ", "", &c.overrides);
+            self.verdicts(&mut t, "  ", "", &c.overrides);
             t.push_str("}\n");
         }
         for (i, g) in self.groups.iter().enumerate() {
-            t.push_str(&format!("group G{i} in C{} {{\n", g.country));
+            t.push_str(&format!("group G{i} in {} {{\n", self.country(g.country)));
             if !g.allowed.is_empty() {
-                t.push_str(&format!("  allowed {}\n", names(&g.allowed, "P")));
+                t.push_str(&format!("  allowed {}\n", self.products_list(&g.allowed)));
             }
             if g.include {
                 t.push_str("  include-country\n");
             }
-            verdicts(&mut t, "  ", "exception ", &g.exceptions);
+            self.verdicts(&mut t, "  ", "exception ", &g.exceptions);
             t.push_str("}\n");
         }
         let statuses = [
@@ -267,41 +337,61 @@ impl Spec {
         for (i, u) in self.users.iter().enumerate() {
             // profile: a declared country, its covered code, or an unknown code
             let nc = self.countries.len();
-            let profile = if u.profile < nc {
+            let profile = if u.profile < nc && u.profile_by_display {
+                format!("\"Country {}\"", u.profile)
+            } else if u.profile < nc {
                 format!("C{}", u.profile)
             } else if u.profile == nc && self.countries[0].covers {
                 "X0".to_string()
             } else {
                 "ZZ".to_string()
             };
+            let display = if u.display {
+                format!(" \"User {i}\"")
+            } else {
+                String::new()
+            };
             t.push_str(&format!(
-                "user u{i}@x.io {{\n  country {profile}\n  status {}\n",
+                "user u{i}@x.io{display} {{\n  country {profile}\n  status {}\n",
                 statuses[u.status]
             ));
+            let roles: Vec<&str> = ["account-admin", "co-admin", "fulfillment-contact"]
+                .into_iter()
+                .enumerate()
+                .filter(|(b, _)| u.roles & (1 << b) != 0)
+                .map(|(_, r)| r)
+                .collect();
+            if !roles.is_empty() {
+                t.push_str(&format!("  roles {}\n", roles.join(", ")));
+            }
             if let Some(c) = u.attribute {
-                t.push_str(&format!("  entitlement-country C{c}\n"));
+                t.push_str(&format!("  entitlement-country {}\n", self.country(c)));
             }
             if !u.groups.is_empty() && !self.groups.is_empty() {
                 t.push_str(&format!("  groups {}\n", names(&u.groups, "G")));
             }
-            verdicts(&mut t, "  ", "", &u.exceptions);
+            self.verdicts(&mut t, "  ", "", &u.exceptions);
             t.push_str("}\n");
         }
         for (i, k) in self.keys.iter().enumerate() {
-            // a key's groups must share a country (that of its `in`, if any): keep those of
-            // that country, else of the first group's
-            let first = k
-                .country
-                .or_else(|| k.groups.first().and_then(|g| self.groups.get(*g)).map(|g| g.country));
-            let same: Vec<usize> = k
-                .groups
-                .iter()
-                .copied()
-                .filter(|g| first.is_some() && self.groups.get(*g).map(|x| x.country) == first)
+            // a key's groups must share a country (that of its `in`, if any): pick among the
+            // groups of that country, else of its home country
+            let home = k.country.unwrap_or(k.home);
+            let of_home: Vec<usize> = (0..self.groups.len())
+                .filter(|&g| self.groups[g].country == home)
                 .collect();
+            let mut same: Vec<usize> = vec![];
+            if !of_home.is_empty() {
+                for g in &k.groups {
+                    let g = of_home[g % of_home.len()];
+                    if !same.contains(&g) {
+                        same.push(g);
+                    }
+                }
+            }
             t.push_str(&format!("key K{i}"));
             if let Some(c) = k.country {
-                t.push_str(&format!(" in C{c}"));
+                t.push_str(&format!(" in {}", self.country(c)));
             }
             if same.is_empty() {
                 t.push_str(" { }\n");
@@ -313,8 +403,16 @@ impl Spec {
     }
 }
 
+/// `PROPTEST_CASES`, else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(1000), ..ProptestConfig::default() })]
 
     #[test]
     fn compiled_agrees_with_the_reference_on_random_policies(spec in spec()) {
@@ -376,11 +474,29 @@ fn random_policies_use_every_r2_construct() {
             })
         });
         see("global decides", global_decides);
+        // the shapes of real accounts
+        see("dozens of groups", m.groups.len() >= 12);
+        see(
+            "a user in six groups or more",
+            m.users.iter().any(|u| u.groups.len() >= 6),
+        );
+        see("a key in several groups", m.keys.iter().any(|k| k.groups.len() >= 2));
+        see(
+            "a profile code that is a display name",
+            spec.users
+                .iter()
+                .any(|u| u.profile_by_display && u.profile < spec.countries.len()),
+        );
+        see(
+            "references by display name",
+            spec.by_display && spec.displayed.iter().any(|&d| d),
+        );
+        see("claimed domains", spec.domains);
     }
     for (what, n) in &seen {
         assert!(*n >= 20, "only {n} of 300 random policies with {what}: {seen:?}");
     }
-    assert_eq!(seen.len(), 8);
+    assert_eq!(seen.len(), 14);
 }
 
 // ------------------------------------------------------------------ what-if sequences
@@ -389,7 +505,7 @@ fn random_policies_use_every_r2_construct() {
 /// sizes of what they pick from.
 type Op = (usize, usize, usize, usize);
 
-const STATEMENT_KINDS: usize = 16;
+const STATEMENT_KINDS: usize = 17;
 
 /// The statement text, or `None` when the spec has nothing of the kind it needs.
 fn statement(spec: &Spec, (kind, a, b, c): Op) -> Option<String> {
@@ -411,10 +527,24 @@ fn statement(spec: &Spec, (kind, a, b, c): Op) -> Option<String> {
         }
         1 => match c % 4 {
             0 => format!("set entitlement-country u{}@x.io inherit", pick(nu, a)?),
-            _ => format!("set entitlement-country u{}@x.io C{}", pick(nu, a)?, pick(nc, b)?),
+            _ => format!(
+                "set entitlement-country u{}@x.io {}",
+                pick(nu, a)?,
+                spec.country(pick(nc, b)?)
+            ),
         },
-        2 => format!("set exception u{}@x.io P{} {}", pick(nu, a)?, p?, verdict(c)),
-        3 => format!("set group-exception G{} P{} {}", pick(ng, a)?, p?, verdict(c)),
+        2 => format!(
+            "set exception u{}@x.io {} {}",
+            pick(nu, a)?,
+            spec.product(p?),
+            verdict(c)
+        ),
+        3 => format!(
+            "set group-exception G{} {} {}",
+            pick(ng, a)?,
+            spec.product(p?),
+            verdict(c)
+        ),
         4 => {
             let who = if c % 3 == 0 {
                 format!("K{}", pick(nk, b)?)
@@ -423,29 +553,59 @@ fn statement(spec: &Spec, (kind, a, b, c): Op) -> Option<String> {
             };
             format!("set member G{} {who} {}", pick(ng, a)?, on(c / 3))
         }
-        5 => format!("set allowed G{} P{} {}", pick(ng, a)?, p?, on(c)),
+        5 => format!("set allowed G{} {} {}", pick(ng, a)?, spec.product(p?), on(c)),
         6 => format!("set include-country G{} {}", pick(ng, a)?, on(c)),
-        7 => format!("set entitled C{} P{} {}", pick(nc, a)?, p?, on(c)),
+        7 => format!(
+            "set entitled {} {} {}",
+            spec.country(pick(nc, a)?),
+            spec.product(p?),
+            on(c)
+        ),
         8 => match c % 5 {
-            0 => format!("set revenue C{} none", pick(nc, a)?),
+            0 => format!("set revenue {} none", spec.country(pick(nc, a)?)),
             v => format!(
-                "set revenue C{} {}",
-                pick(nc, a)?,
+                "set revenue {} {}",
+                spec.country(pick(nc, a)?),
                 entitle::fmt::format_number(v as u64 * 500)
             ),
         },
-        9 => format!("set global P{} {}", p?, on(c)),
+        9 => format!("set global {} {}", spec.product(p?), on(c)),
         10 => match c % 4 {
             0 => format!("set key-country K{} inherit", pick(nk, a)?),
-            _ => format!("set key-country K{} C{}", pick(nk, a)?, pick(nc, b)?),
+            _ => format!("set key-country K{} {}", pick(nk, a)?, spec.country(pick(nc, b)?)),
         },
-        11 => format!("set default C{} {}", pick(nc, a)?, ["allow", "deny"][c % 2]),
-        12 => format!("set access C{} P{} {}", pick(nc, a)?, p?, verdict(c)),
+        11 => format!(
+            "set default {} {}",
+            spec.country(pick(nc, a)?),
+            ["allow", "deny"][c % 2]
+        ),
+        12 => format!(
+            "set access {} {} {}",
+            spec.country(pick(nc, a)?),
+            spec.product(p?),
+            verdict(c)
+        ),
         13 => format!("{} G{}", ["convert", "clear-exceptions"][c % 2], pick(ng, a)?),
         14 => format!("set domain x.io {}", ["on", "off", "auto-approve"][c % 3]),
+        15 => {
+            // self-registration: pending on x.io, registered on y.io (when the account claims
+            // them), an error on the unclaimed z.io; a new email mostly, sometimes a user's
+            let domain = ["x.io", "x.io", "y.io", "z.io"][b % 4];
+            let local = if c % 4 == 0 {
+                format!("u{}", a % 12)
+            } else {
+                format!("new{}", a % 50)
+            };
+            let code = match c % 3 {
+                0 => spec.country(pick(nc, b)?),
+                1 => "X0".to_string(),
+                _ => "ZZ".to_string(),
+            };
+            format!("register {local}@{domain} country {code}")
+        }
         _ => match c % 5 {
-            0 => format!("remove product P{}", p?),
-            1 => format!("remove country C{}", pick(nc, a)?),
+            0 => format!("remove product {}", spec.product(p?)),
+            1 => format!("remove country {}", spec.country(pick(nc, a)?)),
             2 => format!("remove group G{}", pick(ng, a)?),
             3 => format!("remove user u{}@x.io", pick(nu, a)?),
             _ => format!("remove key K{}", pick(nk, a)?),
@@ -519,7 +679,7 @@ fn generated_sequence(choices: &[u32], more: &[u32]) -> usize {
 mod policy_gen;
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(300), ..ProptestConfig::default() })]
 
     #[test]
     fn compiled_agrees_after_every_what_if_statement(spec in spec(), ops in ops()) {

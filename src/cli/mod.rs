@@ -600,10 +600,18 @@ impl Ctx<'_> {
                 crate::gen::generate(&cfg, &mut buf).and_then(|_| crate::atomic_write(path, &buf))
             }
         };
-        match result {
-            Ok(()) => EXIT_OK,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-            Err(e) => {
+        match (result, &args.output) {
+            (Ok(()), _) => EXIT_OK,
+            (Err(e), _) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+            (Err(e), Some(path)) => {
+                let _ = writeln!(
+                    self.err,
+                    "error: cannot write `{}`: {e} (nothing was written)",
+                    path.display()
+                );
+                EXIT_ERROR
+            }
+            (Err(e), None) => {
                 let _ = writeln!(self.err, "error: cannot write the policy: {e}");
                 EXIT_ERROR
             }
