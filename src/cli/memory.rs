@@ -17,7 +17,7 @@
 pub(crate) fn huge_pages(on: bool) {
     // (a kernel without the flag keeps its own setting: nothing to report)
     #[cfg(target_os = "linux")]
-    let _ = nix::sys::prctl::set_thp_disable(!on);
+    let _ = rustix::thread::disable_transparent_huge_pages(!on);
     #[cfg(not(target_os = "linux"))]
     let _ = on;
 }
