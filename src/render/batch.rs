@@ -336,7 +336,7 @@ mod tests {
         assert!(ok);
         assert_eq!(
             text,
-            r#"{"principal":"ann@x.com","product":"LumenRT","decision":"allow","rule":"group-allowed","group":"Viz","country":"US","source":{"file":"p.ent","line":3,"column":1}}"#
+            r#"{"principal":"ann@x.com","product":"LumenRT","decision":"allow","rule":"group-allowed","group":"Viz","country":"US","source":{"file":"p.ent","line":3,"column":19}}"#
         );
     }
 

@@ -9,8 +9,11 @@
 //! (`unchanged`).
 //!
 //! Watching: the policy's folder is watched with the platform's file events (so an editor
-//! that replaces the file by a rename is seen); if that cannot be set up, the file's size and
-//! modification time are polled once a second instead.
+//! that replaces the file by a rename is seen); a reload is asked once the file has been quiet
+//! for [`QUIET`] (a file rewritten in place is first truncated: its first event must not load
+//! an empty policy). If file events cannot be set up, the file's size and modification time
+//! are polled once a second instead. Writing a new version by a rename (as editors and
+//! `entitle fmt --write` do) is never seen half-written.
 
 use super::state::{self, ReloadAttempt, State};
 use std::path::{Path, PathBuf};
@@ -115,11 +118,14 @@ pub fn reload_once(state: &State) {
     }
 }
 
+/// How long the file must be quiet after an event before it is reloaded.
+pub const QUIET: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// What keeps the watch alive (dropped on shutdown).
 pub enum Watch {
     /// File events.
     Events(#[allow(dead_code)] notify::RecommendedWatcher),
-    /// The polling thread (it ends with the process).
+    /// The polling thread (it ends once the server is gone).
     Polling,
 }
 
@@ -130,6 +136,9 @@ pub fn watch(state: Arc<State>) -> Watch {
         Ok(w) => Watch::Events(w),
         Err(e) => {
             eprintln!("entitle serve: file events unavailable ({e}); polling the policy file every second");
+            // (a weak reference: the thread ends once the server is gone, so the state and
+            // the decision log's sender are dropped on shutdown)
+            let state = Arc::downgrade(&state);
             std::thread::Builder::new()
                 .name("policy-poll".into())
                 .spawn(move || poll(&path, &state))
@@ -146,6 +155,7 @@ fn watch_events(path: &Path, state: Arc<State>) -> notify::Result<notify::Recomm
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
         if matches!(event.kind, EventKind::Access(_)) {
@@ -156,18 +166,29 @@ fn watch_events(path: &Path, state: Arc<State>) -> notify::Result<notify::Recomm
             .iter()
             .any(|p| p.file_name().map(|f| f.to_os_string()) == file_name)
         {
-            state.reload.request();
+            let _ = tx.send(());
         }
     })?;
+    // the debouncer: after an event, wait until none came for QUIET, then ask once
+    std::thread::Builder::new()
+        .name("policy-watch".into())
+        .spawn(move || {
+            while rx.recv().is_ok() {
+                while rx.recv_timeout(QUIET).is_ok() {}
+                state.reload.request();
+            }
+        })
+        .map_err(|e| notify::Error::generic(&e.to_string()))?;
     watcher.watch(&dir, RecursiveMode::NonRecursive)?;
     Ok(watcher)
 }
 
-fn poll(path: &Path, state: &State) {
+fn poll(path: &Path, state: &std::sync::Weak<State>) {
     let stamp = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.len(), m.modified().ok()));
     let mut last = stamp(path);
     loop {
         std::thread::sleep(std::time::Duration::from_secs(1));
+        let Some(state) = state.upgrade() else { return };
         let now = stamp(path);
         if now != last {
             last = now;
