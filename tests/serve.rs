@@ -652,3 +652,22 @@ fn sigterm_stops_gracefully_after_writing_the_decision_log() {
         server.stderr.lock().unwrap().contains("shutting down")
     });
 }
+
+#[test]
+fn a_large_batch_is_answered_in_order() {
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/names.ent");
+    let who = [ANNE, "priya@atelier-nord.in", "Jean.Morel@Atelier-Nord.fr", "nobody@x"];
+    let what = ["access", "OpenBuildings", "Bentley View"];
+    // 5,000 requests (answered in pieces in parallel), some of them bad
+    let requests: Vec<Value> = (0..5000)
+        .map(|i| json!({"principal": who[i % 4], "product": what[i % 3]}))
+        .collect();
+    let lines: String = requests.iter().map(|r| r.to_string() + "\n").collect();
+    let (code, out, _) = cli(&["check", f.to_str().unwrap(), "--requests", "-"], &lines);
+    assert_eq!(code, 2);
+    let server = serve(&f, &[]);
+    let batch = server.post("/v1/check", &json!({ "requests": requests }));
+    assert_eq!(batch.body, format!("[{}]", out.lines().collect::<Vec<_>>().join(",")));
+    let m = server.get("/metrics").body;
+    assert!(m.contains("entitle_decisions_total 3750"), "{m}");
+}
