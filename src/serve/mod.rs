@@ -140,9 +140,14 @@ pub fn run(opts: &Options) -> i32 {
         eprintln!("entitle serve: error: {msg}");
         crate::render::exit::ERROR
     };
-    let addr: SocketAddr = match opts.listen.parse() {
-        Ok(a) => a,
-        Err(_) => {
+    // an address, or a host name with a port (`localhost:8080`: its first address)
+    let resolved = opts.listen.parse::<SocketAddr>().ok().or_else(|| {
+        use std::net::ToSocketAddrs;
+        opts.listen.to_socket_addrs().ok()?.next()
+    });
+    let addr: SocketAddr = match resolved {
+        Some(a) => a,
+        None => {
             return fail(format!(
                 "--listen `{}` is not an address with a port (e.g. 127.0.0.1:8080, [::1]:8080)",
                 opts.listen
@@ -170,6 +175,13 @@ give a file holding a bearer token, or listen on 127.0.0.1"
             return fail(format!("`{}` does not load; nothing to serve", opts.policy.display()));
         }
     };
+    if !loaded.warnings.is_empty() {
+        // (errors only in `expect` lines: answered anyway, as on the command line)
+        eprint!(
+            "{}",
+            crate::diag::render_all(&loaded.warnings, loaded.policy.sources(), false)
+        );
+    }
     let metrics = Arc::new(metrics::Metrics::default());
     let (log, writer) = match &opts.decision_log {
         None => (None, None),
