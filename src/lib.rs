@@ -97,6 +97,9 @@ pub mod repl;
 pub mod request;
 #[doc(hidden)]
 pub mod resolve;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod serve;
 pub mod sim;
 pub mod source;
 #[doc(hidden)]

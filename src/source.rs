@@ -112,7 +112,12 @@ impl SourceFile {
         let line = self.line_index(offset);
         let start = self.line_starts()[line];
         let col = if self.text.is_char_boundary(start) && self.text.is_char_boundary(offset) {
-            self.chars_before(offset) - self.chars_before(start)
+            // (a short line is counted directly: the checkpoints are for very long lines)
+            if offset - start < CHECKPOINT {
+                self.text[start..offset].chars().count()
+            } else {
+                self.chars_before(offset) - self.chars_before(start)
+            }
         } else {
             offset - start
         };

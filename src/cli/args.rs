@@ -219,14 +219,32 @@ pub struct ThreadsArgs {
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Decide one request: exit 0 if PRINCIPAL may use PRODUCT, 1 if not
+    /// Decide one request: exit 0 if PRINCIPAL may use PRODUCT, 1 if not (or many: --requests)
+    #[command(
+        long_about = "Decide one request: exit 0 if PRINCIPAL may use PRODUCT, 1 if not.\n\n\
+With --requests FILE (`-`: standard input), decide many instead: FILE holds one JSON request per line, \
+{\"principal\": P, \"product\": \"NAME\"}, P a user's email or a key's id, or a principal described in the \
+request ({\"user\": {\"email\": …, \"country\": …, \"groups\": […]}} or {\"key\": {\"id\": …, \"groups\": […]}}). \
+It writes one `check --json` object per line, in order; a line that cannot be answered gets an error object \
+{\"error\": {\"status\": 400|404, \"code\": …, \"message\": …, \"suggestion\": …}} (the same as the \
+server's batch answers) and the others are still answered. Blank lines are skipped. Exit 0 when every line \
+was answered, 2 when any was not.",
+        after_help = "Examples:\n  entitle check acme.ent alice@acme.com LumenRT\n  entitle check acme.ent --requests requests.jsonl\n  \
+echo '{\"principal\":\"alice@acme.com\",\"product\":\"LumenRT\"}' | entitle check acme.ent --requests -"
+    )]
     Check {
         /// Policy file
         policy: PathBuf,
         /// A user's email or an activation key's id
-        principal: String,
+        #[arg(required_unless_present = "requests")]
+        principal: Option<String>,
         /// Product name or display name
-        product: String,
+        #[arg(required_unless_present = "requests")]
+        product: Option<String>,
+        /// Decide the JSON requests of FILE, one per line (`-`: standard input), answering one
+        /// JSON object per line
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["principal", "product", "format", "json"])]
+        requests: Option<PathBuf>,
         #[command(flatten)]
         format: FormatArgs,
     },
@@ -532,6 +550,42 @@ atomically; DIR must exist. The pages are generated from the same definitions as
         /// Write entitle.1 and one page per subcommand into this folder (which must exist)
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// Serve decisions over HTTP (a JSON API under /v1 and a page at /), reloading POLICY when it changes
+    #[command(
+        long_about = "Serve decisions over HTTP: a JSON API under /v1 answering exactly as the command line's --json \
+does, a page for the support desk at /, /health and /metrics (Prometheus). POLICY stays loaded and compiled; \
+when the file changes (or on POST /v1/reload) the new version is loaded in the background and swapped in \
+atomically; a version with errors is refused and the last good one keeps serving (GET /v1/policy shows why).\n\n\
+It listens on 127.0.0.1:8080 by default. Listening on any other than a loopback address needs --token-file \
+(the policy holds people's emails): then every /v1 request and /metrics needs `Authorization: Bearer TOKEN`. \
+When listening, one line goes to standard error: `entitle serve: listening on http://ADDR (FILE, N users, …)` \
+(with port 0, the port chosen). Ctrl-C or SIGTERM stops it gracefully. Exit 2 when it cannot start. \
+docs/serve.md describes every endpoint.",
+        after_help = "Examples:\n  entitle serve acme.ent\n  \
+curl -s localhost:8080/v1/check -d '{\"principal\":\"alice@acme.com\",\"product\":\"LumenRT\"}'\n  \
+curl -s localhost:8080/v1/check -d '{\"requests\":[{\"principal\":\"alice@acme.com\",\"product\":\"LumenRT\"}]}'\n  \
+curl -s localhost:8080/v1/explain -d '{\"principal\":\"alice@acme.com\",\"product\":\"LumenRT\"}'\n  \
+curl -s 'localhost:8080/v1/principals?prefix=ali'\n  \
+curl -s localhost:8080/v1/simulate -d '{\"what_if\":[\"convert Legacy\"]}'\n  \
+curl -s -X POST localhost:8080/v1/reload\n  \
+entitle serve acme.ent --listen 0.0.0.0:8080 --token-file token.txt --decision-log decisions.jsonl\n  \
+curl -s -H \"Authorization: Bearer $(cat token.txt)\" host:8080/v1/policy"
+    )]
+    Serve {
+        /// Policy file (watched: a change is reloaded)
+        policy: PathBuf,
+        /// Address and port to listen on (port 0: any free port)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// A file holding the bearer token every /v1 request and /metrics must send (required
+        /// to listen on a non-loopback address)
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        /// Append one JSON line per decision to FILE (time, request, decision, rule, group,
+        /// policy hash), written off the request path
+        #[arg(long, value_name = "FILE")]
+        decision_log: Option<PathBuf>,
     },
 }
 

@@ -19,7 +19,7 @@ mod discover;
 mod interop;
 mod memory;
 pub(crate) mod progress;
-mod simulate;
+pub(crate) mod simulate;
 mod test_cmd;
 
 pub use args::{
@@ -118,10 +118,21 @@ impl Ctx<'_> {
         match command {
             Command::Check {
                 policy,
+                requests: Some(requests),
+                ..
+            } => self.check_requests(&policy, &requests),
+            Command::Check {
+                policy,
                 principal,
                 product,
                 format,
-            } => self.check(&policy, &principal, &product, format.is_json()),
+                requests: None,
+            } => self.check(
+                &policy,
+                principal.as_deref().unwrap_or_default(),
+                product.as_deref().unwrap_or_default(),
+                format.is_json(),
+            ),
             Command::Explain {
                 policy,
                 principal,
@@ -239,6 +250,20 @@ impl Ctx<'_> {
             Command::Init { file, force } => self.init(&file, force),
             Command::Completions { shell } => self.completions(shell),
             Command::Man { dir } => self.man(dir.as_deref()),
+            Command::Serve {
+                policy,
+                listen,
+                token_file,
+                decision_log,
+            } => {
+                let _ = self.out.flush();
+                crate::serve::run(&crate::serve::Options {
+                    policy,
+                    listen,
+                    token_file,
+                    decision_log,
+                })
+            }
         }
     }
 
@@ -353,6 +378,50 @@ impl Ctx<'_> {
         }
         self.discard(policy);
         exit::of(d.access)
+    }
+
+    /// `check --requests FILE|-`: one JSON request per line, one answer per line, in order
+    /// (a bad line gets an error object; exit 2 if any line was bad, else 0).
+    fn check_requests(&mut self, path: &Path, requests: &Path) -> i32 {
+        use std::io::BufRead;
+        let input: Box<dyn BufRead> = if requests.as_os_str() == "-" {
+            Box::new(std::io::BufReader::new(std::io::stdin()))
+        } else {
+            match std::fs::File::open(requests) {
+                Ok(f) => Box::new(std::io::BufReader::new(f)),
+                Err(e) => {
+                    let _ = writeln!(self.err, "error: cannot read `{}`: {e}", requests.display());
+                    return EXIT_ERROR;
+                }
+            }
+        };
+        let policy = match self.load_model(path) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let mut all = true;
+        for (i, line) in input.lines().enumerate() {
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => {
+                    let _ = writeln!(self.err, "error: cannot read line {} of the requests: {e}", i + 1);
+                    return EXIT_ERROR;
+                }
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let (answer, ok) = render::batch::check_line(&policy, &line);
+            all &= ok;
+            if writeln!(self.out, "{answer}").is_err() {
+                return EXIT_ERROR;
+            }
+        }
+        if all {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        }
     }
 
     fn explain(&mut self, path: &Path, principal: &str, product: &str, format: AnswerFormat) -> i32 {

@@ -142,22 +142,13 @@ impl Ctx<'_> {
         // one working copy edited in place; the model of every stage is kept for the
         // comparison, the document only as it is after the last statement
         let mut working = original;
-        let mut stage_models: Vec<Model> = vec![];
         let applying = super::progress::Loading::working("applying the what-if statements to", path);
-        for (i, stmt) in statements.iter().enumerate() {
-            // (one --what-if may hold several statements: it is one stage)
-            match working.apply_stages(&format!("--what-if #{}", i + 1), stmt) {
-                Ok(before) => match before.into_iter().next() {
-                    Some(m) => stage_models.push(m),
-                    None => stage_models.push(working.model().clone()),
-                },
-                Err(e) => {
-                    drop(applying);
-                    return self.errors(&e);
-                }
-            }
-        }
+        let applied = apply_what_if(&mut working, &statements, &|i| format!("--what-if #{}", i + 1));
         drop(applying);
+        let stage_models = match applied {
+            Ok(m) => m,
+            Err(e) => return self.errors(&e),
+        };
         let mut models: Vec<&Model> = stage_models.iter().collect();
         models.push(working.model());
         let sel = match select_either(models[0], working.model(), filter) {
@@ -181,17 +172,10 @@ impl Ctx<'_> {
         sel: &Selection,
         format: ImpactFormat,
     ) -> i32 {
-        let (old, new) = (stages[0], stages[stages.len() - 1]);
+        let old = stages[0];
         let progress = Progress::new(old.users.len() + old.keys.len(), "comparing");
-        // each cause keeps only the changes `--limit` lets through: memory does not grow
-        // with the number of changes (the counts stay exact)
-        let cmp = sim::compare(stages, sel, sel.limit, &|n| progress.tick(n));
+        let (mut d, mut imp) = compare_stages(stages, statements, why, sel, &|n| progress.tick(n));
         progress.finish();
-        let mut imp = impact::impact(&cmp, old, new, sel, !statements.is_empty());
-        if !statements.is_empty() {
-            imp.statements = impact::statements(&cmp, stages, sel, statements, why);
-        }
-        let mut d = cmp.diff;
         let limit = sel.limit;
         match format {
             ImpactFormat::Json => {
@@ -212,6 +196,72 @@ impl Ctx<'_> {
             EXIT_DENY
         }
     }
+}
+
+/// Apply what-if statements one after another to `working` (each statement one stage, named
+/// `name(i)` in diagnostics): the model before each stage.
+pub(crate) fn apply_what_if(
+    working: &mut Policy,
+    statements: &[String],
+    name: &dyn Fn(usize) -> String,
+) -> Result<Vec<Model>, Errors> {
+    let mut stage_models: Vec<Model> = vec![];
+    for (i, stmt) in statements.iter().enumerate() {
+        // (one --what-if may hold several statements: it is one stage)
+        let before = working.apply_stages(&name(i), stmt)?;
+        match before.into_iter().next() {
+            Some(m) => stage_models.push(m),
+            None => stage_models.push(working.model().clone()),
+        }
+    }
+    Ok(stage_models)
+}
+
+/// Compare the first and last of `stages`: the diff and its impact summary (each cause keeps
+/// only the changes `sel.limit` lets through: memory does not grow with the number of
+/// changes, the counts stay exact).
+fn compare_stages(
+    stages: &[&Model],
+    statements: &[String],
+    why: &dyn Fn(usize) -> (bool, String),
+    sel: &Selection,
+    tick: &(dyn Fn(usize) + Sync),
+) -> (crate::sim::Diff, impact::Impact) {
+    let (old, new) = (stages[0], stages[stages.len() - 1]);
+    let cmp = sim::compare(stages, sel, sel.limit, tick);
+    let mut imp = impact::impact(&cmp, old, new, sel, !statements.is_empty());
+    if !statements.is_empty() {
+        imp.statements = impact::statements(&cmp, stages, sel, statements, why);
+    }
+    (cmp.diff, imp)
+}
+
+/// Why `simulate` could not answer.
+pub(crate) enum SimulateError {
+    /// A what-if statement does not parse or apply.
+    Statements(Errors),
+    /// A filter names something neither policy declares.
+    Filter(crate::filter::FilterError),
+}
+
+/// `simulate --json` on a copy of `policy` (it is never changed): the same JSON text the
+/// command line prints (without the newline). `name(i)` names statement `i` in diagnostics.
+pub(crate) fn simulate_json(
+    policy: &Policy,
+    statements: &[String],
+    name: &dyn Fn(usize) -> String,
+    filter: &Filter,
+) -> Result<String, SimulateError> {
+    let mut working = policy.clone();
+    let stage_models = apply_what_if(&mut working, statements, name).map_err(SimulateError::Statements)?;
+    let mut models: Vec<&Model> = stage_models.iter().collect();
+    models.push(working.model());
+    let sel = select_either(models[0], working.model(), filter).map_err(SimulateError::Filter)?;
+    let why = |i: usize| impact::why_unchanged(models[i], models[i + 1], &statements[i], models[0], &sel);
+    let (mut d, mut imp) = compare_stages(&models, statements, &why, &sel, &|_| {});
+    render::limit_diff(&mut d, sel.limit);
+    imp.limit(sel.limit);
+    Ok(serde_json::to_string(&render::DiffJson { diff: &d, impact: &imp }).expect("JSON"))
 }
 
 /// A diff's filter is checked on the old policy, and on the new one for names only it has.

@@ -12,6 +12,7 @@
 //! The core computes data ([`crate::eval`] returns steps, not sentences); English lives here.
 
 pub mod access;
+pub mod batch;
 pub mod can;
 pub mod decision;
 pub mod diff;
