@@ -9,7 +9,7 @@ use crate::model::Model;
 use crate::render::{self, matrix};
 use crate::sim;
 use crate::source::Sources;
-use crate::Errors;
+use crate::{Errors, Policy};
 use std::path::Path;
 
 impl Ctx<'_> {
