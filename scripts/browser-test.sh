@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
-# The HTML report in a real browser: generate reports, open them in headless Chromium with a
-# search in the URL (`report.html#q=…`, read by the page's script at load), and check the
-# rendered DOM: the counter over every principal and the matching rows.
+# The HTML report and the page of `entitle serve` in a real browser. The report: generate
+# reports, open them in headless Chromium with a search in the URL (`report.html#q=…`, read by
+# the page's script at load), and check the rendered DOM: the counter over every principal and
+# the matching rows.
 #
-# Installs Chromium from the Debian packages when it is missing (`apt-get install chromium`);
+# The page: scripts/serve-page-test.py drives it through chromedriver (WebDriver).
+#
+# Installs Chromium and its driver from the Debian packages when they are missing
+# (`apt-get install chromium chromium-driver`);
 # fails loudly when it cannot. Runs in well under 30 s.
 #
 #   scripts/browser-test.sh            # uses $CARGO_TARGET_DIR/debug/entitle, building it
+#   SCREENSHOTS=docs/serve scripts/browser-test.sh    # also keeps the page's screenshots
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fail() { echo "browser-test: FAIL: $*" >&2; exit 1; }
 
 chromium_bin() { command -v chromium || command -v chromium-browser || true; }
-if [ -z "$(chromium_bin)" ]; then
-  echo "browser-test: chromium is missing; installing the Debian package" >&2
+if [ -z "$(chromium_bin)" ] || ! command -v chromedriver >/dev/null; then
+  echo "browser-test: chromium or chromedriver is missing; installing the Debian packages" >&2
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null ||
-    fail "cannot install chromium (apt-get install chromium)"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null ||
+    fail "cannot install chromium (apt-get install chromium chromium-driver)"
 fi
 chrome="$(chromium_bin)"
 [ -n "$chrome" ] || fail "no chromium after installing it"
+command -v chromedriver >/dev/null || fail "no chromedriver after installing it"
 
 cargo build --quiet
 bin="${CARGO_TARGET_DIR:-target}/debug/entitle"
@@ -92,4 +98,9 @@ d=$(dom "$work/tricky.html#q=evil")
 has '<span class="sub">&lt;img src=x onerror=alert(1)&gt;</span>' ||
   fail "the display name is not escaped in the row"
 if has '<img'; then fail "markup from a name in the DOM"; fi
+echo "browser-test: report passed"
+
+# 4. the web page of `entitle serve`, driven over WebDriver: search, an explanation, a what-if,
+# the product view ($SCREENSHOTS: a folder for the screenshots, e.g. docs/serve)
+python3 scripts/serve-page-test.py "$bin" ${SCREENSHOTS:+"$SCREENSHOTS"} || fail "the serve page"
 echo "browser-test: all passed"

@@ -257,6 +257,19 @@ fn the_api_answers_as_the_command_line_on_every_scenario() {
                     .post("/v1/explain", &json!({"principal": p, "product": x}))
                     .json();
                 let plain = api.as_object_mut().unwrap().remove("plain").unwrap();
+                let cited = api.as_object_mut().unwrap().remove("lines").unwrap();
+                // `lines`: the text of the policy's lines that the answer cites
+                let text = std::fs::read_to_string(f).unwrap();
+                let decided = api["source"]["line"].as_u64().unwrap();
+                assert_eq!(
+                    cited[decided.to_string()].as_str().unwrap(),
+                    text.lines().nth(decided as usize - 1).unwrap(),
+                    "{f} explain {p} {x}: the deciding line"
+                );
+                for (line, got) in cited.as_object().unwrap() {
+                    let n: usize = line.parse().unwrap();
+                    assert_eq!(got.as_str().unwrap(), text.lines().nth(n - 1).unwrap(), "{f} line {n}");
+                }
                 let (_, cli_json, _) = cli(&["explain", f, p, x, "--json"], "");
                 assert_eq!(
                     api,
@@ -622,7 +635,13 @@ fn principals_type_ahead_and_the_page() {
     let page = server.get("/");
     assert_eq!(page.status, 200);
     assert!(page.headers.contains("text/html"));
-    assert!(page.body.contains("/v1/check"));
+    // the support desk's page: self-contained (nothing fetched from elsewhere), on the API
+    for endpoint in ["/v1/principals", "/v1/access", "/v1/explain", "/v1/simulate", "/v1/who"] {
+        assert!(page.body.contains(endpoint), "the page does not use {endpoint}");
+    }
+    for outside in ["http://", "https://", "src=\"//", "href=\"//"] {
+        assert!(!page.body.contains(outside), "the page refers outside: {outside}");
+    }
 }
 
 #[test]

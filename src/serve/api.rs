@@ -174,7 +174,8 @@ pub async fn check(Extract(state): S, body: Body) -> Answer {
 }
 
 /// `POST /v1/explain`: `{"principal","product"}` → `explain --json`, plus `plain`: the
-/// answer in the portal's words (`explain --format plain`).
+/// answer in the portal's words (`explain --format plain`), and `lines`: the text of every
+/// line of the policy it cites, by line number.
 pub async fn explain(Extract(state): S, body: Body) -> Answer {
     let value = read_json(body).await?;
     let loaded = state.current.load_full();
@@ -204,9 +205,12 @@ pub async fn explain(Extract(state): S, body: Body) -> Answer {
                 (json.expect("JSON"), None, ex.decision)
             }
         };
+        let lines = cited_lines(policy, &json);
         json.pop(); // the closing brace
         json.push_str(",\"plain\":");
         json.push_str(&serde_json::to_string(&plain).expect("JSON"));
+        json.push_str(",\"lines\":");
+        json.push_str(&serde_json::to_string(&lines).expect("JSON"));
         json.push('}');
         state
             .metrics
@@ -223,6 +227,32 @@ pub async fn explain(Extract(state): S, body: Body) -> Answer {
         Ok(json_response(StatusCode::OK, json))
     })
     .await
+}
+
+/// The text of every line of the policy that an explanation's JSON cites (each `source`), by
+/// line number: the page shows the deciding lines without asking again.
+fn cited_lines(policy: &crate::Policy, json: &str) -> std::collections::BTreeMap<u64, String> {
+    fn walk(v: &Value, out: &mut std::collections::BTreeSet<u64>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(line) = map.get("source").and_then(|s| s.get("line")).and_then(Value::as_u64) {
+                    out.insert(line);
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut cited = std::collections::BTreeSet::new();
+    if let Ok(v) = serde_json::from_str::<Value>(json) {
+        walk(&v, &mut cited);
+    }
+    let file = policy.sources().get(policy.file());
+    cited
+        .into_iter()
+        .map(|line| (line, file.line_text(line as usize).to_string()))
+        .collect()
 }
 
 /// `POST /v1/access`: `{"principal"}` → `access --json`.
