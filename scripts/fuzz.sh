@@ -33,8 +33,8 @@ for t in "${targets[@]}"; do
   rc=${PIPESTATUS[0]}
   # "#123456 DONE cov: 1234 ft: 5678 corp: 90/12Kb lim: 4096 exec/s: 2057 rss: 80Mb"
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
-  runs=$(grep -oE '^stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
-  time=$(grep -oE '^stat::average_exec_per_sec: [0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
+  runs=$(grep -oE '^stat::number_of_executed_units:[[:space:]]+[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
+  time=$(grep -oE '^stat::average_exec_per_sec:[[:space:]]+[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
   if [[ -z $done_line ]]; then
     crash=$(grep -oE 'artifact_prefix=.*|Test unit written to .*' "$log" | tail -1)
