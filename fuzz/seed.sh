@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# Seed the fuzz corpora from the shipped scenarios (run from the repository root or from fuzz/).
-# `check_all` and `fmt_roundtrip` read their first byte as a mode: 0 takes the rest as policy
-# text (anything else drives the policy generator), so their seeds get a leading NUL.
+# Seed the fuzz corpora (run from anywhere): the shipped scenarios and the bad fixtures as
+# policy text, the interop fixtures for the importers, and every past crash
+# (fuzz/regressions/TARGET/), so that every run replays them first. Targets that read a mode
+# byte first take text when it is a multiple of 4, so their text seeds start with a NUL
+# (`differential` reads one more byte, the check to run, before it).
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p corpus/parse corpus/check_all corpus/fmt_roundtrip corpus/whatif
+for t in parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json; do
+  mkdir -p "corpus/$t"
+done
 for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
-  name=$(basename "$f" .ent)
+  name=seed-$(basename "$f" .ent)
   cp "$f" "corpus/parse/$name"
-  for t in check_all fmt_roundtrip; do
+  { printf '\0'; cat "$f"; } > "corpus/diagnostics/$name"
+  for t in resolve fmt_roundtrip; do
     { printf '\0'; cat "$f"; } > "corpus/$t/$name"
   done
+  { printf '\0\0'; cat "$f"; } > "corpus/differential/$name"
 done
-# earlier crashes, so that every run replays them first
-for t in regressions/*/; do
-  t=$(basename "$t")
+cp ../tests/fixtures/interop/users.csv corpus/import_users/seed-users.csv
+{ printf '\0'; cat ../tests/fixtures/interop/northwind.entitle1.json; } > corpus/import_json/seed-northwind1
+# earlier crashes
+for d in regressions/*/; do
+  [ -d "$d" ] || continue
+  t=$(basename "$d")
   mkdir -p "corpus/$t"
-  cp "regressions/$t"/* "corpus/$t/"
+  cp "$d"* "corpus/$t/" 2>/dev/null || true
 done
-echo "seeded: $(ls corpus/parse | wc -l) parse, $(ls corpus/check_all | wc -l) check_all, $(ls corpus/fmt_roundtrip | wc -l) fmt_roundtrip, $(ls corpus/whatif | wc -l) whatif"
+for t in corpus/*/; do echo "seeded $(basename "$t"): $(ls "$t" | wc -l)"; done

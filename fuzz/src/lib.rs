@@ -84,3 +84,17 @@ pub fn assert_evaluators_agree(policy: &Policy) {
 pub fn declarations_text(doc: &entitle::syntax::Document) -> String {
     entitle::fmt::format_document(&entitle::whatif::declarations_only(doc))
 }
+
+/// A policy text from fuzzer bytes: the first byte chooses between the rest as text (a
+/// multiple of 4, so the scenario seeds start with a NUL) and a policy generated from the rest
+/// (which reaches valid policies and deep shapes far more often than bytes do). `None` for no
+/// bytes at all.
+pub fn policy_text(data: &[u8], options: policy_gen::Options) -> Option<String> {
+    let (&mode, rest) = data.split_first()?;
+    Some(if mode % 4 == 0 {
+        String::from_utf8_lossy(rest).into_owned()
+    } else {
+        let mut u = arbitrary::Unstructured::new(rest);
+        policy_gen::policy(&mut Bytes(&mut u), options).0
+    })
+}

@@ -9,7 +9,7 @@ use pest::iterators::{Pair, Pairs};
 pub(crate) struct Builder<'t> {
     file: FileId,
     text: &'t str,
-    comments: Vec<Comment>,
+    comments: &'t [Comment],
     next_comment: usize,
     base: usize,
     doc: Document,
@@ -114,7 +114,7 @@ fn children(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
 }
 
 impl<'t> Builder<'t> {
-    pub fn new(file: FileId, text: &'t str, comments: Vec<Comment>) -> Builder<'t> {
+    pub fn new(file: FileId, text: &'t str, comments: &'t [Comment]) -> Builder<'t> {
         Builder {
             file,
             text,
@@ -125,8 +125,10 @@ impl<'t> Builder<'t> {
         }
     }
 
-    pub fn finish(mut self) -> Document {
-        let rest = self.take_before(usize::MAX);
+    /// The document, with the comments before `end` not attached to an item as its end
+    /// comments.
+    pub fn finish(mut self, end: usize) -> Document {
+        let rest = self.take_before(end);
         self.doc.end_comments = rest;
         self.doc
     }

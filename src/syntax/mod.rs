@@ -59,58 +59,260 @@ fn resync_points(text: &str) -> Vec<usize> {
     points
 }
 
-/// The last resynchronisation point in `from..at` (where the item broken at `at` starts), else
-/// `from`.
-fn last_point_before(points: &[usize], from: usize, at: usize) -> usize {
-    points
-        .iter()
-        .rev()
-        .copied()
-        .find(|&p| p >= from && p < at)
-        .unwrap_or(from)
-}
-
 /// Syntax errors reported for one file before parsing gives up on the rest.
 const MAX_SYNTAX_ERRORS: usize = 100;
 
-/// Files at least this large are parsed in chunks, in parallel.
+/// Files at least this large are parsed in parts, in parallel.
 const CHUNKED_MIN: usize = 1 << 20;
-/// Target size of one chunk.
+/// Target size of one part parsed in parallel.
 const CHUNK_BYTES: usize = 256 << 10;
+/// Target size of one pest run inside a part. A syntax error costs re-parsing at most this much
+/// (the declarations of its run before the broken one); anything else is parsed exactly once.
+const RUN_BYTES: usize = 4 << 10;
 
-/// Parse a large file as independent chunks split at declaration lines, on all cores. The
-/// result is the same document a sequential parse gives: a split can only fall between two
-/// top-level items (a declaration line inside a block leaves that block unclosed in its chunk,
-/// which fails to parse). Any failure returns `None`, and the caller parses sequentially,
-/// which also produces the error messages.
-fn parse_chunked(text: &str, file: FileId) -> Option<Document> {
-    use rayon::prelude::*;
-    let mut bounds = vec![0];
-    for p in resync_points(text) {
-        if p - bounds[bounds.len() - 1] >= CHUNK_BYTES {
-            bounds.push(p);
+/// Where a file splits: at declaration lines. A split can only fall between two top-level
+/// items: a declaration line inside a block leaves that block unclosed in the text before it,
+/// which fails to parse (and is reported as a missing `}`).
+struct Splitter<'a> {
+    text: &'a str,
+    file: FileId,
+    rule: Rule,
+    /// [`resync_points`], sorted.
+    points: Vec<usize>,
+    top_items: &'static [&'static str],
+}
+
+/// One part's result: its document, its syntax errors (each with where the broken item
+/// starts), and where it ended: past the end it was given when an item ran on over it.
+struct Part {
+    start: usize,
+    reached: usize,
+    doc: Document,
+    errors: Vec<(usize, Diagnostic)>,
+}
+
+impl Splitter<'_> {
+    /// The first declaration line at or after `from`, else `None`.
+    fn point_at_or_after(&self, from: usize) -> Option<usize> {
+        self.points.get(self.points.partition_point(|&p| p < from)).copied()
+    }
+
+    /// The last declaration line in `from..at` (where the item broken at `at` starts), else
+    /// `from`.
+    fn last_point_before(&self, from: usize, at: usize) -> usize {
+        let i = self.points.partition_point(|&p| p < at);
+        match i.checked_sub(1).map(|i| self.points[i]) {
+            Some(p) if p >= from => p,
+            _ => from,
         }
     }
-    bounds.push(text.len());
+
+    /// Parse `start..end` (both declaration lines, or the file's ends) in runs of about
+    /// [`RUN_BYTES`] split at declaration lines, each run once. A run that fails is the only
+    /// text parsed twice: the items before the broken one are parsed again on their own, the
+    /// broken item is reported, and parsing resumes at the next declaration line. At most
+    /// [`MAX_SYNTAX_ERRORS`] errors; the caller adds the note.
+    ///
+    /// A split is not always between two items: the declarations of a `scenario` block start
+    /// lines too. A run (or a part) whose last item is not closed at its end is parsed on with
+    /// the rest of the file, and the part then ends at the first of `bounds` after it.
+    fn part(&self, bounds: &[usize], i: usize, comments: &[comments::Comment]) -> Part {
+        let text = self.text;
+        let (start, mut end) = (bounds[i], bounds[i + 1]);
+        let mut builder = build::Builder::new(self.file, text, comments);
+        let mut errors = vec![];
+        let mut pos = start;
+        while pos < end {
+            let stop = self
+                .point_at_or_after(pos + RUN_BYTES)
+                .filter(|&p| p < end)
+                .unwrap_or(end);
+            let e = match Grammar::parse(self.rule, &text[pos..stop]) {
+                Ok(pairs) => {
+                    builder.file(pairs, pos);
+                    pos = stop;
+                    continue;
+                }
+                Err(e) => e,
+            };
+            let mut at = pos + error_offset(&e);
+            let mut e = e;
+            if at >= stop && stop < text.len() {
+                // an item reaches the end of the run (a block not closed before the next
+                // declaration line, or a scenario's declarations): parse on to the end of the file
+                match Grammar::parse(self.rule, &text[pos..]) {
+                    Ok(pairs) => {
+                        builder.file(pairs, pos);
+                        pos = text.len();
+                        end = pos;
+                        break;
+                    }
+                    Err(full) => {
+                        at = pos + error_offset(&full);
+                        e = full;
+                    }
+                }
+            }
+            // the broken item starts at the last declaration line before the error
+            let item_start = self.last_point_before(pos, at);
+            // keep what parsed before it (the only text parsed twice, less than a run)
+            if item_start > pos {
+                match Grammar::parse(self.rule, &text[pos..item_start]) {
+                    Ok(pairs) => builder.file(pairs, pos),
+                    Err(e2) => {
+                        let at = pos + error_offset(&e2);
+                        let item_start = self.last_point_before(pos, at);
+                        let site = self.site(item_start, at);
+                        errors.push((item_start, errors::syntax_error(&site, &e2)));
+                    }
+                }
+            }
+            errors.push((item_start, self.error(item_start, at, &e)));
+            if errors.len() >= MAX_SYNTAX_ERRORS {
+                // (stop while it is cheap)
+                break;
+            }
+            // resume at the next declaration line: the one at the error, or after its line
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            let next = if self.points.binary_search(&at).is_ok() && at > pos {
+                Some(at)
+            } else {
+                self.point_at_or_after(line_end + 1).filter(|&p| p > pos)
+            };
+            match next {
+                Some(next) => pos = next,
+                None => {
+                    // nothing left to resume at
+                    end = text.len();
+                    break;
+                }
+            }
+            if pos > end {
+                end = bounds[bounds.partition_point(|&b| b < pos)];
+            }
+        }
+        Part {
+            start,
+            reached: end,
+            doc: builder.finish(end),
+            errors,
+        }
+    }
+
+    fn site(&self, item_start: usize, at: usize) -> errors::Site<'_> {
+        errors::Site {
+            text: self.text,
+            file: self.file,
+            item_start,
+            at,
+            top_items: self.top_items,
+        }
+    }
+
+    /// The error for an item broken at `at`: a missing `}` when a block opened in it is still
+    /// open where the next declaration starts or the file ends, else what was expected there.
+    fn error(&self, item_start: usize, at: usize, e: &pest::error::Error<Rule>) -> Diagnostic {
+        let (text, file) = (self.text, self.file);
+        if let Some(open) = unclosed_brace(text, item_start, at) {
+            if self.points.binary_search(&at).is_ok() {
+                return Diagnostic::error("syntax", "missing `}`: a block is not closed")
+                    .with_label(Span::new(file, at..at + 1), "a new declaration starts here")
+                    .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
+                    .with_help("add `}` at the end of the block");
+            } else if text[at..].trim().is_empty() {
+                // the file ends inside the block
+                return Diagnostic::error("syntax", "missing `}`: the file ends inside a block")
+                    .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
+                    .with_help("add `}` at the end of the block");
+            }
+        }
+        errors::syntax_error(&self.site(item_start, at), e)
+    }
+}
+
+fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagnostic>) {
+    let text = &sources.get(file).text;
+    if rule == Rule::file {
+        if let Some(d) = foreign::foreign_file(text, file) {
+            // (a policy that merely looks like one parses, and is a policy)
+            if Grammar::parse(rule, text).is_err() {
+                return (Document::default(), vec![d]);
+            }
+        }
+    }
+    let splitter = Splitter {
+        text,
+        file,
+        rule,
+        points: resync_points(text),
+        top_items: if rule == Rule::file {
+            crate::keywords::FILE_ITEMS
+        } else {
+            crate::keywords::STATEMENT_ITEMS
+        },
+    };
+    let part_bytes = if text.len() >= CHUNKED_MIN {
+        CHUNK_BYTES
+    } else {
+        usize::MAX
+    };
+    parse_parts(&splitter, part_bytes)
+}
+
+/// Parse in parts of about `part_bytes` (split at declaration lines), in parallel.
+fn parse_parts(splitter: &Splitter<'_>, part_bytes: usize) -> (Document, Vec<Diagnostic>) {
+    let text = splitter.text;
     let comments = comments::scan(text);
-    let docs: Vec<Document> = bounds
-        .par_windows(2)
-        .map(|w| {
-            let (start, end) = (w[0], w[1]);
-            let pairs = Grammar::parse(Rule::file, &text[start..end]).ok()?;
-            let lo = comments.partition_point(|c| c.start < start);
-            let hi = comments.partition_point(|c| c.start < end);
-            let mut builder = build::Builder::new(file, text, comments[lo..hi].to_vec());
-            builder.file(pairs, start);
-            Some(builder.finish())
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let parts = if part_bytes < text.len() {
+        // large files: parts of about CHUNK_BYTES on all cores, each with its own builder
+        use rayon::prelude::*;
+        let mut bounds = vec![0];
+        for &p in &splitter.points {
+            if p - bounds[bounds.len() - 1] >= part_bytes {
+                bounds.push(p);
+            }
+        }
+        bounds.push(text.len());
+        (0..bounds.len() - 1)
+            .into_par_iter()
+            .map(|i| {
+                // (a part that runs on past its end takes every comment it may meet)
+                let lo = comments.partition_point(|c| c.start < bounds[i]);
+                splitter.part(&bounds, i, &comments[lo..])
+            })
+            .collect()
+    } else {
+        vec![splitter.part(&[0, text.len()], 0, &comments)]
+    };
+    join(parts)
+}
+
+/// The parts' documents as one, and their errors in order up to the cap (items after the
+/// last error reported are dropped then, as if parsing had stopped there).
+fn join(parts: Vec<Part>) -> (Document, Vec<Diagnostic>) {
+    let mut errors: Vec<(usize, Diagnostic)> = vec![];
     let mut doc = Document::default();
-    doc.items.reserve_exact(docs.iter().map(|d| d.items.len()).sum());
-    for mut part in docs {
-        // comments at the end of a chunk precede the first item of the next one
+    doc.items.reserve_exact(parts.iter().map(|p| p.doc.items.len()).sum());
+    let mut reached = 0;
+    for Part {
+        start,
+        reached: part_end,
+        doc: mut part,
+        errors: mut part_errors,
+    } in parts
+    {
+        if errors.len() >= MAX_SYNTAX_ERRORS {
+            break;
+        }
+        if start < reached {
+            // the part before ran on over this one
+            continue;
+        }
+        reached = part_end;
+        // comments at the end of a part precede the first item of the next one
         let carried = std::mem::take(&mut doc.end_comments);
         match part.items.first_mut() {
+            _ if carried.is_empty() => {}
             Some(first) => {
                 let mut leading = carried;
                 leading.append(first.comments.leading_mut());
@@ -120,100 +322,20 @@ fn parse_chunked(text: &str, file: FileId) -> Option<Document> {
         }
         doc.items.append(&mut part.items);
         doc.end_comments = part.end_comments;
+        errors.append(&mut part_errors);
     }
-    Some(doc)
-}
-
-fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagnostic>) {
-    let text = &sources.get(file).text;
-    if rule == Rule::file && text.len() >= CHUNKED_MIN {
-        if let Some(doc) = parse_chunked(text, file) {
-            return (doc, vec![]);
-        }
+    if errors.len() >= MAX_SYNTAX_ERRORS {
+        errors.truncate(MAX_SYNTAX_ERRORS);
+        let (stop, last) = errors.pop().expect("at the cap");
+        doc.items.retain(|item| (item.span.start as usize) < stop);
+        errors.push((
+            stop,
+            last.with_note(format!(
+                "stopped after {MAX_SYNTAX_ERRORS} syntax errors: the rest of the file was not checked"
+            )),
+        ));
     }
-    if rule == Rule::file {
-        if let Some(d) = foreign::foreign_file(text, file) {
-            // (a policy that merely looks like one parses, and is a policy)
-            if Grammar::parse(rule, text).is_err() {
-                return (Document::default(), vec![d]);
-            }
-        }
-    }
-    let comments = comments::scan(text);
-    let mut builder = build::Builder::new(file, text, comments);
-    let mut errors = vec![];
-    let points = resync_points(text);
-    let site = errors::Site {
-        text,
-        file,
-        item_start: 0,
-        at: 0,
-        top_items: if rule == Rule::file {
-            crate::keywords::FILE_ITEMS
-        } else {
-            crate::keywords::STATEMENT_ITEMS
-        },
-    };
-    let mut pos = 0;
-    loop {
-        match Grammar::parse(rule, &text[pos..]) {
-            Ok(pairs) => {
-                builder.file(pairs, pos);
-                break;
-            }
-            Err(e) => {
-                let at = pos + error_offset(&e);
-                // the broken item starts at the last declaration line before the error
-                let item_start = last_point_before(&points, pos, at);
-                // keep what parsed before it
-                if item_start > pos {
-                    match Grammar::parse(rule, &text[pos..item_start]) {
-                        Ok(pairs) => builder.file(pairs, pos),
-                        Err(e2) => {
-                            let at = pos + error_offset(&e2);
-                            let site = errors::Site {
-                                item_start: last_point_before(&points, pos, at),
-                                at,
-                                ..site
-                            };
-                            errors.push(errors::syntax_error(&site, &e2));
-                        }
-                    }
-                }
-                let mut d = errors::syntax_error(&errors::Site { item_start, at, ..site }, &e);
-                if let Some(open) = unclosed_brace(text, item_start, at) {
-                    if points.contains(&at) {
-                        d = Diagnostic::error("syntax", "missing `}`: a block is not closed")
-                            .with_label(Span::new(file, at..at + 1), "a new declaration starts here")
-                            .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
-                            .with_help("add `}` at the end of the block");
-                    } else if text[at..].trim().is_empty() {
-                        // the file ends inside the block
-                        d = Diagnostic::error("syntax", "missing `}`: the file ends inside a block")
-                            .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
-                            .with_help("add `}` at the end of the block");
-                    }
-                }
-                errors.push(d);
-                if errors.len() >= MAX_SYNTAX_ERRORS {
-                    // (each failed parse costs pest the rest of the file: stop while it is cheap)
-                    if let Some(last) = errors.pop() {
-                        errors.push(last.with_note(format!(
-                            "stopped after {MAX_SYNTAX_ERRORS} syntax errors: the rest of the file was not checked"
-                        )));
-                    }
-                    break;
-                }
-                // resume at the next declaration line: the one at the error, or after its line
-                let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-                match points.iter().find(|&&p| p > pos && (p == at || p > line_end)) {
-                    Some(&next) => pos = next,
-                    None => break,
-                }
-            }
-        }
-    }
-    (builder.finish(), errors)
+    (doc, errors.into_iter().map(|(_, d)| d).collect())
 }
 
 /// Braces of a text, outside strings and comments: how many more `{` than `}` it has (negative
@@ -317,6 +439,47 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn parts_parse_as_one_pass_does() {
+        // parts split at declaration lines, also inside a scenario, an unclosed block or a
+        // broken statement: the same document and errors as one part
+        let mut text = String::from("# head\nproduct A\ncountry US { }\nscenario s {\n");
+        for i in 0..40 {
+            text.push_str(&format!("product P{i} # p{i}\n# between {i}\n"));
+        }
+        text.push_str("}\n");
+        for i in 0..40 {
+            match i % 4 {
+                0 => text.push_str(&format!("group G{i} in US {{\n  allowed A\n")),
+                1 => text.push_str(&format!("user u{i}@x.io {{ country US ; oops }}\n")),
+                2 => text.push_str(&format!("# c{i}\nproduct Q{i}\n")),
+                _ => text.push_str("scenario t {\nproduct Z\n}\n"),
+            }
+        }
+        let mut sources = Sources::new();
+        let file = sources.add("t.ent", text.as_str());
+        for rule in [Rule::file, Rule::statements] {
+            let splitter = Splitter {
+                text: &text,
+                file,
+                rule,
+                points: resync_points(&text),
+                top_items: crate::keywords::FILE_ITEMS,
+            };
+            let (doc, errors) = parse_parts(&splitter, usize::MAX);
+            assert!(!errors.is_empty());
+            for part_bytes in [1, 40, 100, 300] {
+                let (doc2, errors2) = parse_parts(&splitter, part_bytes);
+                assert_eq!(format!("{doc:?}"), format!("{doc2:?}"), "parts of {part_bytes} bytes");
+                assert_eq!(
+                    format!("{errors:?}"),
+                    format!("{errors2:?}"),
+                    "parts of {part_bytes} bytes"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The fuzzing routine: scripts/fuzz.sh [TARGET|all] [SECONDS]
+#
+# For each target: seeds its corpus (fuzz/seed.sh), runs it for SECONDS (default 60) with the
+# project's flags (RUSTC_BOOTSTRAP for a stable toolchain, -max_len=4096, -timeout=10, the
+# dictionary for the targets that read policy text), replaying fuzz/regressions/TARGET first,
+# then merges and minimises fuzz/corpus/TARGET (kept in git: keep it small) and appends a row
+# (target, executions, exec/s, coverage, seconds, date, machine) to the table in
+# docs/fuzzing.md. A crash stops that target (its input is in fuzz/artifacts/TARGET/; keep it
+# in fuzz/regressions/TARGET/ with a test under tests/) and makes the script exit 1.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ALL=(parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json)
+which=${1:-all}
+secs=${2:-60}
+if [[ $which == all ]]; then targets=("${ALL[@]}"); else targets=("$which"); fi
+export RUSTC_BOOTSTRAP=1
+export CARGO_TARGET_DIR="$PWD/fuzz/target"
+fuzz/seed.sh >/dev/null
+machine="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+status=0
+for t in "${targets[@]}"; do
+  case $t in
+    parse | resolve | diagnostics | fmt_roundtrip | differential) dict=(-dict=entitle.dict) ;;
+    *) dict=() ;;
+  esac
+  corpus=fuzz/corpus/$t
+  mkdir -p "$corpus" "fuzz/regressions/$t"
+  log=$(mktemp)
+  (cd fuzz && cargo fuzz run -O "$t" "../$corpus" "../fuzz/regressions/$t" -- \
+    -max_len=4096 -timeout=10 -rss_limit_mb=2048 -max_total_time="$secs" -print_final_stats=1 \
+    "${dict[@]}" 2>&1) | tee "$log" | grep -E '^(#[0-9]+[[:space:]]+DONE|==[0-9]+==|SUMMARY|thread .* panicked)' || true
+  rc=${PIPESTATUS[0]}
+  # "#123456 DONE cov: 1234 ft: 5678 corp: 90/12Kb lim: 4096 exec/s: 2057 rss: 80Mb"
+  done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
+  runs=$(grep -oE '^stat::number_of_executed_units:[[:space:]]+[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
+  time=$(grep -oE '^stat::average_exec_per_sec:[[:space:]]+[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+  if [[ -z $done_line ]]; then
+    crash=$(grep -oE 'artifact_prefix=.*|Test unit written to .*' "$log" | tail -1)
+    echo "$t: stopped (exit $rc): ${crash:-see $log}"
+    result="crash"
+    status=1
+  else
+    result="ok"
+  fi
+  # merge and minimise: only the inputs that add coverage stay
+  merged=$(mktemp -d)
+  (cd fuzz && cargo fuzz run -O "$t" "$merged" "../$corpus" -- -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 >/dev/null 2>&1) &&
+    rm -rf "$corpus" && mkdir -p "$corpus" && cp "$merged"/* "$corpus"/ 2>/dev/null
+  rm -rf "$merged"
+  row="| $t | ${runs:-?} | ${time:-?} | ${cov:-?} | $secs | $(date -u +%Y-%m-%d) | $machine | $result, corpus $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KB |"
+  echo "$row"
+  # the row goes after the last row of the table under "## Runs"
+  awk -v row="$row" '
+    /^## Runs/ { in_runs = 1 }
+    { lines[NR] = $0 }
+    in_runs && /^\|/ { last = NR }
+    /^## / && !/^## Runs/ { in_runs = 0 }
+    END { for (i = 1; i <= NR; i++) { print lines[i]; if (i == last) print row } }
+  ' docs/fuzzing.md > docs/fuzzing.md.tmp && mv docs/fuzzing.md.tmp docs/fuzzing.md
+  rm -f "$log"
+done
+exit $status
