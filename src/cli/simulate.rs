@@ -5,11 +5,12 @@ use super::{Ctx, ImpactFormat, MatrixFormat, EXIT_DENY, EXIT_ERROR, EXIT_OK};
 use crate::compile::Compiled;
 use crate::filter::{Filter, Selection};
 use crate::impact;
+use crate::impact::simulate::{apply_what_if, compare_stages, select_either};
 use crate::model::Model;
 use crate::render::{self, matrix};
 use crate::sim;
 use crate::source::Sources;
-use crate::{Errors, Policy};
+use crate::Errors;
 use std::path::Path;
 
 impl Ctx<'_> {
@@ -179,9 +180,7 @@ impl Ctx<'_> {
         let limit = sel.limit;
         match format {
             ImpactFormat::Json => {
-                render::limit_diff(&mut d, limit);
-                imp.limit(limit);
-                self.json(&render::DiffJson { diff: &d, impact: &imp });
+                let _ = writeln!(self.out, "{}", render::diff_json(&mut d, &mut imp, limit));
             }
             ImpactFormat::Text => {
                 let _ = write!(self.out, "{}", render::impact_text(&d, &imp, limit));
@@ -196,83 +195,6 @@ impl Ctx<'_> {
             EXIT_DENY
         }
     }
-}
-
-/// Apply what-if statements one after another to `working` (each statement one stage, named
-/// `name(i)` in diagnostics): the model before each stage.
-pub(crate) fn apply_what_if(
-    working: &mut Policy,
-    statements: &[String],
-    name: &dyn Fn(usize) -> String,
-) -> Result<Vec<Model>, Errors> {
-    let mut stage_models: Vec<Model> = vec![];
-    for (i, stmt) in statements.iter().enumerate() {
-        // (one --what-if may hold several statements: it is one stage)
-        let before = working.apply_stages(&name(i), stmt)?;
-        match before.into_iter().next() {
-            Some(m) => stage_models.push(m),
-            None => stage_models.push(working.model().clone()),
-        }
-    }
-    Ok(stage_models)
-}
-
-/// Compare the first and last of `stages`: the diff and its impact summary (each cause keeps
-/// only the changes `sel.limit` lets through: memory does not grow with the number of
-/// changes, the counts stay exact).
-fn compare_stages(
-    stages: &[&Model],
-    statements: &[String],
-    why: &dyn Fn(usize) -> (bool, String),
-    sel: &Selection,
-    tick: &(dyn Fn(usize) + Sync),
-) -> (crate::sim::Diff, impact::Impact) {
-    let (old, new) = (stages[0], stages[stages.len() - 1]);
-    let cmp = sim::compare(stages, sel, sel.limit, tick);
-    let mut imp = impact::impact(&cmp, old, new, sel, !statements.is_empty());
-    if !statements.is_empty() {
-        imp.statements = impact::statements(&cmp, stages, sel, statements, why);
-    }
-    (cmp.diff, imp)
-}
-
-/// Why `simulate` could not answer.
-pub(crate) enum SimulateError {
-    /// A what-if statement does not parse or apply.
-    Statements(Errors),
-    /// A filter names something neither policy declares.
-    Filter(crate::filter::FilterError),
-}
-
-/// `simulate --json` on a copy of `policy` (it is never changed): the same JSON text the
-/// command line prints (without the newline). `name(i)` names statement `i` in diagnostics.
-pub(crate) fn simulate_json(
-    policy: &Policy,
-    statements: &[String],
-    name: &dyn Fn(usize) -> String,
-    filter: &Filter,
-) -> Result<String, SimulateError> {
-    let mut working = policy.clone();
-    let stage_models = apply_what_if(&mut working, statements, name).map_err(SimulateError::Statements)?;
-    let mut models: Vec<&Model> = stage_models.iter().collect();
-    models.push(working.model());
-    let sel = select_either(models[0], working.model(), filter).map_err(SimulateError::Filter)?;
-    let why = |i: usize| impact::why_unchanged(models[i], models[i + 1], &statements[i], models[0], &sel);
-    let (mut d, mut imp) = compare_stages(&models, statements, &why, &sel, &|_| {});
-    render::limit_diff(&mut d, sel.limit);
-    imp.limit(sel.limit);
-    Ok(serde_json::to_string(&render::DiffJson { diff: &d, impact: &imp }).expect("JSON"))
-}
-
-/// A diff's filter is checked on the old policy, and on the new one for names only it has.
-fn select_either(old: &Model, new: &Model, filter: &Filter) -> Result<Selection, crate::filter::FilterError> {
-    filter.resolve(old).or_else(|e| {
-        // a name only the new policy has selects nothing the old policy has
-        match filter.resolve(new) {
-            Ok(s) => Ok(Selection::none_but_new(s)),
-            Err(_) => Err(e),
-        }
-    })
 }
 
 /// The what-if statements of a file: every declaration or statement, each with its own

@@ -11,6 +11,7 @@ use crate::sim::{self, Comparison, Verdict};
 use serde::Serialize;
 use std::collections::HashMap;
 
+pub mod simulate;
 mod unchanged;
 pub use unchanged::why_unchanged;
 

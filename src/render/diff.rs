@@ -289,6 +289,14 @@ pub fn impact_markdown(d: &Diff, imp: &Impact, limit: usize) -> String {
     out
 }
 
+/// `diff --json` / `simulate --json` with every list of changes cut to `limit` (0: all; the
+/// counts stay exact): what the command line prints and `POST /v1/simulate` answers.
+pub fn diff_json(d: &mut Diff, imp: &mut Impact, limit: usize) -> String {
+    limit_diff(d, limit);
+    imp.limit(limit);
+    serde_json::to_string(&DiffJson { diff: d, impact: imp }).expect("JSON")
+}
+
 /// Cut each cause's `changes` to at most `limit` (0: all); `count` keeps the exact number.
 /// Apply before printing the JSON; the text is the same with or without it.
 pub fn limit_diff(d: &mut Diff, limit: usize) {

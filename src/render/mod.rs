@@ -29,7 +29,8 @@ pub use access::{
 pub use can::{can_json, can_text};
 pub use decision::{decision_json, decision_text, DecisionJson};
 pub use diff::{
-    diff_since_text, diff_text, effect_text, impact_markdown, impact_text, limit_diff, summary_text, DiffJson,
+    diff_json, diff_since_text, diff_text, effect_text, impact_markdown, impact_text, limit_diff, summary_text,
+    DiffJson,
 };
 pub use explain::{
     blockers_text, explain_json, explanation_text, fixes_text, step_sentence, steps_json, BlockerJson, ExplainJson,

@@ -378,16 +378,18 @@ pub async fn simulate(Extract(state): S, body: Body) -> Answer {
             ..Default::default()
         };
         let name = |i: usize| format!("what_if[{i}]");
-        match crate::cli::simulate::simulate_json(&loaded.policy, &statements, &name, &filter) {
-            Ok(text) => Ok(json_response(StatusCode::OK, text)),
-            Err(crate::cli::simulate::SimulateError::Statements(e)) => Err(ApiError::new(
+        use crate::impact::simulate::{simulate, SimulateError};
+        match simulate(&loaded.policy, &statements, &name, &filter) {
+            Ok((mut diff, mut impact)) => Ok(json_response(
+                StatusCode::OK,
+                render::diff_json(&mut diff, &mut impact, filter.limit),
+            )),
+            Err(SimulateError::Statements(e)) => Err(ApiError::new(
                 400,
                 "invalid-what-if",
                 e.render(false).trim_end().to_string(),
             )),
-            Err(crate::cli::simulate::SimulateError::Filter(e)) => {
-                Err(ApiError::new(404, "unknown-name", e.to_string()))
-            }
+            Err(SimulateError::Filter(e)) => Err(ApiError::new(404, "unknown-name", e.to_string())),
         }
     })
     .await
