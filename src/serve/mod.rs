@@ -214,6 +214,10 @@ give a file holding a bearer token, or listen on 127.0.0.1"
         let _watch = reload::watch(state.clone());
         let loader = tokio::spawn(reload::run(state.clone()));
         eprintln!("entitle serve: listening on http://{local} ({summary})");
+        // (no Nagle delay: an answer is one small write, sent at once)
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+            let _ = tcp.set_nodelay(true);
+        });
         let served = axum::serve(listener, app(routes(), state.clone()))
             .with_graceful_shutdown(shutdown())
             .await;
