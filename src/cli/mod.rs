@@ -264,6 +264,7 @@ impl Ctx<'_> {
                     decision_log,
                 })
             }
+            Command::Lsp => crate::lsp::run(),
         }
     }
 
