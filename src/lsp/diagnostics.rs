@@ -119,6 +119,8 @@ fn action(
     diag: Option<lt::Diagnostic>,
     preferred: bool,
 ) -> lt::CodeActionOrCommand {
+    // (lsp-types' `Uri` hashes by its text: the clippy lint's interior mutability is a cache)
+    #[allow(clippy::mutable_key_type)]
     let mut changes = HashMap::new();
     changes.insert(doc.uri.clone(), edits);
     lt::CodeActionOrCommand::CodeAction(lt::CodeAction {

@@ -97,6 +97,9 @@ struct Server<'c> {
 /// A failed request: an error code and a message.
 type Failure = (ErrorCode, String);
 
+/// An analysed document, its analysis and a byte offset in it.
+type At<'d> = (&'d Doc, std::sync::Arc<crate::analysis::Analysis>, usize);
+
 fn bad(e: impl std::fmt::Display) -> Failure {
     (ErrorCode::InvalidParams, e.to_string())
 }
@@ -255,10 +258,7 @@ impl Server<'_> {
     }
 
     /// The analysed document and the byte offset of a position in it.
-    fn at(
-        &mut self,
-        p: &lt::TextDocumentPositionParams,
-    ) -> Result<Option<(&Doc, std::sync::Arc<crate::analysis::Analysis>, usize)>, Failure> {
+    fn at(&mut self, p: &lt::TextDocumentPositionParams) -> Result<Option<At<'_>>, Failure> {
         let Some((doc, a)) = self.analyse(p.text_document.uri.as_str()) else {
             return Ok(None);
         };

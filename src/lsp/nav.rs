@@ -98,6 +98,8 @@ pub fn rename(doc: &Doc, a: &Analysis, offset: usize, new: &str) -> Result<lt::W
             new_text: text.clone(),
         })
         .collect();
+    // (lsp-types' `Uri` hashes by its text: the clippy lint's interior mutability is a cache)
+    #[allow(clippy::mutable_key_type)]
     let mut changes = HashMap::new();
     changes.insert(doc.uri.clone(), edits);
     Ok(lt::WorkspaceEdit {
