@@ -67,6 +67,8 @@
 // call; the grammar has no recursion to guard), and its generated parser names `alloc`.
 extern crate alloc;
 
+#[doc(hidden)]
+pub mod analysis;
 pub mod capability;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
@@ -88,6 +90,9 @@ pub mod interop;
 pub mod keywords;
 #[doc(hidden)]
 pub mod lint;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod lsp;
 pub mod model;
 #[doc(hidden)]
 pub mod render;

@@ -587,6 +587,8 @@ curl -s -H \"Authorization: Bearer $(cat token.txt)\" host:8080/v1/policy"
         #[arg(long, value_name = "FILE")]
         decision_log: Option<PathBuf>,
     },
+    /// Run a language server over standard input and output (for editors; see docs/editors.md)
+    Lsp,
 }
 
 /// The arguments of `gen`.

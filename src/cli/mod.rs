@@ -40,6 +40,11 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
+    // (the language server writes standard output from its own thread: not through a lock
+    // held here for the whole run)
+    if matches!(cli.command, Command::Lsp) {
+        return crate::lsp::run();
+    }
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     // (not locked for the whole run: a progress bar draws on standard error from another
     // thread, which would wait for the lock forever)
@@ -264,6 +269,7 @@ impl Ctx<'_> {
                     decision_log,
                 })
             }
+            Command::Lsp => crate::lsp::run(),
         }
     }
 
