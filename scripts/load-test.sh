@@ -9,7 +9,8 @@
 # 3. the single check again while the policy file is rewritten every 5 seconds (two valid
 #    versions in turn): the server reloads under load; every response must be a 200.
 #
-# Needs `wrk` (Debian: `apt-get install wrk`). The server listens on 127.0.0.1 only, with a
+# Needs `wrk` (Debian: `apt-get install wrk`); one wrk thread, so that on a 2-core machine the
+# load generator takes one core and the server the other. The server listens on 127.0.0.1 only, with a
 # port the kernel picks; every run is bounded by SECONDS, and the server is stopped at the end.
 # Uses the release binary (built first) and a scratch folder ($LOAD_DIR, default
 # /tmp/entitle-load). Prints Markdown rows.
@@ -93,9 +94,9 @@ report() { # label, wrk output file, decisions per request
 
 echo "| what | requests | decisions | latency p50 | latency p99 | failures |"
 echo "|---|---|---|---|---|---|"
-wrk -t2 -c64 -d"${secs}s" --latency -s "$dir/single.lua" "$addr" >"$dir/single.txt"
+wrk -t1 -c64 -d"${secs}s" --latency -s "$dir/single.lua" "$addr" >"$dir/single.txt"
 report "single \`/v1/check\`, 64 connections" "$dir/single.txt" 1
-wrk -t2 -c8 -d"${secs}s" --latency -s "$dir/batch.lua" "$addr" >"$dir/batch.txt"
+wrk -t1 -c8 -d"${secs}s" --latency -s "$dir/batch.lua" "$addr" >"$dir/batch.txt"
 report "batch \`/v1/check\`, ${batch_size} a request, 8 connections" "$dir/batch.txt" "$batch_size"
 
 # the same single check while the file changes every 5 seconds
@@ -114,7 +115,7 @@ report "batch \`/v1/check\`, ${batch_size} a request, 8 connections" "$dir/batch
   done
 ) &
 writer=$!
-wrk -t2 -c64 -d"${secs}s" --latency -s "$dir/single.lua" "$addr" >"$dir/reload.txt"
+wrk -t1 -c64 -d"${secs}s" --latency -s "$dir/single.lua" "$addr" >"$dir/reload.txt"
 wait $writer
 report "single, the policy rewritten every 5 s" "$dir/reload.txt" 1
 sleep 1
