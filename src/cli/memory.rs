@@ -21,7 +21,7 @@
 
 /// The largest policy text (bytes) whose cache entry is read back with huge pages: 48 MiB,
 /// about 450,000 users of a generated account.
-pub(crate) const HUGE_PAGES_UP_TO: usize = 48 << 20;
+pub(crate) const HUGE_PAGES_UP_TO: u64 = 48 << 20;
 
 /// Allow (`true`) or refuse (`false`) huge pages for the faults from now on.
 pub(crate) fn huge_pages(on: bool) {

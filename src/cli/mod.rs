@@ -307,6 +307,11 @@ impl Ctx<'_> {
         let Some(cache) = self.cache.clone() else {
             return self.load(path);
         };
+        let size = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+        if self.one_shot && size <= memory::HUGE_PAGES_UP_TO {
+            // (while the text and the entry are read: one pass over fresh memory; see `memory`)
+            memory::huge_pages(true);
+        }
         let text = crate::read_source(path).map_err(|d| {
             self.errors(&Errors {
                 sources: crate::source::Sources::new(),
@@ -315,10 +320,6 @@ impl Ctx<'_> {
         })?;
         let name = path.display().to_string();
         let loading = progress::Loading::start(path);
-        if self.one_shot && text.len() <= memory::HUGE_PAGES_UP_TO {
-            // (while the entry is read back: one pass over fresh memory; see `memory`)
-            memory::huge_pages(true);
-        }
         let cached = cache.get(&name, &text);
         if self.one_shot {
             memory::huge_pages(false);
