@@ -170,6 +170,20 @@ impl Analysis {
     pub fn case(&self, span: Span) -> Option<&Case> {
         self.cases.iter().find(|c| c.span == span)
     }
+
+    /// How many of the expectations inside `span` (a scenario) pass, and how many there are.
+    pub fn passing_in(&self, span: Span) -> (usize, usize) {
+        let cases = self
+            .cases
+            .iter()
+            .filter(|c| span.start <= c.span.start && c.span.end <= span.end);
+        cases.fold((0, 0), |(passed, all), c| {
+            (
+                passed + usize::from(matches!(c.result, crate::testing::CaseResult::Passed(_))),
+                all + 1,
+            )
+        })
+    }
 }
 
 /// The index of every name in the document.

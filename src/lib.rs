@@ -73,6 +73,7 @@ pub mod capability;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+mod clock;
 pub mod compile;
 pub mod diag;
 pub mod eval;

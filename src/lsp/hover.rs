@@ -255,19 +255,10 @@ fn scenario(a: &Analysis, o: &Occurrence) -> Option<String> {
         Item::Scenario(s) => s.name.span == o.span,
         _ => false,
     })?;
-    let cases: Vec<_> = a
-        .cases
-        .iter()
-        .filter(|c| item.span.start <= c.span.start && c.span.end <= item.span.end)
-        .collect();
-    let passed = cases
-        .iter()
-        .filter(|c| matches!(c.result, CaseResult::Passed(_)))
-        .count();
+    let (passed, all) = a.passing_in(item.span);
     Some(format!(
-        "**scenario** \"{}\": {passed} of {} expectations pass",
-        o.target,
-        cases.len()
+        "**scenario** \"{}\": {passed} of {all} expectations pass",
+        o.target
     ))
 }
 

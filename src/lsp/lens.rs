@@ -5,7 +5,6 @@ use super::analysis::Doc;
 use super::hover::case_text;
 use crate::analysis::Analysis;
 use crate::syntax::Item;
-use crate::testing::CaseResult;
 use lsp_types as lt;
 
 fn lens(doc: &Doc, span: crate::source::Span, title: String) -> lt::CodeLens {
@@ -33,25 +32,13 @@ pub fn code_lens(doc: &Doc, a: &Analysis) -> Vec<lt::CodeLens> {
                 out.push(lens(doc, item.span, title.replace("**", "")));
             }
             Item::Scenario(s) => {
-                let cases: Vec<_> = a
-                    .cases
-                    .iter()
-                    .filter(|c| item.span.start <= c.span.start && c.span.end <= item.span.end)
-                    .collect();
-                let passed = cases
-                    .iter()
-                    .filter(|c| matches!(c.result, CaseResult::Passed(_)))
-                    .count();
+                let (passed, all) = a.passing_in(item.span);
                 let title = if !a.valid {
                     not_run.clone()
-                } else if passed == cases.len() {
+                } else if passed == all {
                     format!("✓ scenario passes ({passed} expectations)")
                 } else {
-                    format!(
-                        "✗ {} of {} expectations fail or did not run",
-                        cases.len() - passed,
-                        cases.len()
-                    )
+                    format!("✗ {} of {all} expectations fail or did not run", all - passed)
                 };
                 out.push(lens(doc, s.name.span, title));
                 for i in s.items.iter().filter(|i| matches!(i.kind, Item::Expect(_))) {
