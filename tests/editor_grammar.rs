@@ -114,11 +114,17 @@ fn every_keyword_is_highlighted_as_a_keyword() {
         .iter()
         .filter(|k| !words.contains(**k))
         .collect();
-    assert!(missing.is_empty(), "keywords the grammar does not highlight: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "keywords the grammar does not highlight: {missing:?}"
+    );
     // and nothing is highlighted as a keyword that the language does not have
     let known = |w: &str| entitle::keywords::is_fixed_word(w);
     let unknown: Vec<_> = words.iter().filter(|w| !known(w)).collect();
-    assert!(unknown.is_empty(), "highlighted as keywords, unknown to src/keywords.rs: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "highlighted as keywords, unknown to src/keywords.rs: {unknown:?}"
+    );
 }
 
 #[test]
