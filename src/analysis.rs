@@ -115,7 +115,8 @@ pub fn analyze(name: &str, text: &str) -> Analysis {
         let config = crate::lint::LintConfig::new();
         let findings = crate::lint::run(&document, &model, &sources, name, &config);
         diagnostics.extend(findings.into_iter().map(|f| f.diagnostic));
-        let outcome = crate::testing::run_file(&sources, file);
+        // the expectations run on this parse and model (`run_file` would parse again)
+        let outcome = crate::testing::run_document(&document, &model);
         diagnostics.extend(outcome.errors);
         diagnostics.extend(outcome.failures.iter().map(|f| f.to_diagnostic(&sources)));
         cases = outcome.cases;
@@ -421,6 +422,30 @@ mod tests {
             a.definition(NameKind::Group, "viz").unwrap().span.start as usize,
             POLICY.find("Viz").unwrap()
         );
+    }
+
+    /// The expectations run on the analysis' own parse give what `entitle test` gives.
+    #[test]
+    fn expectations_are_those_of_run_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        texts.push(POLICY.replace("LumenRT allow\n}", "LumenRT deny\n}"));
+        let mut failures = 0;
+        for text in &texts {
+            let a = analyze("p.ent", text);
+            assert!(a.valid);
+            let mut sources = Sources::new();
+            let file = sources.add("p.ent", text);
+            let outcome = crate::testing::run_file(&sources, file);
+            assert_eq!(format!("{:?}", a.cases), format!("{:?}", outcome.cases));
+            assert_eq!(format!("{:?}", a.failures), format!("{:?}", outcome.failures));
+            assert!(!a.cases.is_empty());
+            failures += a.failures.len();
+        }
+        assert_eq!(failures, 1, "the edited policy's scenario fails once");
     }
 
     #[test]

@@ -84,22 +84,31 @@ pub enum CaseResult {
 
 /// Run every expectation of the file `file` in `sources`.
 pub fn run_file(sources: &Sources, file: FileId) -> FileOutcome {
-    let mut out = FileOutcome::default();
     let (doc, model, errors) = crate::check_file(sources, file);
     if errors.iter().any(Diagnostic::is_error) {
-        out.errors = errors;
-        out.load_failed = true;
-        return out;
+        return FileOutcome {
+            errors,
+            load_failed: true,
+            ..FileOutcome::default()
+        };
     }
+    run_document(&doc, &model)
+}
+
+/// Run every expectation of a document already parsed and resolved without errors (`model`
+/// is `doc`'s): [`run_file`] without parsing again, for a caller that holds both (the
+/// editor's analysis, [`crate::analysis::analyze`]).
+pub fn run_document(doc: &Document, model: &Model) -> FileOutcome {
+    let mut out = FileOutcome::default();
     for item in &doc.items {
         match &item.kind {
             Item::Expect(_) => {
                 out.expectations += 1;
-                check_expect(&model, item, None, &mut out);
+                check_expect(model, item, None, &mut out);
             }
             Item::Scenario(s) => {
                 out.expectations += s.items.iter().filter(|i| matches!(i.kind, Item::Expect(_))).count();
-                run_scenario(&doc, &model, &s.name.text, &s.items, &mut out);
+                run_scenario(doc, model, &s.name.text, &s.items, &mut out);
             }
             _ => {}
         }
