@@ -13,9 +13,8 @@
 //! suggests it).
 
 use super::decision::{decision_json, DecisionJson};
-use super::{source_json, SourceJson};
+use super::source_json;
 use crate::eval::Decision;
-use crate::model::{Access, Rule};
 use crate::request::{RequestError, RequestPrincipal};
 use crate::{Policy, QueryError};
 use serde::Serialize;
@@ -149,41 +148,17 @@ pub fn request_object<'a>(
     Ok(obj)
 }
 
-/// `check --json` of a principal described in the request: `source` is `null` when the
-/// decision rests on the request's own statements.
-#[derive(Serialize)]
-pub struct InlineDecisionJson {
-    pub principal: String,
-    pub product: String,
-    pub decision: Access,
-    pub rule: Rule,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    pub source: Option<SourceJson>,
-}
-
-/// The answer to one check request.
-#[derive(Serialize)]
-#[serde(untagged)]
-pub enum CheckJson {
-    /// A declared principal: exactly `check --json`.
-    Declared(DecisionJson),
-    /// A principal described in the request.
-    Inline(InlineDecisionJson),
-}
-
 /// One answered check request: its JSON and the decision (for a decision log).
 pub struct CheckAnswer {
-    pub json: CheckJson,
+    pub json: DecisionJson,
     pub decision: Decision,
 }
 
 /// The JSON of a decision for a principal described in the request (`name` its id).
-pub fn inline_decision_json(policy: &Policy, name: &str, x: crate::ProductId, d: &Decision) -> InlineDecisionJson {
+/// (`source` is `null` when the decision rests on the request's own statements.)
+pub fn inline_decision_json(policy: &Policy, name: &str, x: crate::ProductId, d: &Decision) -> DecisionJson {
     let m = policy.model();
-    InlineDecisionJson {
+    DecisionJson {
         principal: name.to_string(),
         product: m.product(x).name.clone(),
         decision: d.access,
@@ -209,7 +184,7 @@ pub fn inline_name(who: &RequestPrincipal) -> &str {
 #[derive(Serialize)]
 pub struct InlineExplainJson {
     #[serde(flatten)]
-    pub decision: InlineDecisionJson,
+    pub decision: DecisionJson,
     pub country_by: Option<crate::CountryBy>,
     pub steps: Vec<super::StepJson>,
     pub blockers: Vec<super::BlockerJson>,
@@ -290,7 +265,7 @@ pub fn check_value(policy: &Policy, request: &serde_json::Value) -> Result<Check
             let x = policy.product(product)?;
             let d = crate::eval::decide(policy.model(), p, x);
             Ok(CheckAnswer {
-                json: CheckJson::Declared(decision_json(policy, p, x, &d)),
+                json: decision_json(policy, p, x, &d),
                 decision: d,
             })
         }
@@ -299,7 +274,7 @@ pub fn check_value(policy: &Policy, request: &serde_json::Value) -> Result<Check
             let x = policy.product(product)?;
             let d = crate::eval::decide_subject(policy.model(), resolved.subject(), x);
             Ok(CheckAnswer {
-                json: CheckJson::Inline(inline_decision_json(policy, inline_name(&who), x, &d)),
+                json: inline_decision_json(policy, inline_name(&who), x, &d),
                 decision: d,
             })
         }

@@ -6,7 +6,10 @@ use crate::model::{Access, Model, Principal, ProductId, Rule};
 use crate::Policy;
 use serde::Serialize;
 
-/// `check --json`, exactly as LANGUAGE.md §7 fixes it.
+/// `check --json`, exactly as LANGUAGE.md §7 fixes it. Also the decision of a principal
+/// described in a request and the decision after a fix (`explain --json`), where `source` is
+/// `null` when no statement of the policy decided (the request's own statements, or the
+/// statement the fix writes); for `check` it is always there.
 #[derive(Serialize)]
 pub struct DecisionJson {
     pub principal: String,
@@ -17,7 +20,7 @@ pub struct DecisionJson {
     pub group: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    pub source: SourceJson,
+    pub source: Option<SourceJson>,
 }
 
 /// The JSON of `check` (names as declared).
@@ -30,7 +33,7 @@ pub fn decision_json(policy: &Policy, principal: Principal, product: ProductId, 
         rule: d.rule,
         group: d.group.map(|g| m.group(g).name.clone()),
         country: d.country.map(|c| m.country(c).name.clone()),
-        source: source_json(&policy.sources, d.source),
+        source: Some(source_json(&policy.sources, d.source)),
     }
 }
 

@@ -57,7 +57,7 @@ pub struct FixJson {
     pub edits: Vec<FixEditJson>,
     /// The decision after the fix, with the keys of `check --json` (`source` is `null` when
     /// the deciding statement is one the fix writes).
-    pub decision: FixDecisionJson,
+    pub decision: DecisionJson,
     /// How many other decisions the fix changes; `null` when not counted (a large policy).
     pub other_changes: Option<usize>,
 }
@@ -74,20 +74,6 @@ pub struct FixEditJson {
     /// Present when the edit stands for several alternatives (groups or countries).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub any_of: Option<AnyOf>,
-}
-
-/// The decision after a fix: the keys of `check --json`.
-#[derive(Serialize)]
-pub struct FixDecisionJson {
-    pub principal: String,
-    pub product: String,
-    pub decision: Access,
-    pub rule: Rule,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    pub source: Option<SourceJson>,
 }
 
 /// The JSON of `explain`.
@@ -128,7 +114,7 @@ pub fn explain_json(
                         any_of: e.any_of.clone(),
                     })
                     .collect(),
-                decision: FixDecisionJson {
+                decision: DecisionJson {
                     principal: m.principal_name(p).to_string(),
                     product: m.product(x).name.clone(),
                     decision: f.access,

@@ -34,7 +34,7 @@ pub use diff::{
 };
 pub use explain::{
     blockers_text, explain_json, explanation_text, fixes_text, step_sentence, steps_json, BlockerJson, ExplainJson,
-    FixDecisionJson, FixEditJson, FixJson, StepJson,
+    FixEditJson, FixJson, StepJson,
 };
 pub use lint::{lint_json, lint_text, LintJson};
 pub use matrix::rule_code;
