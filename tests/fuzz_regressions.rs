@@ -110,10 +110,10 @@ fn an_empty_name_or_display_name_survives_export_and_import() {
         assert_eq!(json::export_text(back.model()), exported, "{text}");
     }
     // what a policy cannot say is still refused: a name over two lines
-    let e = json::import(r#"{"schema": "entitle/2", "products": [{"name": "P", "display": "a\nb"}]}"#)
-        .unwrap_err();
+    let e = json::import(r#"{"schema": "entitle/2", "products": [{"name": "P", "display": "a\nb"}]}"#).unwrap_err();
     assert!(
-        e.to_string().contains("products[0].display: a product display must be a string on one line"),
+        e.to_string()
+            .contains("products[0].display: a product display must be a string on one line"),
         "{e}"
     );
 }

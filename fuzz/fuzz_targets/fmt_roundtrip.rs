@@ -68,10 +68,18 @@ fuzz_target!(|data: &[u8]| {
     // what `Policy::parse` would do, without parsing the texts again
     let valid = |diagnostics: &[entitle::Diagnostic]| !diagnostics.iter().any(entitle::Diagnostic::is_error);
     let ((a, da), (b, db)) = (entitle::resolve::resolve(&doc), entitle::resolve::resolve(&doc2));
-    assert_eq!(valid(&da), valid(&db), "validity changed by fmt: before {da:?}, after {db:?}\n{once}");
+    assert_eq!(
+        valid(&da),
+        valid(&db),
+        "validity changed by fmt: before {da:?}, after {db:?}\n{once}"
+    );
     if valid(&da) {
         assert_eq!(fingerprint(&a), fingerprint(&b), "fmt changed the model\n{once}");
-        assert_eq!(model_decisions(&a), model_decisions(&b), "fmt changed a decision\n{once}");
+        assert_eq!(
+            model_decisions(&a),
+            model_decisions(&b),
+            "fmt changed a decision\n{once}"
+        );
     }
 });
 

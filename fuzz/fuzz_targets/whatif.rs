@@ -56,10 +56,7 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => {
                 assert!(!e.diagnostics.is_empty());
                 let _ = e.render(false);
-                assert!(
-                    before.1 == *policy.document(),
-                    "a failed `{stmt}` changed the document"
-                );
+                assert!(before.1 == *policy.document(), "a failed `{stmt}` changed the document");
                 assert_eq!(
                     fingerprint(&before.0),
                     fingerprint(policy.model()),

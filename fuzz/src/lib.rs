@@ -120,9 +120,7 @@ pub fn numbers_by_value(doc: &entitle::syntax::Document) -> entitle::syntax::Doc
                         }
                     }
                 }
-                Item::WhatIf(WhatIf::SetRevenue {
-                    revenue: Some(n), ..
-                }) => canonical(n),
+                Item::WhatIf(WhatIf::SetRevenue { revenue: Some(n), .. }) => canonical(n),
                 Item::Scenario(s) => items(&mut s.items),
                 _ => {}
             }
