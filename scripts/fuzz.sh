@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fuzzing routine: scripts/fuzz.sh [TARGET|all] [SECONDS]
 #
-# For each target: seeds its corpus (fuzz/seed.sh), runs it for SECONDS (default 60) with the
+# For each target: seeds a scratch corpus (fuzz/seed.sh), runs it for SECONDS (default 60) with the
 # project's flags (RUSTC_BOOTSTRAP for a stable toolchain, -max_len=4096, -timeout=10, the
 # dictionary for the targets that read policy text), replaying fuzz/regressions/TARGET first,
 # then merges and minimises fuzz/corpus/TARGET (kept in git: the smallest set of inputs that
@@ -27,7 +27,11 @@ build=(-O --no-trace-compares)
 # inputs kept in fuzz/corpus/ are cut to this many bytes (the runs still try 4 KiB)
 keep_len=${FUZZ_KEEP_LEN:-512}
 export CARGO_TARGET_DIR="$PWD/fuzz/target"
-fuzz/seed.sh >/dev/null
+# the seeds go to a scratch folder read beside the corpus: fuzz/corpus/ keeps only what the
+# merge keeps
+seeds=$(mktemp -d)
+trap 'rm -rf "$seeds"' EXIT
+fuzz/seed.sh "$seeds" >/dev/null
 machine="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 status=0
 for t in "${targets[@]}"; do
@@ -39,7 +43,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "fuzz/regressions/$t"
   log=$(mktemp)
   cpu=$(mktemp)
-  (cd fuzz && /usr/bin/time -o "$cpu" -f '%U %S' cargo fuzz run "${build[@]}" "$t" "../$corpus" "../fuzz/regressions/$t" -- \
+  (cd fuzz && /usr/bin/time -o "$cpu" -f '%U %S' cargo fuzz run "${build[@]}" "$t" "../$corpus" "../fuzz/regressions/$t" "$seeds/$t" -- \
     -max_len=4096 -timeout=10 -rss_limit_mb=2048 -max_total_time="$secs" -print_final_stats=1 \
     "${dict[@]}" 2>&1) | tee "$log" | grep -E '^(#[0-9]+[[:space:]]+DONE|==[0-9]+==|SUMMARY|thread .* panicked)' || true
   rc=${PIPESTATUS[0]}
@@ -63,7 +67,7 @@ for t in "${targets[@]}"; do
   # (-set_cover_merge; edges, not hit counts: -use_counters=0), each cut to $keep_len bytes, so
   # that the corpus stays small in git
   merged=$(mktemp -d)
-  (cd fuzz && cargo fuzz run "${build[@]}" "$t" "$merged" "../$corpus" -- -set_cover_merge=1 -use_counters=0 -max_len="$keep_len" -timeout=10 -rss_limit_mb=2048 >/dev/null 2>&1) &&
+  (cd fuzz && cargo fuzz run "${build[@]}" "$t" "$merged" "../$corpus" "$seeds/$t" -- -set_cover_merge=1 -use_counters=0 -max_len="$keep_len" -timeout=10 -rss_limit_mb=2048 >/dev/null 2>&1) &&
     rm -rf "$corpus" && mkdir -p "$corpus" && cp "$merged"/* "$corpus"/ 2>/dev/null
   rm -rf "$merged"
   row="| $t | ${runs:-?} | ${time:-?} | ${cov:-?} | $secs | $(date -u +%Y-%m-%d) | $machine | $result, ${per_cpu:-?} exec per CPU second, corpus $(ls "$corpus" | wc -l) files, $(du -sk --apparent-size "$corpus" | cut -f1) KB |"
