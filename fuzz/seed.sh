@@ -4,27 +4,32 @@
 # (fuzz/regressions/TARGET/), so that every run replays them first. Targets that read a mode
 # byte first take text when it is a multiple of 4, so their text seeds start with a NUL
 # (`differential` reads one more byte, the check to run, before it).
+#
+# `seed.sh [DIR]` writes the seeds to DIR/TARGET/ (an absolute path), by default to
+# corpus/TARGET/. scripts/fuzz.sh seeds a scratch folder that it passes to libFuzzer beside
+# the corpus, so fuzz/corpus/ (in git) only gains the seeds that the merge keeps.
 set -euo pipefail
 cd "$(dirname "$0")"
+out=${1:-corpus}
 for t in parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json; do
-  mkdir -p "corpus/$t"
+  mkdir -p "$out/$t"
 done
 for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
   name=seed-$(basename "$f" .ent)
-  cp "$f" "corpus/parse/$name"
-  { printf '\0'; cat "$f"; } > "corpus/diagnostics/$name"
+  cp "$f" "$out/parse/$name"
+  { printf '\0'; cat "$f"; } > "$out/diagnostics/$name"
   for t in resolve fmt_roundtrip; do
-    { printf '\0'; cat "$f"; } > "corpus/$t/$name"
+    { printf '\0'; cat "$f"; } > "$out/$t/$name"
   done
-  { printf '\0\0'; cat "$f"; } > "corpus/differential/$name"
+  { printf '\0\0'; cat "$f"; } > "$out/differential/$name"
 done
-cp ../tests/fixtures/interop/users.csv corpus/import_users/seed-users.csv
-{ printf '\0'; cat ../tests/fixtures/interop/northwind.entitle1.json; } > corpus/import_json/seed-northwind1
+cp ../tests/fixtures/interop/users.csv "$out"/import_users/seed-users.csv
+{ printf '\0'; cat ../tests/fixtures/interop/northwind.entitle1.json; } > "$out"/import_json/seed-northwind1
 # earlier crashes
 for d in regressions/*/; do
   [ -d "$d" ] || continue
   t=$(basename "$d")
-  mkdir -p "corpus/$t"
-  cp "$d"* "corpus/$t/" 2>/dev/null || true
+  mkdir -p "$out/$t"
+  cp "$d"* "$out/$t/" 2>/dev/null || true
 done
-for t in corpus/*/; do echo "seeded $(basename "$t"): $(ls "$t" | wc -l)"; done
+for t in "$out"/*/; do echo "seeded $(basename "$t"): $(ls "$t" | wc -l)"; done

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The fuzzing routine: scripts/fuzz.sh [TARGET|all] [SECONDS]
 #
-# For each target: seeds its corpus (fuzz/seed.sh), runs it for SECONDS (default 60) with the
+# For each target: seeds a scratch corpus (fuzz/seed.sh), runs it for SECONDS (default 60) with the
 # project's flags (RUSTC_BOOTSTRAP for a stable toolchain, -max_len=4096, -timeout=10, the
 # dictionary for the targets that read policy text), replaying fuzz/regressions/TARGET first,
-# then merges and minimises fuzz/corpus/TARGET (kept in git: keep it small) and appends a row
+# then merges and minimises fuzz/corpus/TARGET (kept in git: the smallest set of inputs that
+# keeps its coverage, each cut to 512 bytes, FUZZ_KEEP_LEN=N for another size) and appends a row
 # (target, executions, exec/s, coverage, seconds, date, machine) to the table in
 # docs/fuzzing.md. A crash stops that target (its input is in fuzz/artifacts/TARGET/; keep it
 # in fuzz/regressions/TARGET/ with a test under tests/) and makes the script exit 1.
@@ -15,8 +16,22 @@ which=${1:-all}
 secs=${2:-60}
 if [[ $which == all ]]; then targets=("${ALL[@]}"); else targets=("$which"); fi
 export RUSTC_BOOTSTRAP=1
+# one thread: rayon's pool (used by the resolver and the simulator) is global and made once per
+# process, but on a shared 2-core machine its workers only compete with the target
+export RAYON_NUM_THREADS=1
+# the build flags, the same for the run and the merge (another set rebuilds everything):
+# release with AddressSanitizer, and no trace-compares instrumentation, which was more than
+# half of every execution (pest compares byte by byte); the dictionary and the policy
+# generator give what comparison tracing would find: the language's words and shapes
+build=(-O --no-trace-compares)
+# inputs kept in fuzz/corpus/ are cut to this many bytes (the runs still try 4 KiB)
+keep_len=${FUZZ_KEEP_LEN:-512}
 export CARGO_TARGET_DIR="$PWD/fuzz/target"
-fuzz/seed.sh >/dev/null
+# the seeds go to a scratch folder read beside the corpus: fuzz/corpus/ keeps only what the
+# merge keeps
+seeds=$(mktemp -d)
+trap 'rm -rf "$seeds"' EXIT
+fuzz/seed.sh "$seeds" >/dev/null
 machine="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 status=0
 for t in "${targets[@]}"; do
@@ -27,7 +42,8 @@ for t in "${targets[@]}"; do
   corpus=fuzz/corpus/$t
   mkdir -p "$corpus" "fuzz/regressions/$t"
   log=$(mktemp)
-  (cd fuzz && cargo fuzz run -O "$t" "../$corpus" "../fuzz/regressions/$t" -- \
+  cpu=$(mktemp)
+  (cd fuzz && /usr/bin/time -o "$cpu" -f '%U %S' cargo fuzz run "${build[@]}" "$t" "../$corpus" "../fuzz/regressions/$t" "$seeds/$t" -- \
     -max_len=4096 -timeout=10 -rss_limit_mb=2048 -max_total_time="$secs" -print_final_stats=1 \
     "${dict[@]}" 2>&1) | tee "$log" | grep -E '^(#[0-9]+[[:space:]]+DONE|==[0-9]+==|SUMMARY|thread .* panicked)' || true
   rc=${PIPESTATUS[0]}
@@ -36,6 +52,9 @@ for t in "${targets[@]}"; do
   runs=$(grep -oE '^stat::number_of_executed_units:[[:space:]]+[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
   time=$(grep -oE '^stat::average_exec_per_sec:[[:space:]]+[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+  # executions per second of CPU time (user + system): what one core gives when the machine
+  # is shared and the wall-clock rate is not
+  per_cpu=$(awk -v n="${runs:-0}" '$1 ~ /^[0-9.]+$/ { s = $1 + $2; if (s > 0) printf "%d", n / s }' "$cpu")
   if [[ -z $done_line ]]; then
     crash=$(grep -oE 'artifact_prefix=.*|Test unit written to .*' "$log" | tail -1)
     echo "$t: stopped (exit $rc): ${crash:-see $log}"
@@ -44,12 +63,14 @@ for t in "${targets[@]}"; do
   else
     result="ok"
   fi
-  # merge and minimise: only the inputs that add coverage stay
+  # merge and minimise: the smallest set of inputs that keeps the corpus's coverage
+  # (-set_cover_merge; edges, not hit counts: -use_counters=0), each cut to $keep_len bytes, so
+  # that the corpus stays small in git
   merged=$(mktemp -d)
-  (cd fuzz && cargo fuzz run -O "$t" "$merged" "../$corpus" -- -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 >/dev/null 2>&1) &&
+  (cd fuzz && cargo fuzz run "${build[@]}" "$t" "$merged" "../$corpus" "$seeds/$t" -- -set_cover_merge=1 -use_counters=0 -max_len="$keep_len" -timeout=10 -rss_limit_mb=2048 >/dev/null 2>&1) &&
     rm -rf "$corpus" && mkdir -p "$corpus" && cp "$merged"/* "$corpus"/ 2>/dev/null
   rm -rf "$merged"
-  row="| $t | ${runs:-?} | ${time:-?} | ${cov:-?} | $secs | $(date -u +%Y-%m-%d) | $machine | $result, corpus $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KB |"
+  row="| $t | ${runs:-?} | ${time:-?} | ${cov:-?} | $secs | $(date -u +%Y-%m-%d) | $machine | $result, ${per_cpu:-?} exec per CPU second, corpus $(ls "$corpus" | wc -l) files, $(du -sk --apparent-size "$corpus" | cut -f1) KB |"
   echo "$row"
   # the row goes after the last row of the table under "## Runs"
   awk -v row="$row" '
@@ -59,6 +80,6 @@ for t in "${targets[@]}"; do
     /^## / && !/^## Runs/ { in_runs = 0 }
     END { for (i = 1; i <= NR; i++) { print lines[i]; if (i == last) print row } }
   ' docs/fuzzing.md > docs/fuzzing.md.tmp && mv docs/fuzzing.md.tmp docs/fuzzing.md
-  rm -f "$log"
+  rm -f "$log" "$cpu"
 done
 exit $status

@@ -56,7 +56,7 @@ pub fn fingerprint(model: &entitle::Model) -> String {
     spanless(&format!("{model:?}"))
 }
 
-pub use policy_gen::{decisions, Decided};
+pub use policy_gen::{decisions, model_decisions, Decided};
 
 /// The evaluators agree: `decide`, `explain` and the compiled form, pair by pair and row by row.
 pub fn assert_evaluators_agree(policy: &Policy) {
@@ -97,4 +97,36 @@ pub fn policy_text(data: &[u8], options: policy_gen::Options) -> Option<String> 
         let mut u = arbitrary::Unstructured::new(rest);
         policy_gen::policy(&mut Bytes(&mut u), options).0
     })
+}
+
+/// A copy of `doc` with every number (`revenue`, `set revenue`) written the way `fmt` writes
+/// it (`0042` → `42`, `1200000` → `1_200_000`): numbers compare by value (LANGUAGE.md §8), so
+/// two documents are the same when they are equal after this. An invalid number stays as
+/// written, as `fmt` keeps it.
+pub fn numbers_by_value(doc: &entitle::syntax::Document) -> entitle::syntax::Document {
+    use entitle::syntax::ast::{CountryStmt, Decl, Item, Name, WhatIf};
+    fn canonical(n: &mut Name) {
+        if let Ok(v) = entitle::resolve::number(n) {
+            n.text = entitle::fmt::format_number(v);
+        }
+    }
+    fn items(list: &mut [entitle::syntax::ast::Node<Item>]) {
+        for item in list {
+            match &mut item.kind {
+                Item::Decl(Decl::Country(c)) => {
+                    for s in &mut c.stmts {
+                        if let CountryStmt::Revenue(n) = &mut s.kind {
+                            canonical(n);
+                        }
+                    }
+                }
+                Item::WhatIf(WhatIf::SetRevenue { revenue: Some(n), .. }) => canonical(n),
+                Item::Scenario(s) => items(&mut s.items),
+                _ => {}
+            }
+        }
+    }
+    let mut doc = doc.clone();
+    items(&mut doc.items);
+    doc
 }

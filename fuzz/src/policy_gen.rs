@@ -974,7 +974,11 @@ pub type Decided = (
 
 /// Every (principal, product) decision of a policy, by name.
 pub fn decisions(policy: &entitle::Policy) -> Vec<Decided> {
-    let m = policy.model();
+    model_decisions(policy.model())
+}
+
+/// Every decision of a model (see [`decisions`]).
+pub fn model_decisions(m: &entitle::Model) -> Vec<Decided> {
     let mut out = vec![];
     for p in m.principals() {
         for x in m.product_ids() {

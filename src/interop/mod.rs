@@ -17,8 +17,10 @@ pub mod json;
 pub mod report;
 pub mod users;
 
-/// True when `text` can be written as a name in a policy: not empty, on one line, without
-/// other control characters (strings in the language are one line).
+/// True when `text` can be written as a name in a policy: exactly when it holds no line break
+/// (a string in the language is `"…"` on one line, any other character allowed, the empty
+/// string too: `product P ""`). What a policy file can say, an import must accept: the export
+/// of every valid policy imports back.
 pub(crate) fn writable_name(text: &str) -> bool {
-    !text.is_empty() && !text.chars().any(char::is_control)
+    !text.contains(['\n', '\r'])
 }

@@ -176,7 +176,7 @@ impl Builder {
         let n = self.name(text, path);
         if !writable_name(text) {
             self.problems.push(
-                Diagnostic::error("name", format!("a {what} must be a non-empty string on one line"))
+                Diagnostic::error("name", format!("a {what} must be a string on one line"))
                     .with_label(n.span, "not writable"),
             );
         }

@@ -104,9 +104,10 @@
 //!
 //! A document that is not JSON, or has a field of the wrong type or an unknown field, is
 //! reported with serde_json's line and column. A missing or unsupported `schema` is reported
-//! before anything else. Then every name must be writable (not empty, one line) and every
-//! domain a domain, and the policy the document describes is checked by the resolver, exactly
-//! as a policy file is: duplicates, unknown references (with a did-you-mean suggestion),
+//! before anything else. Then every name must be writable (on one line; any other string is a
+//! name, the empty one too, as `""` is in a policy) and every domain a domain, and the policy
+//! the document describes is checked by the resolver, exactly as a policy file is:
+//! duplicates, unknown references (with a did-you-mean suggestion),
 //! unknown roles and statuses, conflicting verdicts, profile codes covered twice, revenue
 //! ties, keys whose groups leave their country, and so on. Each problem is reported at once
 //! with its place in the document, e.g. `users[2] (bob@acme.com).groups[0]: unknown group
@@ -224,14 +225,14 @@ mod tests {
     #[test]
     fn names_that_cannot_be_written_and_numbers_too_long_are_reported() {
         let e = import(
-            r#"{"schema": "entitle/2", "products": [{"name": ""}],
+            r#"{"schema": "entitle/2", "products": [{"name": "Open\rRoads"}],
                 "countries": [{"name": "US", "revenue": 1000000000000000000}],
                 "users": [{"email": "a@x.com", "country": "U\nS"}]}"#,
         )
         .unwrap_err();
         let ImportError::Invalid(list) = e else { panic!("{e:?}") };
         assert!(
-            list[0].starts_with("products[0].name: a product name must be a non-empty string"),
+            list[0].starts_with("products[0].name: a product name must be a string on one line"),
             "{list:#?}"
         );
         assert!(list[1].starts_with("countries[0] (US).revenue: `1_000_000_000_000_000_000` is not a valid number (19 digits: at most 18 are allowed)"), "{list:#?}");

@@ -1,7 +1,6 @@
 //! Merging rows into the policy: checking each row's values against the policy, adding or
 //! updating the user's declaration, and resolving it to be sure the policy stays valid.
 
-use super::super::writable_name;
 use super::RowOutcome;
 use crate::diag::closest;
 use crate::model::{Model, Role, Status};
@@ -408,7 +407,7 @@ pub fn check_email(email: &str) -> Result<(), String> {
         return Err("missing email".to_string());
     }
     let bad = |why: &str| Err(format!("invalid email `{email}`: {why}"));
-    if !writable_name(email) {
+    if email.chars().any(char::is_control) {
         return bad("it spans several lines");
     }
     let Some((local, domain)) = email.split_once('@') else {
