@@ -11,12 +11,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 out=${1:-corpus}
-for t in parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json; do
+for t in parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json serve_request lsp_document; do
   mkdir -p "$out/$t"
 done
 for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
   name=seed-$(basename "$f" .ent)
   cp "$f" "$out/parse/$name"
+  cp "$f" "$out/lsp_document/$name"
   { printf '\0'; cat "$f"; } > "$out/diagnostics/$name"
   for t in resolve fmt_roundtrip; do
     { printf '\0'; cat "$f"; } > "$out/$t/$name"
@@ -24,6 +25,12 @@ for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
   { printf '\0\0'; cat "$f"; } > "$out/differential/$name"
 done
 cp ../tests/fixtures/interop/users.csv "$out"/import_users/seed-users.csv
+# requests: one line of `check --requests` each (the documented example file)
+n=0
+while IFS= read -r line; do
+  n=$((n + 1))
+  printf '%s' "$line" > "$out/serve_request/seed-$n"
+done < ../docs/examples/requests.jsonl
 { printf '\0'; cat ../tests/fixtures/interop/northwind.entitle1.json; } > "$out"/import_json/seed-northwind1
 # earlier crashes
 for d in regressions/*/; do

@@ -11,7 +11,7 @@
 # in fuzz/regressions/TARGET/ with a test under tests/) and makes the script exit 1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-ALL=(parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json)
+ALL=(parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json serve_request lsp_document)
 which=${1:-all}
 secs=${2:-60}
 if [[ $which == all ]]; then targets=("${ALL[@]}"); else targets=("$which"); fi
@@ -36,7 +36,7 @@ machine="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo
 status=0
 for t in "${targets[@]}"; do
   case $t in
-    parse | resolve | diagnostics | fmt_roundtrip | differential) dict=(-dict=entitle.dict) ;;
+    parse | resolve | diagnostics | fmt_roundtrip | differential | lsp_document) dict=(-dict=entitle.dict) ;;
     *) dict=() ;;
   esac
   corpus=fuzz/corpus/$t

@@ -1,0 +1,24 @@
+//! The language server's document handling: any bytes (as text) as an open document are
+//! analysed (parse, resolve, lint, expectations: `entitle::analysis::analyze`, what the server
+//! runs on every change) without panicking, and every diagnostic's span converts to a protocol
+//! position (UTF-16 columns) and back to the same byte offset.
+#![no_main]
+
+use entitle::lsp::analysis::Lines;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let analysis = entitle::analysis::analyze("fuzz.ent", &text);
+    let lines = Lines::new(&text);
+    for d in &analysis.diagnostics {
+        for label in &d.labels {
+            for offset in [label.span.start as usize, label.span.end as usize] {
+                if offset <= text.len() && text.is_char_boundary(offset) {
+                    let back = lines.offset(lines.position(offset));
+                    assert_eq!(back, offset, "offset {offset} → {:?} → {back}", lines.position(offset));
+                }
+            }
+        }
+    }
+});
