@@ -46,7 +46,9 @@ impl Utc {
         }
     }
 
-    /// RFC 3339 with milliseconds: `2026-11-30T20:58:50.123Z`.
+    /// RFC 3339 with milliseconds: `2026-11-30T20:58:50.123Z` (the server's; the core alone
+    /// has no caller).
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub fn rfc3339(&self) -> String {
         let Utc {
             year,

@@ -14,6 +14,9 @@
 // Runs the binary or uses the front ends: needs the default `cli` feature.
 #![cfg(feature = "cli")]
 
+mod common;
+
+use common::{entries, Rng};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -234,18 +237,6 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// A deterministic stream of pseudo-random numbers (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
 }
 
 const POLICY: &str = "product Bridge\nproduct Survey\ncountry US { default deny  allow Survey }\n\
@@ -907,16 +898,6 @@ fn explain_on_huge_inputs() {
 }
 
 // ---------------------------------------------------------------------- atomic writes
-
-/// Every entry of a directory (to see that no temporary file was left).
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
 
 const MESSY: &str = "product   B;product A\ncountry US {default deny  allow A}\n";
 

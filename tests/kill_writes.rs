@@ -25,6 +25,9 @@
 
 #![cfg(all(unix, feature = "cli"))]
 
+mod common;
+
+use common::{entries, Rng};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
@@ -323,16 +326,6 @@ fn reset(case: &Case, dir: &Path) {
     }
 }
 
-/// Every entry of a folder, sorted.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 fn spawn(program: &str, pre: &[&str], case: &Case, dir: &Path) -> std::process::Child {
     let (args, stdin) = (case.run)(dir);
     let mut cmd = Command::new(program);
@@ -403,23 +396,6 @@ fn sorted_names(case: &Case) -> Vec<String> {
     let mut v: Vec<String> = case.old.iter().map(|(n, _)| n.clone()).collect();
     v.sort();
     v
-}
-
-/// A deterministic stream of pseudo-random numbers (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `[0, 1)`.
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 /// Kill `case` at `KILLS` random points and check what each kill leaves.

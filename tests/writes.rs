@@ -16,18 +16,9 @@ use entitle::atomic_write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-#[cfg(feature = "cli")]
 mod common;
 
-/// Every entry of a folder, sorted (to see that no temporary file was left).
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
+use common::entries;
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
