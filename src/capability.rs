@@ -43,6 +43,42 @@ pub enum Capability {
     ReceiveAlerts,
 }
 
+/// Why a `can` question cannot be asked, before any name in the policy is looked up. The
+/// front ends word `NeedsProduct` for their own input (an argument, a field).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CanArgError {
+    /// No capability of this name.
+    UnknownCapability {
+        /// The name asked about.
+        name: String,
+        /// The closest capability's name, if any is close.
+        suggestion: Option<String>,
+    },
+    /// The capability is asked about one product, and none was given.
+    NeedsProduct(Capability),
+    /// The capability takes no product, and this one was given.
+    TakesNoProduct(Capability, String),
+}
+
+impl fmt::Display for CanArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CanArgError::UnknownCapability { name, suggestion } => {
+                let names: Vec<&str> = Capability::ALL.iter().map(|c| c.as_str()).collect();
+                write!(f, "unknown capability `{name}` (one of: {})", names.join(", "))?;
+                if let Some(s) = suggestion {
+                    write!(f, "; did you mean `{s}`?")?;
+                }
+                Ok(())
+            }
+            CanArgError::NeedsProduct(c) => write!(f, "`{}` needs a product", c.as_str()),
+            CanArgError::TakesNoProduct(c, name) => {
+                write!(f, "`{}` takes no product, but `{name}` was given", c.as_str())
+            }
+        }
+    }
+}
+
 impl Capability {
     /// Every capability, in declaration order.
     pub const ALL: [Capability; 5] = [
@@ -69,9 +105,27 @@ impl Capability {
         Capability::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    /// The capability named `s`, or why there is none: the names there are, and the closest.
+    pub fn named(s: &str) -> Result<Capability, CanArgError> {
+        Capability::parse(s).ok_or_else(|| CanArgError::UnknownCapability {
+            name: s.to_string(),
+            suggestion: crate::diag::closest(s, Capability::ALL.iter().map(|c| c.as_str())).map(str::to_string),
+        })
+    }
+
     /// Whether the capability is asked about one product (`receive-alerts PRODUCT`).
     pub fn takes_product(self) -> bool {
         matches!(self, Capability::ReceiveAlerts)
+    }
+
+    /// Check that a product is given exactly when the capability takes one: the product's
+    /// name, if any.
+    pub fn product_arg(self, product: Option<&str>) -> Result<Option<&str>, CanArgError> {
+        match (self.takes_product(), product) {
+            (true, None) => Err(CanArgError::NeedsProduct(self)),
+            (false, Some(name)) => Err(CanArgError::TakesNoProduct(self, name.to_string())),
+            (_, product) => Ok(product),
+        }
     }
 
     /// Whether the principal's status must be `active` for the capability.

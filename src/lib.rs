@@ -116,7 +116,7 @@ pub mod testing;
 pub mod whatif;
 mod write;
 
-pub use capability::{CanAnswer, CanReason, Capability};
+pub use capability::{CanAnswer, CanArgError, CanReason, Capability};
 pub use compile::Compiled;
 pub use diag::{Diagnostic, Severity};
 pub use eval::{Decision, Explanation, GroupVerdict, Step};

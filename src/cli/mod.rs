@@ -2,7 +2,6 @@
 //! what comes back. Exit codes: 0 ok/allow, 1 deny or failed test, 2 error.
 
 use crate::capability::{self, Capability};
-use crate::diag;
 use crate::filter::{Filter, Selection};
 use crate::model::Principal;
 use crate::render::{self, exit};
@@ -511,37 +510,31 @@ impl Ctx<'_> {
             Ok(p) => p,
             Err(code) => return code,
         };
-        let Some(capability) = Capability::parse(cap) else {
-            let names: Vec<&str> = Capability::ALL.iter().map(|c| c.as_str()).collect();
-            let mut msg = format!("error: unknown capability `{cap}` (one of: {})", names.join(", "));
-            if let Some(s) = diag::closest(cap, names.iter().copied()) {
-                msg.push_str(&format!("; did you mean `{s}`?"));
+        let arg_error = |e: crate::capability::CanArgError| match e {
+            crate::capability::CanArgError::NeedsProduct(c) => format!("`{}` needs a PRODUCT argument", c.as_str()),
+            e => e.to_string(),
+        };
+        let capability = match Capability::named(cap) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(self.err, "error: {}", arg_error(e));
+                return EXIT_ERROR;
             }
-            let _ = writeln!(self.err, "{msg}");
-            return EXIT_ERROR;
         };
         let p = match policy.principal(principal) {
             Ok(p) => p,
             Err(e) => return self.query_error(e),
         };
-        let x = match (capability.takes_product(), product) {
-            (true, Some(name)) => match policy.product(name) {
-                Ok(x) => Some(x),
-                Err(e) => return self.query_error(e),
-            },
-            (true, None) => {
-                let _ = writeln!(self.err, "error: `{}` needs a PRODUCT argument", capability.as_str());
+        let product = match capability.product_arg(product) {
+            Ok(product) => product,
+            Err(e) => {
+                let _ = writeln!(self.err, "error: {}", arg_error(e));
                 return EXIT_ERROR;
             }
-            (false, Some(name)) => {
-                let _ = writeln!(
-                    self.err,
-                    "error: `{}` takes no product, but `{name}` was given",
-                    capability.as_str()
-                );
-                return EXIT_ERROR;
-            }
-            (false, None) => None,
+        };
+        let x = match product.map(|name| policy.product(name)).transpose() {
+            Ok(x) => x,
+            Err(e) => return self.query_error(e),
         };
         let answer = capability::can(&policy.model, p, capability, x);
         let text = match format {

@@ -118,47 +118,48 @@ impl Session {
         input.arity("can", args, 2, 3)?;
         let policy = &self.working;
         let cap_tok = &args[1];
-        let Some(capability) = Capability::parse(&cap_tok.text) else {
+        let capability = Capability::named(&cap_tok.text).map_err(|e| {
             let names: Vec<&str> = Capability::ALL.iter().map(|c| c.as_str()).collect();
             let mut d = Diagnostic::error(
                 "unknown-capability",
                 format!("unknown capability `{}` (one of: {})", cap_tok.text, names.join(", ")),
             )
             .with_label(input.span(cap_tok.range.clone()), "not a capability");
-            if let Some(s) = diag::closest(&cap_tok.text, names.iter().copied()) {
+            if let capability::CanArgError::UnknownCapability {
+                suggestion: Some(s), ..
+            } = e
+            {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
-            return Err(vec![d]);
-        };
+            vec![d]
+        })?;
         let p = policy
             .principal(&args[0].text)
             .map_err(|e| vec![query_diag(input, &args[0], &e)])?;
-        let x = match (capability.takes_product(), args.get(2)) {
-            (true, Some(tok)) => Some(
-                policy
-                    .product(&tok.text)
-                    .map_err(|e| vec![query_diag(input, tok, &e)])?,
-            ),
-            (true, None) => {
+        // (a product token is there exactly when `product_arg` returns one)
+        let x = match capability.product_arg(args.get(2).map(|t| t.text.as_str())) {
+            Ok(None) => None,
+            Ok(Some(_)) => {
+                let tok = &args[2];
+                Some(
+                    policy
+                        .product(&tok.text)
+                        .map_err(|e| vec![query_diag(input, tok, &e)])?,
+                )
+            }
+            Err(capability::CanArgError::NeedsProduct(c)) => {
                 return Err(vec![Diagnostic::error(
                     "usage",
-                    format!("`{}` needs a PRODUCT argument", capability.as_str()),
+                    format!("`{}` needs a PRODUCT argument", c.as_str()),
                 )
                 .with_label(input.span(cap_tok.range.clone()), "add the product after this")
                 .with_help("usage: can PRINCIPAL receive-alerts PRODUCT")])
             }
-            (false, Some(tok)) => {
-                return Err(vec![Diagnostic::error(
-                    "usage",
-                    format!(
-                        "`{}` takes no product, but `{}` was given",
-                        capability.as_str(),
-                        tok.text
-                    ),
-                )
-                .with_label(input.span(tok.range.clone()), "unexpected product")])
+            Err(e) => {
+                let tok = &args[2];
+                return Err(vec![Diagnostic::error("usage", e.to_string())
+                    .with_label(input.span(tok.range.clone()), "unexpected product")]);
             }
-            (false, None) => None,
         };
         let answer = capability::can(&policy.model, p, capability, x);
         let text = match format {

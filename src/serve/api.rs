@@ -319,38 +319,26 @@ pub async fn can(Extract(state): S, body: Body) -> Answer {
     };
     let loaded = state.current.load();
     let policy = &loaded.policy;
-    let Some(capability) = Capability::parse(cap) else {
-        let names: Vec<&str> = Capability::ALL.iter().map(|c| c.as_str()).collect();
-        let mut e = crate::render::batch::ErrorJson::new(
-            404,
-            "unknown-capability",
-            format!("unknown capability `{cap}` (one of: {})", names.join(", ")),
-        );
-        e.error.suggestion = crate::diag::closest(cap, names.iter().copied()).map(str::to_string);
-        if let Some(s) = &e.error.suggestion {
-            e.error.message.push_str(&format!("; did you mean `{s}`?"));
-        }
-        return Err(e.into());
-    };
+    let capability = Capability::named(cap).map_err(can_arg_error)?;
     let p = policy.principal(principal)?;
-    let x = match (capability.takes_product(), product) {
-        (true, Some(name)) => Some(policy.product(name)?),
-        (true, None) => {
-            return Err(ApiError::bad_request(format!(
-                "`{}` needs a `product`",
-                capability.as_str()
-            )))
-        }
-        (false, Some(name)) => {
-            return Err(ApiError::bad_request(format!(
-                "`{}` takes no product, but `{name}` was given",
-                capability.as_str()
-            )))
-        }
-        (false, None) => None,
-    };
+    let product = capability.product_arg(product).map_err(can_arg_error)?;
+    let x = product.map(|name| policy.product(name)).transpose()?;
     let answer = capability::can(policy.model(), p, capability, x);
     Ok(ok_json(&render::can_json(policy, &answer)))
+}
+
+/// The answer to a `can` request whose capability or product does not fit.
+fn can_arg_error(e: crate::capability::CanArgError) -> ApiError {
+    use crate::capability::CanArgError;
+    match e {
+        CanArgError::UnknownCapability { ref suggestion, .. } => {
+            let mut j = batch::ErrorJson::new(404, "unknown-capability", e.to_string());
+            j.error.suggestion = suggestion.clone();
+            ApiError(j)
+        }
+        CanArgError::NeedsProduct(c) => ApiError::bad_request(format!("`{}` needs a `product`", c.as_str())),
+        e @ CanArgError::TakesNoProduct(..) => ApiError::bad_request(e.to_string()),
+    }
 }
 
 /// `POST /v1/simulate`: `{"what_if":["stmt",…], "limit"?}` → `simulate --json` (limit 20 by
