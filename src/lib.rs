@@ -590,7 +590,9 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
     #[cfg(not(unix))]
     let device = false;
     let limit = if device { 16 << 20 } else { MAX_SOURCE_BYTES };
-    let mut bytes = vec![];
+    // (sized from the metadata: growing by doubling copies a large file several times and
+    // holds up to twice its size at the peak)
+    let mut bytes = Vec::with_capacity(if device { 0 } else { meta.len().min(limit) as usize + 1 });
     std::fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
         .map_err(cannot)?;

@@ -64,11 +64,30 @@ pub struct SourceFile {
     /// Where each line starts, built on first use: a question answered from the cache never
     /// needs it, and on a large account it costs a scan of the whole text.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Bytes scanned for lines before the index was built: a few lookups (a question about one
+    /// principal) count lines in the text directly; once they have scanned twice its length
+    /// the index is built (see [`SourceFile::lines_by_scan`]).
+    scanned: Scanned,
     /// The file as ariadne renders it, built on first use and then shared by every diagnostic
     /// (building it costs the whole file: once per diagnostic would be quadratic).
     rendered: std::sync::OnceLock<ariadne::Source<String>>,
     /// (byte offset, characters before it) every `CHECKPOINT` bytes, built on first use.
     checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
+}
+
+/// The number of line breaks in `bytes` (a loop the compiler vectorises).
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// A counter that clones as its value (a `SourceFile` is cloned with its text).
+#[derive(Debug, Default)]
+struct Scanned(std::sync::atomic::AtomicUsize);
+
+impl Clone for Scanned {
+    fn clone(&self) -> Scanned {
+        Scanned(self.0.load(std::sync::atomic::Ordering::Relaxed).into())
+    }
 }
 
 /// Bytes between two checkpoints of [`SourceFile::chars_before`].
@@ -80,6 +99,7 @@ impl SourceFile {
             name,
             text,
             line_starts: std::sync::OnceLock::new(),
+            scanned: Scanned::default(),
             rendered: std::sync::OnceLock::new(),
             checkpoints: std::sync::OnceLock::new(),
         }
@@ -92,25 +112,81 @@ impl SourceFile {
 
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
-            let mut starts = vec![0];
-            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            let bytes = self.text.as_bytes();
+            let mut starts = Vec::with_capacity(newlines(bytes) + 1);
+            starts.push(0);
+            starts.extend(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
             starts
         })
     }
 
-    /// 0-based index of the line holding a byte offset.
-    pub(crate) fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts().binary_search(&offset) {
+    /// Whether a lookup that scans `bytes` of the text may do so instead of building the line
+    /// index: until the scans add up to twice the text's length, so that the index is only
+    /// built where it pays (a question about one principal on a large account looks up a few
+    /// lines; a report, thousands), and all scans cost at most twice building it.
+    fn lines_by_scan(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.line_starts.get().is_none()
+            && self.scanned.0.fetch_add(bytes, Relaxed).saturating_add(bytes) <= 2 * self.text.len()
+    }
+
+    /// 0-based index of the line holding a byte offset, and where that line starts.
+    fn line_and_start(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if self.lines_by_scan(offset) {
+            let before = &self.text.as_bytes()[..offset];
+            let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            return (newlines(before), start);
+        }
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
+        };
+        (line, starts[line])
+    }
+
+    /// Where the 0-based line `line` starts, if the text has that many lines.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        if line == 0 {
+            return Some(0);
         }
+        if !self.lines_by_scan(self.text.len()) {
+            return self.line_starts().get(line).copied();
+        }
+        // the `line`-th newline, counted a block at a time
+        let bytes = self.text.as_bytes();
+        let mut seen = 0;
+        for (i, block) in bytes.chunks(1 << 16).enumerate() {
+            let n = newlines(block);
+            if seen + n >= line {
+                let (at, _) = block
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == b'\n')
+                    .nth(line - seen - 1)?;
+                return Some((i << 16) + at + 1);
+            }
+            seen += n;
+        }
+        None
+    }
+
+    /// 0-based index of the line holding a byte offset.
+    pub(crate) fn line_index(&self, offset: usize) -> usize {
+        self.line_and_start(offset).0
     }
 
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_index(offset);
-        let start = self.line_starts()[line];
+        let (line, start) = self.line_and_start(offset);
         let col = if self.text.is_char_boundary(start) && self.text.is_char_boundary(offset) {
             // (a short line is counted directly: the checkpoints are for very long lines)
             if offset - start < CHECKPOINT {
@@ -163,16 +239,18 @@ impl SourceFile {
     /// The length in bytes of the lines a byte range touches, from the start of its first line
     /// to the end of its last.
     pub(crate) fn lines_len(&self, range: Range<usize>) -> usize {
-        let start = self.line_starts()[self.line_index(range.start.min(self.text.len()))];
-        let last = self.line_index(range.end.min(self.text.len()));
-        let end = self.line_starts().get(last + 1).copied().unwrap_or(self.text.len());
+        let (_, start) = self.line_and_start(range.start);
+        let (last, _) = self.line_and_start(range.end);
+        let end = self.line_start(last + 1).unwrap_or(self.text.len());
         end.saturating_sub(start)
     }
 
     /// The text of the 1-based line `line`, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts().get(line.saturating_sub(1)).copied().unwrap_or(0);
-        let end = self.line_starts().get(line).map_or(self.text.len(), |e| e - 1);
+        let Some(start) = self.line_start(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |e| start + e);
         self.text.get(start..end).unwrap_or("").trim_end_matches('\r')
     }
 }
@@ -241,6 +319,43 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_counted_by_scan_are_the_lines_of_the_index() {
+        // every lookup, first counted in the text, then (its budget spent) from the index
+        let text = "a\n\nbé c\r\n𝄞 x\nlast";
+        let naive = |offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            (line, before[start..].chars().count() + 1)
+        };
+        let mut s = Sources::new();
+        let f = s.add("t", text);
+        let file = s.get(f);
+        let offsets: Vec<usize> = (0..=text.len()).filter(|&o| text.is_char_boundary(o)).collect();
+        for &o in offsets.iter().chain(&offsets) {
+            assert_eq!(file.line_col(o), naive(o), "offset {o}");
+        }
+        assert!(
+            file.line_starts.get().is_some(),
+            "the index is built once the scans add up"
+        );
+        let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+        for round in 0..2 {
+            let mut s = Sources::new();
+            let f = s.add("t", text);
+            let file = s.get(f);
+            if round == 1 {
+                file.line_starts();
+            }
+            for (i, l) in lines.iter().enumerate() {
+                assert_eq!(file.line_text(i + 1), *l, "line {}", i + 1);
+            }
+            assert_eq!(file.line_text(lines.len() + 1), "");
+            assert_eq!(file.lines_len(4..6), "bé c\r\n".len());
+        }
+    }
 
     #[test]
     fn line_and_column_are_one_based_and_count_chars() {

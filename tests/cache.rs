@@ -154,3 +154,157 @@ fn no_cache_neither_reads_nor_writes_and_a_damaged_entry_is_ignored() {
     let r = run(&blocked.join("cache"), &["check", p, "kim@x.io", "B"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// A cache entry read for one principal (`check`, `access` and `can` on a cached policy read
+/// only that principal's record) answers every question about that principal exactly as the
+/// whole model does; read whole, it is the model it was made from; a name it does not hold, or
+/// an entry cut short, is told apart. On every scenario, every principal (asked in another
+/// case), every product and every capability.
+#[test]
+fn an_entry_read_for_one_principal_answers_as_the_whole_model() {
+    use entitle::cli::cache::entry::{self, One};
+    use entitle::{render, Capability, Policy};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = 0;
+    let mut asked = 0;
+    let mut names = entries(&root);
+    names.sort();
+    let mut policies: Vec<(String, Policy)> = names
+        .iter()
+        .map(|n| {
+            (
+                n.display().to_string(),
+                Policy::from_path(n).unwrap_or_else(|e| panic!("{}: {e:?}", n.display())),
+            )
+        })
+        .collect();
+    // and an organisation shaped like a real account
+    let cfg = entitle::gen::GenConfig {
+        users: 200,
+        products: 16,
+        groups: 12,
+        seed: 7,
+    };
+    policies.push((
+        "gen".into(),
+        Policy::parse("gen.ent", &entitle::gen::generate_string(&cfg)).unwrap(),
+    ));
+    for (name, policy) in &policies {
+        let model = policy.model();
+        let bytes = entry::encode(model).unwrap();
+        // read whole: the same principals, in the same order, found by the same names
+        let whole = entry::decode(&bytes[..]).unwrap();
+        assert_eq!(format!("{:?}", whole.users), format!("{:?}", model.users));
+        assert_eq!(format!("{:?}", whole.keys), format!("{:?}", model.keys));
+        assert_eq!(format!("{:?}", whole.groups), format!("{:?}", model.groups));
+        for n in model.principal_names() {
+            assert_eq!(whole.find_principal(n), model.find_principal(n), "{n}");
+        }
+        let (sources, file) = (policy.sources().clone(), policy.file());
+        let products: Vec<_> = (0..model.products.len() as u32)
+            .map(entitle::model::ProductId)
+            .collect();
+        for n in model.principal_names() {
+            let Some(One::Found(m)) = entry::decode_one(&bytes[..], &n.to_uppercase()) else {
+                panic!("{name}: {n} not read from the entry")
+            };
+            let one = Policy::from_model(sources.clone(), file, *m);
+            let (p, q) = (policy.principal(n).unwrap(), one.principal(n).unwrap());
+            for &x in &products {
+                let (a, b) = (
+                    entitle::eval::decide(model, p, x),
+                    entitle::eval::decide(one.model(), q, x),
+                );
+                assert_eq!(
+                    render::decision_text(policy, p, x, &a),
+                    render::decision_text(&one, q, x, &b),
+                    "{n}"
+                );
+                let (ja, jb) = (
+                    render::decision_json(policy, p, x, &a),
+                    render::decision_json(&one, q, x, &b),
+                );
+                assert_eq!(serde_json::to_string(&ja).unwrap(), serde_json::to_string(&jb).unwrap());
+                asked += 1;
+            }
+            let sel = entitle::filter::Filter::default();
+            let (sa, sb) = (sel.resolve(model).unwrap(), sel.resolve(one.model()).unwrap());
+            let (da, db) = (
+                render::access_filtered(model, p, &sa),
+                render::access_filtered(one.model(), q, &sb),
+            );
+            assert_eq!(
+                serde_json::to_string(&render::access_json(model, p, &da)).unwrap(),
+                serde_json::to_string(&render::access_json(one.model(), q, &db)).unwrap()
+            );
+            assert_eq!(
+                render::access_text_limit(model, p, &da, 0),
+                render::access_text_limit(one.model(), q, &db, 0)
+            );
+            assert_eq!(
+                render::access_plain(model, p, &da, true),
+                render::access_plain(one.model(), q, &db, true)
+            );
+            for cap in Capability::ALL {
+                for x in if cap.takes_product() {
+                    products.iter().map(|&x| Some(x)).collect()
+                } else {
+                    vec![None]
+                } {
+                    let a = entitle::capability::can(model, p, cap, x);
+                    let b = entitle::capability::can(one.model(), q, cap, x);
+                    assert_eq!(render::can_text(policy, &a), render::can_text(&one, &b), "{n} {cap:?}");
+                    assert_eq!(
+                        serde_json::to_string(&render::can_json(policy, &a)).unwrap(),
+                        serde_json::to_string(&render::can_json(&one, &b)).unwrap()
+                    );
+                }
+            }
+        }
+        assert!(matches!(
+            entry::decode_one(&bytes[..], "nobody@nowhere.example"),
+            Some(One::Missing)
+        ));
+        // cut short anywhere: nothing reads back (the header knows the size)
+        for cut in [0, 8, bytes.len() / 2, bytes.len() - 1] {
+            assert!(entry::decode(&bytes[..cut]).is_none(), "cut at {cut}");
+            let first = model.principal_names().next().unwrap();
+            assert!(entry::decode_one(&bytes[..cut], first).is_none(), "cut at {cut}");
+        }
+        files += 1;
+    }
+    assert!(files >= 18 && asked > 3000, "{files} files, {asked} decisions");
+}
+
+/// On the command line: every principal of a scenario, asked with `check`, `access` and `can`,
+/// from a cache entry read for that principal alone, answers as without the cache.
+#[test]
+fn check_access_and_can_from_the_cache_answer_as_without_it_for_every_principal() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/keys-own-country.ent");
+    let f = f.to_str().unwrap();
+    let policy = entitle::Policy::from_path(Path::new(f)).unwrap();
+    let product = policy.model().product_names().next().unwrap().to_string();
+    // the entry is written by the first run
+    assert_ne!(run(&cache, &["check", f, "nobody@x.io", &product]).code, 0);
+    assert_eq!(entries(&cache).len(), 1);
+    for n in policy.model().principal_names() {
+        for q in [
+            vec!["check", f, n, &product, "--json"],
+            vec!["check", f, n, &product],
+            vec!["access", f, n],
+            vec!["access", f, n, "--format", "plain"],
+            vec!["can", f, n, "receive-alerts", &product, "--json"],
+        ] {
+            let mut plain = q.clone();
+            plain.push("--no-cache");
+            let (a, b) = (run(&cache, &q), run(&cache, &plain));
+            assert_eq!((a.code, &a.stdout, &a.stderr), (b.code, &b.stdout, &b.stderr), "{q:?}");
+        }
+    }
+    // an unknown name: the closest name, from the whole model
+    let r = run(&cache, &["check", f, "nobody@x.io", &product]);
+    let plain = run(&cache, &["check", f, "nobody@x.io", &product, "--no-cache"]);
+    assert_eq!((r.code, &r.stderr), (plain.code, &plain.stderr));
+}

@@ -303,6 +303,13 @@ impl Ctx<'_> {
     /// `can`, `who`, `matrix`, `diff`): from the cache when it holds this exact content,
     /// else as [`Ctx::load`] does, storing it when it loaded without any diagnostic.
     pub(crate) fn load_model(&mut self, path: &Path) -> Result<Policy, i32> {
+        self.load_model_for(path, None)
+    }
+
+    /// [`Ctx::load_model`] for a question about one principal (`check`, `access`, `can`): from
+    /// the cache, only that principal's record is read (the policy then holds it alone; see
+    /// `cache::entry`). An unknown name reads the whole model, for the closest name.
+    pub(crate) fn load_model_for(&mut self, path: &Path, principal: Option<&str>) -> Result<Policy, i32> {
         let Some(cache) = self.cache.clone() else {
             return self.load(path);
         };
@@ -319,13 +326,19 @@ impl Ctx<'_> {
         })?;
         let name = path.display().to_string();
         let loading = progress::Loading::start(path);
-        let cached = cache.get(&name, &text);
+        let entry = cache.entry(&text);
+        let cached = match principal {
+            Some(p) => cache.get_one(&entry, &name, text, p),
+            None => Err(text),
+        }
+        .or_else(|text| cache.get(&entry, &name, text));
         if self.one_shot {
             memory::huge_pages(false);
         }
-        if let Some(policy) = cached {
-            return Ok(policy);
-        }
+        let text = match cached {
+            Ok(policy) => return Ok(policy),
+            Err(text) => text,
+        };
         let loaded = Policy::parse_for_queries(&name, text);
         drop(loading);
         let (mut policy, warnings) = loaded.map_err(|e| self.errors(&e))?;
@@ -333,7 +346,7 @@ impl Ctx<'_> {
         // written, so storing it does not add to the peak of memory)
         policy.document = crate::syntax::Document::default();
         if warnings.is_empty() {
-            cache.put(&policy.sources().get(policy.file()).text, policy.model());
+            cache.put(&entry, policy.model());
         } else {
             let _ = write!(
                 self.err,
@@ -357,7 +370,7 @@ impl Ctx<'_> {
         model_only: bool,
     ) -> Result<(Policy, Principal, crate::model::ProductId), i32> {
         let policy = if model_only {
-            self.load_model(path)?
+            self.load_model_for(path, Some(principal))?
         } else {
             self.load(path)?
         };
@@ -469,7 +482,9 @@ impl Ctx<'_> {
     }
 
     fn access(&mut self, path: &Path, principal: &str, format: AnswerFormat, filter: &Filter) -> i32 {
-        let policy = match self.load_model(path) {
+        // (a `--principal` filter may name another principal: the whole model then)
+        let one = filter.principal.is_none().then_some(principal);
+        let policy = match self.load_model_for(path, one) {
             Ok(p) => p,
             Err(code) => return code,
         };
@@ -506,7 +521,7 @@ impl Ctx<'_> {
     }
 
     fn can(&mut self, path: &Path, principal: &str, cap: &str, product: Option<&str>, format: AnswerFormat) -> i32 {
-        let policy = match self.load_model(path) {
+        let policy = match self.load_model_for(path, Some(principal)) {
             Ok(p) => p,
             Err(code) => return code,
         };

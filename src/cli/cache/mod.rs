@@ -2,7 +2,9 @@
 //! `access`, `can`, `who`, `matrix` and `diff` answer from the resolved model alone, so a
 //! policy that loaded without any error or warning is stored, resolved, under a key made of
 //! its exact bytes and this tool's version. The next run on the same content reads it back
-//! instead of parsing and resolving (on 200,000 users, a fifth of a second instead of one).
+//! instead of parsing and resolving; a question about one principal (`check`, `access`,
+//! `can`) reads only that principal's record and the rest of the model without its
+//! principals ([`entry`]): on 1,000,000 users a tenth of a second instead of seconds.
 //!
 //! - **Never stale**: the key is a 128-bit hash (XXH3) of the version, this executable (its
 //!   size and modification time) and the content, so any change of the file, or another
@@ -19,6 +21,8 @@ use crate::model::Model;
 use crate::source::Sources;
 use crate::Policy;
 use std::path::{Path, PathBuf};
+
+pub mod entry;
 
 /// How many entries the folder keeps.
 pub const KEEP: usize = 16;
@@ -44,7 +48,8 @@ impl Cache {
         Cache { dir: dir.into() }
     }
 
-    fn entry(&self, text: &str) -> PathBuf {
+    /// The entry of content `text` (hashes the whole text: compute it once).
+    pub fn entry(&self, text: &str) -> PathBuf {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(&[0]);
@@ -58,25 +63,38 @@ impl Cache {
         self.dir.join(format!("{:032x}.model", h.digest128()))
     }
 
-    /// The policy named `name` with content `text`, if the cache holds it: a policy whose
-    /// document is empty (see [`Policy::from_model`]).
-    pub fn get(&self, name: &str, text: &str) -> Option<Policy> {
-        let bytes = std::fs::read(self.entry(text)).ok()?;
-        let model: Model = postcard::from_bytes(&bytes).ok()?;
-        let mut sources = Sources::new();
-        let file = sources.add(name, text);
-        Some(Policy::from_model(sources, file, model))
+    /// The policy named `name` with content `text` from the cache `entry` (see
+    /// [`Cache::entry`]), if it holds it: a policy whose document is empty (see
+    /// [`Policy::from_model`]); else the text back.
+    pub fn get(&self, entry: &Path, name: &str, text: String) -> Result<Policy, String> {
+        match std::fs::File::open(entry).ok().and_then(entry::decode) {
+            Some(model) => Ok(policy(name, text, model)),
+            None => Err(text),
+        }
+    }
+
+    /// The policy of [`Cache::get`] with the principal `principal` as its only principal, read
+    /// from the entry without decoding the rest of its principals. `None` when the entry is
+    /// missing or damaged, or has no principal of that name (the whole model is then needed,
+    /// for the closest name); the text is then given back.
+    pub fn get_one(&self, entry: &Path, name: &str, text: String, principal: &str) -> Result<Policy, String> {
+        let found = std::fs::File::open(entry)
+            .ok()
+            .and_then(|f| entry::decode_one(f, principal));
+        match found {
+            Some(entry::One::Found(model)) => Ok(policy(name, text, *model)),
+            _ => Err(text),
+        }
     }
 
     /// Store the resolved `model` of content `text`. Failing to store is not an error: the
     /// cache only saves time.
-    pub fn put(&self, text: &str, model: &Model) {
-        let Ok(bytes) = postcard::to_stdvec(model) else { return };
+    pub fn put(&self, entry: &Path, model: &Model) {
+        let Some(bytes) = entry::encode(model) else { return };
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        let path = self.entry(text);
-        if crate::write::atomic_write(&path, &bytes).is_ok() {
+        if crate::write::atomic_write(entry, &bytes).is_ok() {
             self.trim();
         }
     }
@@ -123,4 +141,10 @@ fn build_id() -> String {
 }
 
 /// The layout of an entry; changed with the model's fields.
-const FORMAT: &str = "model-1";
+const FORMAT: &str = "model-2";
+
+fn policy(name: &str, text: String, model: Model) -> Policy {
+    let mut sources = Sources::new();
+    let file = sources.add(name, text);
+    Policy::from_model(sources, file, model)
+}

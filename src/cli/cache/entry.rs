@@ -1,0 +1,334 @@
+//! The layout of a cache entry, made so that a question about one principal reads a few
+//! kilobytes of it rather than decoding the whole model (on 1,000,000 users the whole model is
+//! about 140 MB of entry and most of a second to decode).
+//!
+//! ```text
+//! header   magic "entitle\x02", then six u64 (little endian): where the core starts, the
+//!          number of users, the number of keys, where the record offsets start, where the
+//!          records start, where the name index starts
+//! core     postcard: everything in the model but its users and keys (account, products,
+//!          countries, groups, their name indexes, the fallback country, the global list)
+//! offsets  users + keys + 1 u64: where each record starts in `records`, and the end
+//! records  postcard, one record per user (in id order), then one per key
+//! index    users + keys entries of 16 bytes, sorted: the XXH3-64 of the name in lower case,
+//!          then the principal (u64: 0 for a user or 1 for a key in the high 32 bits, its id in
+//!          the low 32)
+//! ```
+//!
+//! [`decode`] reads the whole model (its records in parallel); [`decode_one`] finds a principal
+//! in the index by binary search, reads its record and the core, and gives a model holding that
+//! principal alone (with id 0): every answer about one principal (`check`, `access`, `can`) is
+//! the same from it as from the whole model, which `tests/cache.rs` checks on every scenario.
+
+use crate::model::{
+    lower, Account, Country, CountryId, Group, GroupId, Key, KeyId, Model, Product, ProductId, User, UserId,
+};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+use std::io;
+
+const MAGIC: &[u8; 8] = b"entitle\x02";
+/// The header: the magic and six u64.
+const HEADER: usize = 8 + 6 * 8;
+const USER: u64 = 0;
+const KEY: u64 = 1;
+
+/// The model without its principals (borrowed, to write).
+#[derive(Serialize)]
+struct CoreRef<'a> {
+    account: &'a Option<Account>,
+    products: &'a Vec<Product>,
+    countries: &'a Vec<Country>,
+    groups: &'a Vec<Group>,
+    product_index: &'a HashMap<String, ProductId>,
+    country_index: &'a HashMap<String, CountryId>,
+    group_index: &'a HashMap<String, GroupId>,
+    profile_index: &'a HashMap<String, CountryId>,
+    fallback: &'a Option<CountryId>,
+    global: &'a Vec<bool>,
+}
+
+/// The model without its principals (owned, read back).
+#[derive(Deserialize)]
+struct Core {
+    account: Option<Account>,
+    products: Vec<Product>,
+    countries: Vec<Country>,
+    groups: Vec<Group>,
+    product_index: HashMap<String, ProductId>,
+    country_index: HashMap<String, CountryId>,
+    group_index: HashMap<String, GroupId>,
+    profile_index: HashMap<String, CountryId>,
+    fallback: Option<CountryId>,
+    global: Vec<bool>,
+}
+
+impl Core {
+    fn into_model(self, users: Vec<User>, keys: Vec<Key>) -> Model {
+        let user_index = users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (lower(&u.email).into_owned(), UserId(i as u32)))
+            .collect();
+        let key_index = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (lower(&k.name).into_owned(), KeyId(i as u32)))
+            .collect();
+        Model {
+            account: self.account,
+            products: self.products,
+            countries: self.countries,
+            groups: self.groups,
+            users,
+            keys,
+            product_index: self.product_index,
+            country_index: self.country_index,
+            group_index: self.group_index,
+            user_index,
+            key_index,
+            profile_index: self.profile_index,
+            fallback: self.fallback,
+            global: self.global,
+        }
+    }
+}
+
+fn name_hash(name: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(lower(name).as_bytes())
+}
+
+/// The entry of `model`.
+pub fn encode(model: &Model) -> Option<Vec<u8>> {
+    let core = postcard::to_stdvec(&CoreRef {
+        account: &model.account,
+        products: &model.products,
+        countries: &model.countries,
+        groups: &model.groups,
+        product_index: &model.product_index,
+        country_index: &model.country_index,
+        group_index: &model.group_index,
+        profile_index: &model.profile_index,
+        fallback: &model.fallback,
+        global: &model.global,
+    })
+    .ok()?;
+    let n = model.users.len() + model.keys.len();
+    // the records, each encoded on its own (in parallel, in order)
+    let mut records: Vec<Vec<u8>> = model
+        .users
+        .par_iter()
+        .map(postcard::to_stdvec)
+        .chain(model.keys.par_iter().map(postcard::to_stdvec))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let mut index: Vec<(u64, u64)> = model
+        .users
+        .par_iter()
+        .enumerate()
+        .map(|(i, u)| (name_hash(&u.email), USER << 32 | i as u64))
+        .chain(
+            model
+                .keys
+                .par_iter()
+                .enumerate()
+                .map(|(i, k)| (name_hash(&k.name), KEY << 32 | i as u64)),
+        )
+        .collect();
+    index.par_sort_unstable();
+    let body: usize = records.iter().map(Vec::len).sum();
+    let offsets_at = HEADER + core.len();
+    let records_at = offsets_at + (n + 1) * 8;
+    let index_at = records_at + body;
+    let mut out = Vec::with_capacity(index_at + n * 16);
+    out.extend_from_slice(MAGIC);
+    for v in [
+        HEADER as u64,
+        model.users.len() as u64,
+        model.keys.len() as u64,
+        offsets_at as u64,
+        records_at as u64,
+        index_at as u64,
+    ] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&core);
+    let mut at = 0u64;
+    for r in &records {
+        out.extend_from_slice(&at.to_le_bytes());
+        at += r.len() as u64;
+    }
+    out.extend_from_slice(&at.to_le_bytes());
+    for r in records.iter_mut() {
+        out.append(r);
+    }
+    for (h, p) in index {
+        out.extend_from_slice(&h.to_le_bytes());
+        out.extend_from_slice(&p.to_le_bytes());
+    }
+    Some(out)
+}
+
+/// Where an entry is read from: its bytes, or a file read piece by piece.
+pub trait Source {
+    /// `len` bytes at `at`, exactly.
+    fn read_at(&mut self, at: u64, len: usize) -> io::Result<Vec<u8>>;
+    /// The size in bytes.
+    fn size(&mut self) -> io::Result<u64>;
+}
+
+impl Source for &[u8] {
+    fn read_at(&mut self, at: u64, len: usize) -> io::Result<Vec<u8>> {
+        usize::try_from(at)
+            .ok()
+            .and_then(|at| self.get(at..at.checked_add(len)?))
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))
+    }
+    fn size(&mut self) -> io::Result<u64> {
+        Ok(self.len() as u64)
+    }
+}
+
+impl Source for std::fs::File {
+    fn read_at(&mut self, at: u64, len: usize) -> io::Result<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        self.seek(SeekFrom::Start(at))?;
+        let mut buf = vec![0; len];
+        self.read_exact(&mut buf)?;
+        Ok(buf)
+    }
+    fn size(&mut self) -> io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+}
+
+/// The header, checked against the entry's size.
+struct Header {
+    core: u64,
+    users: u64,
+    keys: u64,
+    offsets: u64,
+    records: u64,
+    index: u64,
+    size: u64,
+}
+
+impl Header {
+    fn read(src: &mut impl Source) -> Option<Header> {
+        let size = src.size().ok()?;
+        let b = src.read_at(0, HEADER).ok()?;
+        if &b[..8] != MAGIC {
+            return None;
+        }
+        let v = |i: usize| u64::from_le_bytes(b[8 + i * 8..16 + i * 8].try_into().unwrap());
+        let h = Header {
+            core: v(0),
+            users: v(1),
+            keys: v(2),
+            offsets: v(3),
+            records: v(4),
+            index: v(5),
+            size,
+        };
+        let n = h.users.checked_add(h.keys)?;
+        let whole = h.core <= h.offsets
+            && h.offsets.checked_add(n.checked_add(1)?.checked_mul(8)?)? == h.records
+            && h.records <= h.index
+            && h.index.checked_add(n.checked_mul(16)?)? == size;
+        whole.then_some(h)
+    }
+
+    fn count(&self) -> u64 {
+        self.users + self.keys
+    }
+}
+
+fn u64_at(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap())
+}
+
+/// The whole model of an entry; `None` when it does not read back whole.
+pub fn decode(mut src: impl Source) -> Option<Model> {
+    let h = Header::read(&mut src)?;
+    let all = src.read_at(0, usize::try_from(h.size).ok()?).ok()?;
+    let core: Core = postcard::from_bytes(&all[h.core as usize..h.offsets as usize]).ok()?;
+    let offsets = &all[h.offsets as usize..h.records as usize];
+    let records = &all[h.records as usize..h.index as usize];
+    let record = |i: usize| -> Option<&[u8]> {
+        let (a, b) = (u64_at(offsets, i), u64_at(offsets, i + 1));
+        records.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?)
+    };
+    let users = h.users as usize;
+    let decoded_users: Vec<User> = (0..users)
+        .into_par_iter()
+        .map(|i| postcard::from_bytes(record(i)?).ok())
+        .collect::<Option<_>>()?;
+    let keys: Vec<Key> = (users..h.count() as usize)
+        .into_par_iter()
+        .map(|i| postcard::from_bytes(record(i)?).ok())
+        .collect::<Option<_>>()?;
+    Some(core.into_model(decoded_users, keys))
+}
+
+/// What [`decode_one`] found.
+pub enum One {
+    /// The principal, alone in a model that is otherwise whole.
+    Found(Box<Model>),
+    /// The entry has no principal of that name.
+    Missing,
+}
+
+/// The model of an entry with the principal `name` (a user's email or a key's id, in any case)
+/// as its only principal; `None` when the entry does not read back whole.
+pub fn decode_one(mut src: impl Source, name: &str) -> Option<One> {
+    let h = Header::read(&mut src)?;
+    let want = name_hash(name);
+    let key = lower(name);
+    let entry = |src: &mut dyn Source, i: u64| -> Option<(u64, u64)> {
+        let b = src.read_at(h.index + i * 16, 16).ok()?;
+        Some((u64_at(&b, 0), u64_at(&b, 1)))
+    };
+    // the first index entry whose hash is not below the one wanted
+    let (mut lo, mut hi) = (0u64, h.count());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if entry(&mut src, mid)?.0 < want {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    // every entry with that hash, until the name matches
+    for i in lo..h.count() {
+        let (hash, p) = entry(&mut src, i)?;
+        if hash != want {
+            break;
+        }
+        let (kind, id) = (p >> 32, p & 0xffff_ffff);
+        let slot = if kind == USER { id } else { h.users + id };
+        if slot >= h.count() {
+            return None;
+        }
+        let b = src.read_at(h.offsets + slot * 8, 16).ok()?;
+        let (a, z) = (u64_at(&b, 0), u64_at(&b, 1));
+        let bytes = src
+            .read_at(h.records.checked_add(a)?, usize::try_from(z.checked_sub(a)?).ok()?)
+            .ok()?;
+        let (users, keys) = if kind == USER {
+            let u: User = postcard::from_bytes(&bytes).ok()?;
+            (vec![u], vec![])
+        } else {
+            let k: Key = postcard::from_bytes(&bytes).ok()?;
+            (vec![], vec![k])
+        };
+        let found = users.first().map(|u| &u.email).or(keys.first().map(|k| &k.name));
+        if found.is_some_and(|n| lower(n) == key) {
+            let b = src.read_at(h.core, usize::try_from(h.offsets - h.core).ok()?).ok()?;
+            let core: Core = postcard::from_bytes(&b).ok()?;
+            return Some(One::Found(Box::new(core.into_model(users, keys))));
+        }
+    }
+    Some(One::Missing)
+}
