@@ -7,8 +7,8 @@ use crate::source::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
 
 pub(crate) struct Builder<'t> {
-    file: FileId,
-    text: &'t str,
+    pub(super) file: FileId,
+    pub(super) text: &'t str,
     comments: &'t [Comment],
     next_comment: usize,
     base: usize,
@@ -153,8 +153,20 @@ impl<'t> Builder<'t> {
         )
     }
 
+    /// Add an item built elsewhere (the fast path, `fast`).
+    pub(super) fn push(&mut self, item: Node<Item>) {
+        self.doc.items.push(item);
+    }
+
     // ------------------------------------------------------------ comments
-    fn take_before(&mut self, offset: usize) -> Vec<String> {
+    /// Whether a comment not yet attached starts in `from..to`.
+    pub(super) fn comment_in(&self, from: usize, to: usize) -> bool {
+        let rest = &self.comments[self.next_comment.min(self.comments.len())..];
+        let i = rest.partition_point(|c| c.start < from);
+        rest.get(i).is_some_and(|c| c.start < to)
+    }
+
+    pub(super) fn take_before(&mut self, offset: usize) -> Vec<String> {
         let mut out = vec![];
         while let Some(c) = self.comments.get(self.next_comment) {
             if c.start >= offset {
@@ -166,7 +178,7 @@ impl<'t> Builder<'t> {
         out
     }
 
-    fn take_trailing(&mut self, end: usize) -> Option<String> {
+    pub(super) fn take_trailing(&mut self, end: usize) -> Option<String> {
         let c = self.comments.get(self.next_comment)?;
         let between = self.text.get(end..c.start)?;
         if between.chars().all(|ch| ch == ' ' || ch == '\t' || ch == ';') {

@@ -9,6 +9,7 @@ pub mod ast;
 mod build;
 pub(crate) mod comments;
 mod errors;
+mod fast;
 mod foreign;
 pub mod scan;
 
@@ -25,12 +26,19 @@ pub struct Grammar;
 /// Parse a whole policy file. Returns the document (every item that parsed) and the syntax
 /// errors; the document is only complete when there are no errors.
 pub fn parse(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
-    parse_as(sources, file, Rule::file)
+    parse_as(sources, file, Rule::file, true)
+}
+
+/// [`parse`] by the pest grammar alone, without the fast path for plain `user` declarations
+/// (`fast`): the reference it is tested against.
+#[doc(hidden)]
+pub fn parse_reference(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
+    parse_as(sources, file, Rule::file, false)
 }
 
 /// Parse a run of statements (REPL input, `--what-if` arguments). Same language as a file.
 pub fn parse_statements(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
-    parse_as(sources, file, Rule::statements)
+    parse_as(sources, file, Rule::statements, false)
 }
 
 use crate::keywords::TOP_LEVEL as TOP_KEYWORDS;
@@ -80,6 +88,9 @@ struct Splitter<'a> {
     /// [`resync_points`], sorted.
     points: Vec<usize>,
     top_items: &'static [&'static str],
+    /// Whether plain `user` declarations take the fast path (`fast`): in files, unless the
+    /// reference parse (pest alone) is asked for.
+    fast: bool,
 }
 
 /// One part's result: its document, its syntax errors (each with where the broken item
@@ -122,11 +133,18 @@ impl Splitter<'_> {
         let mut builder = build::Builder::new(self.file, text, comments);
         let mut errors = vec![];
         let mut pos = start;
+        // (after a declaration the fast path took, pest parses only the next one: then the
+        // fast path is tried again)
+        let mut fast_before = false;
         while pos < end {
-            let stop = self
-                .point_at_or_after(pos + RUN_BYTES)
-                .filter(|&p| p < end)
-                .unwrap_or(end);
+            let next = self.point_at_or_after(pos + 1).filter(|&p| p < end).unwrap_or(end);
+            if self.fast && builder.fast_user(pos, next) {
+                pos = next;
+                fast_before = true;
+                continue;
+            }
+            let run = if std::mem::take(&mut fast_before) { 1 } else { RUN_BYTES };
+            let stop = self.point_at_or_after(pos + run).filter(|&p| p < end).unwrap_or(end);
             let e = match Grammar::parse(self.rule, &text[pos..stop]) {
                 Ok(pairs) => {
                     builder.file(pairs, pos);
@@ -155,18 +173,30 @@ impl Splitter<'_> {
             }
             // the broken item starts at the last declaration line before the error
             let item_start = self.last_point_before(pos, at);
-            // keep what parsed before it (the only text parsed twice, less than a run)
-            if item_start > pos {
-                match Grammar::parse(self.rule, &text[pos..item_start]) {
-                    Ok(pairs) => builder.file(pairs, pos),
+            // keep what parsed before it (the only text parsed twice, less than a run); when
+            // that text is broken too (a block left open before the line the error is on),
+            // report its broken item and keep what parsed before that, and so on
+            let mut upto = item_start;
+            let mut before = vec![];
+            while upto > pos {
+                match Grammar::parse(self.rule, &text[pos..upto]) {
+                    Ok(pairs) => {
+                        builder.file(pairs, pos);
+                        break;
+                    }
                     Err(e2) => {
                         let at = pos + error_offset(&e2);
                         let item_start = self.last_point_before(pos, at);
                         let site = self.site(item_start, at);
-                        errors.push((item_start, errors::syntax_error(&site, &e2)));
+                        before.push((item_start, errors::syntax_error(&site, &e2)));
+                        if item_start >= upto {
+                            break;
+                        }
+                        upto = item_start;
                     }
                 }
             }
+            errors.extend(before.into_iter().rev());
             errors.push((item_start, self.error(item_start, at, &e)));
             if errors.len() >= MAX_SYNTAX_ERRORS {
                 // (stop while it is cheap)
@@ -230,7 +260,7 @@ impl Splitter<'_> {
     }
 }
 
-fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagnostic>) {
+fn parse_as(sources: &Sources, file: FileId, rule: Rule, fast: bool) -> (Document, Vec<Diagnostic>) {
     let text = &sources.get(file).text;
     if rule == Rule::file {
         if let Some(d) = foreign::foreign_file(text, file) {
@@ -250,6 +280,7 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule) -> (Document, Vec<Diagn
         } else {
             crate::keywords::STATEMENT_ITEMS
         },
+        fast: fast && rule == Rule::file,
     };
     let part_bytes = if text.len() >= CHUNKED_MIN {
         CHUNK_BYTES
@@ -458,26 +489,38 @@ mod tests {
                 _ => text.push_str("scenario t {\nproduct Z\n}\n"),
             }
         }
+        for i in 0..40 {
+            // plain users (the fast path), between the broken items
+            text.push_str(&format!(
+                "user p{i}@x.io \"P {i}\" {{\n  country US\n  groups G{i}, \"H {i}\"\n}}\n"
+            ));
+            if i % 7 == 0 {
+                text.push_str("user v@x.io { country US\n");
+            }
+        }
         let mut sources = Sources::new();
         let file = sources.add("t.ent", text.as_str());
         for rule in [Rule::file, Rule::statements] {
-            let splitter = Splitter {
+            let splitter = |fast| Splitter {
                 text: &text,
                 file,
                 rule,
                 points: resync_points(&text),
                 top_items: crate::keywords::FILE_ITEMS,
+                fast,
             };
-            let (doc, errors) = parse_parts(&splitter, usize::MAX);
+            let (doc, errors) = parse_parts(&splitter(false), usize::MAX);
             assert!(!errors.is_empty());
-            for part_bytes in [1, 40, 100, 300] {
-                let (doc2, errors2) = parse_parts(&splitter, part_bytes);
-                assert_eq!(format!("{doc:?}"), format!("{doc2:?}"), "parts of {part_bytes} bytes");
-                assert_eq!(
-                    format!("{errors:?}"),
-                    format!("{errors2:?}"),
-                    "parts of {part_bytes} bytes"
-                );
+            for fast in [false, true] {
+                for part_bytes in [1, 40, 100, 300, usize::MAX] {
+                    let (doc2, errors2) = parse_parts(&splitter(fast), part_bytes);
+                    assert_eq!(format!("{doc:?}"), format!("{doc2:?}"), "parts of {part_bytes} bytes");
+                    assert_eq!(
+                        format!("{errors:?}"),
+                        format!("{errors2:?}"),
+                        "parts of {part_bytes} bytes"
+                    );
+                }
             }
         }
     }

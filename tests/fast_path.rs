@@ -1,0 +1,226 @@
+//! The parser's fast path for plain `user` declarations (`src/syntax/fast.rs`) against the
+//! pest grammar alone (`syntax::parse_reference`): the same document (items, names, spans,
+//! comments) and the same errors, on every shipped policy and fixture, on generated accounts,
+//! and on thousands of files mutated where the fast path decides (inside and around user
+//! blocks), including files of more than 1 MiB, which are parsed in parts in parallel.
+
+mod common;
+
+use common::Rng;
+use entitle::Sources;
+use std::path::Path;
+
+/// Parse `text` both ways; panics with the first difference.
+fn same(label: &str, text: &str) {
+    let mut sources = Sources::new();
+    let file = sources.add(label, text);
+    let (fast_doc, fast_errors) = entitle::syntax::parse(&sources, file);
+    let (doc, errors) = entitle::syntax::parse_reference(&sources, file);
+    assert_eq!(fast_errors.len(), errors.len(), "{label}: errors\n{text}");
+    for (a, b) in fast_errors.iter().zip(&errors) {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{label}\n{text}");
+    }
+    assert_eq!(fast_doc.items.len(), doc.items.len(), "{label}: items\n{text}");
+    for (a, b) in fast_doc.items.iter().zip(&doc.items) {
+        assert_eq!(a, b, "{label}\n{text}");
+    }
+    assert_eq!(fast_doc.end_comments, doc.end_comments, "{label}");
+}
+
+fn policies_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            policies_under(&p, out);
+        } else if p.extension().is_some_and(|x| x == "ent") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_shipped_policy_parses_the_same_both_ways() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![];
+    for dir in ["scenarios", "tests/fixtures", "examples", "src/cli"] {
+        policies_under(&root.join(dir), &mut files);
+    }
+    assert!(files.len() >= 30, "{files:?}");
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        same(&f.display().to_string(), &text);
+    }
+}
+
+fn generated(users: usize, seed: u64) -> String {
+    entitle::gen::generate_string(&entitle::gen::GenConfig {
+        users,
+        products: if users < 100 { 6 } else { 24 },
+        groups: if users < 100 { 3 } else { 10 },
+        seed,
+    })
+}
+
+#[test]
+fn generated_accounts_parse_the_same_both_ways() {
+    for seed in 1..=5 {
+        same(&format!("gen {seed}"), &generated(300, seed));
+    }
+    // over 1 MiB: parts parsed in parallel
+    let big = generated(12_000, 9);
+    assert!(big.len() > 1 << 20);
+    same("gen big", &big);
+}
+
+/// Bytes and words that change what the fast path decides.
+const PIECES: &[&str] = &[
+    " ",
+    "\n",
+    "\t",
+    "\r\n",
+    "{",
+    "}",
+    ",",
+    ";",
+    "\"",
+    "\\",
+    "\\\"",
+    "#",
+    "# note\n",
+    "@",
+    "é",
+    "𝄞",
+    "-",
+    ".",
+    "_",
+    "0",
+    "x",
+    "Z",
+    "user",
+    "user ",
+    "\nuser a@b.c { }\n",
+    "country",
+    "country ",
+    "entitlement-country ",
+    "groups ",
+    "roles ",
+    "status ",
+    "allow ",
+    "deny ",
+    "in",
+    "group",
+    "key",
+    "expect",
+    "product P\n",
+    "\"Q R\"",
+    "\"\"",
+    "}\n}",
+    "{ {",
+];
+
+/// Words put in place of another.
+const WORDS: &[&str] = &[
+    "in",
+    "group",
+    "user",
+    "key",
+    "country",
+    "groups",
+    "roles",
+    "status",
+    "allow",
+    "deny",
+    "by",
+    "set",
+    "account",
+    "entitlement-country",
+    "Users",
+    "_x",
+    "x.y-z",
+    "9lives",
+    "\"a b\"",
+    "\"\"",
+    "a@b",
+    "@b",
+    "a@",
+    "a@b@c",
+    "{",
+    "}",
+    ",",
+    "",
+    "\"x\\\"y\"",
+    "Zürich",
+    "#",
+];
+
+/// One random edit of `text` near a user declaration.
+fn mutate(rng: &mut Rng, text: &str) -> String {
+    let users: Vec<usize> = text.match_indices("user ").map(|(i, _)| i).collect();
+    let base = users[(rng.next() as usize) % users.len()];
+    let mut at = (base + (rng.next() as usize) % 90).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut out = text.to_string();
+    match rng.next() % 5 {
+        0 => {
+            // delete a character
+            if let Some(c) = out[at..].chars().next() {
+                out.replace_range(at..at + c.len_utf8(), "");
+            }
+        }
+        1 => {
+            // delete a word
+            let end = out[at..].find([' ', '\n']).map_or(out.len(), |i| at + i);
+            out.replace_range(at..end, "");
+        }
+        2 => {
+            // a word replaced by another (a keyword, a name, a string, punctuation)
+            let start = out[..at].rfind([' ', '\n', ',']).map_or(0, |i| i + 1);
+            let end = out[at..].find([' ', '\n', ',']).map_or(out.len(), |i| at + i);
+            let piece = WORDS[(rng.next() as usize) % WORDS.len()];
+            out.replace_range(start..end, piece);
+        }
+        _ => {
+            let piece = PIECES[(rng.next() as usize) % PIECES.len()];
+            out.insert_str(at, piece);
+        }
+    }
+    out
+}
+
+const ROUNDS: usize = 2000;
+
+#[test]
+fn mutated_files_parse_the_same_both_ways() {
+    let mut rng = Rng(0x5eed_fa57);
+    let mut broken = 0;
+    for round in 0..ROUNDS {
+        let mut text = generated(8 + round % 5, 100 + (round as u64 % 7));
+        for _ in 0..1 + rng.next() % 3 {
+            text = mutate(&mut rng, &text);
+        }
+        let mut sources = Sources::new();
+        let file = sources.add("m.ent", text.as_str());
+        if !entitle::syntax::parse_reference(&sources, file).1.is_empty() {
+            broken += 1;
+        }
+        same(&format!("mutation {round}"), &text);
+    }
+    // both kinds are covered: files that still parse, and broken ones
+    assert!(
+        (ROUNDS / 10..ROUNDS * 9 / 10).contains(&broken),
+        "{broken} of {ROUNDS} broken"
+    );
+}
+
+#[test]
+fn a_large_mutated_file_parses_the_same_both_ways() {
+    // parts of a file over 1 MiB start and end at declaration lines among broken users
+    let mut rng = Rng(77);
+    let mut text = generated(12_000, 3);
+    for _ in 0..60 {
+        text = mutate(&mut rng, &text);
+    }
+    same("large mutated", &text);
+}
