@@ -216,9 +216,21 @@ impl Policy {
     /// [`Policy::from_path_for_queries`] of text already read.
     #[doc(hidden)]
     pub fn parse_for_queries(name: &str, text: String) -> Result<(Policy, Vec<Diagnostic>), Errors> {
+        Policy::load_for_queries(name, text, true)
+    }
+
+    /// [`Policy::parse_for_queries`] for the questions the model answers alone: the syntax
+    /// tree is freed as it is resolved, and the policy's document is empty (as
+    /// [`Policy::from_model`]'s).
+    #[doc(hidden)]
+    pub fn parse_model_only(name: &str, text: String) -> Result<(Policy, Vec<Diagnostic>), Errors> {
+        Policy::load_for_queries(name, text, false)
+    }
+
+    fn load_for_queries(name: &str, text: String, keep_document: bool) -> Result<(Policy, Vec<Diagnostic>), Errors> {
         let mut sources = Sources::new();
         let file = sources.add(name, text);
-        let (document, model, diagnostics) = check_file(&sources, file);
+        let (document, mut diagnostics) = syntax::parse(&sources, file);
         // the spans of the top-level expectations, in source order
         let expects: Vec<Span> = document
             .items
@@ -226,6 +238,14 @@ impl Policy {
             .filter(|i| matches!(i.kind, syntax::Item::Expect(_)))
             .map(|i| i.span)
             .collect();
+        let (document, model, errors) = if keep_document {
+            let (model, errors) = resolve::resolve(&document);
+            (document, model, errors)
+        } else {
+            let (model, errors) = resolve::resolve_consuming(document);
+            (syntax::Document::default(), model, errors)
+        };
+        with_resolve_errors(&mut diagnostics, errors);
         let in_expect = |d: &Diagnostic| {
             d.primary_span().is_some_and(|s| {
                 let i = expects.partition_point(|e| e.start <= s.start);
@@ -518,15 +538,21 @@ impl Policy {
 /// declared in the part that did not parse, so unknown-name errors are held back then.
 pub fn check_file(sources: &Sources, file: FileId) -> (syntax::Document, Model, Vec<Diagnostic>) {
     let (document, mut diagnostics) = syntax::parse(sources, file);
-    let syntax_failed = !diagnostics.is_empty();
     let (model, errors) = resolve::resolve(&document);
+    with_resolve_errors(&mut diagnostics, errors);
+    (document, model, diagnostics)
+}
+
+/// The syntax errors of a file and its resolution's, in order; after a syntax error, names
+/// that resolve to nothing are not reported (their declaration may be the broken one).
+fn with_resolve_errors(diagnostics: &mut Vec<Diagnostic>, errors: Vec<Diagnostic>) {
+    let syntax_failed = !diagnostics.is_empty();
     diagnostics.extend(
         errors
             .into_iter()
             .filter(|d| !(syntax_failed && d.code == "unknown-name")),
     );
-    diag::sort(&mut diagnostics);
-    (document, model, diagnostics)
+    diag::sort(diagnostics);
 }
 
 /// A query naming something the policy does not declare.

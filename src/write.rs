@@ -41,6 +41,12 @@ use std::path::{Path, PathBuf};
 /// stays); an existing file keeps its permissions (and its owner where the process may keep
 /// it); the folder is synced after the new file takes the target's place.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    atomic_write_parts(path, &[bytes])
+}
+
+/// [`atomic_write`] of the concatenation of `parts`, written one after another (a large
+/// file made in pieces need not be copied into one buffer first).
+pub fn atomic_write_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
     let target = final_target(path)?;
     #[cfg(target_os = "linux")]
     {
@@ -50,7 +56,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(e),
         };
-        match linux::write(&target, existing.as_ref(), bytes) {
+        match linux::write(&target, existing.as_ref(), parts) {
             Ok(linux::Done::Written) => return Ok(()),
             // no `O_TMPFILE` on this file system (or no /proc): nothing was created
             Ok(linux::Done::Unsupported) => {}
@@ -74,7 +80,9 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Err(e) => return Err(e),
     }
     let mut file = options.open(&target)?;
-    file.write_all(bytes)?;
+    for bytes in parts {
+        file.write_all(bytes)?;
+    }
     // On error, dropping the file discards it.
     file.commit()
 }
@@ -177,7 +185,7 @@ mod linux {
         e.kind() == io::ErrorKind::NotFound && !Path::new("/proc/self/fd").exists()
     }
 
-    pub(super) fn write(target: &Path, existing: Option<&Metadata>, bytes: &[u8]) -> io::Result<Done> {
+    pub(super) fn write(target: &Path, existing: Option<&Metadata>, parts: &[&[u8]]) -> io::Result<Done> {
         let name = target
             .file_name()
             .ok_or_else(|| io::Error::from(io::ErrorKind::IsADirectory))?;
@@ -209,7 +217,9 @@ mod linux {
             file.set_permissions(Permissions::from_mode(mode))?;
             let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
         }
-        file.write_all(bytes)?;
+        for bytes in parts {
+            file.write_all(bytes)?;
+        }
         file.sync_all()?;
         let dir = OpenOptions::new()
             .read(true)

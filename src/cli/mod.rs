@@ -339,12 +339,10 @@ impl Ctx<'_> {
             Ok(policy) => return Ok(policy),
             Err(text) => text,
         };
-        let loaded = Policy::parse_for_queries(&name, text);
+        // (the syntax tree is not needed to answer from the model: freed as it is resolved)
+        let loaded = Policy::parse_model_only(&name, text);
         drop(loading);
-        let (mut policy, warnings) = loaded.map_err(|e| self.errors(&e))?;
-        // (the syntax tree is not needed to answer from the model: freed before the entry is
-        // written, so storing it does not add to the peak of memory)
-        policy.document = crate::syntax::Document::default();
+        let (policy, warnings) = loaded.map_err(|e| self.errors(&e))?;
         if warnings.is_empty() {
             cache.put(&entry, policy.model());
         } else {

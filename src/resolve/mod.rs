@@ -12,7 +12,29 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 /// Top-level what-if statements are errors, and top-level expectations must name declared
 /// principals, products, rules and groups; scenarios are checked when they run.
 pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
-    let (model, mut errors) = resolve_declarations(doc);
+    let (model, errors) = resolve_declarations(doc);
+    top_level(doc, model, errors)
+}
+
+/// [`resolve`] for a caller that does not need the tree afterwards (a question answered from
+/// the model): each user declaration is freed as soon as it is resolved, so the tree and the
+/// model are never both whole (on 1,000,000 users the tree's users are most of a gigabyte).
+pub fn resolve_consuming(mut doc: Document) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver::default();
+    r.declare(&doc);
+    r.define_countries(&doc);
+    r.define_groups(&doc);
+    r.define_users_consuming(&mut doc);
+    r.define_keys(&doc);
+    r.define_account(&doc);
+    r.report_missing();
+    crate::diag::sort(&mut r.errors);
+    top_level(&doc, r.model, r.errors)
+}
+
+/// The top-level items that are not declarations: what-if statements are errors here, and
+/// expectations must resolve.
+fn top_level(doc: &Document, model: Model, mut errors: Vec<Diagnostic>) -> (Model, Vec<Diagnostic>) {
     let mut budget = SUGGESTION_BUDGET;
     for item in &doc.items {
         match &item.kind {
@@ -148,7 +170,17 @@ fn unknown_within<'a>(
 }
 
 /// A user, the errors found resolving it and the names it gives that resolve to nothing.
-type ResolvedUser = (User, Vec<Diagnostic>, Vec<(Missing, Name)>);
+/// What resolving one user found wrong (rare: boxed, so a user without any costs a pointer).
+type Problems = (Vec<Diagnostic>, Vec<(Missing, Name)>);
+
+/// Resolve one user declaration against the model being built.
+fn resolve_user(model: &Model, item: &Node<Item>) -> (User, Option<Box<Problems>>) {
+    let mut scope = Scope::new(model);
+    let user = define_user(&mut scope, item);
+    let problems =
+        (!scope.errors.is_empty() || !scope.missing.is_empty()).then(|| Box::new((scope.errors, scope.missing)));
+    (user, problems)
+}
 
 /// A name that resolves to nothing, reported (with a suggestion) once resolution is done.
 #[derive(Clone, Copy, Debug)]
@@ -592,19 +624,44 @@ impl Resolver {
     fn define_users(&mut self, doc: &Document) {
         use rayon::prelude::*;
         let model = &self.model;
-        let users: Vec<ResolvedUser> = self
+        let users: Vec<(User, Option<Box<Problems>>)> = self
             .user_decls
             .par_iter()
             .with_min_len(1024)
-            .map(|&i| {
-                let mut scope = Scope::new(model);
-                let user = define_user(&mut scope, &doc.items[i]);
-                (user, scope.errors, scope.missing)
+            .map(|&i| resolve_user(model, &doc.items[i]))
+            .collect();
+        self.store_users(users);
+    }
+
+    /// [`Resolver::define_users`] freeing each user declaration of the tree (left in its
+    /// place: an empty `account`) as soon as it is resolved.
+    fn define_users_consuming(&mut self, doc: &mut Document) {
+        use rayon::prelude::*;
+        let mut is_user = vec![false; doc.items.len()];
+        for &i in &self.user_decls {
+            is_user[i] = true;
+        }
+        let model = &self.model;
+        let users: Vec<(User, Option<Box<Problems>>)> = doc
+            .items
+            .par_iter_mut()
+            .with_min_len(1024)
+            .enumerate()
+            .filter(|(i, _)| is_user[*i])
+            .map(|(_, item)| {
+                let span = item.span;
+                let node = std::mem::replace(item, Node::new(Item::Decl(Decl::Account(AccountDecl::default())), span));
+                resolve_user(model, &node)
             })
             .collect();
-        self.model.users.reserve_exact(users.len());
-        for (user, mut errors, mut missing) in users {
-            self.model.users.push(user);
+        self.store_users(users);
+    }
+
+    fn store_users(&mut self, users: Vec<(User, Option<Box<Problems>>)>) {
+        let (users, problems): (Vec<User>, Vec<Option<Box<Problems>>>) = users.into_iter().unzip();
+        self.model.users = users;
+        for p in problems.into_iter().flatten() {
+            let (mut errors, mut missing) = *p;
             self.errors.append(&mut errors);
             self.missing.append(&mut missing);
         }

@@ -99,8 +99,24 @@ fn name_hash(name: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(lower(name).as_bytes())
 }
 
-/// The entry of `model`.
-pub fn encode(model: &Model) -> Option<Vec<u8>> {
+/// Records encoded per part of the entry, so that the entry is written piece by piece
+/// (one `write` per part) and never copied whole.
+const PART: usize = 4096;
+
+/// Records one after another, and the length of each.
+fn encode_records<T: Serialize>(items: &[T]) -> Option<(Vec<u8>, Vec<u64>)> {
+    let mut bytes = vec![];
+    let mut lens = Vec::with_capacity(items.len());
+    for item in items {
+        let before = bytes.len();
+        bytes = postcard::to_extend(item, bytes).ok()?;
+        lens.push((bytes.len() - before) as u64);
+    }
+    Some((bytes, lens))
+}
+
+/// The entry of `model`, in parts to be written one after another (see the layout above).
+pub fn encode(model: &Model) -> Option<Vec<Vec<u8>>> {
     let core = postcard::to_stdvec(&CoreRef {
         account: &model.account,
         products: &model.products,
@@ -115,14 +131,13 @@ pub fn encode(model: &Model) -> Option<Vec<u8>> {
     })
     .ok()?;
     let n = model.users.len() + model.keys.len();
-    // the records, each encoded on its own (in parallel, in order)
-    let mut records: Vec<Vec<u8>> = model
+    // the records, in parts encoded in parallel, in order
+    let records: Vec<(Vec<u8>, Vec<u64>)> = model
         .users
-        .par_iter()
-        .map(postcard::to_stdvec)
-        .chain(model.keys.par_iter().map(postcard::to_stdvec))
-        .collect::<Result<_, _>>()
-        .ok()?;
+        .par_chunks(PART)
+        .map(encode_records)
+        .chain(model.keys.par_chunks(PART).map(encode_records))
+        .collect::<Option<_>>()?;
     let mut index: Vec<(u64, u64)> = model
         .users
         .par_iter()
@@ -137,12 +152,12 @@ pub fn encode(model: &Model) -> Option<Vec<u8>> {
         )
         .collect();
     index.par_sort_unstable();
-    let body: usize = records.iter().map(Vec::len).sum();
+    let body: usize = records.iter().map(|(b, _)| b.len()).sum();
     let offsets_at = HEADER + core.len();
     let records_at = offsets_at + (n + 1) * 8;
     let index_at = records_at + body;
-    let mut out = Vec::with_capacity(index_at + n * 16);
-    out.extend_from_slice(MAGIC);
+    let mut head = Vec::with_capacity(records_at);
+    head.extend_from_slice(MAGIC);
     for v in [
         HEADER as u64,
         model.users.len() as u64,
@@ -151,23 +166,25 @@ pub fn encode(model: &Model) -> Option<Vec<u8>> {
         records_at as u64,
         index_at as u64,
     ] {
-        out.extend_from_slice(&v.to_le_bytes());
+        head.extend_from_slice(&v.to_le_bytes());
     }
-    out.extend_from_slice(&core);
+    head.extend_from_slice(&core);
     let mut at = 0u64;
-    for r in &records {
-        out.extend_from_slice(&at.to_le_bytes());
-        at += r.len() as u64;
+    for len in records.iter().flat_map(|(_, lens)| lens) {
+        head.extend_from_slice(&at.to_le_bytes());
+        at += len;
     }
-    out.extend_from_slice(&at.to_le_bytes());
-    for r in records.iter_mut() {
-        out.append(r);
-    }
+    head.extend_from_slice(&at.to_le_bytes());
+    let mut tail = Vec::with_capacity(n * 16);
     for (h, p) in index {
-        out.extend_from_slice(&h.to_le_bytes());
-        out.extend_from_slice(&p.to_le_bytes());
+        tail.extend_from_slice(&h.to_le_bytes());
+        tail.extend_from_slice(&p.to_le_bytes());
     }
-    Some(out)
+    let mut parts = Vec::with_capacity(records.len() + 2);
+    parts.push(head);
+    parts.extend(records.into_iter().map(|(b, _)| b));
+    parts.push(tail);
+    Some(parts)
 }
 
 /// Where an entry is read from: its bytes, or a file read piece by piece.

@@ -90,11 +90,12 @@ impl Cache {
     /// Store the resolved `model` of content `text`. Failing to store is not an error: the
     /// cache only saves time.
     pub fn put(&self, entry: &Path, model: &Model) {
-        let Some(bytes) = entry::encode(model) else { return };
+        let Some(parts) = entry::encode(model) else { return };
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        if crate::write::atomic_write(entry, &bytes).is_ok() {
+        let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        if crate::write::atomic_write_parts(entry, &parts).is_ok() {
             self.trim();
         }
     }
