@@ -624,12 +624,12 @@ impl Resolver {
     fn define_users(&mut self, doc: &Document) {
         use rayon::prelude::*;
         let model = &self.model;
-        let users: Vec<(User, Option<Box<Problems>>)> = self
+        let users = self
             .user_decls
             .par_iter()
             .with_min_len(1024)
             .map(|&i| resolve_user(model, &doc.items[i]))
-            .collect();
+            .unzip();
         self.store_users(users);
     }
 
@@ -642,7 +642,7 @@ impl Resolver {
             is_user[i] = true;
         }
         let model = &self.model;
-        let users: Vec<(User, Option<Box<Problems>>)> = doc
+        let users = doc
             .items
             .par_iter_mut()
             .with_min_len(1024)
@@ -653,12 +653,13 @@ impl Resolver {
                 let node = std::mem::replace(item, Node::new(Item::Decl(Decl::Account(AccountDecl::default())), span));
                 resolve_user(model, &node)
             })
-            .collect();
+            .unzip();
         self.store_users(users);
     }
 
-    fn store_users(&mut self, users: Vec<(User, Option<Box<Problems>>)>) {
-        let (users, problems): (Vec<User>, Vec<Option<Box<Problems>>>) = users.into_iter().unzip();
+    /// The users resolved (straight into the model: collected as two lists, so the users are
+    /// never copied from one list into another) and what was wrong with them, in order.
+    fn store_users(&mut self, (users, problems): (Vec<User>, Vec<Option<Box<Problems>>>)) {
         self.model.users = users;
         for p in problems.into_iter().flatten() {
             let (mut errors, mut missing) = *p;
