@@ -2,6 +2,68 @@
 
 use super::*;
 
+/// What resolving one user found wrong (rare: boxed, so a user without any costs a pointer).
+type Problems = (Vec<Diagnostic>, Vec<(Missing, Name)>);
+
+/// Resolve one user declaration against the model being built.
+fn resolve_user(model: &Model, item: &Node<Item>) -> (User, Option<Box<Problems>>) {
+    let mut scope = Scope::new(model);
+    let user = define_user(&mut scope, item);
+    let problems =
+        (!scope.errors.is_empty() || !scope.missing.is_empty()).then(|| Box::new((scope.errors, scope.missing)));
+    (user, problems)
+}
+
+impl Resolver {
+    /// Users are independent of each other: resolved in parallel, merged in order.
+    pub(super) fn define_users(&mut self, doc: &Document) {
+        use rayon::prelude::*;
+        let model = &self.model;
+        let users = self
+            .user_decls
+            .par_iter()
+            .with_min_len(1024)
+            .map(|&i| resolve_user(model, &doc.items[i]))
+            .unzip();
+        self.store_users(users);
+    }
+
+    /// [`Resolver::define_users`] freeing each user declaration of the tree (left in its
+    /// place: an empty `account`) as soon as it is resolved.
+    pub(super) fn define_users_consuming(&mut self, doc: &mut Document) {
+        use rayon::prelude::*;
+        let mut is_user = vec![false; doc.items.len()];
+        for &i in &self.user_decls {
+            is_user[i] = true;
+        }
+        let model = &self.model;
+        let users = doc
+            .items
+            .par_iter_mut()
+            .with_min_len(1024)
+            .enumerate()
+            .filter(|(i, _)| is_user[*i])
+            .map(|(_, item)| {
+                let span = item.span;
+                let node = std::mem::replace(item, Node::new(Item::Decl(Decl::Account(AccountDecl::default())), span));
+                resolve_user(model, &node)
+            })
+            .unzip();
+        self.store_users(users);
+    }
+
+    /// The users resolved (straight into the model: collected as two lists, so the users are
+    /// never copied from one list into another) and what was wrong with them, in order.
+    fn store_users(&mut self, (users, problems): (Vec<User>, Vec<Option<Box<Problems>>>)) {
+        self.model.users = users;
+        for p in problems.into_iter().flatten() {
+            let (mut errors, mut missing) = *p;
+            self.errors.append(&mut errors);
+            self.missing.append(&mut missing);
+        }
+    }
+}
+
 /// Resolve one key declaration.
 pub(super) fn define_key(scope: &mut Scope<'_>, item: &Node<Item>) -> Key {
     let Item::Decl(Decl::Key(k)) = &item.kind else {
