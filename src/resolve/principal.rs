@@ -1,4 +1,4 @@
-//! Resolving one principal: a user or key declaration, in a file or at request time.
+//! Resolving principals: one user or key declaration (in a file or at request time), and all the users of a file in parallel.
 
 use super::*;
 

@@ -67,6 +67,46 @@ fn resync_points(text: &str) -> Vec<usize> {
     points
 }
 
+/// The declaration lines and the comments of `text`. A large file is scanned in pieces in
+/// parallel, split at line starts: a string or a comment never runs over a line end, so a
+/// piece starts as the file does.
+fn points_and_comments(text: &str) -> (Vec<usize>, Vec<comments::Comment>) {
+    if text.len() < CHUNKED_MIN {
+        return (resync_points(text), comments::scan(text));
+    }
+    use rayon::prelude::*;
+    let mut bounds = vec![0];
+    while let Some(&last) = bounds.last() {
+        if last >= text.len() {
+            break;
+        }
+        let at = (last + CHUNK_BYTES).min(text.len());
+        let next = text.as_bytes()[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| at + i + 1);
+        bounds.push(next);
+    }
+    let pieces: Vec<(Vec<usize>, Vec<comments::Comment>)> = bounds
+        .par_windows(2)
+        .map(|w| {
+            let piece = &text[w[0]..w[1]];
+            let mut points = resync_points(piece);
+            points.iter_mut().for_each(|p| *p += w[0]);
+            let mut found = comments::scan(piece);
+            found.iter_mut().for_each(|c| c.start += w[0]);
+            (points, found)
+        })
+        .collect();
+    let mut points = Vec::with_capacity(pieces.iter().map(|p| p.0.len()).sum());
+    let mut found = Vec::with_capacity(pieces.iter().map(|p| p.1.len()).sum());
+    for (p, c) in pieces {
+        points.extend(p);
+        found.extend(c);
+    }
+    (points, found)
+}
+
 /// Syntax errors reported for one file before parsing gives up on the rest.
 const MAX_SYNTAX_ERRORS: usize = 100;
 
@@ -270,11 +310,12 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule, fast: bool) -> (Documen
             }
         }
     }
+    let (points, comments) = points_and_comments(text);
     let splitter = Splitter {
         text,
         file,
         rule,
-        points: resync_points(text),
+        points,
         top_items: if rule == Rule::file {
             crate::keywords::FILE_ITEMS
         } else {
@@ -287,13 +328,16 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule, fast: bool) -> (Documen
     } else {
         usize::MAX
     };
-    parse_parts(&splitter, part_bytes)
+    parse_parts(&splitter, part_bytes, &comments)
 }
 
 /// Parse in parts of about `part_bytes` (split at declaration lines), in parallel.
-fn parse_parts(splitter: &Splitter<'_>, part_bytes: usize) -> (Document, Vec<Diagnostic>) {
+fn parse_parts(
+    splitter: &Splitter<'_>,
+    part_bytes: usize,
+    comments: &[comments::Comment],
+) -> (Document, Vec<Diagnostic>) {
     let text = splitter.text;
-    let comments = comments::scan(text);
     let parts = if part_bytes < text.len() {
         // large files: parts of about CHUNK_BYTES on all cores, each with its own builder
         use rayon::prelude::*;
@@ -313,7 +357,7 @@ fn parse_parts(splitter: &Splitter<'_>, part_bytes: usize) -> (Document, Vec<Dia
             })
             .collect()
     } else {
-        vec![splitter.part(&[0, text.len()], 0, &comments)]
+        vec![splitter.part(&[0, text.len()], 0, comments)]
     };
     join(parts)
 }
@@ -473,6 +517,27 @@ mod tests {
     }
 
     #[test]
+    fn a_large_file_is_scanned_in_pieces_as_in_one() {
+        // strings with `#` and quotes, comments with quotes, lines of every kind, over 1 MiB
+        let mut text = String::new();
+        let mut i = 0;
+        while text.len() < CHUNKED_MIN + (CHUNK_BYTES * 3) / 2 {
+            text.push_str(&format!(
+                "user u{i}@x.io \"a # \\\" {i}\" {{ # \"c\n  country US\n}}\n# \"{i}\nproduct P{i} \"open\ncountry C {{ }}\n"
+            ));
+            i += 1;
+        }
+        let (points, found) = points_and_comments(&text);
+        assert_eq!(points, resync_points(&text));
+        let all = comments::scan(&text);
+        assert_eq!(found.len(), all.len());
+        for (a, b) in found.iter().zip(&all) {
+            assert_eq!((a.start, &a.text), (b.start, &b.text));
+        }
+        assert!(found.len() > 10_000);
+    }
+
+    #[test]
     fn parts_parse_as_one_pass_does() {
         // parts split at declaration lines, also inside a scenario, an unclosed block or a
         // broken statement: the same document and errors as one part
@@ -509,11 +574,12 @@ mod tests {
                 top_items: crate::keywords::FILE_ITEMS,
                 fast,
             };
-            let (doc, errors) = parse_parts(&splitter(false), usize::MAX);
+            let comments = comments::scan(&text);
+            let (doc, errors) = parse_parts(&splitter(false), usize::MAX, &comments);
             assert!(!errors.is_empty());
             for fast in [false, true] {
                 for part_bytes in [1, 40, 100, 300, usize::MAX] {
-                    let (doc2, errors2) = parse_parts(&splitter(fast), part_bytes);
+                    let (doc2, errors2) = parse_parts(&splitter(fast), part_bytes, &comments);
                     assert_eq!(format!("{doc:?}"), format!("{doc2:?}"), "parts of {part_bytes} bytes");
                     assert_eq!(
                         format!("{errors:?}"),
