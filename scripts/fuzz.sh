@@ -9,6 +9,12 @@
 # (target, executions, exec/s, coverage, seconds, date, machine) to the table in
 # docs/fuzzing.md. A crash stops that target (its input is in fuzz/artifacts/TARGET/; keep it
 # in fuzz/regressions/TARGET/ with a test under tests/) and makes the script exit 1.
+#
+# FUZZ_SANITIZER=address|none (default address): the sanitizer the targets are built with
+# (cargo fuzz -s; another sanitizer rebuilds everything). FUZZ_RUNS=N: stop each run after N
+# executions (libFuzzer's -runs=N); SECONDS is then an upper bound. FUZZ_DEBUG_ASSERTIONS=1|0
+# (default 1): debug assertions and overflow checks in the release build (cargo fuzz -a), which
+# with the panics Rust always checks are what finds a bug in safe code.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ALL=(parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json serve_request lsp_document)
@@ -23,7 +29,22 @@ export RAYON_NUM_THREADS=1
 # release with AddressSanitizer, and no trace-compares instrumentation, which was more than
 # half of every execution (pest compares byte by byte); the dictionary and the policy
 # generator give what comparison tracing would find: the language's words and shapes
-build=(-O --no-trace-compares)
+sanitizer=${FUZZ_SANITIZER:-address}
+case $sanitizer in
+  address | none) ;;
+  *) echo "FUZZ_SANITIZER must be address or none, not $sanitizer" >&2; exit 2 ;;
+esac
+build=(-O --no-trace-compares -s "$sanitizer")
+case ${FUZZ_DEBUG_ASSERTIONS:-1} in
+  1) build+=(-a) ;;
+  0) ;;
+  *) echo "FUZZ_DEBUG_ASSERTIONS must be 1 or 0, not $FUZZ_DEBUG_ASSERTIONS" >&2; exit 2 ;;
+esac
+runs_limit=()
+if [[ -n ${FUZZ_RUNS:-} ]]; then
+  [[ $FUZZ_RUNS =~ ^[0-9]+$ ]] || { echo "FUZZ_RUNS must be a number, not $FUZZ_RUNS" >&2; exit 2; }
+  runs_limit=(-runs="$FUZZ_RUNS")
+fi
 # inputs kept in fuzz/corpus/ are cut to this many bytes (the runs still try 4 KiB)
 keep_len=${FUZZ_KEEP_LEN:-512}
 export CARGO_TARGET_DIR="$PWD/fuzz/target"
@@ -45,7 +66,7 @@ for t in "${targets[@]}"; do
   cpu=$(mktemp)
   (cd fuzz && /usr/bin/time -o "$cpu" -f '%U %S' cargo fuzz run "${build[@]}" "$t" "../$corpus" "../fuzz/regressions/$t" "$seeds/$t" -- \
     -max_len=4096 -timeout=10 -rss_limit_mb=2048 -max_total_time="$secs" -print_final_stats=1 \
-    "${dict[@]}" 2>&1) | tee "$log" | grep -E '^(#[0-9]+[[:space:]]+DONE|==[0-9]+==|SUMMARY|thread .* panicked)' || true
+    "${runs_limit[@]}" "${dict[@]}" 2>&1) | tee "$log" | grep -E '^(#[0-9]+[[:space:]]+DONE|==[0-9]+==|SUMMARY|thread .* panicked)' || true
   rc=${PIPESTATUS[0]}
   # "#123456 DONE cov: 1234 ft: 5678 corp: 90/12Kb lim: 4096 exec/s: 2057 rss: 80Mb"
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
@@ -70,7 +91,10 @@ for t in "${targets[@]}"; do
   (cd fuzz && cargo fuzz run "${build[@]}" "$t" "$merged" "../$corpus" "$seeds/$t" -- -set_cover_merge=1 -use_counters=0 -max_len="$keep_len" -timeout=10 -rss_limit_mb=2048 >/dev/null 2>&1) &&
     rm -rf "$corpus" && mkdir -p "$corpus" && cp "$merged"/* "$corpus"/ 2>/dev/null
   rm -rf "$merged"
-  row="| $t | ${runs:-?} | ${time:-?} | ${cov:-?} | $secs | $(date -u +%Y-%m-%d) | $machine | $result, ${per_cpu:-?} exec per CPU second, corpus $(ls "$corpus" | wc -l) files, $(du -sk --apparent-size "$corpus" | cut -f1) KB |"
+  if [[ $sanitizer == address ]]; then san_note="ASan"; else san_note="no sanitizer"; fi
+  if [[ ${FUZZ_DEBUG_ASSERTIONS:-1} == 1 ]]; then san_note+=", debug assertions"; fi
+  if [[ -n ${FUZZ_RUNS:-} ]]; then san_note+=", -runs=$FUZZ_RUNS"; fi
+  row="| $t | ${runs:-?} | ${time:-?} | ${cov:-?} | $secs | $(date -u +%Y-%m-%d) | $machine | $result, $san_note, ${per_cpu:-?} exec per CPU second, corpus $(ls "$corpus" | wc -l) files, $(du -sk --apparent-size "$corpus" | cut -f1) KB |"
   echo "$row"
   # the row goes after the last row of the table under "## Runs"
   awk -v row="$row" '

@@ -110,20 +110,24 @@ impl SourceFile {
         self.rendered.get_or_init(|| ariadne::Source::from(self.text.clone()))
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            let bytes = self.text.as_bytes();
-            let mut starts = Vec::with_capacity(newlines(bytes) + 1);
-            starts.push(0);
-            starts.extend(
-                bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
-            starts
-        })
+    /// The byte offset where each line starts (the first is 0; a line starts after each
+    /// `\n`, so a text ending in a newline has an empty last line), built on first use and
+    /// then kept: [`line_starts`] of the text.
+    pub fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
+    }
+
+    /// The protocol position (0-based line, 0-based column in UTF-16 code units, as the
+    /// Language Server Protocol counts them) of a byte offset: [`utf16_position`] on this
+    /// file's text and line starts.
+    pub fn utf16_position(&self, offset: usize) -> (u32, u32) {
+        utf16_position(&self.text, self.line_starts(), offset)
+    }
+
+    /// The byte offset of a protocol position (0-based line, UTF-16 column): [`utf16_offset`]
+    /// on this file's text and line starts.
+    pub fn utf16_offset(&self, line: u32, character: u32) -> usize {
+        utf16_offset(&self.text, self.line_starts(), line, character)
     }
 
     /// Whether a lookup that scans `bytes` of the text may do so instead of building the line
@@ -255,6 +259,57 @@ impl SourceFile {
     }
 }
 
+/// The byte offset where each line of `text` starts: 0, then just past every `\n` (a `\r`
+/// before it stays on its line).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::with_capacity(newlines(bytes) + 1);
+    starts.push(0);
+    starts.extend(
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    starts
+}
+
+/// The position of byte `offset` of `text` as (0-based line, 0-based column counted in UTF-16
+/// code units), the Language Server Protocol's count; `starts` is [`line_starts`] of `text`.
+/// An offset past the end is the end of the text; an offset inside a character is that
+/// character's start. A `\r` before a line's `\n` counts as a column of its line.
+pub fn utf16_position(text: &str, starts: &[usize], offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line = starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    let start = starts.get(line).copied().unwrap_or(0).min(offset);
+    let character = text[start..offset].chars().map(|c| c.len_utf16() as u32).sum();
+    (line as u32, character)
+}
+
+/// The byte offset of the position (0-based `line`, `character` counted in UTF-16 code units)
+/// in `text`; `starts` is [`line_starts`] of `text`. A column past the end of its line is the
+/// line's end (just before its `\n`); a line past the last is the end of the text; a column in
+/// the middle of a character (between the two halves of a surrogate pair) is the next
+/// character's start. The inverse of [`utf16_position`] on every character boundary.
+pub fn utf16_offset(text: &str, starts: &[usize], line: u32, character: u32) -> usize {
+    let Some(&start) = starts.get(line as usize) else {
+        return text.len();
+    };
+    let end = starts.get(line as usize + 1).map_or(text.len(), |e| e - 1);
+    let mut units = 0u32;
+    for (i, c) in text[start..end].char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    end
+}
+
 /// All source files a session has seen. Files are only ever added, so spans stay valid.
 #[derive(Clone, Debug, Default)]
 pub struct Sources {
@@ -366,5 +421,61 @@ mod tests {
         // 'é' is two bytes but one column
         assert_eq!(s.get(f).line_col(7), (2, 4));
         assert_eq!(s.get(f).line_text(2), "cé d");
+    }
+
+    #[test]
+    fn line_starts_follow_every_newline() {
+        assert_eq!(line_starts(""), vec![0]);
+        assert_eq!(line_starts("a\r\nb\n"), vec![0, 3, 5]);
+        let mut s = Sources::new();
+        let f = s.add("a.ent", "x\ny");
+        assert_eq!(s.get(f).line_starts(), &[0, 2]);
+    }
+
+    #[test]
+    fn utf16_positions_count_code_units() {
+        // `é` is two bytes and one UTF-16 unit; `𝄞` four bytes and two units (a surrogate pair)
+        let text = "ab\nxé𝄞y\n";
+        let mut s = Sources::new();
+        let f = s.add("a.ent", text);
+        let f = s.get(f);
+        let y = "ab\nxé𝄞".len();
+        assert_eq!(f.utf16_position(y), (1, 4));
+        assert_eq!(f.utf16_offset(1, 4), y);
+        assert_eq!(f.utf16_position("ab\nxé".len()), (1, 2));
+        assert_eq!(f.utf16_offset(1, 2), "ab\nxé".len());
+        // inside a multi-byte character: its start
+        assert_eq!(f.utf16_position(4), (1, 1));
+        assert_eq!(f.utf16_position("ab\nxé".len() + 2), (1, 2));
+        // between the halves of a surrogate pair: the next character
+        assert_eq!(f.utf16_offset(1, 3), y);
+        // past the end of a line: the line's end, before its newline
+        assert_eq!(f.utf16_offset(1, 99), "ab\nxé𝄞y".len());
+        // past the last line, or past the text: its end
+        assert_eq!(f.utf16_offset(9, 0), text.len());
+        assert_eq!(f.utf16_position(text.len()), (2, 0));
+        assert_eq!(f.utf16_position(text.len() + 10), (2, 0));
+        // every character boundary round-trips
+        for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let (line, character) = f.utf16_position(i);
+            assert_eq!(f.utf16_offset(line, character), i, "offset {i}");
+        }
+    }
+
+    #[test]
+    fn utf16_positions_keep_a_carriage_return_on_its_line() {
+        let text = "a\r\nbc\r\n";
+        let starts = line_starts(text);
+        assert_eq!(utf16_position(text, &starts, 1), (0, 1));
+        assert_eq!(utf16_position(text, &starts, 2), (0, 2));
+        assert_eq!(utf16_position(text, &starts, 3), (1, 0));
+        // past the end of a CRLF line: after its `\r`, before its `\n`
+        assert_eq!(utf16_offset(text, &starts, 0, 5), 2);
+        assert_eq!(utf16_offset(text, &starts, 1, 2), 5);
+        assert_eq!(utf16_offset(text, &starts, 2, 0), text.len());
+        assert_eq!(utf16_offset(text, &starts, 3, 0), text.len());
+        // an empty text
+        assert_eq!(utf16_position("", &[0], 7), (0, 0));
+        assert_eq!(utf16_offset("", &[0], 0, 3), 0);
     }
 }

@@ -75,7 +75,7 @@ fn fixes(policy: &Policy) {
     for p in m.principals().take(2) {
         for x in m.product_ids().take(2) {
             let ex = entitle::eval::explain(m, p, x);
-            let _ = entitle::cli::decision_text(policy, p, x, &ex.decision);
+            let _ = entitle::render::decision_text(policy, p, x, &ex.decision);
             let blockers = entitle::explain::blockers(m, p, x);
             assert_eq!(blockers.is_empty(), ex.decision.access == entitle::Access::Allow);
             let search = entitle::explain::fix_search(policy.document(), m, p, x);
@@ -96,7 +96,7 @@ fn fixes(policy: &Policy) {
                     f.statements()
                 );
             }
-            let _ = entitle::cli::explanation_text(policy, p, x, &ex, &blockers, &search, false);
+            let _ = entitle::render::explanation_text(policy, p, x, &ex, &blockers, &search, false);
         }
     }
 }

@@ -3,7 +3,7 @@
 //! protocol's positions (line and UTF-16 column) and byte offsets.
 
 use crate::analysis::Analysis;
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 use lsp_types::{Position, Range, Uri};
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,7 +15,7 @@ pub struct Doc {
     pub text: String,
     /// The analysis of `text`, when it is up to date.
     pub analysis: Option<Arc<Analysis>>,
-    /// The lines of the analysed text (the text spans point into).
+    /// The lines of the analysed text (the text spans point into): a view of `analysis`.
     pub lines: Lines,
     /// When the text changed last without being analysed since: diagnostics are recomputed
     /// once the debounce delay has passed after it.
@@ -27,7 +27,7 @@ impl Doc {
         Doc {
             uri,
             version,
-            lines: Lines::new(&text),
+            lines: Lines::default(),
             text,
             analysis: None,
             dirty_since: Some(Instant::now()),
@@ -49,7 +49,7 @@ impl Doc {
             return a.clone();
         }
         let a = Arc::new(crate::analysis::analyze(&self.name(), &self.text));
-        self.lines = Lines::new(&self.text);
+        self.lines = Lines::of(a.clone());
         self.analysis = Some(a.clone());
         self.dirty_since = None;
         a
@@ -82,55 +82,37 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Line starts of a text, for converting offsets to and from protocol positions.
-#[derive(Clone, Debug, Default)]
+/// The lines of an analysed text, for converting byte offsets (what spans hold) to and from
+/// protocol positions (line and UTF-16 column): a thin view of the analysis' [`SourceFile`],
+/// whose line index ([`SourceFile::line_starts`]) and conversions
+/// ([`crate::source::utf16_position`], [`crate::source::utf16_offset`]) are the core's.
+/// Before the first analysis it is the empty text.
+#[derive(Clone, Default)]
 pub struct Lines {
-    text: String,
-    starts: Vec<usize>,
+    analysis: Option<Arc<Analysis>>,
 }
 
 impl Lines {
-    pub fn new(text: &str) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines {
-            text: text.to_string(),
-            starts,
-        }
+    /// The lines of the text `a` analysed.
+    pub fn of(a: Arc<Analysis>) -> Lines {
+        Lines { analysis: Some(a) }
+    }
+
+    fn file(&self) -> Option<&SourceFile> {
+        self.analysis.as_ref().map(|a| a.sources.get(a.file))
     }
 
     /// The byte offset of a protocol position; a position past the end of its line is the
     /// line's end, past the last line the text's end.
     pub fn offset(&self, p: Position) -> usize {
-        let Some(&start) = self.starts.get(p.line as usize) else {
-            return self.text.len();
-        };
-        let end = self.starts.get(p.line as usize + 1).map_or(self.text.len(), |e| e - 1);
-        let line = &self.text[start..end];
-        let mut units = 0u32;
-        for (i, c) in line.char_indices() {
-            if units >= p.character {
-                return start + i;
-            }
-            units += c.len_utf16() as u32;
-        }
-        end
+        self.file().map_or(0, |f| f.utf16_offset(p.line, p.character))
     }
 
     /// The protocol position of a byte offset (clamped to the text, and to a character
     /// boundary).
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let character = self.text[start..offset].chars().map(|c| c.len_utf16() as u32).sum();
-        Position {
-            line: line as u32,
-            character,
-        }
+        let (line, character) = self.file().map_or((0, 0), |f| f.utf16_position(offset));
+        Position { line, character }
     }
 
     pub fn range(&self, span: Span) -> Range {
@@ -144,15 +126,26 @@ impl Lines {
     pub fn all(&self) -> Range {
         Range {
             start: Position::default(),
-            end: self.position(self.text.len()),
+            end: self.position(usize::MAX),
         }
     }
 
     /// The byte range of a protocol range.
     pub fn bytes(&self, r: Range) -> std::ops::Range<usize> {
-        let (a, b) = (self.offset(r.start), self.offset(r.end));
-        a.min(b)..a.max(b)
+        match self.file() {
+            Some(f) => bytes(&f.text, f.line_starts(), r),
+            None => 0..0,
+        }
     }
+}
+
+/// The byte range of a protocol range in `text` (`starts`: its
+/// [`line_starts`](crate::source::line_starts)), for a text no analysis holds (an edit applied
+/// before the next analysis).
+pub fn bytes(text: &str, starts: &[usize], r: Range) -> std::ops::Range<usize> {
+    let a = crate::source::utf16_offset(text, starts, r.start.line, r.start.character);
+    let b = crate::source::utf16_offset(text, starts, r.end.line, r.end.character);
+    a.min(b)..a.max(b)
 }
 
 #[cfg(test)]
@@ -162,14 +155,26 @@ mod tests {
     #[test]
     fn utf16_columns_round_trip() {
         // `é` is one UTF-16 unit and two bytes; `𝄞` two units and four bytes
-        let l = Lines::new("ab\nxé𝄞y\n");
+        let text = "ab\nxé𝄞y\n";
+        let l = Lines::of(Arc::new(crate::analysis::analyze("t.ent", text)));
         let y = "ab\nxé𝄞".len();
         assert_eq!(l.position(y), Position { line: 1, character: 4 });
         assert_eq!(l.offset(Position { line: 1, character: 4 }), y);
         assert_eq!(l.offset(Position { line: 1, character: 99 }), "ab\nxé𝄞y".len());
-        assert_eq!(l.offset(Position { line: 9, character: 0 }), "ab\nxé𝄞y\n".len());
+        assert_eq!(l.offset(Position { line: 9, character: 0 }), text.len());
         // inside a multi-byte character: clamped to its start
         assert_eq!(l.position(4), Position { line: 1, character: 1 });
+        assert_eq!(l.all().end, Position { line: 2, character: 0 });
+        let r = Range {
+            start: Position { line: 1, character: 4 },
+            end: Position { line: 0, character: 1 },
+        };
+        assert_eq!(l.bytes(r), 1..y);
+        assert_eq!(bytes(text, &crate::source::line_starts(text), r), 1..y);
+        // before the first analysis: the empty text
+        let empty = Lines::default();
+        assert_eq!(empty.position(5), Position::default());
+        assert_eq!(empty.offset(Position { line: 2, character: 3 }), 0);
     }
 
     #[test]

@@ -229,8 +229,8 @@ impl Server<'_> {
                     match c.range {
                         None => text = c.text,
                         Some(r) => {
-                            let lines = analysis::Lines::new(&text);
-                            let range = lines.bytes(r);
+                            // the text as edited so far, which no analysis holds
+                            let range = analysis::bytes(&text, &crate::source::line_starts(&text), r);
                             text.replace_range(range, &c.text);
                         }
                     }
