@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 out=${1:-corpus}
-for t in parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json serve_request lsp_document; do
+for t in parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json serve_request lsp_document fast_path; do
   mkdir -p "$out/$t"
 done
 for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
@@ -19,7 +19,7 @@ for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
   cp "$f" "$out/parse/$name"
   cp "$f" "$out/lsp_document/$name"
   { printf '\0'; cat "$f"; } > "$out/diagnostics/$name"
-  for t in resolve fmt_roundtrip; do
+  for t in resolve fmt_roundtrip fast_path; do
     { printf '\0'; cat "$f"; } > "$out/$t/$name"
   done
   { printf '\0\0'; cat "$f"; } > "$out/differential/$name"

@@ -17,7 +17,7 @@
 # with the panics Rust always checks are what finds a bug in safe code.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-ALL=(parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json serve_request lsp_document)
+ALL=(parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json serve_request lsp_document fast_path)
 which=${1:-all}
 secs=${2:-60}
 if [[ $which == all ]]; then targets=("${ALL[@]}"); else targets=("$which"); fi
@@ -57,7 +57,7 @@ machine="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo
 status=0
 for t in "${targets[@]}"; do
   case $t in
-    parse | resolve | diagnostics | fmt_roundtrip | differential | lsp_document) dict=(-dict=entitle.dict) ;;
+    parse | resolve | diagnostics | fmt_roundtrip | differential | lsp_document | fast_path) dict=(-dict=entitle.dict) ;;
     *) dict=() ;;
   esac
   corpus=fuzz/corpus/$t
