@@ -265,6 +265,19 @@ fn an_entry_read_for_one_principal_answers_as_the_whole_model() {
             entry::decode_one(&bytes[..], "nobody@nowhere.example"),
             Some(One::Missing)
         ));
+        // a record's offset damaged (past the records, or before its start): refused, without
+        // reading or allocating what it claims
+        let offsets_at = u64::from_le_bytes(bytes[8 + 3 * 8..8 + 4 * 8].try_into().unwrap()) as usize;
+        let first = model.principal_names().next().unwrap();
+        for damage in [u64::MAX / 2, 1 << 40] {
+            let mut bad = bytes.clone();
+            for slot in 0..=model.users.len() + model.keys.len() {
+                let at = offsets_at + slot * 8;
+                bad[at..at + 8].copy_from_slice(&damage.to_le_bytes());
+            }
+            assert!(entry::decode_one(&bad[..], first).is_none(), "{name}");
+            assert!(entry::decode(&bad[..]).is_none(), "{name}");
+        }
         // cut short anywhere: nothing reads back (the header knows the size)
         for cut in [0, 8, bytes.len() / 2, bytes.len() - 1] {
             assert!(entry::decode(&bytes[..cut]).is_none(), "cut at {cut}");

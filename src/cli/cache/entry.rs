@@ -330,9 +330,11 @@ pub fn decode_one(mut src: impl Source, name: &str) -> Option<One> {
         }
         let b = src.read_at(h.offsets + slot * 8, 16).ok()?;
         let (a, z) = (u64_at(&b, 0), u64_at(&b, 1));
-        let bytes = src
-            .read_at(h.records.checked_add(a)?, usize::try_from(z.checked_sub(a)?).ok()?)
-            .ok()?;
+        // (a damaged offset must not ask for more than the records hold)
+        if a > z || h.records.checked_add(z)? > h.index {
+            return None;
+        }
+        let bytes = src.read_at(h.records + a, usize::try_from(z - a).ok()?).ok()?;
         let (users, keys) = if kind == USER {
             let u: User = postcard::from_bytes(&bytes).ok()?;
             (vec![u], vec![])
