@@ -6,23 +6,20 @@
 //! model) as when it keeps it (`resolve::resolve`).
 #![no_main]
 
-use entitle_fuzz::policy_gen::Options;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let options = Options {
-        mistakes: 3,
-        ..Options::default()
-    };
-    let Some(text) = entitle_fuzz::policy_text(data, options) else {
+    let Some((sources, file)) = entitle_fuzz::policy_source(data, 3) else {
         return;
     };
-    let mut sources = entitle::Sources::new();
-    let file = sources.add("fuzz.ent", text.as_str());
     let (doc, errors) = entitle::syntax::parse(&sources, file);
     let (reference, reference_errors) = entitle::syntax::parse_reference(&sources, file);
     assert_eq!(doc, reference, "the fast path built another document");
-    assert_eq!(format!("{errors:?}"), format!("{reference_errors:?}"), "the fast path changed the errors");
+    assert_eq!(
+        format!("{errors:?}"),
+        format!("{reference_errors:?}"),
+        "the fast path changed the errors"
+    );
     if !errors.is_empty() {
         return;
     }

@@ -3,19 +3,13 @@
 //! errors all have a place in the file.
 #![no_main]
 
-use entitle_fuzz::policy_gen::Options;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let options = Options {
-        mistakes: 5,
-        ..Options::default()
-    };
-    let Some(text) = entitle_fuzz::policy_text(data, options) else {
+    let Some((sources, file)) = entitle_fuzz::policy_source(data, 5) else {
         return;
     };
-    let mut sources = entitle::Sources::new();
-    let file = sources.add("fuzz.ent", text.as_str());
+    let text = &sources.get(file).text;
     let (doc, errors) = entitle::syntax::parse(&sources, file);
     if !errors.is_empty() {
         return;

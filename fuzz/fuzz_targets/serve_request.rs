@@ -23,6 +23,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(value["decision"].is_string() && value["rule"].is_string(), "{answer}");
     } else {
         let e = &value["error"];
-        assert!(e["status"].is_u64() && e["code"].is_string() && e["message"].is_string(), "{answer}");
+        assert!(
+            e["status"].is_u64() && e["code"].is_string() && e["message"].is_string(),
+            "{answer}"
+        );
     }
 });

@@ -99,6 +99,19 @@ pub fn policy_text(data: &[u8], options: policy_gen::Options) -> Option<String> 
     })
 }
 
+/// [`policy_text`] with up to `mistakes` mistakes in a generated policy, as the one file of a
+/// new [`entitle::Sources`] (named `fuzz.ent`).
+pub fn policy_source(data: &[u8], mistakes: usize) -> Option<(entitle::Sources, entitle::FileId)> {
+    let options = policy_gen::Options {
+        mistakes,
+        ..policy_gen::Options::default()
+    };
+    let text = policy_text(data, options)?;
+    let mut sources = entitle::Sources::new();
+    let file = sources.add("fuzz.ent", text);
+    Some((sources, file))
+}
+
 /// A copy of `doc` with every number (`revenue`, `set revenue`) written the way `fmt` writes
 /// it (`0042` → `42`, `1200000` → `1_200_000`): numbers compare by value (LANGUAGE.md §8), so
 /// two documents are the same when they are equal after this. An invalid number stays as
