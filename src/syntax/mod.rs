@@ -167,6 +167,9 @@ impl Splitter<'_> {
     /// A split is not always between two items: the declarations of a `scenario` block start
     /// lines too. A run (or a part) whose last item is not closed at its end is parsed on with
     /// the rest of the file, and the part then ends at the first of `bounds` after it.
+    ///
+    /// At each declaration line the fast path (`fast`) is tried first: a plain `user`
+    /// declaration it takes never reaches pest.
     fn part(&self, bounds: &[usize], i: usize, comments: &[comments::Comment]) -> Part {
         let text = self.text;
         let (start, mut end) = (bounds[i], bounds[i + 1]);
