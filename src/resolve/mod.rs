@@ -22,14 +22,11 @@ pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
 pub fn resolve_consuming(mut doc: Document) -> (Model, Vec<Diagnostic>) {
     let mut r = Resolver::default();
     r.declare(&doc);
-    r.define_countries(&doc);
-    r.define_groups(&doc);
+    r.define_before_users(&doc);
     r.define_users_consuming(&mut doc);
-    r.define_keys(&doc);
-    r.define_account(&doc);
-    r.report_missing();
-    crate::diag::sort(&mut r.errors);
-    top_level(&doc, r.model, r.errors)
+    r.define_after_users(&doc);
+    let (model, errors) = r.finish();
+    top_level(&doc, model, errors)
 }
 
 /// The top-level items that are not declarations: what-if statements are errors here, and
@@ -62,10 +59,10 @@ fn top_level(doc: &Document, model: Model, mut errors: Vec<Diagnostic>) -> (Mode
 pub fn resolve_declarations(doc: &Document) -> (Model, Vec<Diagnostic>) {
     let mut r = Resolver::default();
     r.declare(doc);
-    r.define(doc);
-    r.report_missing();
-    crate::diag::sort(&mut r.errors);
-    (r.model, r.errors)
+    r.define_before_users(doc);
+    r.define_users(doc);
+    r.define_after_users(doc);
+    r.finish()
 }
 
 /// A resolved `expect` line.
@@ -443,12 +440,24 @@ impl Resolver {
     }
 
     /// Pass 2: fill in every entity.
-    fn define(&mut self, doc: &Document) {
+    /// What users refer to: countries, then groups. (Users come between these and
+    /// [`Resolver::define_after_users`], by reference or freeing the tree.)
+    fn define_before_users(&mut self, doc: &Document) {
         self.define_countries(doc);
         self.define_groups(doc);
-        self.define_users(doc);
+    }
+
+    /// Keys, then the account.
+    fn define_after_users(&mut self, doc: &Document) {
         self.define_keys(doc);
         self.define_account(doc);
+    }
+
+    /// The model and every error, in order, the names that resolved to nothing included.
+    fn finish(mut self) -> (Model, Vec<Diagnostic>) {
+        self.report_missing();
+        crate::diag::sort(&mut self.errors);
+        (self.model, self.errors)
     }
 
     fn define_countries(&mut self, doc: &Document) {
