@@ -37,34 +37,6 @@ fn valid(choices: &[u32]) -> Option<(Policy, String, Names)> {
     Some((policy, text, names))
 }
 
-/// The document with every number written as `fmt` writes it (`1000` → `1_000`: the same
-/// value, LANGUAGE.md §8), so a formatted document compares equal to its input.
-fn canonical_numbers(doc: &mut entitle::syntax::Document) {
-    use entitle::syntax::{CountryStmt, Decl, Item, Name, WhatIf};
-    fn number(n: &mut Name) {
-        if let Ok(v) = entitle::resolve::number(n) {
-            n.text = entitle::fmt::format_number(v);
-        }
-    }
-    fn items(list: &mut [entitle::syntax::Node<Item>]) {
-        for item in list {
-            match &mut item.kind {
-                Item::Decl(Decl::Country(c)) => {
-                    for s in &mut c.stmts {
-                        if let CountryStmt::Revenue(n) = &mut s.kind {
-                            number(n);
-                        }
-                    }
-                }
-                Item::WhatIf(WhatIf::SetRevenue { revenue: Some(n), .. }) => number(n),
-                Item::Scenario(s) => items(&mut s.items),
-                _ => {}
-            }
-        }
-    }
-    items(&mut doc.items);
-}
-
 fn fingerprint<T: std::fmt::Debug>(value: &T) -> String {
     entitle::testing::spanless(&format!("{value:?}"))
 }
@@ -121,7 +93,7 @@ proptest! {
         let file2 = sources.add("fmt.ent", once.as_str());
         let (doc2, syntax2) = entitle::syntax::parse(&sources, file2);
         prop_assert!(syntax2.is_empty(), "fmt output does not parse: {:?}\n--- input\n{}\n--- fmt\n{}", syntax2, text, once);
-        canonical_numbers(&mut doc);
+        entitle::testing::canonical_numbers(&mut doc);
         prop_assert_eq!(entitle::testing::spanless(&format!("{doc:?}")), entitle::testing::spanless(&format!("{doc2:?}")), "round trip changed the document\n--- input\n{}\n--- fmt\n{}", text, once);
         prop_assert_eq!(entitle::fmt::format_source(&doc2, file2, &once), once.clone(), "not idempotent\n--- input\n{}", text);
     }

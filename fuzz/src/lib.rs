@@ -17,39 +17,8 @@ impl policy_gen::Choices for Bytes<'_, '_> {
     }
 }
 
-/// A `Debug` rendering with every `Span { … }` outside string literals removed, so that two
-/// values compare equal exactly when they are equal but for where things were written.
-pub fn spanless(debug: &str) -> String {
-    let mut out = String::with_capacity(debug.len());
-    let bytes = debug.as_bytes();
-    let mut i = 0;
-    let mut in_string = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_string {
-            if b == b'\\' {
-                out.push_str(&debug[i..i + 2.min(bytes.len() - i)]);
-                i += 2;
-                continue;
-            }
-            if b == b'"' {
-                in_string = false;
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if debug[i..].starts_with("Span {") {
-            // a span is `Span { file: FileId(0), start: 1, end: 2 }`: no braces or strings inside
-            let close = debug[i..].find('}').map_or(bytes.len(), |c| i + c + 1);
-            out.push_str("Span");
-            i = close;
-            continue;
-        }
-        let ch = debug[i..].chars().next().unwrap();
-        out.push(ch);
-        i += ch.len_utf8();
-    }
-    out
-}
+/// A `Debug` rendering without spans: the library's (`entitle::testing::spanless`).
+pub use entitle::testing::spanless;
 
 /// Every declaration of a model, spans aside: equal fingerprints, equal models.
 pub fn fingerprint(model: &entitle::Model) -> String {
@@ -112,34 +81,11 @@ pub fn policy_source(data: &[u8], mistakes: usize) -> Option<(entitle::Sources, 
     Some((sources, file))
 }
 
-/// A copy of `doc` with every number (`revenue`, `set revenue`) written the way `fmt` writes
-/// it (`0042` → `42`, `1200000` → `1_200_000`): numbers compare by value (LANGUAGE.md §8), so
-/// two documents are the same when they are equal after this. An invalid number stays as
-/// written, as `fmt` keeps it.
+/// A copy of `doc` with every number written as `fmt` writes it
+/// (`entitle::testing::canonical_numbers`): two documents are the same when they are equal
+/// after this.
 pub fn numbers_by_value(doc: &entitle::syntax::Document) -> entitle::syntax::Document {
-    use entitle::syntax::ast::{CountryStmt, Decl, Item, Name, WhatIf};
-    fn canonical(n: &mut Name) {
-        if let Ok(v) = entitle::resolve::number(n) {
-            n.text = entitle::fmt::format_number(v);
-        }
-    }
-    fn items(list: &mut [entitle::syntax::ast::Node<Item>]) {
-        for item in list {
-            match &mut item.kind {
-                Item::Decl(Decl::Country(c)) => {
-                    for s in &mut c.stmts {
-                        if let CountryStmt::Revenue(n) = &mut s.kind {
-                            canonical(n);
-                        }
-                    }
-                }
-                Item::WhatIf(WhatIf::SetRevenue { revenue: Some(n), .. }) => canonical(n),
-                Item::Scenario(s) => items(&mut s.items),
-                _ => {}
-            }
-        }
-    }
     let mut doc = doc.clone();
-    items(&mut doc.items);
+    entitle::testing::canonical_numbers(&mut doc);
     doc
 }

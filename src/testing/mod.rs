@@ -481,6 +481,36 @@ pub fn spanless(debug: &str) -> String {
     out
 }
 
+/// `doc` with every number (`revenue`, `set revenue`) written as `fmt` writes it (`0042` →
+/// `42`, `1000` → `1_000`): numbers compare by value (LANGUAGE.md §8), so a formatted document
+/// compares equal to its input after this. An invalid number stays as written, as `fmt` keeps
+/// it.
+pub fn canonical_numbers(doc: &mut crate::syntax::Document) {
+    use crate::syntax::{CountryStmt, Decl, Item, Name, Node, WhatIf};
+    fn number(n: &mut Name) {
+        if let Ok(v) = crate::resolve::number(n) {
+            n.text = crate::fmt::format_number(v);
+        }
+    }
+    fn items(list: &mut [Node<Item>]) {
+        for item in list {
+            match &mut item.kind {
+                Item::Decl(Decl::Country(c)) => {
+                    for s in &mut c.stmts {
+                        if let CountryStmt::Revenue(n) = &mut s.kind {
+                            number(n);
+                        }
+                    }
+                }
+                Item::WhatIf(WhatIf::SetRevenue { revenue: Some(n), .. }) => number(n),
+                Item::Scenario(s) => items(&mut s.items),
+                _ => {}
+            }
+        }
+    }
+    items(&mut doc.items);
+}
+
 /// The lines of `before` not in `after` and the lines of `after` not in `before` (0-based
 /// indices), by a longest common subsequence of lines: what a line diff shows.
 pub fn line_diff(before: &str, after: &str) -> (Vec<usize>, Vec<usize>) {
