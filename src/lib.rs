@@ -219,9 +219,9 @@ impl Policy {
         Policy::load_for_queries(name, text, true)
     }
 
-    /// [`Policy::parse_for_queries`] for the questions the model answers alone: the syntax
-    /// tree is freed as it is resolved, and the policy's document is empty (as
-    /// [`Policy::from_model`]'s).
+    /// [`Policy::parse_for_queries`] for the questions the model answers alone: the plain
+    /// user declarations are never built into a tree ([`syntax::parse_lean`]), and the
+    /// policy's document is empty (as [`Policy::from_model`]'s).
     #[doc(hidden)]
     pub fn parse_model_only(name: &str, text: String) -> Result<(Policy, Vec<Diagnostic>), Errors> {
         Policy::load_for_queries(name, text, false)
@@ -230,7 +230,15 @@ impl Policy {
     fn load_for_queries(name: &str, text: String, keep_document: bool) -> Result<(Policy, Vec<Diagnostic>), Errors> {
         let mut sources = Sources::new();
         let file = sources.add(name, text);
-        let (document, mut diagnostics) = syntax::parse(&sources, file);
+        let (document, mut diagnostics, model, errors) = if keep_document {
+            let (document, diagnostics) = syntax::parse(&sources, file);
+            let (model, errors) = resolve::resolve(&document);
+            (document, diagnostics, model, errors)
+        } else {
+            let (document, lean, diagnostics) = syntax::parse_lean(&sources, file);
+            let (model, errors) = resolve::resolve_lean(&document, &lean);
+            (document, diagnostics, model, errors)
+        };
         // the spans of the top-level expectations, in source order
         let expects: Vec<Span> = document
             .items
@@ -238,12 +246,10 @@ impl Policy {
             .filter(|i| matches!(i.kind, syntax::Item::Expect(_)))
             .map(|i| i.span)
             .collect();
-        let (document, model, errors) = if keep_document {
-            let (model, errors) = resolve::resolve(&document);
-            (document, model, errors)
+        let document = if keep_document {
+            document
         } else {
-            let (model, errors) = resolve::resolve_consuming(document);
-            (syntax::Document::default(), model, errors)
+            syntax::Document::default()
         };
         with_resolve_errors(&mut diagnostics, errors);
         let in_expect = |d: &Diagnostic| {

@@ -2,7 +2,9 @@
 //! pest grammar alone (`syntax::parse_reference`): the same document (items, names, spans,
 //! comments) and the same errors, on every shipped policy and fixture, on generated accounts,
 //! and on thousands of files mutated where the fast path decides (inside and around user
-//! blocks), including files of more than 1 MiB, which are parsed in parts in parallel.
+//! blocks), including files of more than 1 MiB, which are parsed in parts in parallel. On the
+//! same texts the lean parse (`syntax::parse_lean`: plain users left as text, built as they are
+//! resolved by `resolve::resolve_lean`) gives the same errors, model and diagnostics.
 
 mod common;
 
@@ -25,6 +27,33 @@ fn same(label: &str, text: &str) {
         assert_eq!(a, b, "{label}\n{text}");
     }
     assert_eq!(fast_doc.end_comments, doc.end_comments, "{label}");
+    let (lean_doc, lean_users, lean_errors) = entitle::syntax::parse_lean(&sources, file);
+    assert_eq!(
+        format!("{lean_errors:?}"),
+        format!("{errors:?}"),
+        "{label}: lean errors"
+    );
+    let (model, diagnostics) = entitle::resolve::resolve(&doc);
+    let (lean, lean_diagnostics) = entitle::resolve::resolve_lean(&lean_doc, &lean_users);
+    assert_eq!(
+        format!("{lean_diagnostics:?}"),
+        format!("{diagnostics:?}"),
+        "{label}: lean diagnostics\n{text}"
+    );
+    assert_eq!(
+        format!("{:?}", lean.users),
+        format!("{:?}", model.users),
+        "{label}: lean users"
+    );
+    assert_eq!(
+        format!("{:?}", lean.keys),
+        format!("{:?}", model.keys),
+        "{label}: lean keys"
+    );
+    assert_eq!(format!("{:?}", lean.groups), format!("{:?}", model.groups), "{label}");
+    for u in &model.users {
+        assert_eq!(lean.find_user(&u.email), model.find_user(&u.email), "{label}");
+    }
 }
 
 fn policies_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

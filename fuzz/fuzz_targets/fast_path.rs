@@ -1,9 +1,10 @@
 //! The lazy paths against the plain ones: a text (raw, or a generated policy with mistakes)
 //! parses to the same document and the same errors with the fast path for plain `user`
 //! declarations (`syntax::parse`) as with pest alone (`syntax::parse_reference`); and a
-//! document that parses resolves to the same model and diagnostics when the resolver frees it
-//! as it goes (`resolve::resolve_consuming`, the first load of a question answered from the
-//! model) as when it keeps it (`resolve::resolve`).
+//! lean parse (`syntax::parse_lean`, the first load of a question answered from the model:
+//! plain users kept as text and built as they are resolved) gives the same errors, and
+//! resolves (`resolve::resolve_lean`) to the same model and diagnostics as the whole document
+//! (`resolve::resolve`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -20,12 +21,19 @@ fuzz_target!(|data: &[u8]| {
         format!("{reference_errors:?}"),
         "the fast path changed the errors"
     );
-    if !errors.is_empty() {
-        return;
-    }
+    let (lean_doc, lean_users, lean_errors) = entitle::syntax::parse_lean(&sources, file);
+    assert_eq!(
+        format!("{errors:?}"),
+        format!("{lean_errors:?}"),
+        "the lean parse changed the errors"
+    );
     let (model, diagnostics) = entitle::resolve::resolve(&doc);
-    let (lean, lean_diagnostics) = entitle::resolve::resolve_consuming(doc);
+    let (lean, lean_diagnostics) = entitle::resolve::resolve_lean(&lean_doc, &lean_users);
     assert_eq!(format!("{diagnostics:?}"), format!("{lean_diagnostics:?}"));
     assert_eq!(format!("{:?}", model.users), format!("{:?}", lean.users));
     assert_eq!(format!("{:?}", model.keys), format!("{:?}", lean.keys));
+    assert_eq!(format!("{:?}", model.groups), format!("{:?}", lean.groups));
+    for u in &model.users {
+        assert_eq!(model.find_user(&u.email), lean.find_user(&u.email));
+    }
 });

@@ -16,17 +16,21 @@ pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
     top_level(doc, model, errors)
 }
 
-/// [`resolve`] for a caller that does not need the tree afterwards (a question answered from
-/// the model): each user declaration is freed as soon as it is resolved, so the tree and the
-/// model are never both whole (on 1,000,000 users the tree's users are most of a gigabyte).
-pub fn resolve_consuming(mut doc: Document) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver::default();
-    r.declare(&doc);
-    r.define_before_users(&doc);
-    r.define_users_consuming(&mut doc);
-    r.define_after_users(&doc);
+/// [`resolve`] of a lean parse ([`crate::syntax::parse_lean`]): the document and the plain
+/// user declarations left as text, each built when it is resolved and dropped at once, so the
+/// tree of the users never exists whole (on 1,000,000 users it is most of a gigabyte). The
+/// model and the diagnostics are those of [`resolve`] on the whole document.
+pub fn resolve_lean(doc: &Document, lean: &LeanUsers<'_>) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        lean: Some(lean),
+        ..Resolver::default()
+    };
+    r.declare(doc);
+    r.define_before_users(doc);
+    r.define_users(doc);
+    r.define_after_users(doc);
     let (model, errors) = r.finish();
-    top_level(&doc, model, errors)
+    top_level(doc, model, errors)
 }
 
 /// The top-level items that are not declarations: what-if statements are errors here, and
@@ -220,8 +224,17 @@ pub fn not_a_status(name: &Name) -> Diagnostic {
     not_one_of("status", "statuses", name, &statuses)
 }
 
+/// Where a user is declared: an item of the document, or a user a lean parse left as text.
+#[derive(Clone, Copy, Debug)]
+enum UserAt {
+    Item(usize),
+    Lean(usize),
+}
+
 #[derive(Default)]
-struct Resolver {
+struct Resolver<'a> {
+    /// The users of a lean parse (LeanUsers::before gives their places among the items).
+    lean: Option<&'a LeanUsers<'a>>,
     model: Model,
     errors: Vec<Diagnostic>,
     /// Declared names of each kind → the span of the declaring name (for duplicate errors).
@@ -230,7 +243,7 @@ struct Resolver {
     product_decls: Vec<usize>,
     country_decls: Vec<usize>,
     group_decls: Vec<usize>,
-    user_decls: Vec<usize>,
+    user_decls: Vec<UserAt>,
     key_decls: Vec<usize>,
     account_decl: Option<usize>,
     /// Group names as declared (for suggestions before the groups are defined).
@@ -239,7 +252,7 @@ struct Resolver {
     missing: Vec<(Missing, Name)>,
 }
 
-impl Resolver {
+impl Resolver<'_> {
     /// The errors for the names that resolved to nothing, in the order they were met, each
     /// with a suggestion while the budget lasts.
     fn report_missing(&mut self) {
@@ -310,7 +323,9 @@ impl Resolver {
 
     /// Pass 1: collect every declaration's name so that order does not matter.
     fn declare(&mut self, doc: &Document) {
+        let mut next_lean = 0;
         for (i, item) in doc.items.iter().enumerate() {
+            self.declare_lean_users(doc, &mut next_lean, i);
             let Item::Decl(decl) = &item.kind else {
                 continue;
             };
@@ -375,28 +390,11 @@ impl Resolver {
                     }
                 }
                 // users and keys have no display name: their index is the whole namespace
-                Decl::User(u) => {
-                    let id = UserId(self.user_decls.len() as u32);
-                    if let Some(k) = self.model.key_index.get(lower(&u.email.text).as_ref()) {
-                        let first = decl_name_span(doc, self.key_decls[k.index()]);
-                        self.duplicate_principal(&u.email, first, "key");
-                        continue;
-                    }
-                    match self.model.user_index.entry(u.email.key()) {
-                        std::collections::hash_map::Entry::Occupied(e) => {
-                            let first = decl_name_span(doc, self.user_decls[e.get().index()]);
-                            self.duplicate(EntityKind::User, &u.email, first);
-                        }
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(id);
-                            self.user_decls.push(i);
-                        }
-                    }
-                }
+                Decl::User(u) => self.declare_user(doc, &u.email.text, u.email.span, UserAt::Item(i)),
                 Decl::Key(k) => {
                     let id = KeyId(self.key_decls.len() as u32);
                     if let Some(u) = self.model.user_index.get(lower(&k.name.text).as_ref()) {
-                        let first = decl_name_span(doc, self.user_decls[u.index()]);
+                        let first = self.user_name_span(doc, self.user_decls[u.index()]);
                         self.duplicate_principal(&k.name, first, "user");
                         continue;
                     }
@@ -412,6 +410,48 @@ impl Resolver {
                     }
                 }
             }
+        }
+        self.declare_lean_users(doc, &mut next_lean, doc.items.len());
+    }
+
+    /// Declare the users of a lean parse from `*next` on that come before item `upto`.
+    fn declare_lean_users(&mut self, doc: &Document, next: &mut usize, upto: usize) {
+        let Some(lean) = self.lean else { return };
+        while lean.users.get(*next).is_some_and(|u| u.before as usize <= upto) {
+            let (email, span) = lean.email(*next);
+            self.declare_user(doc, email, span, UserAt::Lean(*next));
+            *next += 1;
+        }
+    }
+
+    /// Claim a user's email in the namespace of principals (users and keys have no display
+    /// name: their index is the whole namespace).
+    fn declare_user(&mut self, doc: &Document, email: &str, span: Span, at: UserAt) {
+        let id = UserId(self.user_decls.len() as u32);
+        if let Some(k) = self.model.key_index.get(lower(email).as_ref()) {
+            let first = decl_name_span(doc, self.key_decls[k.index()]);
+            self.duplicate_principal(&Name::new(email, span), first, "key");
+            return;
+        }
+        match self.model.user_index.entry(email.to_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let first = self.user_decls[e.get().index()];
+                let first = self.user_name_span(doc, first);
+                self.duplicate(EntityKind::User, &Name::new(email, span), first);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(id);
+                self.user_decls.push(at);
+            }
+        }
+    }
+
+    /// The span of the email of a user declaration.
+    fn user_name_span(&self, doc: &Document, at: UserAt) -> Span {
+        match (at, self.lean) {
+            (UserAt::Item(i), _) => decl_name_span(doc, i),
+            (UserAt::Lean(j), Some(lean)) => lean.email(j).1,
+            (UserAt::Lean(_), None) => unreachable!("a lean user without a lean parse"),
         }
     }
 

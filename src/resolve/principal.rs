@@ -14,39 +14,21 @@ fn resolve_user(model: &Model, item: &Node<Item>) -> (User, Option<Box<Problems>
     (user, problems)
 }
 
-impl Resolver {
-    /// Users are independent of each other: resolved in parallel, merged in order.
+impl Resolver<'_> {
+    /// Users are independent of each other: resolved in parallel, merged in order. A user a
+    /// lean parse left as text is built here and dropped once resolved.
     pub(super) fn define_users(&mut self, doc: &Document) {
         use rayon::prelude::*;
         let model = &self.model;
+        let lean = self.lean;
         let users = self
             .user_decls
             .par_iter()
             .with_min_len(1024)
-            .map(|&i| resolve_user(model, &doc.items[i]))
-            .unzip();
-        self.store_users(users);
-    }
-
-    /// [`Resolver::define_users`] freeing each user declaration of the tree (left in its
-    /// place: an empty `account`) as soon as it is resolved.
-    pub(super) fn define_users_consuming(&mut self, doc: &mut Document) {
-        use rayon::prelude::*;
-        let mut is_user = vec![false; doc.items.len()];
-        for &i in &self.user_decls {
-            is_user[i] = true;
-        }
-        let model = &self.model;
-        let users = doc
-            .items
-            .par_iter_mut()
-            .with_min_len(1024)
-            .enumerate()
-            .filter(|(i, _)| is_user[*i])
-            .map(|(_, item)| {
-                let span = item.span;
-                let node = std::mem::replace(item, Node::new(Item::Decl(Decl::Account(AccountDecl::default())), span));
-                resolve_user(model, &node)
+            .map_init(Draft::default, |draft, &at| match (at, lean) {
+                (UserAt::Item(i), _) => resolve_user(model, &doc.items[i]),
+                (UserAt::Lean(j), Some(lean)) => resolve_user(model, &lean.node(j, draft)),
+                (UserAt::Lean(_), None) => unreachable!("a lean user without a lean parse"),
             })
             .unzip();
         self.store_users(users);

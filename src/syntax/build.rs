@@ -12,7 +12,11 @@ pub(crate) struct Builder<'t> {
     comments: &'t [Comment],
     next_comment: usize,
     base: usize,
-    doc: Document,
+    pub(super) doc: Document,
+    /// The draft the fast path scans each `user` declaration into (reused).
+    pub(super) draft: super::fast::Draft,
+    /// When lean ([`super::parse_lean`]), the declarations the fast path took, not built.
+    pub(super) lean: Option<Vec<super::fast::LeanUser>>,
 }
 
 type P<'i> = Pair<'i, Rule>;
@@ -122,6 +126,8 @@ impl<'t> Builder<'t> {
             next_comment: 0,
             base: 0,
             doc: Document::default(),
+            draft: Default::default(),
+            lean: None,
         }
     }
 
@@ -164,6 +170,13 @@ impl<'t> Builder<'t> {
         let rest = &self.comments[self.next_comment.min(self.comments.len())..];
         let i = rest.partition_point(|c| c.start < from);
         rest.get(i).is_some_and(|c| c.start < to)
+    }
+
+    /// Pass over the comments before `offset` (a lean builder keeps none of a declaration it
+    /// does not build).
+    pub(super) fn skip_before(&mut self, offset: usize) {
+        let rest = &self.comments[self.next_comment.min(self.comments.len())..];
+        self.next_comment += rest.partition_point(|c| c.start < offset);
     }
 
     pub(super) fn take_before(&mut self, offset: usize) -> Vec<String> {

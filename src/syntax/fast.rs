@@ -12,10 +12,16 @@
 //! or without it: `tests/fast_path.rs` compares both on every scenario, generated accounts
 //! and thousands of mutated files. On 200,000 users it is most of the text, which pest parses
 //! at about 25 MB/s and this scanner at several hundred.
+//!
+//! For a question the model answers alone ([`super::parse_lean`]) a declaration the fast path
+//! takes is not even built: it is kept as its place in the text ([`LeanUser`]) and scanned
+//! again into its node when the resolver reaches it, which drops the node at once. The tree
+//! of a million users (most of a gigabyte) then never exists.
 
 use super::ast::*;
 use super::build::Builder;
-use crate::source::Span;
+use crate::source::{FileId, Span};
+use std::ops::Range;
 
 /// Whitespace as the grammar skips it.
 fn is_space(b: u8) -> bool {
@@ -35,7 +41,8 @@ fn ends_email(b: u8) -> bool {
     )
 }
 
-/// A cursor over the text of one declaration.
+/// A cursor over the text of one declaration. Names come back as the range of their span
+/// (with the quotes of a string): the text of a name is [`name_text`] of it.
 struct Scan<'t> {
     text: &'t str,
     at: usize,
@@ -61,8 +68,8 @@ impl Scan<'_> {
         &self.text[start..self.at]
     }
 
-    /// A string without escapes: its text and span.
-    fn string(&mut self) -> Option<(String, std::ops::Range<usize>)> {
+    /// A string without escapes.
+    fn string(&mut self) -> Option<Range<usize>> {
         let start = self.at;
         let rest = &self.text.as_bytes()[start + 1..];
         let len = rest.iter().position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'))?;
@@ -70,11 +77,11 @@ impl Scan<'_> {
             return None;
         }
         self.at = start + 1 + len + 1;
-        Some((self.text[start + 1..start + 1 + len].to_string(), start..self.at))
+        Some(start..self.at)
     }
 
     /// A name (a string, or an identifier that is not a keyword).
-    fn name(&mut self) -> Option<(String, std::ops::Range<usize>)> {
+    fn name(&mut self) -> Option<Range<usize>> {
         match self.peek()? {
             b'"' => self.string(),
             b if b.is_ascii_alphabetic() || b == b'_' => {
@@ -83,14 +90,14 @@ impl Scan<'_> {
                 if crate::keywords::RESERVED.contains(&w) {
                     return None;
                 }
-                Some((w.to_string(), start..self.at))
+                Some(start..self.at)
             }
             _ => None,
         }
     }
 
     /// An email: characters, `@`, characters.
-    fn email(&mut self) -> Option<(String, std::ops::Range<usize>)> {
+    fn email(&mut self) -> Option<Range<usize>> {
         let bytes = self.text.as_bytes();
         let start = self.at;
         let local = bytes[start..]
@@ -109,17 +116,207 @@ impl Scan<'_> {
             return None;
         }
         self.at = host_at + host;
-        Some((self.text[start..self.at].to_string(), start..self.at))
+        Some(start..self.at)
+    }
+
+    /// A comma-separated list of names, into `names`.
+    fn list(&mut self, names: &mut Vec<Range<usize>>) -> Option<()> {
+        loop {
+            self.skip_space();
+            names.push(self.name()?);
+            let after = self.at;
+            self.skip_space();
+            if self.peek() != Some(b',') {
+                self.at = after;
+                return Some(());
+            }
+            self.at += 1;
+        }
+    }
+}
+
+/// The text of a name whose span is `range`: a string without its quotes (the fast path takes
+/// no escapes), else the text itself.
+fn name_text(text: &str, range: Range<usize>) -> &str {
+    if text.as_bytes()[range.start] == b'"' {
+        &text[range.start + 1..range.end - 1]
+    } else {
+        &text[range]
+    }
+}
+
+/// The statement words of a plain user block.
+#[derive(Clone, Copy, Debug)]
+enum Word {
+    Country,
+    EntitlementCountry,
+    Groups,
+    Roles,
+    Status,
+    Allow,
+    Deny,
+}
+
+/// A user declaration scanned: where its parts are, not yet a copy of them. One draft is
+/// reused for every declaration a builder scans, so scanning allocates nothing once warm.
+#[derive(Default)]
+pub struct Draft {
+    email: Range<usize>,
+    display: Option<Range<usize>>,
+    /// Each statement: its word, its span, and the range of its names in `names`.
+    stmts: Vec<(Word, Range<usize>, Range<usize>)>,
+    names: Vec<Range<usize>>,
+}
+
+/// Scan the declaration at `at` into `draft` when it has the plain shape: where it ends
+/// (after its `}`).
+fn scan_user(text: &str, at: usize, draft: &mut Draft) -> Option<usize> {
+    draft.stmts.clear();
+    draft.names.clear();
+    let mut s = Scan { text, at };
+    if s.word() != "user" || !s.peek().is_some_and(is_space) {
+        return None;
+    }
+    s.skip_space();
+    draft.email = match s.peek()? {
+        b'"' => s.string()?,
+        _ => s.email()?,
+    };
+    s.skip_space();
+    draft.display = match s.peek()? {
+        b'"' => Some(s.string()?),
+        _ => None,
+    };
+    if draft.display.is_some() {
+        s.skip_space();
+    }
+    if s.peek()? != b'{' {
+        return None;
+    }
+    s.at += 1;
+    loop {
+        s.skip_space();
+        if s.peek()? == b'}' {
+            s.at += 1;
+            break;
+        }
+        let start = s.at;
+        let word = match s.word() {
+            "country" => Word::Country,
+            "entitlement-country" => Word::EntitlementCountry,
+            "groups" => Word::Groups,
+            "roles" => Word::Roles,
+            "status" => Word::Status,
+            "allow" => Word::Allow,
+            "deny" => Word::Deny,
+            _ => return None,
+        };
+        let first = draft.names.len();
+        match word {
+            Word::Country | Word::EntitlementCountry | Word::Status => {
+                s.skip_space();
+                draft.names.push(s.name()?);
+            }
+            _ => s.list(&mut draft.names)?,
+        }
+        draft.stmts.push((word, start..s.at, first..draft.names.len()));
+    }
+    Some(s.at)
+}
+
+/// The declaration of a draft: its email, display name and statements (with their spans).
+fn build(text: &str, file: FileId, d: &Draft) -> (Name, Option<Name>, Vec<(UserStmt, Span)>) {
+    let name = |r: &Range<usize>| Name::new(name_text(text, r.clone()), Span::new(file, r.clone()));
+    let stmts = d
+        .stmts
+        .iter()
+        .map(|(word, span, names)| {
+            let names = &d.names[names.clone()];
+            let list = || names.iter().map(name).collect();
+            let kind = match word {
+                Word::Country => UserStmt::Country(name(&names[0])),
+                Word::EntitlementCountry => UserStmt::EntitlementCountry(name(&names[0])),
+                Word::Status => UserStmt::Status(name(&names[0])),
+                Word::Groups => UserStmt::Groups(list()),
+                Word::Roles => UserStmt::Roles(list()),
+                Word::Allow => UserStmt::Access(Access::Allow, list()),
+                Word::Deny => UserStmt::Access(Access::Deny, list()),
+            };
+            (kind, Span::new(file, span.clone()))
+        })
+        .collect();
+    (name(&d.email), d.display.as_ref().map(name), stmts)
+}
+
+/// A plain `user` declaration [`super::parse_lean`] kept as its place in the text.
+#[derive(Clone, Copy, Debug)]
+pub struct LeanUser {
+    /// How many items of the document come before it.
+    pub(crate) before: u32,
+    /// Its span: from its keyword to its `}`.
+    start: u32,
+    end: u32,
+    /// The span of its email.
+    email: (u32, u32),
+}
+
+/// The plain `user` declarations of a file that [`super::parse_lean`] did not build, in order.
+pub struct LeanUsers<'t> {
+    pub(crate) text: &'t str,
+    pub(crate) file: FileId,
+    pub(crate) users: Vec<LeanUser>,
+}
+
+impl LeanUser {
+    /// Where it starts in the text.
+    pub(crate) fn start(&self) -> usize {
+        self.start as usize
+    }
+}
+
+impl LeanUsers<'_> {
+    pub fn len(&self) -> usize {
+        self.users.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty()
+    }
+
+    /// The email of user `i` and its span.
+    pub fn email(&self, i: usize) -> (&str, Span) {
+        let (start, end) = self.users[i].email;
+        let range = start as usize..end as usize;
+        (name_text(self.text, range.clone()), Span::new(self.file, range))
+    }
+
+    /// User `i` as the item the fast path builds for it (without its comments: the parse
+    /// made sure none is inside it), scanned again into `draft`.
+    pub fn node(&self, i: usize, draft: &mut Draft) -> Node<Item> {
+        let u = self.users[i];
+        let end = scan_user(self.text, u.start as usize, draft);
+        assert_eq!(end, Some(u.end as usize), "a lean user scans as it did when parsed");
+        let (email, display, stmts) = build(self.text, self.file, draft);
+        let stmts = stmts.into_iter().map(|(kind, span)| Node::new(kind, span)).collect();
+        Node::new(
+            Item::Decl(Decl::User(UserDecl {
+                email,
+                display,
+                stmts,
+                end_comments: vec![],
+            })),
+            Span::new(self.file, u.start as usize..u.end as usize),
+        )
     }
 }
 
 impl Builder<'_> {
     /// The user declaration starting at `at` (the start of a declaration line) when it has
     /// the plain shape and only whitespace follows it before `next` (the next declaration
-    /// line, or the end of the text parsed): the item, pushed to the document. `false` leaves
-    /// everything as it was, for pest.
+    /// line, or the end of the text parsed): the item, pushed to the document (or, when the
+    /// builder is lean, its place). `false` leaves everything as it was, for pest.
     pub(super) fn fast_user(&mut self, at: usize, next: usize) -> bool {
-        let Some((decl, end)) = self.scan_user(at) else {
+        let Some(end) = scan_user(self.text, at, &mut self.draft) else {
             return false;
         };
         if end > next || !self.text.as_bytes()[end..next].iter().all(|&b| is_space(b)) {
@@ -130,12 +327,22 @@ impl Builder<'_> {
             return false;
         }
         let span = Span::new(self.file, at..end);
+        if let Some(lean) = &mut self.lean {
+            // (the comments before it are not kept on this path)
+            lean.push(LeanUser {
+                before: self.doc.items.len() as u32,
+                start: span.start,
+                end: span.end,
+                email: (self.draft.email.start as u32, self.draft.email.end as u32),
+            });
+            self.skip_before(at);
+            return true;
+        }
         let leading = self.take_before(at);
-        let UserDraft { email, display, stmts } = decl;
+        let (email, display, stmts) = build(self.text, self.file, &self.draft);
         let stmts = stmts
             .into_iter()
-            .map(|(kind, range)| {
-                let span = Span::new(self.file, range);
+            .map(|(kind, span)| {
                 let trailing = self.take_trailing(span.end as usize);
                 Node {
                     kind,
@@ -159,84 +366,6 @@ impl Builder<'_> {
         });
         true
     }
-
-    /// The declaration at `at`, and where it ends (after its `}`), if it has the plain shape.
-    fn scan_user(&self, at: usize) -> Option<(UserDraft, usize)> {
-        let text = self.text;
-        let mut s = Scan { text, at };
-        if s.word() != "user" || !s.peek().is_some_and(is_space) {
-            return None;
-        }
-        let file = self.file;
-        let name = |(t, r): (String, std::ops::Range<usize>)| Name::new(t, Span::new(file, r));
-        s.skip_space();
-        let email = match s.peek()? {
-            b'"' => s.string()?,
-            _ => s.email()?,
-        };
-        let email = name(email);
-        s.skip_space();
-        let display = match s.peek()? {
-            b'"' => Some(name(s.string()?)),
-            _ => None,
-        };
-        if display.is_some() {
-            s.skip_space();
-        }
-        if s.peek()? != b'{' {
-            return None;
-        }
-        s.at += 1;
-        let mut stmts = vec![];
-        loop {
-            s.skip_space();
-            if s.peek()? == b'}' {
-                s.at += 1;
-                break;
-            }
-            let start = s.at;
-            let word = s.word();
-            let list = |s: &mut Scan<'_>| -> Option<Vec<Name>> {
-                let mut names = vec![];
-                loop {
-                    s.skip_space();
-                    let n = s.name()?;
-                    names.push(name(n));
-                    let after = s.at;
-                    s.skip_space();
-                    if s.peek() != Some(b',') {
-                        s.at = after;
-                        return Some(names);
-                    }
-                    s.at += 1;
-                }
-            };
-            let one = |s: &mut Scan<'_>| -> Option<Name> {
-                s.skip_space();
-                let n = s.name()?;
-                Some(name(n))
-            };
-            let kind = match word {
-                "country" => UserStmt::Country(one(&mut s)?),
-                "entitlement-country" => UserStmt::EntitlementCountry(one(&mut s)?),
-                "groups" => UserStmt::Groups(list(&mut s)?),
-                "roles" => UserStmt::Roles(list(&mut s)?),
-                "status" => UserStmt::Status(one(&mut s)?),
-                "allow" => UserStmt::Access(Access::Allow, list(&mut s)?),
-                "deny" => UserStmt::Access(Access::Deny, list(&mut s)?),
-                _ => return None,
-            };
-            stmts.push((kind, start..s.at));
-        }
-        Some((UserDraft { email, display, stmts }, s.at))
-    }
-}
-
-/// A user declaration scanned, before its comments are attached.
-struct UserDraft {
-    email: Name,
-    display: Option<Name>,
-    stmts: Vec<(UserStmt, std::ops::Range<usize>)>,
 }
 
 #[cfg(test)]

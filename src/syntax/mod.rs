@@ -14,6 +14,7 @@ mod foreign;
 pub mod scan;
 
 pub use ast::*;
+pub use fast::{Draft, LeanUser, LeanUsers};
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Sources, Span};
@@ -26,19 +27,43 @@ pub struct Grammar;
 /// Parse a whole policy file. Returns the document (every item that parsed) and the syntax
 /// errors; the document is only complete when there are no errors.
 pub fn parse(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
-    parse_as(sources, file, Rule::file, true)
+    let (doc, _, errors) = parse_as(sources, file, Rule::file, Mode::Fast);
+    (doc, errors)
+}
+
+/// [`parse`] for a caller that only resolves the document ([`crate::resolve::resolve_lean`]):
+/// the plain `user` declarations the fast path takes are not built but kept as their place in
+/// the text, and built one at a time as they are resolved. The document holds every other
+/// item; its comments are not all kept.
+pub fn parse_lean(sources: &Sources, file: FileId) -> (Document, LeanUsers<'_>, Vec<Diagnostic>) {
+    let (doc, users, errors) = parse_as(sources, file, Rule::file, Mode::Lean);
+    let text = &sources.get(file).text;
+    (doc, LeanUsers { text, file, users }, errors)
 }
 
 /// [`parse`] by the pest grammar alone, without the fast path for plain `user` declarations
 /// (`fast`): the reference it is tested against.
 #[doc(hidden)]
 pub fn parse_reference(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
-    parse_as(sources, file, Rule::file, false)
+    let (doc, _, errors) = parse_as(sources, file, Rule::file, Mode::Reference);
+    (doc, errors)
 }
 
 /// Parse a run of statements (REPL input, `--what-if` arguments). Same language as a file.
 pub fn parse_statements(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
-    parse_as(sources, file, Rule::statements, false)
+    let (doc, _, errors) = parse_as(sources, file, Rule::statements, Mode::Reference);
+    (doc, errors)
+}
+
+/// How plain `user` declarations are parsed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// By pest, as everything else.
+    Reference,
+    /// By the fast path ([`fast`]), into the same nodes.
+    Fast,
+    /// By the fast path, kept as their place in the text ([`parse_lean`]).
+    Lean,
 }
 
 use crate::keywords::TOP_LEVEL as TOP_KEYWORDS;
@@ -129,8 +154,8 @@ struct Splitter<'a> {
     points: Vec<usize>,
     top_items: &'static [&'static str],
     /// Whether plain `user` declarations take the fast path (`fast`): in files, unless the
-    /// reference parse (pest alone) is asked for.
-    fast: bool,
+    /// reference parse (pest alone) is asked for; and whether they are then built.
+    mode: Mode,
 }
 
 /// One part's result: its document, its syntax errors (each with where the broken item
@@ -139,6 +164,8 @@ struct Part {
     start: usize,
     reached: usize,
     doc: Document,
+    /// The plain user declarations not built (lean mode).
+    lean: Vec<LeanUser>,
     errors: Vec<(usize, Diagnostic)>,
 }
 
@@ -174,6 +201,10 @@ impl Splitter<'_> {
         let text = self.text;
         let (start, mut end) = (bounds[i], bounds[i + 1]);
         let mut builder = build::Builder::new(self.file, text, comments);
+        if self.mode == Mode::Lean {
+            builder.lean = Some(vec![]);
+        }
+        let fast = self.mode != Mode::Reference;
         let mut errors = vec![];
         let mut pos = start;
         // (after a declaration the fast path took, pest parses only the next one: then the
@@ -181,7 +212,7 @@ impl Splitter<'_> {
         let mut fast_before = false;
         while pos < end {
             let next = self.point_at_or_after(pos + 1).filter(|&p| p < end).unwrap_or(end);
-            if self.fast && builder.fast_user(pos, next) {
+            if fast && builder.fast_user(pos, next) {
                 pos = next;
                 fast_before = true;
                 continue;
@@ -264,10 +295,12 @@ impl Splitter<'_> {
                 end = bounds[bounds.partition_point(|&b| b < pos)];
             }
         }
+        let lean = builder.lean.take().unwrap_or_default();
         Part {
             start,
             reached: end,
             doc: builder.finish(end),
+            lean,
             errors,
         }
     }
@@ -303,13 +336,13 @@ impl Splitter<'_> {
     }
 }
 
-fn parse_as(sources: &Sources, file: FileId, rule: Rule, fast: bool) -> (Document, Vec<Diagnostic>) {
+fn parse_as(sources: &Sources, file: FileId, rule: Rule, mode: Mode) -> (Document, Vec<LeanUser>, Vec<Diagnostic>) {
     let text = &sources.get(file).text;
     if rule == Rule::file {
         if let Some(d) = foreign::foreign_file(text, file) {
             // (a policy that merely looks like one parses, and is a policy)
             if Grammar::parse(rule, text).is_err() {
-                return (Document::default(), vec![d]);
+                return (Document::default(), vec![], vec![d]);
             }
         }
     }
@@ -324,7 +357,7 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule, fast: bool) -> (Documen
         } else {
             crate::keywords::STATEMENT_ITEMS
         },
-        fast: fast && rule == Rule::file,
+        mode: if rule == Rule::file { mode } else { Mode::Reference },
     };
     let part_bytes = if text.len() >= CHUNKED_MIN {
         CHUNK_BYTES
@@ -339,7 +372,7 @@ fn parse_parts(
     splitter: &Splitter<'_>,
     part_bytes: usize,
     comments: &[comments::Comment],
-) -> (Document, Vec<Diagnostic>) {
+) -> (Document, Vec<LeanUser>, Vec<Diagnostic>) {
     let text = splitter.text;
     let parts = if part_bytes < text.len() {
         // large files: parts of about CHUNK_BYTES on all cores, each with its own builder
@@ -367,15 +400,17 @@ fn parse_parts(
 
 /// The parts' documents as one, and their errors in order up to the cap (items after the
 /// last error reported are dropped then, as if parsing had stopped there).
-fn join(parts: Vec<Part>) -> (Document, Vec<Diagnostic>) {
+fn join(parts: Vec<Part>) -> (Document, Vec<LeanUser>, Vec<Diagnostic>) {
     let mut errors: Vec<(usize, Diagnostic)> = vec![];
     let mut doc = Document::default();
     doc.items.reserve_exact(parts.iter().map(|p| p.doc.items.len()).sum());
+    let mut lean = Vec::with_capacity(parts.iter().map(|p| p.lean.len()).sum());
     let mut reached = 0;
     for Part {
         start,
         reached: part_end,
         doc: mut part,
+        lean: part_lean,
         errors: mut part_errors,
     } in parts
     {
@@ -398,6 +433,11 @@ fn join(parts: Vec<Part>) -> (Document, Vec<Diagnostic>) {
             }
             None => part.end_comments.splice(0..0, carried).for_each(drop),
         }
+        let before = doc.items.len() as u32;
+        lean.extend(part_lean.into_iter().map(|mut u| {
+            u.before += before;
+            u
+        }));
         doc.items.append(&mut part.items);
         doc.end_comments = part.end_comments;
         errors.append(&mut part_errors);
@@ -406,6 +446,7 @@ fn join(parts: Vec<Part>) -> (Document, Vec<Diagnostic>) {
         errors.truncate(MAX_SYNTAX_ERRORS);
         let (stop, last) = errors.pop().expect("at the cap");
         doc.items.retain(|item| (item.span.start as usize) < stop);
+        lean.retain(|u| u.start() < stop);
         errors.push((
             stop,
             last.with_note(format!(
@@ -413,7 +454,7 @@ fn join(parts: Vec<Part>) -> (Document, Vec<Diagnostic>) {
             )),
         ));
     }
-    (doc, errors.into_iter().map(|(_, d)| d).collect())
+    (doc, lean, errors.into_iter().map(|(_, d)| d).collect())
 }
 
 /// Braces of a text, outside strings and comments: how many more `{` than `}` it has (negative
@@ -569,29 +610,62 @@ mod tests {
         let mut sources = Sources::new();
         let file = sources.add("t.ent", text.as_str());
         for rule in [Rule::file, Rule::statements] {
-            let splitter = |fast| Splitter {
+            let splitter = |mode| Splitter {
                 text: &text,
                 file,
                 rule,
                 points: resync_points(&text),
                 top_items: crate::keywords::FILE_ITEMS,
-                fast,
+                mode,
             };
             let comments = comments::scan(&text);
-            let (doc, errors) = parse_parts(&splitter(false), usize::MAX, &comments);
-            assert!(!errors.is_empty());
-            for fast in [false, true] {
+            let (doc, none, errors) = parse_parts(&splitter(Mode::Reference), usize::MAX, &comments);
+            assert!(!errors.is_empty() && none.is_empty());
+            for mode in [Mode::Reference, Mode::Fast, Mode::Lean] {
                 for part_bytes in [1, 40, 100, 300, usize::MAX] {
-                    let (doc2, errors2) = parse_parts(&splitter(fast), part_bytes, &comments);
-                    assert_eq!(format!("{doc:?}"), format!("{doc2:?}"), "parts of {part_bytes} bytes");
+                    let (doc2, lean, errors2) = parse_parts(&splitter(mode), part_bytes, &comments);
                     assert_eq!(
                         format!("{errors:?}"),
                         format!("{errors2:?}"),
                         "parts of {part_bytes} bytes"
                     );
+                    if mode != Mode::Lean {
+                        assert!(lean.is_empty());
+                        assert_eq!(format!("{doc:?}"), format!("{doc2:?}"), "parts of {part_bytes} bytes");
+                        continue;
+                    }
+                    // the same items in the same order, the lean users built again (without
+                    // the comments before them, which a lean parse does not keep)
+                    let lean = LeanUsers {
+                        text: &text,
+                        file,
+                        users: lean,
+                    };
+                    assert!(rule == Rule::statements || !lean.is_empty());
+                    let items = with_lean_users(doc2, &lean);
+                    let plain = |items: &[Node<Item>]| -> Vec<String> {
+                        items.iter().map(|i| format!("{:?} {:?}", i.span, i.kind)).collect()
+                    };
+                    assert_eq!(plain(&doc.items), plain(&items), "parts of {part_bytes} bytes");
                 }
             }
         }
+    }
+
+    /// The items of a lean parse with its users built again, in their places.
+    fn with_lean_users(doc: Document, lean: &LeanUsers<'_>) -> Vec<Node<Item>> {
+        let mut draft = Draft::default();
+        let mut items = vec![];
+        let mut next = 0;
+        for (i, item) in doc.items.into_iter().enumerate() {
+            while next < lean.len() && lean.users[next].before as usize == i {
+                items.push(lean.node(next, &mut draft));
+                next += 1;
+            }
+            items.push(item);
+        }
+        items.extend((next..lean.len()).map(|j| lean.node(j, &mut draft)));
+        items
     }
 
     #[test]
