@@ -47,6 +47,14 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// [`atomic_write`] of the concatenation of `parts`, written one after another (a large
 /// file made in pieces need not be copied into one buffer first).
 pub fn atomic_write_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
+    atomic_write_with(path, |w| parts.iter().try_for_each(|bytes| w.write_all(bytes)))
+}
+
+/// [`atomic_write`] of what `fill` writes (a large file made as it is written is never whole
+/// in memory). An error from `fill` is an error of the write: the target is left as it was.
+/// `fill` may be called again after a first attempt was abandoned (a file system without
+/// `O_TMPFILE` found only once the file is written): each call writes the whole content.
+pub fn atomic_write_with(path: &Path, mut fill: impl FnMut(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let target = final_target(path)?;
     #[cfg(target_os = "linux")]
     {
@@ -56,7 +64,7 @@ pub fn atomic_write_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(e),
         };
-        match linux::write(&target, existing.as_ref(), parts) {
+        match linux::write(&target, existing.as_ref(), &mut fill) {
             Ok(linux::Done::Written) => return Ok(()),
             // no `O_TMPFILE` on this file system (or no /proc): nothing was created
             Ok(linux::Done::Unsupported) => {}
@@ -80,9 +88,7 @@ pub fn atomic_write_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
         Err(e) => return Err(e),
     }
     let mut file = options.open(&target)?;
-    for bytes in parts {
-        file.write_all(bytes)?;
-    }
+    fill(&mut file)?;
     // On error, dropping the file discards it.
     file.commit()
 }
@@ -185,7 +191,11 @@ mod linux {
         e.kind() == io::ErrorKind::NotFound && !Path::new("/proc/self/fd").exists()
     }
 
-    pub(super) fn write(target: &Path, existing: Option<&Metadata>, parts: &[&[u8]]) -> io::Result<Done> {
+    pub(super) fn write(
+        target: &Path,
+        existing: Option<&Metadata>,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<Done> {
         let name = target
             .file_name()
             .ok_or_else(|| io::Error::from(io::ErrorKind::IsADirectory))?;
@@ -217,9 +227,7 @@ mod linux {
             file.set_permissions(Permissions::from_mode(mode))?;
             let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
         }
-        for bytes in parts {
-            file.write_all(bytes)?;
-        }
+        fill(&mut file)?;
         file.sync_all()?;
         let dir = OpenOptions::new()
             .read(true)

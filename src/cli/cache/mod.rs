@@ -90,12 +90,10 @@ impl Cache {
     /// Store the resolved `model` of content `text`. Failing to store is not an error: the
     /// cache only saves time.
     pub fn put(&self, entry: &Path, model: &Model) {
-        let Some(parts) = entry::encode(model) else { return };
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        if crate::write::atomic_write_parts(entry, &parts).is_ok() {
+        if crate::write::atomic_write_with(entry, |w| entry::write(model, w)).is_ok() {
             self.trim();
         }
     }
@@ -142,7 +140,7 @@ fn build_id() -> String {
 }
 
 /// The layout of an entry; changed with the model's fields.
-const FORMAT: &str = "model-2";
+const FORMAT: &str = "model-3";
 
 fn policy(name: &str, text: String, model: Model) -> Policy {
     let mut sources = Sources::new();
