@@ -96,12 +96,14 @@ for t in "${targets[@]}"; do
   if [[ -n ${FUZZ_RUNS:-} ]]; then san_note+=", -runs=$FUZZ_RUNS"; fi
   row="| $t | ${runs:-?} | ${time:-?} | ${cov:-?} | $secs | $(date -u +%Y-%m-%d) | $machine | $result, $san_note, ${per_cpu:-?} exec per CPU second, corpus $(ls "$corpus" | wc -l) files, $(du -sk --apparent-size "$corpus" | cut -f1) KB |"
   echo "$row"
-  # the row goes after the last row of the table under "## Runs"
+  # the row goes after the last row of the first table under "## Runs" (the table of runs:
+  # the tables of later subsections are summaries written by hand)
   awk -v row="$row" '
     /^## Runs/ { in_runs = 1 }
     { lines[NR] = $0 }
-    in_runs && /^\|/ { last = NR }
-    /^## / && !/^## Runs/ { in_runs = 0 }
+    in_runs && /^\|/ { last = NR; in_table = 1 }
+    in_runs && in_table && !/^\|/ { in_runs = 0 }
+    /^#/ && !/^## Runs/ { in_runs = 0 }
     END { for (i = 1; i <= NR; i++) { print lines[i]; if (i == last) print row } }
   ' docs/fuzzing.md > docs/fuzzing.md.tmp && mv docs/fuzzing.md.tmp docs/fuzzing.md
   rm -f "$log" "$cpu"

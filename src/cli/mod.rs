@@ -310,11 +310,9 @@ impl Ctx<'_> {
     /// the cache, only that principal's record is read (the policy then holds it alone; see
     /// `cache::entry`). An unknown name reads the whole model, for the closest name.
     pub(crate) fn load_model_for(&mut self, path: &Path, principal: Option<&str>) -> Result<Policy, i32> {
-        let Some(cache) = self.cache.clone() else {
-            return self.load(path);
-        };
+        let cache = self.cache.clone();
         let size = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
-        if self.one_shot && size <= memory::HUGE_PAGES_UP_TO {
+        if cache.is_some() && self.one_shot && size <= memory::HUGE_PAGES_UP_TO {
             // (while the text and the entry are read: one pass over fresh memory; see `memory`)
             memory::huge_pages(true);
         }
@@ -326,31 +324,37 @@ impl Ctx<'_> {
         })?;
         let name = path.display().to_string();
         let loading = progress::Loading::start(path);
-        let entry = cache.entry(&text);
-        let cached = match principal {
-            Some(p) => cache.get_one(&entry, &name, text, p),
-            None => Err(text),
-        }
-        .or_else(|text| cache.get(&entry, &name, text));
-        if self.one_shot {
-            memory::huge_pages(false);
-        }
-        let text = match cached {
-            Ok(policy) => return Ok(policy),
-            Err(text) => text,
+        let (text, entry) = match &cache {
+            Some(cache) => {
+                let entry = cache.entry(&text);
+                let cached = match principal {
+                    Some(p) => cache.get_one(&entry, &name, text, p),
+                    None => Err(text),
+                }
+                .or_else(|text| cache.get(&entry, &name, text));
+                if self.one_shot {
+                    memory::huge_pages(false);
+                }
+                match cached {
+                    Ok(policy) => return Ok(policy),
+                    Err(text) => (text, Some(entry)),
+                }
+            }
+            None => (text, None),
         };
-        // (the syntax tree is not needed to answer from the model: freed as it is resolved)
+        // (the syntax tree is not needed to answer from the model: plain users are never built
+        // into one, with or without the cache)
         let loaded = Policy::parse_model_only(&name, text);
         drop(loading);
         let (policy, warnings) = loaded.map_err(|e| self.errors(&e))?;
-        if warnings.is_empty() {
-            cache.put(&entry, policy.model());
-        } else {
+        if !warnings.is_empty() {
             let _ = write!(
                 self.err,
                 "{}",
                 crate::diag::render_all(&warnings, policy.sources(), self.color)
             );
+        } else if let (Some(cache), Some(entry)) = (&cache, &entry) {
+            cache.put(entry, policy.model());
         }
         Ok(policy)
     }
