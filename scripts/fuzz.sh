@@ -11,7 +11,7 @@
 # in fuzz/regressions/TARGET/ with a test under tests/) and makes the script exit 1.
 #
 # FUZZ_SANITIZER=address|none (default address): the sanitizer the targets are built with
-# (cargo fuzz -s; another sanitizer rebuilds everything). FUZZ_RUNS=N: stop each run after N
+# (cargo fuzz -s; each has its own build folder, fuzz/target/SANITIZER). FUZZ_RUNS=N: stop each run after N
 # executions (libFuzzer's -runs=N); SECONDS is then an upper bound. FUZZ_DEBUG_ASSERTIONS=1|0
 # (default 1): debug assertions and overflow checks in the release build (cargo fuzz -a), which
 # with the panics Rust always checks are what finds a bug in safe code.
@@ -47,7 +47,8 @@ if [[ -n ${FUZZ_RUNS:-} ]]; then
 fi
 # inputs kept in fuzz/corpus/ are cut to this many bytes (the runs still try 4 KiB)
 keep_len=${FUZZ_KEEP_LEN:-512}
-export CARGO_TARGET_DIR="$PWD/fuzz/target"
+# one build folder per sanitizer: switching does not rebuild the other's
+export CARGO_TARGET_DIR="$PWD/fuzz/target/$sanitizer"
 # the seeds go to a scratch folder read beside the corpus: fuzz/corpus/ keeps only what the
 # merge keeps
 seeds=$(mktemp -d)
