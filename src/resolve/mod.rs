@@ -414,47 +414,6 @@ impl Resolver<'_> {
         self.declare_lean_users(doc, &mut next_lean, doc.items.len());
     }
 
-    /// Declare the users of a lean parse from `*next` on that come before item `upto`.
-    fn declare_lean_users(&mut self, doc: &Document, next: &mut usize, upto: usize) {
-        let Some(lean) = self.lean else { return };
-        while lean.users.get(*next).is_some_and(|u| u.before as usize <= upto) {
-            let (email, span) = lean.email(*next);
-            self.declare_user(doc, email, span, UserAt::Lean(*next));
-            *next += 1;
-        }
-    }
-
-    /// Claim a user's email in the namespace of principals (users and keys have no display
-    /// name: their index is the whole namespace).
-    fn declare_user(&mut self, doc: &Document, email: &str, span: Span, at: UserAt) {
-        let id = UserId(self.user_decls.len() as u32);
-        if let Some(k) = self.model.key_index.get(lower(email).as_ref()) {
-            let first = decl_name_span(doc, self.key_decls[k.index()]);
-            self.duplicate_principal(&Name::new(email, span), first, "key");
-            return;
-        }
-        match self.model.user_index.entry(email.to_lowercase()) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                let first = self.user_decls[e.get().index()];
-                let first = self.user_name_span(doc, first);
-                self.duplicate(EntityKind::User, &Name::new(email, span), first);
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(id);
-                self.user_decls.push(at);
-            }
-        }
-    }
-
-    /// The span of the email of a user declaration.
-    fn user_name_span(&self, doc: &Document, at: UserAt) -> Span {
-        match (at, self.lean) {
-            (UserAt::Item(i), _) => decl_name_span(doc, i),
-            (UserAt::Lean(j), Some(lean)) => lean.email(j).1,
-            (UserAt::Lean(_), None) => unreachable!("a lean user without a lean parse"),
-        }
-    }
-
     fn product(&mut self, name: &Name) -> Option<ProductId> {
         let mut scope = Scope::new(&self.model);
         let id = scope.product(name);
