@@ -26,20 +26,10 @@ fn fmt_src(text: &str) -> String {
     out
 }
 
-/// The document's `Debug` rendering with every `span: Span { .. }` removed, so two
-/// documents compare equal exactly when they are equal modulo spans.
+/// The document's `Debug` rendering without spans ([`crate::testing::spanless`]): two
+/// documents compare equal this way exactly when they are equal modulo spans.
 fn spanless(doc: &Document) -> String {
-    let debug = format!("{doc:?}");
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug.as_str();
-    while let Some(at) = rest.find("span: Span {") {
-        out.push_str(&rest[..at]);
-        let close = rest[at..].find('}').expect("span closes") + at;
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    assert!(!out.contains("Span"), "spans left in {out}");
-    out
+    crate::testing::spanless(&format!("{doc:?}"))
 }
 
 /// `#` comments of a text in order (outside strings), like the parser's scanner.

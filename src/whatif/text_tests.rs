@@ -18,17 +18,10 @@ fn edit(text: &str, stmts: &str) -> String {
     out
 }
 
-/// A document's `Debug` rendering without spans.
+/// The document's `Debug` rendering without spans ([`crate::testing::spanless`]): two
+/// documents compare equal this way exactly when they are equal modulo spans.
 fn spanless(doc: &Document) -> String {
-    let debug = format!("{doc:?}");
-    let mut out = String::new();
-    let mut rest = debug.as_str();
-    while let Some(at) = rest.find("span: Span {") {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + rest[at..].find('}').unwrap() + 1..];
-    }
-    out.push_str(rest);
-    out
+    crate::testing::spanless(&format!("{doc:?}"))
 }
 
 const BASE: &str = "\
