@@ -300,8 +300,9 @@ impl Ctx<'_> {
     }
 
     /// Load a policy for a question the resolved model answers alone (`check`, `access`,
-    /// `can`, `who`, `matrix`, `diff`): from the cache when it holds this exact content,
-    /// else as [`Ctx::load`] does, storing it when it loaded without any diagnostic.
+    /// `can`, `who`, `matrix`, `diff`): from the cache when it holds this exact content, else
+    /// lean ([`Policy::parse_model_only`]: errors and warnings as [`Ctx::load`] reports them),
+    /// storing it when it loaded without any diagnostic.
     pub(crate) fn load_model(&mut self, path: &Path) -> Result<Policy, i32> {
         self.load_model_for(path, None)
     }
