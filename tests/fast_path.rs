@@ -27,32 +27,8 @@ fn same(label: &str, text: &str) {
         assert_eq!(a, b, "{label}\n{text}");
     }
     assert_eq!(fast_doc.end_comments, doc.end_comments, "{label}");
-    let (lean_doc, lean_users, lean_errors) = entitle::syntax::parse_lean(&sources, file);
-    assert_eq!(
-        format!("{lean_errors:?}"),
-        format!("{errors:?}"),
-        "{label}: lean errors"
-    );
-    let (model, diagnostics) = entitle::resolve::resolve(&doc);
-    let (lean, lean_diagnostics) = entitle::resolve::resolve_lean(&lean_doc, &lean_users);
-    assert_eq!(
-        format!("{lean_diagnostics:?}"),
-        format!("{diagnostics:?}"),
-        "{label}: lean diagnostics\n{text}"
-    );
-    assert_eq!(
-        format!("{:?}", lean.users),
-        format!("{:?}", model.users),
-        "{label}: lean users"
-    );
-    assert_eq!(
-        format!("{:?}", lean.keys),
-        format!("{:?}", model.keys),
-        "{label}: lean keys"
-    );
-    assert_eq!(format!("{:?}", lean.groups), format!("{:?}", model.groups), "{label}");
-    for u in &model.users {
-        assert_eq!(lean.find_user(&u.email), model.find_user(&u.email), "{label}");
+    if let Some(difference) = entitle::testing::lean_difference(&sources, file, &doc, &errors) {
+        panic!("{label}: {difference}\n{text}");
     }
 }
 

@@ -21,19 +21,7 @@ fuzz_target!(|data: &[u8]| {
         format!("{reference_errors:?}"),
         "the fast path changed the errors"
     );
-    let (lean_doc, lean_users, lean_errors) = entitle::syntax::parse_lean(&sources, file);
-    assert_eq!(
-        format!("{errors:?}"),
-        format!("{lean_errors:?}"),
-        "the lean parse changed the errors"
-    );
-    let (model, diagnostics) = entitle::resolve::resolve(&doc);
-    let (lean, lean_diagnostics) = entitle::resolve::resolve_lean(&lean_doc, &lean_users);
-    assert_eq!(format!("{diagnostics:?}"), format!("{lean_diagnostics:?}"));
-    assert_eq!(format!("{:?}", model.users), format!("{:?}", lean.users));
-    assert_eq!(format!("{:?}", model.keys), format!("{:?}", lean.keys));
-    assert_eq!(format!("{:?}", model.groups), format!("{:?}", lean.groups));
-    for u in &model.users {
-        assert_eq!(model.find_user(&u.email), lean.find_user(&u.email));
+    if let Some(difference) = entitle::testing::lean_difference(&sources, file, &doc, &errors) {
+        panic!("{difference}");
     }
 });

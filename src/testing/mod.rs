@@ -484,6 +484,37 @@ pub fn spanless(debug: &str) -> String {
     out
 }
 
+/// The lean load of a file ([`crate::syntax::parse_lean`], [`crate::resolve::resolve_lean`])
+/// against the full one (`doc` and `errors`, what [`crate::syntax::parse`] gave, resolved by
+/// [`crate::resolve::resolve`]): the first difference in syntax errors, diagnostics, users,
+/// keys, groups or principal lookups, if any (for the project's tests and fuzz targets).
+pub fn lean_difference(sources: &Sources, file: FileId, doc: &Document, errors: &[Diagnostic]) -> Option<String> {
+    let (lean_doc, lean_users, lean_errors) = crate::syntax::parse_lean(sources, file);
+    let (model, diagnostics) = crate::resolve::resolve(doc);
+    let (lean, lean_diagnostics) = crate::resolve::resolve_lean(&lean_doc, &lean_users);
+    let pairs = [
+        ("syntax errors", format!("{errors:?}"), format!("{lean_errors:?}")),
+        (
+            "diagnostics",
+            format!("{diagnostics:?}"),
+            format!("{lean_diagnostics:?}"),
+        ),
+        ("users", format!("{:?}", model.users), format!("{:?}", lean.users)),
+        ("keys", format!("{:?}", model.keys), format!("{:?}", lean.keys)),
+        ("groups", format!("{:?}", model.groups), format!("{:?}", lean.groups)),
+    ];
+    if let Some((what, full, lean)) = pairs.into_iter().find(|(_, a, b)| a != b) {
+        return Some(format!(
+            "the lean load changed the {what}:\n  full: {full}\n  lean: {lean}"
+        ));
+    }
+    let lookup = model.principal_names().find_map(|n| {
+        let (a, b) = (model.find_principal(n), lean.find_principal(n));
+        (a != b).then(|| format!("`{n}` is {a:?} in the full load, {b:?} in the lean one"))
+    });
+    lookup
+}
+
 /// `doc` with every number (`revenue`, `set revenue`) written as `fmt` writes it (`0042` →
 /// `42`, `1000` → `1_000`): numbers compare by value (LANGUAGE.md §8), so a formatted document
 /// compares equal to its input after this. An invalid number stays as written, as `fmt` keeps
