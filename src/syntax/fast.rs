@@ -160,7 +160,7 @@ enum Word {
 /// A user declaration scanned: where its parts are, not yet a copy of them. One draft is
 /// reused for every declaration a builder scans, so scanning allocates nothing once warm.
 #[derive(Default)]
-pub struct Draft {
+pub(crate) struct Draft {
     email: Range<usize>,
     display: Option<Range<usize>>,
     /// Each statement: its word, its span, and the range of its names in `names`.
@@ -250,7 +250,7 @@ fn build(text: &str, file: FileId, d: &Draft) -> (Name, Option<Name>, Vec<(UserS
 
 /// A plain `user` declaration [`super::parse_lean`] kept as its place in the text.
 #[derive(Clone, Copy, Debug)]
-pub struct LeanUser {
+pub(crate) struct LeanUser {
     /// How many items of the document come before it.
     pub(crate) before: u32,
     /// Its span: from its keyword to its `}`.
@@ -292,7 +292,7 @@ impl LeanUsers<'_> {
 
     /// User `i` as the item the fast path builds for it (without its comments: the parse
     /// made sure none is inside it), scanned again into `draft`.
-    pub fn node(&self, i: usize, draft: &mut Draft) -> Node<Item> {
+    pub(crate) fn node(&self, i: usize, draft: &mut Draft) -> Node<Item> {
         let u = self.users[i];
         let end = scan_user(self.text, u.start as usize, draft);
         assert_eq!(end, Some(u.end as usize), "a lean user scans as it did when parsed");

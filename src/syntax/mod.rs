@@ -14,7 +14,8 @@ mod foreign;
 pub mod scan;
 
 pub use ast::*;
-pub use fast::{Draft, LeanUser, LeanUsers};
+pub use fast::LeanUsers;
+pub(crate) use fast::{Draft, LeanUser};
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Sources, Span};
