@@ -21,15 +21,11 @@ pub fn resolve(doc: &Document) -> (Model, Vec<Diagnostic>) {
 /// tree of the users never exists whole (on 1,000,000 users it is most of a gigabyte). The
 /// model and the diagnostics are those of [`resolve`] on the whole document.
 pub fn resolve_lean(doc: &Document, lean: &LeanUsers<'_>) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver {
+    let r = Resolver {
         lean: Some(lean),
         ..Resolver::default()
     };
-    r.declare(doc);
-    r.define_before_users(doc);
-    r.define_users(doc);
-    r.define_after_users(doc);
-    let (model, errors) = r.finish();
+    let (model, errors) = r.run(doc);
     top_level(doc, model, errors)
 }
 
@@ -61,12 +57,7 @@ fn top_level(doc: &Document, model: Model, mut errors: Vec<Diagnostic>) -> (Mode
 
 /// Resolve only the declarations of a document (what a what-if edit must keep valid).
 pub fn resolve_declarations(doc: &Document) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver::default();
-    r.declare(doc);
-    r.define_before_users(doc);
-    r.define_users(doc);
-    r.define_after_users(doc);
-    r.finish()
+    Resolver::default().run(doc)
 }
 
 /// A resolved `expect` line.
@@ -438,22 +429,16 @@ impl Resolver<'_> {
         out
     }
 
-    /// Pass 2: fill in every entity.
-    /// What users refer to: countries, then groups. (Users come between these and
-    /// [`Resolver::define_after_users`], by reference or freeing the tree.)
-    fn define_before_users(&mut self, doc: &Document) {
+    /// Pass 1 ([`Resolver::declare`]), then pass 2: fill in every entity, in the order they
+    /// refer to each other (countries, groups, users, keys, the account); then the model and
+    /// every error, in order, the names that resolved to nothing included.
+    fn run(mut self, doc: &Document) -> (Model, Vec<Diagnostic>) {
+        self.declare(doc);
         self.define_countries(doc);
         self.define_groups(doc);
-    }
-
-    /// Keys, then the account.
-    fn define_after_users(&mut self, doc: &Document) {
+        self.define_users(doc);
         self.define_keys(doc);
         self.define_account(doc);
-    }
-
-    /// The model and every error, in order, the names that resolved to nothing included.
-    fn finish(mut self) -> (Model, Vec<Diagnostic>) {
         self.report_missing();
         crate::diag::sort(&mut self.errors);
         (self.model, self.errors)
