@@ -41,13 +41,7 @@ use std::path::{Path, PathBuf};
 /// stays); an existing file keeps its permissions (and its owner where the process may keep
 /// it); the folder is synced after the new file takes the target's place.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    atomic_write_parts(path, &[bytes])
-}
-
-/// [`atomic_write`] of the concatenation of `parts`, written one after another (a large
-/// file made in pieces need not be copied into one buffer first).
-pub fn atomic_write_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
-    atomic_write_with(path, |w| parts.iter().try_for_each(|bytes| w.write_all(bytes)))
+    atomic_write_with(path, |w| w.write_all(bytes))
 }
 
 /// [`atomic_write`] of what `fill` writes (a large file made as it is written is never whole
