@@ -41,11 +41,15 @@ fuzz_target!(|data: &[u8]| {
                     !diagnostics.iter().any(entitle::Diagnostic::is_error),
                     "`{stmt}` left a document that does not resolve: {diagnostics:?}"
                 );
-                assert_eq!(
-                    fingerprint(&model),
-                    fingerprint(policy.model()),
-                    "`{stmt}`: model and document disagree"
-                );
+                // (equal with their spans, the common case, without rendering either; else
+                // equal spans aside)
+                if model != *policy.model() {
+                    assert_eq!(
+                        fingerprint(&model),
+                        fingerprint(policy.model()),
+                        "`{stmt}`: model and document disagree"
+                    );
+                }
                 assert_eq!(
                     model_decisions(&model),
                     decisions(&policy),
@@ -57,11 +61,13 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!e.diagnostics.is_empty());
                 let _ = e.render(false);
                 assert!(before.1 == *policy.document(), "a failed `{stmt}` changed the document");
-                assert_eq!(
-                    fingerprint(&before.0),
-                    fingerprint(policy.model()),
-                    "a failed `{stmt}` changed the model"
-                );
+                if before.0 != *policy.model() {
+                    assert_eq!(
+                        fingerprint(&before.0),
+                        fingerprint(policy.model()),
+                        "a failed `{stmt}` changed the model"
+                    );
+                }
             }
         }
     }

@@ -44,7 +44,7 @@ pub enum Principal {
 }
 
 /// The `account` declaration (at most one per policy).
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Account {
     /// The account's name string; `None` when the declaration has none.
     pub name: Option<String>,
@@ -61,7 +61,7 @@ pub struct Account {
 }
 
 /// An email domain the account claims (`domain NAME [auto-approve]`).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Domain {
     /// The domain as written (e.g. `acme.com`).
     pub name: String,
@@ -73,7 +73,7 @@ pub struct Domain {
 }
 
 /// A `product` declaration.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Product {
     /// The name as declared (matched ignoring case).
     pub name: String,
@@ -85,7 +85,7 @@ pub struct Product {
 }
 
 /// A `country` declaration: what it entitles and its country-level access.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Country {
     /// The name as declared (matched ignoring case).
     pub name: String,
@@ -110,7 +110,7 @@ pub struct Country {
 }
 
 /// A country's `entitled` list: every `entitled` statement of the country together.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entitled {
     /// The first `entitled` statement.
     pub span: Span,
@@ -148,7 +148,7 @@ pub enum GroupMode {
 }
 
 /// An entitlement group (`group NAME in COUNTRY { … }`).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     /// The name as declared (matched ignoring case).
     pub name: String,
@@ -197,7 +197,7 @@ impl Group {
 }
 
 /// A `user` declaration (or a user described at request time, see [`crate::request`]).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
     /// The email as declared (matched ignoring case).
     pub email: String,
@@ -250,7 +250,7 @@ impl User {
 }
 
 /// An activation key (`key ID [in COUNTRY] { groups … }`), or a key described at request time.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     /// The key id as declared (matched ignoring case).
     pub name: String,
@@ -371,7 +371,7 @@ pub(crate) fn lower(name: &str) -> std::borrow::Cow<'_, str> {
 ///
 /// Each entity list is in declaration order and indexed by its id type ([`ProductId`] indexes
 /// `products`, and so on). Read it through [`crate::Policy::model`]; lookups by name ignore case.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// The `account` declaration; `None` when the policy has none.
     pub account: Option<Account>,
