@@ -3,7 +3,7 @@
 # policy text, the interop fixtures for the importers, and every past crash
 # (fuzz/regressions/TARGET/), so that every run replays them first. Targets that read a mode
 # byte first take text when it is a multiple of 4, so their text seeds start with a NUL
-# (`differential` reads one more byte, the check to run, before it).
+# (`explain` reads one more byte, the check to run, before it).
 #
 # `seed.sh [DIR]` writes the seeds to DIR/TARGET/ (an absolute path), by default to
 # corpus/TARGET/. scripts/fuzz.sh seeds a scratch folder that it passes to libFuzzer beside
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 out=${1:-corpus}
-for t in parse resolve diagnostics differential fmt_roundtrip whatif import_users import_json serve_request lsp_document fast_path; do
+for t in parse resolve diagnostics differential explain fmt_roundtrip whatif import_users import_json serve_request lsp_document fast_path; do
   mkdir -p "$out/$t"
 done
 for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
@@ -19,10 +19,14 @@ for f in ../scenarios/*.ent ../tests/fixtures/bad/*.ent; do
   cp "$f" "$out/parse/$name"
   cp "$f" "$out/lsp_document/$name"
   { printf '\0'; cat "$f"; } > "$out/diagnostics/$name"
-  for t in resolve fmt_roundtrip fast_path; do
+  for t in resolve differential fmt_roundtrip fast_path; do
     { printf '\0'; cat "$f"; } > "$out/$t/$name"
   done
-  { printf '\0\0'; cat "$f"; } > "$out/differential/$name"
+  # (text again, with the other check: the lean load, the author's layout)
+  for t in fmt_roundtrip fast_path; do
+    { printf '\4'; cat "$f"; } > "$out/$t/$name-4"
+  done
+  { printf '\0\0'; cat "$f"; } > "$out/explain/$name"
 done
 cp ../tests/fixtures/interop/users.csv "$out"/import_users/seed-users.csv
 # requests: one line of `check --requests` each (the documented example file)
