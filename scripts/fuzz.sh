@@ -66,7 +66,7 @@ export CARGO_TARGET_DIR="$PWD/fuzz/target/$sanitizer"
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 fuzz/seed.sh "$seeds" >/dev/null
-machine="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+machine="$(nproc --all) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 status=0
 for t in "${targets[@]}"; do
   case $t in
