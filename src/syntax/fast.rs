@@ -24,7 +24,7 @@ use crate::source::{FileId, Span};
 use std::ops::Range;
 
 /// Whitespace as the grammar skips it.
-fn is_space(b: u8) -> bool {
+pub(super) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\t' | b'\r')
 }
 
@@ -43,24 +43,24 @@ fn ends_email(b: u8) -> bool {
 
 /// A cursor over the text of one declaration. Names come back as the range of their span
 /// (with the quotes of a string): the text of a name is [`name_text`] of it.
-struct Scan<'t> {
-    text: &'t str,
-    at: usize,
+pub(super) struct Scan<'t> {
+    pub(super) text: &'t str,
+    pub(super) at: usize,
 }
 
-impl Scan<'_> {
-    fn peek(&self) -> Option<u8> {
+impl<'t> Scan<'t> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
 
-    fn skip_space(&mut self) {
+    pub(super) fn skip_space(&mut self) {
         while self.peek().is_some_and(is_space) {
             self.at += 1;
         }
     }
 
     /// The maximal run of identifier characters here (possibly empty).
-    fn word(&mut self) -> &str {
+    pub(super) fn word(&mut self) -> &'t str {
         let start = self.at;
         while self.peek().is_some_and(is_ident) {
             self.at += 1;
@@ -69,7 +69,7 @@ impl Scan<'_> {
     }
 
     /// A string without escapes.
-    fn string(&mut self) -> Option<Range<usize>> {
+    pub(super) fn string(&mut self) -> Option<Range<usize>> {
         let start = self.at;
         let rest = &self.text.as_bytes()[start + 1..];
         let len = rest.iter().position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'))?;
@@ -81,7 +81,7 @@ impl Scan<'_> {
     }
 
     /// A name (a string, or an identifier that is not a keyword).
-    fn name(&mut self) -> Option<Range<usize>> {
+    pub(super) fn name(&mut self) -> Option<Range<usize>> {
         match self.peek()? {
             b'"' => self.string(),
             b if b.is_ascii_alphabetic() || b == b'_' => {
@@ -97,7 +97,7 @@ impl Scan<'_> {
     }
 
     /// An email: characters, `@`, characters.
-    fn email(&mut self) -> Option<Range<usize>> {
+    pub(super) fn email(&mut self) -> Option<Range<usize>> {
         let bytes = self.text.as_bytes();
         let start = self.at;
         let local = bytes[start..]
@@ -120,7 +120,7 @@ impl Scan<'_> {
     }
 
     /// A comma-separated list of names, into `names`.
-    fn list(&mut self, names: &mut Vec<Range<usize>>) -> Option<()> {
+    pub(super) fn list(&mut self, names: &mut Vec<Range<usize>>) -> Option<()> {
         loop {
             self.skip_space();
             names.push(self.name()?);
@@ -137,7 +137,7 @@ impl Scan<'_> {
 
 /// The text of a name whose span is `range`: a string without its quotes (the fast path takes
 /// no escapes), else the text itself.
-fn name_text(text: &str, range: Range<usize>) -> &str {
+pub(super) fn name_text(text: &str, range: Range<usize>) -> &str {
     if text.as_bytes()[range.start] == b'"' {
         &text[range.start + 1..range.end - 1]
     } else {

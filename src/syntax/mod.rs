@@ -10,6 +10,7 @@ mod build;
 pub(crate) mod comments;
 mod errors;
 mod fast;
+mod fast_decls;
 mod foreign;
 pub mod scan;
 
@@ -213,7 +214,7 @@ impl Splitter<'_> {
         let mut fast_before = false;
         while pos < end {
             let next = self.point_at_or_after(pos + 1).filter(|&p| p < end).unwrap_or(end);
-            if fast && builder.fast_user(pos, next) {
+            if fast && (builder.fast_user(pos, next) || builder.fast_item(pos, next)) {
                 pos = next;
                 fast_before = true;
                 continue;

@@ -1,0 +1,400 @@
+//! The fast path for the other plain declarations: `product`, `country`, `group`, `key` and
+//! `expect`, in the shapes `fmt`, `entitle gen` and the importers write.
+//!
+//! The same contract as the fast path for `user` blocks ([`super::fast`]): a strict subset of
+//! what the grammar accepts, built into exactly the tree pest's path builds (names, spans,
+//! comments), and everything else declined — a comment or a `;` in or after the declaration,
+//! an escape in a string, a keyword or a digit where a name goes, a keyword not followed by
+//! whitespace, a statement it does not know, anything not closed — so pest parses it and
+//! reports every error. `tests/fast_path.rs` and the `fast_path` fuzz target compare both
+//! paths.
+
+use super::ast::*;
+use super::build::Builder;
+use super::fast::{is_space, name_text, Scan};
+use crate::source::{FileId, Span};
+use std::ops::Range;
+
+/// A declaration scanned and built, not yet in the document.
+struct Scanned {
+    item: Item,
+    /// Where it ends: after its last token.
+    end: usize,
+}
+
+/// Names and nodes of one declaration as it is scanned.
+struct Decls<'t> {
+    s: Scan<'t>,
+    file: FileId,
+}
+
+impl<'t> Decls<'t> {
+    fn name_at(&self, r: Range<usize>) -> Name {
+        Name::new(name_text(self.s.text, r.clone()), Span::new(self.file, r))
+    }
+
+    /// A name after whitespace.
+    fn name(&mut self) -> Option<Name> {
+        self.s.skip_space();
+        let r = self.s.name()?;
+        Some(self.name_at(r))
+    }
+
+    /// A list of names after whitespace.
+    fn list(&mut self) -> Option<Vec<Name>> {
+        let mut ranges = vec![];
+        self.s.list(&mut ranges)?;
+        Some(ranges.into_iter().map(|r| self.name_at(r)).collect())
+    }
+
+    /// `allow` or `deny` after whitespace.
+    fn verdict(&mut self) -> Option<Access> {
+        self.s.skip_space();
+        match self.s.word() {
+            "allow" => Some(Access::Allow),
+            "deny" => Some(Access::Deny),
+            _ => None,
+        }
+    }
+
+    /// A string (the optional display name) when one comes next after whitespace; `None`
+    /// inside when none does, `None` outside when one starts but is not plain.
+    fn display(&mut self) -> Option<Option<Name>> {
+        let before = self.s.at;
+        self.s.skip_space();
+        if self.s.peek() != Some(b'"') {
+            self.s.at = before;
+            return Some(None);
+        }
+        let r = self.s.string()?;
+        Some(Some(self.name_at(r)))
+    }
+
+    /// `{`, after whitespace.
+    fn open(&mut self) -> Option<()> {
+        self.s.skip_space();
+        (self.s.peek()? == b'{').then(|| self.s.at += 1)
+    }
+
+    /// A block's statements, each read by `stmt` from its keyword, up to the closing `}`:
+    /// the statements with their spans, and where the block ends (after the `}`).
+    fn block<T>(&mut self, mut stmt: impl FnMut(&mut Self, &str) -> Option<T>) -> Option<Vec<(T, Span)>> {
+        let mut stmts = vec![];
+        loop {
+            self.s.skip_space();
+            if self.s.peek()? == b'}' {
+                self.s.at += 1;
+                return Some(stmts);
+            }
+            let start = self.s.at;
+            let word = self.s.word();
+            let kind = stmt(self, word)?;
+            stmts.push((kind, Span::new(self.file, start..self.s.at)));
+        }
+    }
+
+    fn product(&mut self) -> Option<Item> {
+        let name = self.name()?;
+        let display = self.display()?;
+        Some(Item::Decl(Decl::Product(ProductDecl { name, display })))
+    }
+
+    fn country(&mut self) -> Option<Item> {
+        let name = self.name()?;
+        let display = self.display()?;
+        self.open()?;
+        let stmts = self.block(|d, word| {
+            Some(match word {
+                "revenue" => {
+                    d.s.skip_space();
+                    let start = d.s.at;
+                    if d.s.word().is_empty() {
+                        return None;
+                    }
+                    CountryStmt::Revenue(d.name_at(start..d.s.at))
+                }
+                "covers" => CountryStmt::Covers(d.list()?),
+                "entitled" => {
+                    // (an empty list when no name follows: every statement starts with a keyword)
+                    let before = d.s.at;
+                    d.s.skip_space();
+                    let names = match d.s.peek()? {
+                        b'"' => true,
+                        b if b.is_ascii_alphabetic() || b == b'_' => {
+                            let at = d.s.at;
+                            let w = d.s.word();
+                            d.s.at = at;
+                            !crate::keywords::RESERVED.contains(&w)
+                        }
+                        _ => false,
+                    };
+                    d.s.at = before;
+                    CountryStmt::Entitled(if names { d.list()? } else { vec![] })
+                }
+                "default" => CountryStmt::Default(d.verdict()?),
+                "allow" => CountryStmt::Access(Access::Allow, d.list()?),
+                "deny" => CountryStmt::Access(Access::Deny, d.list()?),
+                _ => return None,
+            })
+        })?;
+        let stmts = nodes(stmts);
+        let item = Item::Decl(Decl::Country(CountryDecl {
+            name,
+            display,
+            stmts,
+            end_comments: vec![],
+        }));
+        Some(item)
+    }
+
+    fn group(&mut self) -> Option<Item> {
+        let name = self.name()?;
+        self.s.skip_space();
+        if self.s.word() != "in" {
+            return None;
+        }
+        let country = self.name()?;
+        self.open()?;
+        let stmts = self.block(|d, word| {
+            Some(match word {
+                "allowed" => GroupStmt::Allowed(d.list()?),
+                "include-country" => GroupStmt::IncludeCountry,
+                "exception" => {
+                    let access = d.verdict()?;
+                    GroupStmt::Exception(access, d.list()?)
+                }
+                _ => return None,
+            })
+        })?;
+        let stmts = nodes(stmts);
+        let item = Item::Decl(Decl::Group(GroupDecl {
+            name,
+            country,
+            stmts,
+            end_comments: vec![],
+        }));
+        Some(item)
+    }
+
+    fn key(&mut self) -> Option<Item> {
+        let name = self.name()?;
+        self.s.skip_space();
+        let country = if self.s.peek()? == b'{' {
+            None
+        } else {
+            if self.s.word() != "in" {
+                return None;
+            }
+            Some(self.name()?)
+        };
+        self.open()?;
+        let stmts = self.block(|d, word| match word {
+            "groups" => Some(KeyStmt::Groups(d.list()?)),
+            _ => None,
+        })?;
+        let stmts = nodes(stmts);
+        let item = Item::Decl(Decl::Key(KeyDecl {
+            name,
+            country,
+            stmts,
+            end_comments: vec![],
+        }));
+        Some(item)
+    }
+
+    /// `expect PRINCIPAL PRODUCT allow|deny [by RULE [GROUP]]`.
+    fn expect(&mut self) -> Option<Item> {
+        self.s.skip_space();
+        // a principal: an email first (as the grammar tries it), else a name
+        let at = self.s.at;
+        let principal = match self.s.peek()? {
+            b'"' => self.s.string()?,
+            _ => match self.s.email() {
+                Some(r) => r,
+                None => {
+                    self.s.at = at;
+                    self.s.name()?
+                }
+            },
+        };
+        let principal = self.name_at(principal);
+        let product = self.name()?;
+        let access = self.verdict()?;
+        let (mut rule, mut group) = (None, None);
+        let before = self.s.at;
+        self.s.skip_space();
+        if self.s.peek().is_some_and(|b| b.is_ascii_alphabetic()) && self.s.word() == "by" {
+            self.s.skip_space();
+            let start = self.s.at;
+            if !self.s.peek().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') {
+                return None;
+            }
+            self.s.word();
+            rule = Some(self.name_at(start..self.s.at));
+            // the group: a name when one follows (a keyword is not one: the next item's)
+            let after_rule = self.s.at;
+            self.s.skip_space();
+            match self.s.peek() {
+                Some(b'"') => group = Some(self.name()?),
+                Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
+                    let at = self.s.at;
+                    if crate::keywords::RESERVED.contains(&self.s.word()) {
+                        self.s.at = after_rule;
+                    } else {
+                        self.s.at = at;
+                        group = Some(self.name()?);
+                    }
+                }
+                _ => self.s.at = after_rule,
+            }
+        } else {
+            self.s.at = before;
+        }
+        Some(Item::Expect(Expect {
+            principal,
+            product,
+            access,
+            rule,
+            group,
+        }))
+    }
+}
+
+/// Statements as nodes (without comments: the fast path takes no declaration with one).
+fn nodes<T>(stmts: Vec<(T, Span)>) -> Vec<Node<T>> {
+    stmts.into_iter().map(|(k, s)| Node::new(k, s)).collect()
+}
+
+/// Scan the declaration at `at` when it is one of the plain shapes.
+fn scan(text: &str, file: FileId, at: usize) -> Option<Scanned> {
+    let mut d = Decls {
+        s: Scan { text, at },
+        file,
+    };
+    let word = d.s.word();
+    if !d.s.peek().is_some_and(is_space) {
+        return None;
+    }
+    let item = match word {
+        "product" => d.product()?,
+        "expect" => d.expect()?,
+        "country" => d.country()?,
+        "group" => d.group()?,
+        "key" => d.key()?,
+        _ => return None,
+    };
+    Some(Scanned { item, end: d.s.at })
+}
+
+impl Builder<'_> {
+    /// The `product`, `country`, `group`, `key` or `expect` item starting at `at` (the start of
+    /// a declaration line) when it has a plain shape and only whitespace follows it before
+    /// `next` (the next declaration line, or the end of the text parsed): the item, pushed to
+    /// the document. `false` leaves everything as it was, for pest.
+    pub(super) fn fast_item(&mut self, at: usize, next: usize) -> bool {
+        // (one byte tells the words this path knows from the rest)
+        if !matches!(self.text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k')) {
+            return false;
+        }
+        let Some(Scanned { mut item, end }) = scan(self.text, self.file, at) else {
+            return false;
+        };
+        if end > next || !self.text.as_bytes()[end..next].iter().all(|&b| is_space(b)) {
+            return false;
+        }
+        // no comment from the keyword to the next declaration line (those before it lead it)
+        if self.comment_in(at, next) {
+            return false;
+        }
+        let leading = self.take_before(at);
+        // (a block's end comments: none, as none is inside; so no statement has any either)
+        match &mut item {
+            Item::Decl(Decl::Country(CountryDecl { end_comments, .. }))
+            | Item::Decl(Decl::Group(GroupDecl { end_comments, .. }))
+            | Item::Decl(Decl::Key(KeyDecl { end_comments, .. })) => *end_comments = self.take_before(end - 1),
+            _ => {}
+        }
+        let trailing = self.take_trailing(end);
+        self.push(Node {
+            kind: item,
+            span: Span::new(self.file, at..end),
+            comments: Comments::new(leading, trailing),
+        });
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::comments;
+    use super::*;
+    use crate::source::Sources;
+
+    /// Whether the fast path takes the declaration at the start of `text` (its next
+    /// declaration line is the end of the text).
+    fn takes(text: &str) -> bool {
+        let mut sources = Sources::new();
+        let file = sources.add("t", text);
+        let comments = comments::scan(text);
+        let mut b = Builder::new(file, text, &comments);
+        b.fast_item(0, text.len())
+    }
+
+    #[test]
+    fn takes_the_plain_shapes() {
+        for text in [
+            "product MicroStation\n",
+            "product OpenRoads \"OpenRoads Designer\"\n\n",
+            "product \"Lumen RT\"\"x\"",
+            "country US \"United States\" {\n  revenue 1_000\n  covers CA, \"MX\"\n  entitled A, B\n  default deny\n  allow A\n  deny B, C\n}\n",
+            "country GB { entitled }",
+            "country GB { entitled default allow }",
+            "group Roads in US {\n  allowed A, B\n  include-country\n  exception deny C\n}",
+            "key K1 { groups A, B }",
+            "key \"SS 9\" in GB {\n}\n",
+            "expect kim@x.io P allow",
+            "expect K1 \"P Q\" deny by default-access",
+            "expect \"kim lee\" P deny by group-not-allowed Roads\n",
+            "expect kim@x.io P deny by group-not-allowed\n  \"Roads\"",
+        ] {
+            assert!(takes(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_the_rest_to_pest() {
+        for text in [
+            "product P # why",
+            "product P;",
+            "product P \"a \\\"b\\\"\"",
+            "product in",
+            "product 3D",
+            "product\"P\"",
+            "product P\nQ",
+            "product Zürich",
+            "country US { revenue }",
+            "country US { covers CA; }",
+            "country US { default maybe }",
+            "country US { allow }",
+            "country US { allow A",
+            "country US { # c\n}",
+            "group G { allowed A }",
+            "group G in US { allowed A, }",
+            "group G in US { include-countryx }",
+            "key K in { }",
+            "key K US { }",
+            "key K { roles A }",
+            "expect kim@x.io P",
+            "expect kim@x.io P allow by",
+            "expect kim@x.io P allow by 3x",
+            "expect kim@x.io P allow by r G H",
+            "expect kim@x.io P allow by r product",
+            "expect kim@@x.io P allow",
+            "expects kim@x.io P allow",
+            "user kim@x.io { }",
+            "scenario S { }",
+        ] {
+            assert!(!takes(text), "{text:?}");
+        }
+    }
+}
