@@ -1,8 +1,10 @@
-//! The parser's fast path for plain `user` declarations (`src/syntax/fast.rs`) against the
-//! pest grammar alone (`syntax::parse_reference`): the same document (items, names, spans,
+//! The parser's fast path for plain declarations (`user` blocks in `src/syntax/fast.rs`;
+//! `product`, `country`, `group`, `key` and `expect` in `src/syntax/fast_decls.rs`) against
+//! the pest grammar alone (`syntax::parse_reference`): the same document (items, names, spans,
 //! comments) and the same errors, on every shipped policy and fixture, on generated accounts,
-//! and on thousands of files mutated where the fast path decides (inside and around user
-//! blocks), including files of more than 1 MiB, which are parsed in parts in parallel. On the
+//! on the fuzz generator's policies (comments, `;` and odd spacing everywhere), on a file with
+//! a comment at every place one can stand, and on thousands of files mutated where the fast
+//! path decides, including files of more than 1 MiB, which are parsed in parts in parallel. On the
 //! same texts the lean parse (`syntax::parse_lean`: plain users left as text, built as they are
 //! resolved by `resolve::resolve_lean`) gives the same errors, model and diagnostics.
 
@@ -229,3 +231,78 @@ fn a_large_mutated_file_parses_the_same_both_ways() {
     }
     same("large mutated", &text);
 }
+
+/// The fuzz targets' policy generator, with its noise (comments, `;`, blank lines, blocks on
+/// one line) and mistakes: every kind of declaration the fast path takes, in every layout.
+#[test]
+fn generated_policies_with_noise_parse_the_same_both_ways() {
+    let mut rng = Rng(0x5eed_fa57);
+    for i in 0..600 {
+        let choices: Vec<u32> = (0..400).map(|_| rng.next() as u32).collect();
+        let options = policy_gen::Options {
+            mistakes: if i % 3 == 0 { 10 } else { 0 },
+            noise: true,
+            tests: true,
+        };
+        let (text, _) = policy_gen::policy(&mut policy_gen::Cursor::new(&choices), options);
+        same(&format!("generated {i}"), &text);
+    }
+}
+
+/// A comment at every place one can stand in each declaration the fast path takes, and `;`
+/// wherever one may stand: each comment must go where pest's path puts it.
+#[test]
+fn comments_everywhere_attach_as_pest_attaches_them() {
+    let text = "\
+# before the product
+product P # after its name
+product Q \"Q Q\" ; # after a separator
+;
+country US # after the name
+  \"United States\" # after the display
+{ # after the brace
+  # before revenue
+  revenue 1_000 # after revenue
+  covers CA, # inside the list
+    MX
+  entitled # before nothing
+  ; entitled P, Q ;
+  default deny # after default
+  allow P # after allow
+  # before the brace
+} # after the block
+group G # after the name
+in # after in
+US {
+  allowed P, # in the list
+  Q # after the list
+  include-country # after include
+  exception # before the verdict
+  deny Q
+  # at the end
+}
+key K in US { # open
+  groups G # after groups
+  # end
+} ;
+key L { }
+expect kim@x.io P allow # plain
+expect K1 # after the principal
+  P deny by group-not-allowed # after the rule
+  G # after the group
+expect \"kim lee\" Q deny by default-access
+# at the end of the file
+";
+    same("comments everywhere", text);
+    // (every item and the comment after the last one)
+    let mut sources = Sources::new();
+    let file = sources.add("c.ent", text);
+    let (doc, errors) = entitle::syntax::parse(&sources, file);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(doc.items.len(), 9);
+    assert_eq!(doc.end_comments, vec!["# at the end of the file".to_string()]);
+}
+
+#[allow(dead_code)]
+#[path = "../fuzz/src/policy_gen.rs"]
+mod policy_gen;

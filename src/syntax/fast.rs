@@ -4,10 +4,10 @@
 //! The pest grammar stays the definition of the language. This scanner accepts only a strict
 //! subset of what the grammar accepts for a `user` declaration, builds exactly the tree the
 //! grammar's path builds for it (the same names, spans and comments), and declines everything
-//! else — a comment or a `;` in or after the block, an escape in a string, a keyword or a
+//! else — a comment in or after the block, an escape in a string, a keyword or a
 //! digit where a name goes, a statement it does not know, anything not closed — leaving it to
 //! pest, which also reports every error. It is only tried on a declaration that starts a line
-//! the parser would resume at after an error, and only kept when nothing but whitespace
+//! the parser would resume at after an error, and only kept when nothing but whitespace and `;`
 //! follows it up to the next such line, so a file parses into the same items and errors with
 //! or without it: `tests/fast_path.rs` compares both on every scenario, generated accounts
 //! and thousands of mutated files. On 200,000 users it is most of the text, which pest parses
@@ -53,8 +53,28 @@ impl<'t> Scan<'t> {
         self.text.as_bytes().get(self.at).copied()
     }
 
+    /// Whitespace and comments, as the grammar skips them between tokens (a `user`
+    /// declaration the fast path takes has no comment: see [`Builder::fast_user`]).
     pub(super) fn skip_space(&mut self) {
-        while self.peek().is_some_and(is_space) {
+        loop {
+            match self.peek() {
+                Some(b) if is_space(b) => self.at += 1,
+                Some(b'#') => {
+                    let rest = &self.text.as_bytes()[self.at..];
+                    self.at += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Whitespace, comments and `;` (which may stand between statements and items).
+    pub(super) fn skip_separators(&mut self) {
+        loop {
+            self.skip_space();
+            if self.peek() != Some(b';') {
+                return;
+            }
             self.at += 1;
         }
     }
@@ -195,7 +215,7 @@ fn scan_user(text: &str, at: usize, draft: &mut Draft) -> Option<usize> {
     }
     s.at += 1;
     loop {
-        s.skip_space();
+        s.skip_separators();
         if s.peek()? == b'}' {
             s.at += 1;
             break;
@@ -310,7 +330,32 @@ impl LeanUsers<'_> {
     }
 }
 
+/// Whether a declaration that ends at `end` is alone up to `next` (the next declaration
+/// line): only whitespace, comments and `;` between.
+pub(super) fn ends_before(text: &str, end: usize, next: usize) -> bool {
+    if end > next {
+        return false;
+    }
+    let mut s = Scan {
+        text: &text[..next],
+        at: end,
+    };
+    s.skip_separators();
+    s.at == next
+}
+
 impl Builder<'_> {
+    /// Whether the fast path takes the declaration at `at` (a declaration line) up to `next`
+    /// ([`Self::fast_user`] or [`Self::fast_item`] would), building and changing nothing.
+    pub(super) fn fast_takes(&mut self, at: usize, next: usize) -> bool {
+        let end = match self.text.as_bytes().get(at) {
+            Some(b'u') if self.comment_in(at, next) => None,
+            Some(b'u') => scan_user(self.text, at, &mut self.draft),
+            _ => super::fast_decls::scan_end(self.text, self.file, at),
+        };
+        end.is_some_and(|end| ends_before(self.text, end, next))
+    }
+
     /// The user declaration starting at `at` (the start of a declaration line) when it has
     /// the plain shape and only whitespace follows it before `next` (the next declaration
     /// line, or the end of the text parsed): the item, pushed to the document (or, when the
@@ -319,7 +364,7 @@ impl Builder<'_> {
         let Some(end) = scan_user(self.text, at, &mut self.draft) else {
             return false;
         };
-        if end > next || !self.text.as_bytes()[end..next].iter().all(|&b| is_space(b)) {
+        if !ends_before(self.text, end, next) {
             return false;
         }
         // no comment from the keyword to the next declaration line (those before it lead it)
@@ -393,6 +438,7 @@ mod tests {
             "user kim@x.io{country US}",
             "user kim@x.io \"K\"{country\"US\"groups A,B}",
             "user ké@exämple.io { country Zu_rich.1-2 }",
+            "user kim@x.io { country US; ; groups A };\n;",
         ] {
             assert!(takes(text), "{text:?}");
         }
@@ -403,7 +449,6 @@ mod tests {
         for text in [
             "user kim@x.io { country US } # why",
             "user kim@x.io { # why\n country US }",
-            "user kim@x.io { country US; }",
             "user kim@x.io { country US }\nproduct P",
             "user kim@x.io \"K \\\"Q\\\"\" { }",
             "user kim@x.io { country in }",

@@ -3,15 +3,17 @@
 //!
 //! The same contract as the fast path for `user` blocks ([`super::fast`]): a strict subset of
 //! what the grammar accepts, built into exactly the tree pest's path builds (names, spans,
-//! comments), and everything else declined — a comment or a `;` in or after the declaration,
-//! an escape in a string, a keyword or a digit where a name goes, a keyword not followed by
-//! whitespace, a statement it does not know, anything not closed — so pest parses it and
-//! reports every error. `tests/fast_path.rs` and the `fast_path` fuzz target compare both
+//! comments), and everything else declined — an escape in a string, a keyword or a digit
+//! where a name goes, a keyword not followed by whitespace, a statement it does not know,
+//! anything not closed — so pest parses it and reports every error. Unlike a `user` block, a
+//! declaration here may hold comments and `;` separators (hand-written files have them): they
+//! are skipped as the grammar skips them, and each comment is attached where pest's path
+//! attaches it, by the same builder calls in the same order. `tests/fast_path.rs` and the `fast_path` fuzz target compare both
 //! paths.
 
 use super::ast::*;
 use super::build::Builder;
-use super::fast::{is_space, name_text, Scan};
+use super::fast::{ends_before, is_space, name_text, Scan};
 use crate::source::{FileId, Span};
 use std::ops::Range;
 
@@ -81,7 +83,7 @@ impl<'t> Decls<'t> {
     fn block<T>(&mut self, mut stmt: impl FnMut(&mut Self, &str) -> Option<T>) -> Option<Vec<(T, Span)>> {
         let mut stmts = vec![];
         loop {
-            self.s.skip_space();
+            self.s.skip_separators();
             if self.s.peek()? == b'}' {
                 self.s.at += 1;
                 return Some(stmts);
@@ -286,11 +288,21 @@ fn scan(text: &str, file: FileId, at: usize) -> Option<Scanned> {
     Some(Scanned { item, end: d.s.at })
 }
 
+/// Where the declaration at `at` ends when the fast path can scan it (a first step of
+/// [`Builder::fast_takes`]).
+pub(super) fn scan_end(text: &str, file: FileId, at: usize) -> Option<usize> {
+    if !matches!(text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k')) {
+        return None;
+    }
+    scan(text, file, at).map(|s| s.end)
+}
+
 impl Builder<'_> {
     /// The `product`, `country`, `group`, `key` or `expect` item starting at `at` (the start of
-    /// a declaration line) when it has a plain shape and only whitespace follows it before
-    /// `next` (the next declaration line, or the end of the text parsed): the item, pushed to
-    /// the document. `false` leaves everything as it was, for pest.
+    /// a declaration line) when it has a plain shape and only whitespace, comments and `;`
+    /// follow it before `next` (the next declaration line, or the end of the text parsed): the
+    /// item, with its comments, pushed to the document. `false` leaves everything as it was,
+    /// for pest.
     pub(super) fn fast_item(&mut self, at: usize, next: usize) -> bool {
         // (one byte tells the words this path knows from the rest)
         if !matches!(self.text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k')) {
@@ -299,19 +311,25 @@ impl Builder<'_> {
         let Some(Scanned { mut item, end }) = scan(self.text, self.file, at) else {
             return false;
         };
-        if end > next || !self.text.as_bytes()[end..next].iter().all(|&b| is_space(b)) {
+        if !ends_before(self.text, end, next) {
             return false;
         }
-        // no comment from the keyword to the next declaration line (those before it lead it)
-        if self.comment_in(at, next) {
-            return false;
-        }
+        // comments go where pest's path puts them, taken in the same order at the same
+        // places: before the item, before and after each statement, before the `}`, after
+        // the item
         let leading = self.take_before(at);
-        // (a block's end comments: none, as none is inside; so no statement has any either)
+        fn stmts<T>(b: &mut Builder<'_>, stmts: &mut [Node<T>], end_comments: &mut Vec<String>, close: usize) {
+            for s in stmts {
+                let leading = b.take_before(s.span.start as usize);
+                let trailing = b.take_trailing(s.span.end as usize);
+                s.comments = Comments::new(leading, trailing);
+            }
+            *end_comments = b.take_before(close);
+        }
         match &mut item {
-            Item::Decl(Decl::Country(CountryDecl { end_comments, .. }))
-            | Item::Decl(Decl::Group(GroupDecl { end_comments, .. }))
-            | Item::Decl(Decl::Key(KeyDecl { end_comments, .. })) => *end_comments = self.take_before(end - 1),
+            Item::Decl(Decl::Country(c)) => stmts(self, &mut c.stmts, &mut c.end_comments, end - 1),
+            Item::Decl(Decl::Group(g)) => stmts(self, &mut g.stmts, &mut g.end_comments, end - 1),
+            Item::Decl(Decl::Key(k)) => stmts(self, &mut k.stmts, &mut k.end_comments, end - 1),
             _ => {}
         }
         let trailing = self.take_trailing(end);
@@ -356,6 +374,11 @@ mod tests {
             "expect K1 \"P Q\" deny by default-access",
             "expect \"kim lee\" P deny by group-not-allowed Roads\n",
             "expect kim@x.io P deny by group-not-allowed\n  \"Roads\"",
+            "product P # why",
+            "product P;;\n# next\n",
+            "country US { covers CA; ; default deny; }",
+            "country US { # c\n}",
+            "group G # c\n in US { allowed A, # c\n B # d\n include-country # e\n}",
         ] {
             assert!(takes(text), "{text:?}");
         }
@@ -364,20 +387,18 @@ mod tests {
     #[test]
     fn leaves_the_rest_to_pest() {
         for text in [
-            "product P # why",
-            "product P;",
             "product P \"a \\\"b\\\"\"",
+            "product ; P",
+            "group G in US { allowed A; B }",
             "product in",
             "product 3D",
             "product\"P\"",
             "product P\nQ",
             "product Zürich",
             "country US { revenue }",
-            "country US { covers CA; }",
             "country US { default maybe }",
             "country US { allow }",
             "country US { allow A",
-            "country US { # c\n}",
             "group G { allowed A }",
             "group G in US { allowed A, }",
             "group G in US { include-countryx }",

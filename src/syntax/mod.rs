@@ -209,18 +209,21 @@ impl Splitter<'_> {
         let fast = self.mode != Mode::Reference;
         let mut errors = vec![];
         let mut pos = start;
-        // (after a declaration the fast path took, pest parses only the next one: then the
-        // fast path is tried again)
-        let mut fast_before = false;
         while pos < end {
             let next = self.point_at_or_after(pos + 1).filter(|&p| p < end).unwrap_or(end);
             if fast && (builder.fast_user(pos, next) || builder.fast_item(pos, next)) {
                 pos = next;
-                fast_before = true;
                 continue;
             }
-            let run = if std::mem::take(&mut fast_before) { 1 } else { RUN_BYTES };
-            let stop = self.point_at_or_after(pos + run).filter(|&p| p < end).unwrap_or(end);
+            // pest parses up to the next declaration the fast path takes (one run for the
+            // declarations it declines in a row, not one each), at most about RUN_BYTES
+            let stop = if fast {
+                self.fast_stop(&mut builder, next, end, pos + RUN_BYTES)
+            } else {
+                self.point_at_or_after(pos + RUN_BYTES)
+                    .filter(|&p| p < end)
+                    .unwrap_or(end)
+            };
             let e = match Grammar::parse(self.rule, &text[pos..stop]) {
                 Ok(pairs) => {
                     builder.file(pairs, pos);
@@ -305,6 +308,21 @@ impl Splitter<'_> {
             lean,
             errors,
         }
+    }
+
+    /// Where a pest run that starts before `from` (a declaration line, or `end`) stops: at the
+    /// first declaration line from `from` on that the fast path takes, at the first one at or
+    /// after `limit`, else at `end`.
+    fn fast_stop(&self, builder: &mut build::Builder<'_>, from: usize, end: usize, limit: usize) -> usize {
+        let mut at = from;
+        while at < end && at < limit {
+            let next = self.point_at_or_after(at + 1).filter(|&p| p < end).unwrap_or(end);
+            if builder.fast_takes(at, next) {
+                return at;
+            }
+            at = next;
+        }
+        at.min(end)
     }
 
     fn site(&self, item_start: usize, at: usize) -> errors::Site<'_> {
