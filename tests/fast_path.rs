@@ -1,5 +1,5 @@
 //! The parser's fast path for plain declarations (`user` blocks in `src/syntax/fast.rs`;
-//! `product`, `country`, `group`, `key` and `expect` in `src/syntax/fast_decls.rs`) against
+//! `account`, `product`, `country`, `group`, `key` and `expect` in `src/syntax/fast_decls.rs`) against
 //! the pest grammar alone (`syntax::parse_reference`): the same document (items, names, spans,
 //! comments) and the same errors, on every shipped policy and fixture, on generated accounts,
 //! on the fuzz generator's policies (comments, `;` and odd spacing everywhere), on a file with
@@ -249,11 +249,19 @@ fn generated_policies_with_noise_parse_the_same_both_ways() {
     }
 }
 
-/// A comment at every place one can stand in each declaration the fast path takes, and `;`
+/// A comment at every place one can stand in each declaration the fast path takes (a lean
+/// parse leaves the user with comments to pest: `same` checks it too), and `;`
 /// wherever one may stand: each comment must go where pest's path puts it.
 #[test]
 fn comments_everywhere_attach_as_pest_attaches_them() {
     let text = "\
+account \"A\" # after the name
+{ domain a.example # after the domain
+  domain b.example auto-approve ; alerts P, # in the list
+  Q
+  global P # after global
+  # before the brace
+}
 # before the product
 product P # after its name
 product Q \"Q Q\" ; # after a separator
@@ -286,6 +294,15 @@ key K in US { # open
   # end
 } ;
 key L { }
+user kim@x.io # after the email
+  \"Kim\" # after the display
+{ # open
+  # before country
+  country US # after country
+  groups G, # in the list
+    H ;
+  # at the end
+} # after the block
 expect kim@x.io P allow # plain
 expect K1 # after the principal
   P deny by group-not-allowed # after the rule
@@ -299,7 +316,7 @@ expect \"kim lee\" Q deny by default-access
     let file = sources.add("c.ent", text);
     let (doc, errors) = entitle::syntax::parse(&sources, file);
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(doc.items.len(), 9);
+    assert_eq!(doc.items.len(), 11);
     assert_eq!(doc.end_comments, vec!["# at the end of the file".to_string()]);
 }
 

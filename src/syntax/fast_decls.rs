@@ -1,5 +1,5 @@
-//! The fast path for the other plain declarations: `product`, `country`, `group`, `key` and
-//! `expect`, in the shapes `fmt`, `entitle gen` and the importers write.
+//! The fast path for the other plain declarations: `account`, `product`, `country`, `group`,
+//! `key` and `expect`, in the shapes `fmt`, `entitle gen` and the importers write.
 //!
 //! The same contract as the fast path for `user` blocks ([`super::fast`]): a strict subset of
 //! what the grammar accepts, built into exactly the tree pest's path builds (names, spans,
@@ -93,6 +93,63 @@ impl<'t> Decls<'t> {
             let kind = stmt(self, word)?;
             stmts.push((kind, Span::new(self.file, start..self.s.at)));
         }
+    }
+
+    /// `account [NAME] [{ … }]`.
+    fn account(&mut self) -> Option<Item> {
+        let mut decl = AccountDecl::default();
+        let after_keyword = self.s.at;
+        self.s.skip_space();
+        match self.s.peek() {
+            Some(b'"') => decl.name = Some(self.name()?),
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
+                let at = self.s.at;
+                if crate::keywords::RESERVED.contains(&self.s.word()) {
+                    self.s.at = after_keyword;
+                } else {
+                    self.s.at = at;
+                    decl.name = Some(self.name()?);
+                }
+            }
+            _ => self.s.at = after_keyword,
+        }
+        let before_block = self.s.at;
+        self.s.skip_space();
+        if self.s.peek() != Some(b'{') {
+            self.s.at = before_block;
+            return Some(Item::Decl(Decl::Account(decl)));
+        }
+        self.s.at += 1;
+        decl.has_block = true;
+        let stmts = self.block(|d, word| {
+            Some(match word {
+                "domain" => {
+                    d.s.skip_space();
+                    let start = d.s.at;
+                    let len = d.s.text.as_bytes()[start..]
+                        .iter()
+                        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+                        .unwrap_or(d.s.text.len() - start);
+                    if len == 0 {
+                        return None;
+                    }
+                    d.s.at = start + len;
+                    let domain = d.name_at(start..d.s.at);
+                    let after = d.s.at;
+                    d.s.skip_space();
+                    let auto_approve = d.s.peek().is_some_and(|b| b == b'a') && d.s.word() == "auto-approve";
+                    if !auto_approve {
+                        d.s.at = after;
+                    }
+                    AccountStmt::Domain { domain, auto_approve }
+                }
+                "alerts" => AccountStmt::Alerts(d.list()?),
+                "global" => AccountStmt::Global(d.list()?),
+                _ => return None,
+            })
+        })?;
+        decl.stmts = nodes(stmts);
+        Some(Item::Decl(Decl::Account(decl)))
     }
 
     fn product(&mut self) -> Option<Item> {
@@ -280,6 +337,7 @@ fn scan(text: &str, file: FileId, at: usize) -> Option<Scanned> {
     let item = match word {
         "product" => d.product()?,
         "expect" => d.expect()?,
+        "account" => d.account()?,
         "country" => d.country()?,
         "group" => d.group()?,
         "key" => d.key()?,
@@ -291,7 +349,7 @@ fn scan(text: &str, file: FileId, at: usize) -> Option<Scanned> {
 /// Where the declaration at `at` ends when the fast path can scan it (a first step of
 /// [`Builder::fast_takes`]).
 pub(super) fn scan_end(text: &str, file: FileId, at: usize) -> Option<usize> {
-    if !matches!(text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k')) {
+    if !matches!(text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k' | b'a')) {
         return None;
     }
     scan(text, file, at).map(|s| s.end)
@@ -305,7 +363,10 @@ impl Builder<'_> {
     /// for pest.
     pub(super) fn fast_item(&mut self, at: usize, next: usize) -> bool {
         // (one byte tells the words this path knows from the rest)
-        if !matches!(self.text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k')) {
+        if !matches!(
+            self.text.as_bytes().get(at),
+            Some(b'p' | b'e' | b'c' | b'g' | b'k' | b'a')
+        ) {
             return false;
         }
         let Some(Scanned { mut item, end }) = scan(self.text, self.file, at) else {
@@ -330,6 +391,7 @@ impl Builder<'_> {
             Item::Decl(Decl::Country(c)) => stmts(self, &mut c.stmts, &mut c.end_comments, end - 1),
             Item::Decl(Decl::Group(g)) => stmts(self, &mut g.stmts, &mut g.end_comments, end - 1),
             Item::Decl(Decl::Key(k)) => stmts(self, &mut k.stmts, &mut k.end_comments, end - 1),
+            Item::Decl(Decl::Account(a)) if a.has_block => stmts(self, &mut a.stmts, &mut a.end_comments, end - 1),
             _ => {}
         }
         let trailing = self.take_trailing(end);
@@ -376,6 +438,10 @@ mod tests {
             "expect kim@x.io P deny by group-not-allowed\n  \"Roads\"",
             "product P # why",
             "product P;;\n# next\n",
+            "account\n",
+            "account \"Northwind Civil\" # c\n",
+            "account Acme {\n  domain acme.com auto-approve\n  domain b-c.example\n  alerts P, Q\n  global R\n}",
+            "account { }",
             "country US { covers CA; ; default deny; }",
             "country US { # c\n}",
             "group G # c\n in US { allowed A, # c\n B # d\n include-country # e\n}",
@@ -389,6 +455,10 @@ mod tests {
         for text in [
             "product P \"a \\\"b\\\"\"",
             "product ; P",
+            "account { domain }",
+            "account { domain a_b }",
+            "account { domain acme.com auto-approvex }",
+            "account product",
             "group G in US { allowed A; B }",
             "product in",
             "product 3D",
