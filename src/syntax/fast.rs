@@ -9,10 +9,11 @@
 //! user keeps none; otherwise comments go where pest's path puts them) — leaving it to
 //! pest, which also reports every error. It is only tried on a declaration that starts a line
 //! the parser would resume at after an error, and only kept when nothing but whitespace,
-//! comments and `;` follow it up to the next such line, so a file parses into the same items and errors with
-//! or without it: `tests/fast_path.rs` compares both on every scenario, generated accounts
-//! and thousands of mutated files. On 200,000 users it is most of the text, which pest parses
-//! at about 25 MB/s and this scanner at several hundred.
+//! comments and `;` follow it up to the next such line, so a file parses into the same items
+//! and errors with or without it: `tests/fast_path.rs` compares both on every scenario,
+//! generated accounts and thousands of mutated files. On 200,000 users it is most of the text,
+//! which pest parses at about 25 MB/s and this scanner at several hundred. The other
+//! declarations have a path of their own, [`super::fast_decls`].
 //!
 //! For a question the model answers alone ([`super::parse_lean`]) a declaration the fast path
 //! takes is not even built: it is kept as its place in the text ([`LeanUser`]) and scanned
