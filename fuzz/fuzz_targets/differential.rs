@@ -15,12 +15,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut u = arbitrary::Unstructured::new(rest);
     let options = Options::default();
-    let (text, names) = if mode % 4 == 0 {
-        let text = String::from_utf8_lossy(rest).into_owned();
-        (text, policy_gen::Names::default())
-    } else {
-        policy_gen::policy(&mut Bytes(&mut u), options)
-    };
+    let (text, names) = entitle_fuzz::policy_and_names(mode, rest, &mut u, options);
     let Ok(mut policy) = Policy::parse("fuzz.ent", &text) else {
         return;
     };

@@ -68,6 +68,22 @@ pub fn policy_text(data: &[u8], options: policy_gen::Options) -> Option<String> 
     })
 }
 
+/// The policy of a target that goes on to what-if statements: the text of `rest` when `mode` is
+/// a multiple of 4 (with no names to edit), else a policy generated from `u` (made over `rest`,
+/// which the statements then read on from) and the names it declares.
+pub fn policy_and_names(
+    mode: u8,
+    rest: &[u8],
+    u: &mut arbitrary::Unstructured<'_>,
+    options: policy_gen::Options,
+) -> (String, policy_gen::Names) {
+    if mode % 4 == 0 {
+        (String::from_utf8_lossy(rest).into_owned(), policy_gen::Names::default())
+    } else {
+        policy_gen::policy(&mut Bytes(u), options)
+    }
+}
+
 /// [`policy_text`] with up to `mistakes` mistakes in a generated policy, as the one file of a
 /// new [`entitle::Sources`] (named `fuzz.ent`).
 pub fn policy_source(data: &[u8], mistakes: usize) -> Option<(entitle::Sources, entitle::FileId)> {

@@ -419,19 +419,23 @@ impl Builder<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::comments;
     use super::*;
     use crate::source::Sources;
 
-    /// Whether the fast path takes the declaration at the start of `text` (its next
+    /// Whether `take` (a fast path) takes the declaration at the start of `text` (its next
     /// declaration line is the end of the text).
-    fn takes(text: &str) -> bool {
+    pub(in crate::syntax) fn takes_with(text: &str, take: impl FnOnce(&mut Builder<'_>, usize) -> bool) -> bool {
         let mut sources = Sources::new();
         let file = sources.add("t", text);
         let comments = comments::scan(text);
         let mut b = Builder::new(file, text, &comments);
-        b.fast_user(0, text.len())
+        take(&mut b, text.len())
+    }
+
+    fn takes(text: &str) -> bool {
+        takes_with(text, |b, next| b.fast_user(0, next))
     }
 
     #[test]

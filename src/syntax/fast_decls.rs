@@ -406,18 +406,10 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::comments;
-    use super::*;
-    use crate::source::Sources;
+    use super::super::fast::tests::takes_with;
 
-    /// Whether the fast path takes the declaration at the start of `text` (its next
-    /// declaration line is the end of the text).
     fn takes(text: &str) -> bool {
-        let mut sources = Sources::new();
-        let file = sources.add("t", text);
-        let comments = comments::scan(text);
-        let mut b = Builder::new(file, text, &comments);
-        b.fast_item(0, text.len())
+        takes_with(text, |b, next| b.fast_item(0, next))
     }
 
     #[test]
