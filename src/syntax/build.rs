@@ -17,6 +17,9 @@ pub(crate) struct Builder<'t> {
     pub(super) draft: super::fast::Draft,
     /// When lean ([`super::parse_lean`]), the declarations the fast path took, not built.
     pub(super) lean: Option<Vec<super::fast::LeanUser>>,
+    /// The declaration the fast path last scanned ahead (`fast_takes`), with where it starts:
+    /// built once, taken by `fast_item` when the parse reaches it.
+    pub(super) scanned: Option<(usize, super::fast_decls::Scanned)>,
 }
 
 type P<'i> = Pair<'i, Rule>;
@@ -128,6 +131,7 @@ impl<'t> Builder<'t> {
             doc: Document::default(),
             draft: Default::default(),
             lean: None,
+            scanned: None,
         }
     }
 

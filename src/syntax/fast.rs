@@ -353,7 +353,7 @@ impl Builder<'_> {
         let end = match self.text.as_bytes().get(at) {
             Some(b'u') if self.lean.is_some() && self.comment_in(at, next) => None,
             Some(b'u') => scan_user(self.text, at, &mut self.draft),
-            _ => super::fast_decls::scan_end(self.text, self.file, at),
+            _ => self.scan_ahead(at),
         };
         end.is_some_and(|end| ends_before(self.text, end, next))
     }

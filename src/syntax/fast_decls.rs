@@ -18,7 +18,7 @@ use crate::source::{FileId, Span};
 use std::ops::Range;
 
 /// A declaration scanned and built, not yet in the document.
-struct Scanned {
+pub(super) struct Scanned {
     item: Item,
     /// Where it ends: after its last token.
     end: usize,
@@ -326,6 +326,10 @@ fn nodes<T>(stmts: Vec<(T, Span)>) -> Vec<Node<T>> {
 
 /// Scan the declaration at `at` when it is one of the plain shapes.
 fn scan(text: &str, file: FileId, at: usize) -> Option<Scanned> {
+    // (one byte tells the words this path knows from the rest)
+    if !matches!(text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k' | b'a')) {
+        return None;
+    }
     let mut d = Decls {
         s: Scan { text, at },
         file,
@@ -346,30 +350,28 @@ fn scan(text: &str, file: FileId, at: usize) -> Option<Scanned> {
     Some(Scanned { item, end: d.s.at })
 }
 
-/// Where the declaration at `at` ends when the fast path can scan it (a first step of
-/// [`Builder::fast_takes`]).
-pub(super) fn scan_end(text: &str, file: FileId, at: usize) -> Option<usize> {
-    if !matches!(text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k' | b'a')) {
-        return None;
-    }
-    scan(text, file, at).map(|s| s.end)
-}
-
 impl Builder<'_> {
-    /// The `product`, `country`, `group`, `key` or `expect` item starting at `at` (the start of
-    /// a declaration line) when it has a plain shape and only whitespace, comments and `;`
-    /// follow it before `next` (the next declaration line, or the end of the text parsed): the
-    /// item, with its comments, pushed to the document. `false` leaves everything as it was,
-    /// for pest.
+    /// Where the declaration at `at` ends when the fast path can scan it, keeping what it
+    /// built for [`Builder::fast_item`] (a first step of [`Builder::fast_takes`]).
+    pub(super) fn scan_ahead(&mut self, at: usize) -> Option<usize> {
+        let scanned = scan(self.text, self.file, at)?;
+        let end = scanned.end;
+        self.scanned = Some((at, scanned));
+        Some(end)
+    }
+
+    /// The `account`, `product`, `country`, `group`, `key` or `expect` item starting at `at`
+    /// (the start of a declaration line) when it has a plain shape and only whitespace,
+    /// comments and `;` follow it before `next` (the next declaration line, or the end of the
+    /// text parsed): the item, with its comments, pushed to the document. `false` leaves
+    /// everything as it was, for pest.
     pub(super) fn fast_item(&mut self, at: usize, next: usize) -> bool {
-        // (one byte tells the words this path knows from the rest)
-        if !matches!(
-            self.text.as_bytes().get(at),
-            Some(b'p' | b'e' | b'c' | b'g' | b'k' | b'a')
-        ) {
-            return false;
-        }
-        let Some(Scanned { mut item, end }) = scan(self.text, self.file, at) else {
+        // (the parse's look-ahead may have built it already: `fast_takes`)
+        let scanned = match self.scanned.take() {
+            Some((ahead, scanned)) if ahead == at => Some(scanned),
+            _ => scan(self.text, self.file, at),
+        };
+        let Some(Scanned { mut item, end }) = scanned else {
             return false;
         };
         if !ends_before(self.text, end, next) {
