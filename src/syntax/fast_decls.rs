@@ -8,8 +8,8 @@
 //! anything not closed — so pest parses it and reports every error. Unlike a `user` block, a
 //! declaration here may hold comments and `;` separators (hand-written files have them): they
 //! are skipped as the grammar skips them, and each comment is attached where pest's path
-//! attaches it, by the same builder calls in the same order. `tests/fast_path.rs` and the `fast_path` fuzz target compare both
-//! paths.
+//! attaches it, by the same builder calls in the same order. `tests/fast_path.rs` and the
+//! `fast_path` fuzz target compare both paths.
 
 use super::ast::*;
 use super::build::Builder;
@@ -49,6 +49,20 @@ impl<'t> Decls<'t> {
         Some(ranges.into_iter().map(|r| self.name_at(r)).collect())
     }
 
+    /// Whether a name comes next after whitespace (a string, or an identifier that is not a
+    /// keyword: where a name is optional, a keyword starts what follows), the position kept.
+    fn name_follows(&mut self) -> bool {
+        let before = self.s.at;
+        self.s.skip_space();
+        let follows = match self.s.peek() {
+            Some(b'"') => true,
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' => !crate::keywords::RESERVED.contains(&self.s.word()),
+            _ => false,
+        };
+        self.s.at = before;
+        follows
+    }
+
     /// `allow` or `deny` after whitespace.
     fn verdict(&mut self) -> Option<Access> {
         self.s.skip_space();
@@ -78,9 +92,10 @@ impl<'t> Decls<'t> {
         (self.s.peek()? == b'{').then(|| self.s.at += 1)
     }
 
-    /// A block's statements, each read by `stmt` from its keyword, up to the closing `}`:
-    /// the statements with their spans, and where the block ends (after the `}`).
-    fn block<T>(&mut self, mut stmt: impl FnMut(&mut Self, &str) -> Option<T>) -> Option<Vec<(T, Span)>> {
+    /// A block's statements, each read by `stmt` from its keyword, up to and past the
+    /// closing `}`: the nodes, with their spans (their comments are attached by
+    /// [`Builder::fast_item`]).
+    fn block<T>(&mut self, mut stmt: impl FnMut(&mut Self, &str) -> Option<T>) -> Option<Vec<Node<T>>> {
         let mut stmts = vec![];
         loop {
             self.s.skip_separators();
@@ -91,27 +106,15 @@ impl<'t> Decls<'t> {
             let start = self.s.at;
             let word = self.s.word();
             let kind = stmt(self, word)?;
-            stmts.push((kind, Span::new(self.file, start..self.s.at)));
+            stmts.push(Node::new(kind, Span::new(self.file, start..self.s.at)));
         }
     }
 
     /// `account [NAME] [{ … }]`.
     fn account(&mut self) -> Option<Item> {
         let mut decl = AccountDecl::default();
-        let after_keyword = self.s.at;
-        self.s.skip_space();
-        match self.s.peek() {
-            Some(b'"') => decl.name = Some(self.name()?),
-            Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
-                let at = self.s.at;
-                if crate::keywords::RESERVED.contains(&self.s.word()) {
-                    self.s.at = after_keyword;
-                } else {
-                    self.s.at = at;
-                    decl.name = Some(self.name()?);
-                }
-            }
-            _ => self.s.at = after_keyword,
+        if self.name_follows() {
+            decl.name = Some(self.name()?);
         }
         let before_block = self.s.at;
         self.s.skip_space();
@@ -148,7 +151,7 @@ impl<'t> Decls<'t> {
                 _ => return None,
             })
         })?;
-        decl.stmts = nodes(stmts);
+        decl.stmts = stmts;
         Some(Item::Decl(Decl::Account(decl)))
     }
 
@@ -173,37 +176,20 @@ impl<'t> Decls<'t> {
                     CountryStmt::Revenue(d.name_at(start..d.s.at))
                 }
                 "covers" => CountryStmt::Covers(d.list()?),
-                "entitled" => {
-                    // (an empty list when no name follows: every statement starts with a keyword)
-                    let before = d.s.at;
-                    d.s.skip_space();
-                    let names = match d.s.peek()? {
-                        b'"' => true,
-                        b if b.is_ascii_alphabetic() || b == b'_' => {
-                            let at = d.s.at;
-                            let w = d.s.word();
-                            d.s.at = at;
-                            !crate::keywords::RESERVED.contains(&w)
-                        }
-                        _ => false,
-                    };
-                    d.s.at = before;
-                    CountryStmt::Entitled(if names { d.list()? } else { vec![] })
-                }
+                // (an empty list when no name follows: every statement starts with a keyword)
+                "entitled" => CountryStmt::Entitled(if d.name_follows() { d.list()? } else { vec![] }),
                 "default" => CountryStmt::Default(d.verdict()?),
                 "allow" => CountryStmt::Access(Access::Allow, d.list()?),
                 "deny" => CountryStmt::Access(Access::Deny, d.list()?),
                 _ => return None,
             })
         })?;
-        let stmts = nodes(stmts);
-        let item = Item::Decl(Decl::Country(CountryDecl {
+        Some(Item::Decl(Decl::Country(CountryDecl {
             name,
             display,
             stmts,
             end_comments: vec![],
-        }));
-        Some(item)
+        })))
     }
 
     fn group(&mut self) -> Option<Item> {
@@ -225,14 +211,12 @@ impl<'t> Decls<'t> {
                 _ => return None,
             })
         })?;
-        let stmts = nodes(stmts);
-        let item = Item::Decl(Decl::Group(GroupDecl {
+        Some(Item::Decl(Decl::Group(GroupDecl {
             name,
             country,
             stmts,
             end_comments: vec![],
-        }));
-        Some(item)
+        })))
     }
 
     fn key(&mut self) -> Option<Item> {
@@ -251,14 +235,12 @@ impl<'t> Decls<'t> {
             "groups" => Some(KeyStmt::Groups(d.list()?)),
             _ => None,
         })?;
-        let stmts = nodes(stmts);
-        let item = Item::Decl(Decl::Key(KeyDecl {
+        Some(Item::Decl(Decl::Key(KeyDecl {
             name,
             country,
             stmts,
             end_comments: vec![],
-        }));
-        Some(item)
+        })))
     }
 
     /// `expect PRINCIPAL PRODUCT allow|deny [by RULE [GROUP]]`.
@@ -290,21 +272,9 @@ impl<'t> Decls<'t> {
             }
             self.s.word();
             rule = Some(self.name_at(start..self.s.at));
-            // the group: a name when one follows (a keyword is not one: the next item's)
-            let after_rule = self.s.at;
-            self.s.skip_space();
-            match self.s.peek() {
-                Some(b'"') => group = Some(self.name()?),
-                Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
-                    let at = self.s.at;
-                    if crate::keywords::RESERVED.contains(&self.s.word()) {
-                        self.s.at = after_rule;
-                    } else {
-                        self.s.at = at;
-                        group = Some(self.name()?);
-                    }
-                }
-                _ => self.s.at = after_rule,
+            // the group, when a name follows (a keyword starts the next item)
+            if self.name_follows() {
+                group = Some(self.name()?);
             }
         } else {
             self.s.at = before;
@@ -317,11 +287,6 @@ impl<'t> Decls<'t> {
             group,
         }))
     }
-}
-
-/// Statements as nodes (without comments: the fast path takes no declaration with one).
-fn nodes<T>(stmts: Vec<(T, Span)>) -> Vec<Node<T>> {
-    stmts.into_iter().map(|(k, s)| Node::new(k, s)).collect()
 }
 
 /// Scan the declaration at `at` when it is one of the plain shapes.
