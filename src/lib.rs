@@ -379,17 +379,22 @@ impl Policy {
     /// ```
     pub fn apply(&mut self, name: &str, statements: &str) -> Result<(), Errors> {
         let stmts = self.applicable(name, statements)?;
-        // one copy, edited in place: on an error it is dropped and the policy is unchanged
+        // one copy of the document, edited in place, and the model after each statement: on
+        // an error both are dropped and the policy is unchanged
         let mut document = self.document.clone();
-        let mut model = self.model.clone();
+        let mut model = None;
         for stmt in &stmts.items {
-            model = whatif::apply_in_place(&mut document, &model, stmt).map_err(|diagnostics| Errors {
+            let before = model.as_ref().unwrap_or(&self.model);
+            let next = whatif::apply_in_place(&mut document, before, stmt).map_err(|diagnostics| Errors {
                 sources: self.sources.clone(),
                 diagnostics,
             })?;
+            model = Some(next);
         }
         self.document = document;
-        self.model = model;
+        if let Some(model) = model {
+            self.model = model;
+        }
         Ok(())
     }
 

@@ -311,9 +311,11 @@ pub fn utf16_offset(text: &str, starts: &[usize], line: u32, character: u32) -> 
 }
 
 /// All source files a session has seen. Files are only ever added, so spans stay valid.
+/// A clone shares the files' text (an error carries the sources it quotes: on a large account
+/// that is not a copy of the policy).
 #[derive(Clone, Debug, Default)]
 pub struct Sources {
-    files: Vec<SourceFile>,
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 /// Where a span starts, as a person reads it.
@@ -335,7 +337,8 @@ impl Sources {
 
     /// Add a file and return its id (the next number: ids count from 0 in the order added).
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile::new(name.into(), text.into()));
+        self.files
+            .push(std::sync::Arc::new(SourceFile::new(name.into(), text.into())));
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -346,12 +349,12 @@ impl Sources {
 
     /// The file `id`, if this table has it.
     pub(crate) fn try_get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id.0 as usize)
+        self.files.get(id.0 as usize).map(|f| &**f)
     }
 
     /// Every file with its id, in the order added.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), &**f))
     }
 
     /// File name, line and column of the start of `span`.
