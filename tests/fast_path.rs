@@ -14,6 +14,21 @@ use common::Rng;
 use entitle::Sources;
 use std::path::Path;
 
+/// Parse `text` as what-if statements (`syntax::parse_statements`, the REPL's and
+/// `--what-if`'s parse) with and without the fast path; panics with the first difference.
+fn same_statements(label: &str, text: &str) {
+    let mut sources = Sources::new();
+    let file = sources.add(label, text);
+    let (fast_doc, fast_errors) = entitle::syntax::parse_statements(&sources, file);
+    let (doc, errors) = entitle::syntax::parse_statements_reference(&sources, file);
+    assert_eq!(
+        format!("{fast_errors:?}"),
+        format!("{errors:?}"),
+        "{label}: errors\n{text}"
+    );
+    assert_eq!(fast_doc, doc, "{label}\n{text}");
+}
+
 /// Parse `text` both ways; panics with the first difference.
 fn same(label: &str, text: &str) {
     let mut sources = Sources::new();
@@ -162,7 +177,12 @@ const WORDS: &[&str] = &[
 
 /// One random edit of `text` near a user declaration.
 fn mutate(rng: &mut Rng, text: &str) -> String {
-    let users: Vec<usize> = text.match_indices("user ").map(|(i, _)| i).collect();
+    mutate_near(rng, text, "user ")
+}
+
+/// One random edit of `text` near an occurrence of `near`.
+fn mutate_near(rng: &mut Rng, text: &str, near: &str) -> String {
+    let users: Vec<usize> = text.match_indices(near).map(|(i, _)| i).collect();
     let base = users[(rng.next() as usize) % users.len()];
     let mut at = (base + (rng.next() as usize) % 90).min(text.len());
     while !text.is_char_boundary(at) {
@@ -318,6 +338,118 @@ expect \"kim lee\" Q deny by default-access
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(doc.items.len(), 11);
     assert_eq!(doc.end_comments, vec!["# at the end of the file".to_string()]);
+}
+
+/// Every what-if statement in each of its shapes, with comments and `;` between the tokens
+/// where one can stand.
+const STATEMENTS: &str = "\
+remove user kim@x.io
+remove key \"K 1\" # after the key
+remove group G
+remove product \"3D-Viewer\"
+remove country GB ; remove product P
+convert Legacy # why
+clear-exceptions \"Old Group\"
+register new@x.io country US
+register \"new x\" # the string form
+  country \"Great Britain\"
+set default US allow
+set default # a comment between tokens
+  \"United States\" deny
+set access US P allow
+set access US P inherit # back to the default
+set status kim@x.io invited
+set status K1 \"registered\"
+set entitlement-country kim@x.io GB
+set entitlement-country kim@x.io inherit
+set entitlement-country kim@x.io inherited
+set exception kim@x.io P deny
+set exception \"kim lee\" \"P Q\" inherit
+set group-exception G P allow
+set group-exception G P inherit
+set member G kim@x.io on
+set member G K1 off # out
+set allowed G P on
+set allowed G \"P Q\" off
+set include-country G on
+set entitled US P off
+set revenue US 1_000
+set revenue US none
+set revenue US none-x
+set revenue US 0042
+set global P on
+set domain acme.example on
+set domain b-c.example off
+set domain acme.example auto-approve
+set key-country K1 GB
+set key-country K1 inherit
+# at the end
+";
+
+/// Every what-if statement shape, alone and among declarations, as a file and as statements.
+#[test]
+fn whatif_statements_parse_the_same_both_ways() {
+    same("statements as a file", STATEMENTS);
+    same_statements("statements", STATEMENTS);
+    let mut sources = Sources::new();
+    let file = sources.add("s.ent", STATEMENTS);
+    let (doc, errors) = entitle::syntax::parse_statements(&sources, file);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(doc.items.len(), 39);
+    let with_decls = format!("product P\n{STATEMENTS}country US {{ }}\n{STATEMENTS}");
+    same("statements among declarations", &with_decls);
+    // each statement alone, as the REPL reads it
+    for line in STATEMENTS.lines() {
+        same_statements(line, line);
+    }
+}
+
+/// Mutated statements: the same document and errors both ways, as a file and as statements.
+#[test]
+fn mutated_statements_parse_the_same_both_ways() {
+    let mut rng = Rng(0x5ea7_0001);
+    let mut broken = 0;
+    for round in 0..ROUNDS {
+        let mut text = STATEMENTS.to_string();
+        for _ in 0..1 + rng.next() % 3 {
+            text = mutate_near(&mut rng, &text, "\n");
+        }
+        let mut sources = Sources::new();
+        let file = sources.add("m.ent", text.as_str());
+        if !entitle::syntax::parse_statements_reference(&sources, file).1.is_empty() {
+            broken += 1;
+        }
+        same(&format!("mutated statements {round}"), &text);
+        same_statements(&format!("mutated statements {round}"), &text);
+    }
+    assert!(
+        (ROUNDS / 10..ROUNDS * 9 / 10).contains(&broken),
+        "{broken} of {ROUNDS} broken"
+    );
+}
+
+/// The fuzz generator's what-if statements about its policies, each alone (as `Policy::apply`
+/// parses it) and all of them after the policy.
+#[test]
+fn generated_statements_parse_the_same_both_ways() {
+    let mut rng = Rng(0x5ea7_0002);
+    for i in 0..600 {
+        let choices: Vec<u32> = (0..600).map(|_| rng.next() as u32).collect();
+        let options = policy_gen::Options {
+            mistakes: if i % 3 == 0 { 10 } else { 0 },
+            noise: true,
+            tests: false,
+        };
+        let mut cursor = policy_gen::Cursor::new(&choices);
+        let (mut text, names) = policy_gen::policy(&mut cursor, options);
+        let statements = policy_gen::statements(&mut cursor, options, &names, 8);
+        for (j, s) in statements.iter().enumerate() {
+            same_statements(&format!("generated {i}, statement {j}"), s);
+            text.push('\n');
+            text.push_str(s);
+        }
+        same(&format!("generated {i} with statements"), &text);
+    }
 }
 
 #[allow(dead_code)]

@@ -25,18 +25,18 @@ pub(super) struct Scanned {
 }
 
 /// Names and nodes of one declaration as it is scanned.
-struct Decls<'t> {
-    s: Scan<'t>,
-    file: FileId,
+pub(super) struct Decls<'t> {
+    pub(super) s: Scan<'t>,
+    pub(super) file: FileId,
 }
 
 impl<'t> Decls<'t> {
-    fn name_at(&self, r: Range<usize>) -> Name {
+    pub(super) fn name_at(&self, r: Range<usize>) -> Name {
         Name::new(name_text(self.s.text, r.clone()), Span::new(self.file, r))
     }
 
     /// A name after whitespace.
-    fn name(&mut self) -> Option<Name> {
+    pub(super) fn name(&mut self) -> Option<Name> {
         self.s.skip_space();
         let r = self.s.name()?;
         Some(self.name_at(r))
@@ -63,8 +63,41 @@ impl<'t> Decls<'t> {
         follows
     }
 
+    /// A principal after whitespace: an email first (as the grammar tries it), a string, else
+    /// a name.
+    pub(super) fn principal(&mut self) -> Option<Name> {
+        self.s.skip_space();
+        let at = self.s.at;
+        let r = match self.s.peek()? {
+            b'"' => self.s.string()?,
+            _ => match self.s.email() {
+                Some(r) => r,
+                None => {
+                    self.s.at = at;
+                    self.s.name()?
+                }
+            },
+        };
+        Some(self.name_at(r))
+    }
+
+    /// A domain name after whitespace: letters, digits, `.` and `-`.
+    pub(super) fn domain(&mut self) -> Option<Name> {
+        self.s.skip_space();
+        let start = self.s.at;
+        let len = self.s.text.as_bytes()[start..]
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+            .unwrap_or(self.s.text.len() - start);
+        if len == 0 {
+            return None;
+        }
+        self.s.at = start + len;
+        Some(self.name_at(start..self.s.at))
+    }
+
     /// `allow` or `deny` after whitespace.
-    fn verdict(&mut self) -> Option<Access> {
+    pub(super) fn verdict(&mut self) -> Option<Access> {
         self.s.skip_space();
         match self.s.word() {
             "allow" => Some(Access::Allow),
@@ -127,17 +160,7 @@ impl<'t> Decls<'t> {
         let stmts = self.block(|d, word| {
             Some(match word {
                 "domain" => {
-                    d.s.skip_space();
-                    let start = d.s.at;
-                    let len = d.s.text.as_bytes()[start..]
-                        .iter()
-                        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
-                        .unwrap_or(d.s.text.len() - start);
-                    if len == 0 {
-                        return None;
-                    }
-                    d.s.at = start + len;
-                    let domain = d.name_at(start..d.s.at);
+                    let domain = d.domain()?;
                     let after = d.s.at;
                     d.s.skip_space();
                     let auto_approve = d.s.peek().is_some_and(|b| b == b'a') && d.s.word() == "auto-approve";
@@ -245,20 +268,7 @@ impl<'t> Decls<'t> {
 
     /// `expect PRINCIPAL PRODUCT allow|deny [by RULE [GROUP]]`.
     fn expect(&mut self) -> Option<Item> {
-        self.s.skip_space();
-        // a principal: an email first (as the grammar tries it), else a name
-        let at = self.s.at;
-        let principal = match self.s.peek()? {
-            b'"' => self.s.string()?,
-            _ => match self.s.email() {
-                Some(r) => r,
-                None => {
-                    self.s.at = at;
-                    self.s.name()?
-                }
-            },
-        };
-        let principal = self.name_at(principal);
+        let principal = self.principal()?;
         let product = self.name()?;
         let access = self.verdict()?;
         let (mut rule, mut group) = (None, None);
@@ -292,7 +302,10 @@ impl<'t> Decls<'t> {
 /// Scan the declaration at `at` when it is one of the plain shapes.
 fn scan(text: &str, file: FileId, at: usize) -> Option<Scanned> {
     // (one byte tells the words this path knows from the rest)
-    if !matches!(text.as_bytes().get(at), Some(b'p' | b'e' | b'c' | b'g' | b'k' | b'a')) {
+    if !matches!(
+        text.as_bytes().get(at),
+        Some(b'p' | b'e' | b'c' | b'g' | b'k' | b'a' | b'r' | b's')
+    ) {
         return None;
     }
     let mut d = Decls {
@@ -310,7 +323,8 @@ fn scan(text: &str, file: FileId, at: usize) -> Option<Scanned> {
         "country" => d.country()?,
         "group" => d.group()?,
         "key" => d.key()?,
-        _ => return None,
+        // (the what-if statements: `fast_whatif`)
+        _ => d.whatif(word)?,
     };
     Some(Scanned { item, end: d.s.at })
 }

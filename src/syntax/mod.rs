@@ -11,6 +11,7 @@ pub(crate) mod comments;
 mod errors;
 mod fast;
 mod fast_decls;
+mod fast_whatif;
 mod foreign;
 pub mod scan;
 
@@ -43,16 +44,24 @@ pub fn parse_lean(sources: &Sources, file: FileId) -> (Document, LeanUsers<'_>, 
     (doc, LeanUsers { text, file, users }, errors)
 }
 
-/// [`parse`] by the pest grammar alone, without the fast path for plain `user` declarations
-/// (`fast`): the reference it is tested against.
+/// [`parse`] by the pest grammar alone, without the fast path for plain declarations
+/// (`fast`, `fast_decls`): the reference it is tested against.
 #[doc(hidden)]
 pub fn parse_reference(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
     let (doc, _, errors) = parse_as(sources, file, Rule::file, Mode::Reference);
     (doc, errors)
 }
 
-/// Parse a run of statements (REPL input, `--what-if` arguments). Same language as a file.
+/// Parse a run of statements (REPL input, `--what-if` arguments). Same language as a file,
+/// and the same fast path for the plain shapes, what-if statements included.
 pub fn parse_statements(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
+    let (doc, _, errors) = parse_as(sources, file, Rule::statements, Mode::Fast);
+    (doc, errors)
+}
+
+/// [`parse_statements`] by the pest grammar alone: the reference it is tested against.
+#[doc(hidden)]
+pub fn parse_statements_reference(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
     let (doc, _, errors) = parse_as(sources, file, Rule::statements, Mode::Reference);
     (doc, errors)
 }
@@ -377,7 +386,7 @@ fn parse_as(sources: &Sources, file: FileId, rule: Rule, mode: Mode) -> (Documen
         } else {
             crate::keywords::STATEMENT_ITEMS
         },
-        mode: if rule == Rule::file { mode } else { Mode::Reference },
+        mode,
     };
     let part_bytes = if text.len() >= CHUNKED_MIN {
         CHUNK_BYTES
