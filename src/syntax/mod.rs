@@ -45,7 +45,8 @@ pub fn parse_lean(sources: &Sources, file: FileId) -> (Document, LeanUsers<'_>, 
 }
 
 /// [`parse`] by the pest grammar alone, without the fast path for plain declarations
-/// (`fast`, `fast_decls`): the reference it is tested against.
+/// and what-if statements (`fast`, `fast_decls`, `fast_whatif`): the reference it is tested
+/// against.
 #[doc(hidden)]
 pub fn parse_reference(sources: &Sources, file: FileId) -> (Document, Vec<Diagnostic>) {
     let (doc, _, errors) = parse_as(sources, file, Rule::file, Mode::Reference);
