@@ -118,6 +118,15 @@ impl<'t> Scan<'t> {
         }
     }
 
+    /// An email or a string (where the grammar takes `(email | string)`: a user's header, a
+    /// `register` statement).
+    pub(super) fn email_or_string(&mut self) -> Option<Range<usize>> {
+        match self.peek()? {
+            b'"' => self.string(),
+            _ => self.email(),
+        }
+    }
+
     /// An email: characters, `@`, characters.
     pub(super) fn email(&mut self) -> Option<Range<usize>> {
         let bytes = self.text.as_bytes();
@@ -200,10 +209,7 @@ fn scan_user(text: &str, at: usize, draft: &mut Draft) -> Option<usize> {
         return None;
     }
     s.skip_space();
-    draft.email = match s.peek()? {
-        b'"' => s.string()?,
-        _ => s.email()?,
-    };
+    draft.email = s.email_or_string()?;
     s.skip_space();
     draft.display = match s.peek()? {
         b'"' => Some(s.string()?),

@@ -386,10 +386,11 @@ impl Builder<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::fast::tests::takes_with;
 
-    fn takes(text: &str) -> bool {
+    /// Whether `fast_item` takes `text` (a declaration or a what-if statement).
+    pub(in super::super) fn takes(text: &str) -> bool {
         takes_with(text, |b, next| b.fast_item(0, next))
     }
 

@@ -65,10 +65,7 @@ impl Decls<'_> {
             "register" => {
                 // an email or a string (not a name)
                 self.s.skip_space();
-                let r = match self.s.peek()? {
-                    b'"' => self.s.string()?,
-                    _ => self.s.email()?,
-                };
+                let r = self.s.email_or_string()?;
                 let email = self.name_at(r);
                 self.s.skip_space();
                 if self.s.word() != "country" {
@@ -173,11 +170,7 @@ impl Decls<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fast::tests::takes_with;
-
-    fn takes(text: &str) -> bool {
-        takes_with(text, |b, next| b.fast_item(0, next))
-    }
+    use super::super::fast_decls::tests::takes;
 
     #[test]
     fn takes_the_plain_statements() {
