@@ -162,7 +162,8 @@ pub struct Policy {
     pub(crate) sources: Sources,
     pub(crate) file: FileId,
     pub(crate) document: syntax::Document,
-    pub(crate) model: Model,
+    /// (shared: a copy of a policy shares its model until one of them is edited)
+    pub(crate) model: std::sync::Arc<Model>,
 }
 
 impl Policy {
@@ -195,7 +196,7 @@ impl Policy {
             sources,
             file,
             document,
-            model,
+            model: model.into(),
         })
     }
 
@@ -274,7 +275,7 @@ impl Policy {
             sources,
             file,
             document,
-            model,
+            model: model.into(),
         };
         Ok((policy, warnings))
     }
@@ -289,7 +290,7 @@ impl Policy {
             sources,
             file,
             document: syntax::Document::default(),
-            model,
+            model: model.into(),
         }
     }
 
@@ -308,7 +309,7 @@ impl Policy {
             sources,
             file,
             document,
-            model,
+            model: model.into(),
         })
     }
 
@@ -325,7 +326,10 @@ impl Policy {
                 sources: self.sources.clone(),
                 diagnostics,
             })?;
-            before.push(std::mem::replace(&mut self.model, next));
+            before.push(std::sync::Arc::unwrap_or_clone(std::mem::replace(
+                &mut self.model,
+                next.into(),
+            )));
         }
         Ok(before)
     }
@@ -379,12 +383,12 @@ impl Policy {
     /// ```
     pub fn apply(&mut self, name: &str, statements: &str) -> Result<(), Errors> {
         let stmts = self.applicable(name, statements)?;
-        // one copy of the document, edited in place, and the model after each statement: on
-        // an error both are dropped and the policy is unchanged
+        // one copy of the document (a pointer per item), edited in place, and the model after
+        // each statement: on an error both are dropped and the policy is unchanged
         let mut document = self.document.clone();
-        let mut model = None;
+        let mut model: Option<Model> = None;
         for stmt in &stmts.items {
-            let before = model.as_ref().unwrap_or(&self.model);
+            let before = model.as_ref().unwrap_or(&*self.model);
             let next = whatif::apply_in_place(&mut document, before, stmt).map_err(|diagnostics| Errors {
                 sources: self.sources.clone(),
                 diagnostics,
@@ -393,7 +397,7 @@ impl Policy {
         }
         self.document = document;
         if let Some(model) = model {
-            self.model = model;
+            self.model = model.into();
         }
         Ok(())
     }

@@ -107,7 +107,7 @@ fn comments(doc: &Document) -> Vec<String> {
         }
         out.extend(end.iter().cloned());
     }
-    fn walk(items: &[Node<Item>], out: &mut Vec<String>) {
+    fn walk(items: &[std::sync::Arc<Node<Item>>], out: &mut Vec<String>) {
         for i in items {
             node(i, out);
             match &i.kind {

@@ -107,7 +107,7 @@ proptest! {
             let who = principal(&policy, &r);
             // the same principal, declared in the file
             let decl = entitle::fmt::format_document(&entitle::syntax::Document {
-                items: vec![who.declaration()],
+                items: vec![who.declaration().into()],
                 end_comments: vec![],
             });
             let declared = Policy::parse("p.ent", &format!("{text}\n{decl}"));

@@ -245,12 +245,14 @@ pub fn fix_search(doc: &Document, model: &Model, principal: Principal, product: 
 
 /// The model after applying `edits` in order; `None` when one is an error.
 fn applied_all(doc: &Document, model: &Model, edits: &[WhatIf]) -> Option<Model> {
-    let (mut d, mut m) = (doc.clone(), model.clone());
+    // one copy of the document (a pointer per item), edited in place
+    let mut d = doc.clone();
+    let mut m: Option<Model> = None;
     for e in edits {
         let stmt = Node::new(Item::WhatIf(e.clone()), Span::default());
-        (d, m) = crate::whatif::applied(&d, &m, &stmt).ok()?;
+        m = Some(crate::whatif::apply_in_place(&mut d, m.as_ref().unwrap_or(model), &stmt).ok()?);
     }
-    Some(m)
+    Some(m.unwrap_or_else(|| model.clone()))
 }
 
 /// Whether applying `edits` in order flips the decision.

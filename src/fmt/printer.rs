@@ -133,7 +133,7 @@ impl Printer<'_> {
     fn items(
         &self,
         out: &mut Vec<String>,
-        nodes: &[Node<Item>],
+        nodes: &[std::sync::Arc<Node<Item>>],
         end_comments: &[String],
         end: Option<usize>,
         depth: usize,

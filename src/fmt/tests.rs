@@ -65,7 +65,7 @@ fn ast_comments(doc: &Document) -> usize {
     fn block<T>(stmts: &[Node<T>], end: &[String]) -> usize {
         stmts.iter().map(node).sum::<usize>() + end.len()
     }
-    fn run(nodes: &[Node<Item>], end: &[String]) -> usize {
+    fn run(nodes: &[std::sync::Arc<Node<Item>>], end: &[String]) -> usize {
         let mut n = end.len();
         for i in nodes {
             n += node(i);
@@ -567,7 +567,7 @@ fn the_sample_uses_everything() {
     // guards the sample itself: every construct the formatter prints appears in it
     let doc = parse_ok(MESSY);
     let mut seen = std::collections::BTreeSet::new();
-    fn walk(items: &[Node<Item>], seen: &mut std::collections::BTreeSet<String>) {
+    fn walk(items: &[std::sync::Arc<Node<Item>>], seen: &mut std::collections::BTreeSet<String>) {
         for i in items {
             let tag = match &i.kind {
                 Item::Decl(Decl::Account(a)) => {
@@ -688,7 +688,7 @@ fn account_forms() {
     assert_eq!(fmt("account \"in\" { # c\n}"), "account \"in\" {\n  # c\n}\n");
     // a hand-built account with statements but has_block false still prints them
     let mut doc = parse_ok("account { alerts A }");
-    let Item::Decl(Decl::Account(a)) = &mut doc.items[0].kind else {
+    let Item::Decl(Decl::Account(a)) = &mut std::sync::Arc::make_mut(&mut doc.items[0]).kind else {
         panic!()
     };
     a.has_block = false;
@@ -766,7 +766,7 @@ fn empty_lists() {
     let mut doc =
         parse_ok("group G in US {\n  # lead\n  allowed A  # trail\n}\nuser u@x { groups G }\nkey k { groups G }\n");
     for item in &mut doc.items {
-        match &mut item.kind {
+        match &mut std::sync::Arc::make_mut(item).kind {
             Item::Decl(Decl::Group(g)) => match &mut g.stmts[0].kind {
                 GroupStmt::Allowed(l) => l.clear(),
                 _ => panic!(),
@@ -845,7 +845,7 @@ fn what_if_statements() {
     for (w, text) in cases {
         assert_eq!(format_whatif(&w), text);
         let doc = Document {
-            items: vec![Node::new(Item::WhatIf(w), span)],
+            items: vec![Node::new(Item::WhatIf(w), span).into()],
             end_comments: vec![],
         };
         assert_eq!(format_document(&doc), format!("{text}\n"));
@@ -866,7 +866,7 @@ fn hand_built_comments_stay_comments() {
     *node.comments.leading_mut() = vec!["lead".into()];
     node.comments.set_trailing(Some("trail  ".into()));
     let doc = Document {
-        items: vec![node],
+        items: vec![node.into()],
         end_comments: vec!["# end".into()],
     };
     assert_eq!(format_document(&doc), "# lead\nproduct A  # trail\n\n# end\n");

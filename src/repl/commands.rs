@@ -236,7 +236,7 @@ impl Session {
             EntityKind::Product,
             EntityKind::Country,
         ];
-        let found: Vec<&Node<Item>> = match args {
+        let found: Vec<&std::sync::Arc<Node<Item>>> = match args {
             [] => {
                 let text = crate::fmt::format_document(doc);
                 if text.is_empty() {
@@ -338,7 +338,11 @@ fn entity_kind(word: &str) -> EntityKind {
 
 /// Top-level declarations of one of `kinds` named `name` (or, for products and countries,
 /// display-named), ignoring case.
-pub(super) fn find_decls<'a>(doc: &'a Document, kinds: &[EntityKind], name: &str) -> Vec<&'a Node<Item>> {
+pub(super) fn find_decls<'a>(
+    doc: &'a Document,
+    kinds: &[EntityKind],
+    name: &str,
+) -> Vec<&'a std::sync::Arc<Node<Item>>> {
     doc.items
         .iter()
         .filter(|i| match &i.kind {

@@ -5,6 +5,7 @@
 //! Comments travel with the statements they precede, so formatting and saving keep them.
 
 use crate::source::Span;
+use std::sync::Arc;
 
 /// A name as written: an identifier, an email or a quoted string.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,10 +88,36 @@ impl<T> Node<T> {
 
 pub use crate::model::Access;
 
+/// A node of a list: a document's items (shared) or a block's statements, for code that
+/// walks either.
+pub(crate) trait AsNode {
+    type Kind;
+    fn node(&self) -> &Node<Self::Kind>;
+}
+
+impl<T> AsNode for Node<T> {
+    type Kind = T;
+    fn node(&self) -> &Node<T> {
+        self
+    }
+}
+
+impl<T> AsNode for Arc<Node<T>> {
+    type Kind = T;
+    fn node(&self) -> &Node<T> {
+        self
+    }
+}
+
 /// A parsed file (or a run of REPL / `--what-if` statements).
+///
+/// Each item is shared ([`Arc`]): a copy of a document (what `Policy::apply` makes to stay all
+/// or nothing, and the fix search for every candidate edit) copies one pointer per item, and an
+/// edit copies only the items it changes ([`Arc::make_mut`]). Two documents that share an item
+/// compare equal on it without reading it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Document {
-    pub items: Vec<Node<Item>>,
+    pub items: Vec<Arc<Node<Item>>>,
     /// Comments after the last item.
     pub end_comments: Vec<String>,
 }
@@ -266,7 +293,7 @@ pub struct Expect {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scenario {
     pub name: Name,
-    pub items: Vec<Node<Item>>,
+    pub items: Vec<Arc<Node<Item>>>,
     pub end_comments: Vec<String>,
 }
 

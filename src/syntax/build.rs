@@ -148,7 +148,7 @@ impl<'t> Builder<'t> {
         for top in pairs {
             for pair in children(top) {
                 let item = self.item(pair);
-                self.doc.items.push(item);
+                self.doc.items.push(item.into());
             }
         }
     }
@@ -165,7 +165,7 @@ impl<'t> Builder<'t> {
 
     /// Add an item built elsewhere (the fast path, `fast`).
     pub(super) fn push(&mut self, item: Node<Item>) {
-        self.doc.items.push(item);
+        self.doc.items.push(item.into());
     }
 
     // ------------------------------------------------------------ comments
@@ -448,7 +448,7 @@ impl<'t> Builder<'t> {
         let block = it.next().unwrap();
         let mut items = vec![];
         for p in children(block.clone()) {
-            items.push(self.item(p));
+            items.push(self.item(p).into());
         }
         let end_comments = self.block_end(&block);
         Scenario {

@@ -457,6 +457,7 @@ fn join(parts: Vec<Part>) -> (Document, Vec<LeanUser>, Vec<Diagnostic>) {
         match part.items.first_mut() {
             _ if carried.is_empty() => {}
             Some(first) => {
+                let first = std::sync::Arc::make_mut(first);
                 let mut leading = carried;
                 leading.append(first.comments.leading_mut());
                 *first.comments.leading_mut() = leading;
@@ -673,7 +674,7 @@ mod tests {
                     };
                     assert!(rule == Rule::statements || !lean.is_empty());
                     let items = with_lean_users(doc2, &lean);
-                    let plain = |items: &[Node<Item>]| -> Vec<String> {
+                    let plain = |items: &[std::sync::Arc<Node<Item>>]| -> Vec<String> {
                         items.iter().map(|i| format!("{:?} {:?}", i.span, i.kind)).collect()
                     };
                     assert_eq!(plain(&doc.items), plain(&items), "parts of {part_bytes} bytes");
@@ -683,18 +684,18 @@ mod tests {
     }
 
     /// The items of a lean parse with its users built again, in their places.
-    fn with_lean_users(doc: Document, lean: &LeanUsers<'_>) -> Vec<Node<Item>> {
+    fn with_lean_users(doc: Document, lean: &LeanUsers<'_>) -> Vec<std::sync::Arc<Node<Item>>> {
         let mut draft = Draft::default();
         let mut items = vec![];
         let mut next = 0;
         for (i, item) in doc.items.into_iter().enumerate() {
             while next < lean.len() && lean.users[next].before as usize == i {
-                items.push(lean.node(next, &mut draft));
+                items.push(lean.node(next, &mut draft).into());
                 next += 1;
             }
             items.push(item);
         }
-        items.extend((next..lean.len()).map(|j| lean.node(j, &mut draft)));
+        items.extend((next..lean.len()).map(|j| lean.node(j, &mut draft).into()));
         items
     }
 

@@ -116,7 +116,13 @@ pub fn run_document(doc: &Document, model: &Model) -> FileOutcome {
     out
 }
 
-fn run_scenario(doc: &Document, model: &Model, name: &str, items: &[Node<Item>], out: &mut FileOutcome) {
+fn run_scenario(
+    doc: &Document,
+    model: &Model,
+    name: &str,
+    items: &[std::sync::Arc<Node<Item>>],
+    out: &mut FileOutcome,
+) {
     let mut work = whatif::declarations_only(doc);
     let mut model = model.clone();
     for (i, item) in items.iter().enumerate() {
@@ -148,7 +154,7 @@ fn run_scenario(doc: &Document, model: &Model, name: &str, items: &[Node<Item>],
 }
 
 /// Record the expectations of a scenario after an error as skipped.
-fn skip_rest(rest: &[Node<Item>], name: &str, out: &mut FileOutcome) {
+fn skip_rest(rest: &[std::sync::Arc<Node<Item>>], name: &str, out: &mut FileOutcome) {
     for item in rest.iter().filter(|i| matches!(i.kind, Item::Expect(_))) {
         out.cases.push(Case {
             span: item.span,
@@ -440,7 +446,7 @@ pub fn expectation_contexts(sources: &Sources, file: FileId) -> Result<Vec<Expec
                     match &inner.kind {
                         Item::Expect(_) => out.push(context(&work, inner, Some(&s.name.text))?),
                         _ => {
-                            work.model = whatif::apply(&mut work.document, &work.model, inner)?;
+                            work.model = whatif::apply(&mut work.document, &work.model, inner)?.into();
                         }
                     }
                 }
@@ -526,9 +532,9 @@ pub fn canonical_numbers(doc: &mut crate::syntax::Document) {
             n.text = crate::fmt::format_number(v);
         }
     }
-    fn items(list: &mut [Node<Item>]) {
+    fn items(list: &mut [std::sync::Arc<Node<Item>>]) {
         for item in list {
-            match &mut item.kind {
+            match &mut std::sync::Arc::make_mut(item).kind {
                 Item::Decl(Decl::Country(c)) => {
                     for s in &mut c.stmts {
                         if let CountryStmt::Revenue(n) = &mut s.kind {

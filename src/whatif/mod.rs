@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::resolve::{resolve_declarations, unknown};
 use crate::source::Span;
 use crate::syntax::*;
+use std::sync::Arc;
 
 mod set;
 mod text;
@@ -37,7 +38,8 @@ pub fn apply(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<Mod
     Ok(model)
 }
 
-/// [`apply`] to a copy: the edited document and its model, `doc` untouched.
+/// [`apply`] to a copy: the edited document and its model, `doc` untouched (the copy shares
+/// every item the statement does not change).
 pub fn applied(doc: &Document, model: &Model, stmt: &Node<Item>) -> Result<(Document, Model), Vec<Diagnostic>> {
     let mut next = doc.clone();
     let model = apply_in_place(&mut next, model, stmt)?;
@@ -46,7 +48,7 @@ pub fn applied(doc: &Document, model: &Model, stmt: &Node<Item>) -> Result<(Docu
 
 /// [`apply`] without the copy that makes it all or nothing: `doc` is edited in place and
 /// the new model returned; on failure `doc` may be left edited. For a caller that drops the
-/// document on failure (the simulator), on a policy too large to copy lightly.
+/// document on failure, or has made its own copy.
 pub fn apply_in_place(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<Model, Vec<Diagnostic>> {
     edit(doc, model, stmt)?;
     let (new_model, errors) = resolve_declarations(doc);
@@ -154,7 +156,7 @@ fn upsert(doc: &mut Document, node: Node<Item>, d: &Decl) -> Result<(), Vec<Diag
             .position(|i| matches!(i.kind, Item::Decl(Decl::Account(_)))),
     };
     match existing {
-        Some(i) => doc.items[i] = node,
+        Some(i) => doc.items[i] = node.into(),
         None => insert_decl(doc, node),
     }
     Ok(())
@@ -175,7 +177,7 @@ fn insert_decl(doc: &mut Document, node: Node<Item>) {
         .rposition(|i| kind(i) == mine)
         .or_else(|| doc.items.iter().rposition(|i| kind(i).is_some()))
         .map_or(doc.items.len(), |i| i + 1);
-    doc.items.insert(at, node);
+    doc.items.insert(at, node.into());
 }
 
 fn group_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Vec<Diagnostic>> {
@@ -196,14 +198,14 @@ fn country_index(doc: &Document, model: &Model, name: &Name) -> Result<usize, Ve
 }
 
 fn group_mut(doc: &mut Document, i: usize) -> &mut GroupDecl {
-    match &mut doc.items[i].kind {
+    match &mut Arc::make_mut(&mut doc.items[i]).kind {
         Item::Decl(Decl::Group(g)) => g,
         _ => unreachable!(),
     }
 }
 
 fn country_mut(doc: &mut Document, i: usize) -> &mut CountryDecl {
-    match &mut doc.items[i].kind {
+    match &mut Arc::make_mut(&mut doc.items[i]).kind {
         Item::Decl(Decl::Country(c)) => c,
         _ => unreachable!(),
     }
@@ -402,14 +404,25 @@ fn remove(doc: &mut Document, model: &Model, kind: EntityKind, name: &Name, edit
             });
             strip_groups(doc, model, |g| removed.contains(&g), edit);
             // users naming C as their Entitlement Country take it from elsewhere; keys `in C` lose it
+            // (copying only the declarations that change)
+            let names_c = |n: &Name| model.find_country(&n.text) == cid;
             for item in &mut doc.items {
-                match &mut item.kind {
-                    Item::Decl(Decl::User(u)) => u.stmts.retain(
-                        |s| !matches!(&s.kind, UserStmt::EntitlementCountry(n) if model.find_country(&n.text) == cid),
-                    ),
-                    Item::Decl(Decl::Key(k))
-                        if k.country.as_ref().is_some_and(|n| model.find_country(&n.text) == cid) =>
-                    {
+                let changes = match &item.kind {
+                    Item::Decl(Decl::User(u)) => u
+                        .stmts
+                        .iter()
+                        .any(|s| matches!(&s.kind, UserStmt::EntitlementCountry(n) if names_c(n))),
+                    Item::Decl(Decl::Key(k)) => k.country.as_ref().is_some_and(names_c),
+                    _ => false,
+                };
+                if !changes {
+                    continue;
+                }
+                match &mut Arc::make_mut(item).kind {
+                    Item::Decl(Decl::User(u)) => u
+                        .stmts
+                        .retain(|s| !matches!(&s.kind, UserStmt::EntitlementCountry(n) if names_c(n))),
+                    Item::Decl(Decl::Key(k)) if k.country.as_ref().is_some_and(names_c) => {
                         k.country = None;
                     }
                     _ => {}
@@ -420,11 +433,28 @@ fn remove(doc: &mut Document, model: &Model, kind: EntityKind, name: &Name, edit
     Ok(())
 }
 
-/// Drop memberships of the groups matched by `gone` from users and keys.
+/// Drop memberships of the groups matched by `gone` from users and keys (copying only the
+/// declarations that change: on a large account, most users are in none of them).
 fn strip_groups(doc: &mut Document, model: &Model, gone: impl Fn(Option<GroupId>) -> bool, edit: Span) {
     let keep = |n: &Name| !gone(model.find_group(&n.text));
+    // (an empty list is dropped too)
+    let changes = |l: &[Name]| l.is_empty() || !l.iter().all(keep);
     for item in &mut doc.items {
-        match &mut item.kind {
+        let touched = match &item.kind {
+            Item::Decl(Decl::User(u)) => u
+                .stmts
+                .iter()
+                .any(|s| matches!(&s.kind, UserStmt::Groups(l) if changes(l))),
+            Item::Decl(Decl::Key(k)) => k.stmts.iter().any(|s| {
+                let KeyStmt::Groups(l) = &s.kind;
+                changes(l)
+            }),
+            _ => false,
+        };
+        if !touched {
+            continue;
+        }
+        match &mut Arc::make_mut(item).kind {
             Item::Decl(Decl::User(u)) => {
                 for s in &mut u.stmts {
                     if let UserStmt::Groups(l) = &mut s.kind {
@@ -451,7 +481,20 @@ fn strip_groups(doc: &mut Document, model: &Model, gone: impl Fn(Option<GroupId>
 fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>, edit: Span) {
     let keep = |n: &Name| model.find_product(&n.text) != pid;
     for item in &mut doc.items {
-        match &mut item.kind {
+        // (copying only the declarations that may change: users, the bulk of a large
+        // account, only where one of their lists does)
+        let touched = match &item.kind {
+            Item::Decl(Decl::User(u)) => u
+                .stmts
+                .iter()
+                .any(|s| matches!(&s.kind, UserStmt::Access(_, l) if l.is_empty() || !l.iter().all(keep))),
+            Item::Decl(Decl::Account(_) | Decl::Country(_) | Decl::Group(_)) => true,
+            _ => false,
+        };
+        if !touched {
+            continue;
+        }
+        match &mut Arc::make_mut(item).kind {
             Item::Decl(Decl::Account(a)) => {
                 for s in &mut a.stmts {
                     if let AccountStmt::Alerts(l) | AccountStmt::Global(l) = &mut s.kind {

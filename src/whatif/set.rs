@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::resolve::{declared_country, unknown};
 use crate::source::Span;
 use crate::syntax::*;
+use std::sync::Arc;
 
 type Result<T> = std::result::Result<T, Vec<Diagnostic>>;
 
@@ -68,14 +69,14 @@ fn user_index(doc: &Document, model: &Model, n: &Name, what: &str) -> Result<usi
 }
 
 fn user_mut(doc: &mut Document, i: usize) -> &mut UserDecl {
-    match &mut doc.items[i].kind {
+    match &mut Arc::make_mut(&mut doc.items[i]).kind {
         Item::Decl(Decl::User(u)) => u,
         _ => unreachable!(),
     }
 }
 
 fn key_mut(doc: &mut Document, i: usize) -> &mut KeyDecl {
-    match &mut doc.items[i].kind {
+    match &mut Arc::make_mut(&mut doc.items[i]).kind {
         Item::Decl(Decl::Key(k)) => k,
         _ => unreachable!(),
     }
@@ -98,11 +99,12 @@ fn account_mut(doc: &mut Document, span: Span) -> &mut AccountDecl {
                 has_block: true,
                 ..AccountDecl::default()
             };
-            doc.items.insert(0, Node::new(Item::Decl(Decl::Account(account)), span));
+            doc.items
+                .insert(0, Node::new(Item::Decl(Decl::Account(account)), span).into());
             0
         }
     };
-    match &mut doc.items[i].kind {
+    match &mut Arc::make_mut(&mut doc.items[i]).kind {
         Item::Decl(Decl::Account(a)) => a,
         _ => unreachable!(),
     }
@@ -352,7 +354,7 @@ fn set_member(doc: &mut Document, model: &Model, group: &Name, principal: &Name,
     };
     let name = Name::new(model.group(gid).name.clone(), span);
     let keep = |n: &Name| model.find_group(&n.text) != Some(gid);
-    match &mut doc.items[pi].kind {
+    match &mut Arc::make_mut(&mut doc.items[pi]).kind {
         Item::Decl(Decl::User(u)) => {
             let list = picker(|k: &mut UserStmt| match k {
                 UserStmt::Groups(l) => Some(l),

@@ -187,10 +187,10 @@ fn header(d: &Decl) -> Decl {
 /// `same` kind), in increasing order; then each unmatched element of `after` paired with an
 /// unmatched element of `before` between the same matched neighbours that `pair` accepts
 /// (it takes that element's place).
-fn align<T>(
-    before: &[Node<T>],
+fn align<T, N: AsNode<Kind = T>>(
+    before: &[N],
     slots: &[Slot],
-    after: &[Node<T>],
+    after: &[N],
     held: impl Fn(Span) -> bool,
     same: impl Fn(&T, &T) -> bool,
     pair: impl Fn(&T, &T) -> bool,
@@ -203,10 +203,11 @@ fn align<T>(
     let mut out: Vec<(Option<usize>, bool)> = Vec::with_capacity(after.len());
     let mut last: Option<usize> = None;
     for a in after {
+        let a = a.node();
         let found = held(a.span)
             .then(|| by_span.get(&(a.span.start as usize, a.span.end as usize)).copied())
             .flatten()
-            .filter(|&i| last.is_none_or(|l| i > l) && same(&a.kind, &before[i].kind));
+            .filter(|&i| last.is_none_or(|l| i > l) && same(&a.kind, &before[i].node().kind));
         if let Some(i) = found {
             last = Some(i);
         }
@@ -234,7 +235,7 @@ fn align<T>(
             Some(i) => cursor = i + 1,
             None => {
                 let (from, to) = (cursor, next_anchor[j].unwrap_or(before.len()));
-                if let Some(i) = (from..to).find(|&i| !used[i] && pair(&after[j].kind, &before[i].kind)) {
+                if let Some(i) = (from..to).find(|&i| !used[i] && pair(&after[j].node().kind, &before[i].node().kind)) {
                     used[i] = true;
                     cursor = i + 1;
                     out[j] = (Some(i), false);
@@ -252,10 +253,11 @@ impl Cx<'_> {
     }
 
     /// Where each node is, within `within`, in order; `None` if one cannot be located.
-    fn locate<T>(&self, nodes: &[Node<T>], within: Range<usize>) -> Option<Vec<Slot>> {
+    fn locate(&self, nodes: &[impl AsNode], within: Range<usize>) -> Option<Vec<Slot>> {
         let mut out = Vec::with_capacity(nodes.len());
         let mut floor = within.start;
         for n in nodes {
+            let n = n.node();
             if !self.holds(n.span) {
                 return None;
             }
@@ -456,7 +458,7 @@ impl Cx<'_> {
         let mut node = node.clone();
         node.span = layout;
         let text = self.printer.document(&Document {
-            items: vec![node],
+            items: vec![node.into()],
             end_comments: vec![],
         });
         text.strip_suffix('\n').unwrap_or(&text).to_string()

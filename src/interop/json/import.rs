@@ -194,6 +194,11 @@ impl Builder {
         Node::new(kind, self.places.span(path))
     }
 
+    /// A top-level item of the document.
+    fn item(&mut self, kind: Item, path: String) -> std::sync::Arc<Node<Item>> {
+        self.node(kind, path).into()
+    }
+
     /// A verdict list as `allow`/`deny` statements: one per run of the same verdict, so the
     /// order of the list is kept.
     fn runs(&mut self, list: &[VerdictJson], at: &str) -> Vec<(Access, Vec<Name>)> {
@@ -257,7 +262,7 @@ impl Builder {
                 stmts,
                 end_comments: vec![],
             });
-            items.push(self.node(Item::Decl(decl), "account".into()));
+            items.push(self.item(Item::Decl(decl), "account".into()));
         }
         for (i, p) in doc.products.iter().enumerate() {
             let at = format!("products[{i}]");
@@ -268,7 +273,7 @@ impl Builder {
                     .as_deref()
                     .map(|d| self.written(d, format!("{at}.display"), "product display")),
             });
-            items.push(self.node(Item::Decl(decl), at));
+            items.push(self.item(Item::Decl(decl), at));
         }
         for (i, c) in doc.countries.iter().enumerate() {
             let at = format!("countries[{i}] ({})", c.name);
@@ -307,7 +312,7 @@ impl Builder {
                 stmts,
                 end_comments: vec![],
             });
-            items.push(self.node(Item::Decl(decl), at));
+            items.push(self.item(Item::Decl(decl), at));
         }
         for (i, g) in doc.groups.iter().enumerate() {
             let at = format!("groups[{i}] ({})", g.name);
@@ -330,7 +335,7 @@ impl Builder {
                 stmts,
                 end_comments: vec![],
             });
-            items.push(self.node(Item::Decl(decl), at));
+            items.push(self.item(Item::Decl(decl), at));
         }
         for (i, u) in doc.users.iter().enumerate() {
             let at = format!("users[{i}] ({})", u.email);
@@ -366,7 +371,7 @@ impl Builder {
                 stmts,
                 end_comments: vec![],
             });
-            items.push(self.node(Item::Decl(decl), at));
+            items.push(self.item(Item::Decl(decl), at));
         }
         for (i, k) in doc.keys.iter().enumerate() {
             let at = format!("keys[{i}] ({})", k.name);
@@ -384,7 +389,7 @@ impl Builder {
                 stmts,
                 end_comments: vec![],
             });
-            items.push(self.node(Item::Decl(decl), at));
+            items.push(self.item(Item::Decl(decl), at));
         }
         Document {
             items,

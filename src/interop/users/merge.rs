@@ -29,13 +29,13 @@ pub(super) struct Merge<'a> {
     /// Lowercase email → index of the user's declaration in `doc`.
     users: HashMap<String, usize>,
     /// Users added so far, in sheet order (placed at the end).
-    added: Vec<Node<Item>>,
+    added: Vec<std::sync::Arc<Node<Item>>>,
     /// The policy's products and countries (with their `covers` only), plus (while a row is
     /// checked) the groups the user names and the user: resolving it tells whether the user's
     /// declaration is valid in this policy (nothing else a user refers to can make it invalid).
     probe: Document,
     /// Lowercase group name → its declaration, to add to the probe.
-    group_decls: HashMap<String, Node<Item>>,
+    group_decls: HashMap<String, std::sync::Arc<Node<Item>>>,
 }
 
 impl<'a> Merge<'a> {
@@ -62,7 +62,7 @@ impl<'a> Merge<'a> {
                                     | crate::syntax::ast::CountryStmt::Revenue(_)
                             )
                         });
-                        Some(Node::new(Item::Decl(Decl::Country(c)), i.span))
+                        Some(Node::new(Item::Decl(Decl::Country(c)), i.span).into())
                     }
                     _ => None,
                 })
@@ -192,7 +192,7 @@ impl<'a> Merge<'a> {
         }
         self.probe
             .items
-            .push(Node::new(Item::Decl(Decl::User(user.clone())), Span::default()));
+            .push(Node::new(Item::Decl(Decl::User(user.clone())), Span::default()).into());
         let (probe_model, errors) = resolve_declarations(&self.probe);
         self.probe.items.truncate(base);
         let errors: Vec<String> = errors
@@ -214,7 +214,7 @@ impl<'a> Merge<'a> {
 
         let outcome = match existing {
             Some(i) => {
-                let Item::Decl(Decl::User(before)) = &mut self.doc.items[i].kind else {
+                let Item::Decl(Decl::User(before)) = &mut std::sync::Arc::make_mut(&mut self.doc.items[i]).kind else {
                     unreachable!()
                 };
                 if same_text(before, &user) {
@@ -227,7 +227,7 @@ impl<'a> Merge<'a> {
             None => {
                 self.users.insert(f.email.to_lowercase(), usize::MAX);
                 self.added
-                    .push(Node::new(Item::Decl(Decl::User(user)), Span::default()));
+                    .push(Node::new(Item::Decl(Decl::User(user)), Span::default()).into());
                 RowOutcome::Added
             }
         };
@@ -345,7 +345,7 @@ impl<'a> Merge<'a> {
 fn same_text(a: &UserDecl, b: &UserDecl) -> bool {
     let print = |u: &UserDecl| {
         crate::fmt::format_document(&Document {
-            items: vec![Node::new(Item::Decl(Decl::User(u.clone())), Span::default())],
+            items: vec![Node::new(Item::Decl(Decl::User(u.clone())), Span::default()).into()],
             end_comments: vec![],
         })
     };

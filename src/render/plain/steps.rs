@@ -193,7 +193,7 @@ pub fn parse_edits<'a>(statements: impl IntoIterator<Item = &'a str>) -> Vec<Wha
             continue;
         }
         for item in doc.items {
-            if let Item::WhatIf(w) = item.kind {
+            if let Item::WhatIf(w) = std::sync::Arc::unwrap_or_clone(item).kind {
                 out.push(w);
             }
         }
