@@ -1,13 +1,13 @@
-//! What-if statements applied to random policies: `Policy::apply` is all or nothing, never
-//! panics, and after every successful statement the document and the model agree (the edited
-//! document resolves to an equal model with equal decisions; after the last statement, the
-//! canonical text of the edited declarations loads to it too). The
-//! evaluators after each statement are compared by `differential`.
+//! What-if statements applied to random policies: `Policy::apply` is all or nothing (a failed
+//! statement leaves the document and the model exactly as they were), never panics, and the
+//! edits are faithful to the text: after the last statement, the canonical text of the edited
+//! declarations loads to the model `apply` keeps, with equal decisions. The evaluators after
+//! each statement are compared by `differential`.
 #![no_main]
 
 use entitle::Policy;
 use entitle_fuzz::policy_gen::{self, Options};
-use entitle_fuzz::{decisions, declarations_text, fingerprint, model_decisions, Bytes};
+use entitle_fuzz::{decisions, declarations_text, fingerprint, Bytes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -28,53 +28,26 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let mut applied = None;
-    // the model before each statement: the policy's (copied once), then the one each successful
-    // statement's check resolves from the document (equal to the policy's)
-    let mut model_before = policy.model().clone();
     for (i, stmt) in statements.iter().enumerate() {
-        // (a copy: cheaper than rendering it, which only a failed statement needs)
-        let document_before = policy.document().clone();
+        // the policy before the statement (a copy shares the document's items and the model)
+        let before = policy.clone();
         let name = format!("<what-if {i}>");
         match policy.apply(&name, stmt) {
-            Ok(()) => {
-                // the edited document resolves to the model `apply` keeps
-                let (model, diagnostics) =
-                    entitle::resolve::resolve(&entitle::whatif::declarations_only(policy.document()));
-                assert!(
-                    !diagnostics.iter().any(entitle::Diagnostic::is_error),
-                    "`{stmt}` left a document that does not resolve: {diagnostics:?}"
-                );
-                // (equal with their spans, the common case, without rendering either; else
-                // equal spans aside)
-                if model != *policy.model() {
-                    assert_eq!(
-                        fingerprint(&model),
-                        fingerprint(policy.model()),
-                        "`{stmt}`: model and document disagree"
-                    );
-                }
-                assert_eq!(
-                    model_decisions(&model),
-                    decisions(&policy),
-                    "`{stmt}`: decisions differ after resolving the document again"
-                );
-                model_before = model;
-                applied = Some(stmt);
-            }
+            // (the model `apply` keeps is the one it resolves from the edited document, so
+            // resolving the document again here would only compare the resolver with itself:
+            // the document is checked against the model by loading its text, below)
+            Ok(()) => applied = Some(stmt),
             Err(e) => {
                 assert!(!e.diagnostics.is_empty());
                 let _ = e.render(false);
                 assert!(
-                    document_before == *policy.document(),
+                    before.document() == policy.document(),
                     "a failed `{stmt}` changed the document"
                 );
-                if model_before != *policy.model() {
-                    assert_eq!(
-                        fingerprint(&model_before),
-                        fingerprint(policy.model()),
-                        "a failed `{stmt}` changed the model"
-                    );
-                }
+                assert!(
+                    std::ptr::eq(before.model(), policy.model()) || before.model() == policy.model(),
+                    "a failed `{stmt}` changed the model"
+                );
             }
         }
     }
