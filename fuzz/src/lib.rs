@@ -77,7 +77,7 @@ pub fn policy_and_names(
     u: &mut arbitrary::Unstructured<'_>,
     options: policy_gen::Options,
 ) -> (String, policy_gen::Names) {
-    if mode % 4 == 0 {
+    if mode.is_multiple_of(4) {
         (String::from_utf8_lossy(rest).into_owned(), policy_gen::Names::default())
     } else {
         policy_gen::policy(&mut Bytes(u), options)

@@ -87,10 +87,6 @@ pub struct Names {
 }
 
 impl Names {
-    pub fn group_names(&self) -> Vec<String> {
-        self.groups.iter().map(|(g, _)| g.clone()).collect()
-    }
-
     /// The product a reference names (by name or display name, ignoring case).
     fn product_of(&self, reference: &str) -> String {
         let r = reference.to_lowercase();
@@ -298,22 +294,29 @@ impl<C: Choices> Gen<'_, C> {
     }
 
     /// A declared name of a kind (or, as a mistake, an undeclared one).
-    fn some(&mut self, declared: &[String], pool: &[&str]) -> String {
-        if declared.is_empty() || self.mistake() {
+    fn some(&mut self, declared: impl Fn(&Names) -> &Vec<String>, pool: &[&str]) -> String {
+        self.some_of(|n| declared(n).len(), |n, i| &declared(n)[i], pool)
+    }
+
+    /// [`Gen::some`] of the `len` names `nth` reads. (The names are read in place: copying a
+    /// list for every name drawn from it was a tenth of a `whatif` execution under
+    /// AddressSanitizer.)
+    fn some_of(&mut self, len: impl Fn(&Names) -> usize, nth: impl Fn(&Names, usize) -> &str, pool: &[&str]) -> String {
+        if len(&self.names) == 0 || self.mistake() {
             self.c.pick(pool).to_string()
         } else {
-            declared[self.c.below(declared.len())].clone()
+            let i = self.c.below(len(&self.names));
+            nth(&self.names, i).to_string()
         }
     }
 
     /// A product reference as plain text (a name or display name, maybe in another case).
     fn product_text(&mut self) -> String {
-        let declared = self.names.products.clone();
         // a product may also be named by its display name, in any case
         if !self.names.displays.is_empty() && self.c.chance(10) {
             return self.names.displays[self.c.below(self.names.displays.len())].0.clone();
         }
-        let n = self.some(&declared, PRODUCTS);
+        let n = self.some(|n| &n.products, PRODUCTS);
         if self.c.chance(5) {
             n.to_lowercase()
         } else {
@@ -476,8 +479,7 @@ impl<C: Choices> Gen<'_, C> {
             if self.names.countries.is_empty() && !self.mistake() {
                 return;
             }
-            let countries = self.names.countries.clone();
-            let country = self.some(&countries, COUNTRIES);
+            let country = self.some(|n| &n.countries, COUNTRIES);
             let mut verdicts = vec![];
             let _ = write!(self.out, "group {} in {} {{", name(&gname), name(&country));
             let stmts = self.c.below(4);
@@ -514,8 +516,7 @@ impl<C: Choices> Gen<'_, C> {
     }
 
     fn group_ref(&mut self) -> String {
-        let groups = self.names.group_names();
-        name(&self.some(&groups, GROUPS))
+        name(&self.some_of(|n| n.groups.len(), |n, i| &n.groups[i].0, GROUPS))
     }
 
     /// A list of groups; without mistakes, all of one country (a key's groups must be): of
@@ -544,8 +545,7 @@ impl<C: Choices> Gen<'_, C> {
 
     /// A declared country's name (as a mistake, an undeclared one).
     fn country_text(&mut self) -> String {
-        let countries = self.names.countries.clone();
-        self.some(&countries, COUNTRIES)
+        self.some(|n| &n.countries, COUNTRIES)
     }
 
     fn country_ref(&mut self) -> String {
@@ -558,8 +558,7 @@ impl<C: Choices> Gen<'_, C> {
         if self.mistake() {
             return self.principal_ref();
         }
-        let users = self.names.users.clone();
-        email(&self.some(&users, USERS))
+        email(&self.some(|n| &n.users, USERS))
     }
 
     /// A key (as a mistake, maybe a user or an undeclared id).
@@ -567,8 +566,7 @@ impl<C: Choices> Gen<'_, C> {
         if self.mistake() {
             return self.principal_ref();
         }
-        let keys = self.names.keys.clone();
-        name(&self.some(&keys, KEYS))
+        name(&self.some(|n| &n.keys, KEYS))
     }
 
     fn on_off(&mut self) -> &'static str {
@@ -657,14 +655,11 @@ impl<C: Choices> Gen<'_, C> {
     fn code_ref(&mut self) -> String {
         match self.c.below(3) {
             0 if !self.names.codes.is_empty() => {
-                let codes = self.names.codes.clone();
-                name(&codes[self.c.below(codes.len())])
+                let i = self.c.below(self.names.codes.len());
+                name(&self.names.codes[i])
             }
             1 => name(self.c.pick(CODES)),
-            _ => {
-                let countries = self.names.countries.clone();
-                name(&self.some(&countries, COUNTRIES))
-            }
+            _ => name(&self.some(|n| &n.countries, COUNTRIES)),
         }
     }
 
@@ -692,8 +687,8 @@ impl<C: Choices> Gen<'_, C> {
             // covered profile code or an unknown name)
             if self.c.chance(20) && (!self.names.countries.is_empty() || self.mistake()) {
                 let c = if !self.names.codes.is_empty() && self.mistake() {
-                    let codes = self.names.codes.clone();
-                    codes[self.c.below(codes.len())].clone()
+                    let i = self.c.below(self.names.codes.len());
+                    self.names.codes[i].clone()
                 } else {
                     self.country_text()
                 };
@@ -806,9 +801,11 @@ impl<C: Choices> Gen<'_, C> {
     }
 
     fn principal_ref(&mut self) -> String {
-        let mut all = self.names.users.clone();
-        all.extend(self.names.keys.iter().cloned());
-        let p = self.some(&all, USERS);
+        let p = self.some_of(
+            |n| n.users.len() + n.keys.len(),
+            |n, i| n.users.get(i).unwrap_or_else(|| &n.keys[i - n.users.len()]),
+            USERS,
+        );
         email(&p)
     }
 
@@ -838,23 +835,18 @@ impl<C: Choices> Gen<'_, C> {
                     "user" | "key" => self.principal_ref(),
                     "group" => self.group_ref(),
                     "product" => self.product_ref(),
-                    _ => {
-                        let countries = self.names.countries.clone();
-                        name(&self.some(&countries, COUNTRIES))
-                    }
+                    _ => name(&self.some(|n| &n.countries, COUNTRIES)),
                 };
                 format!("remove {kind} {target}")
             }
             1 | 2 => format!("convert {}", self.group_ref()),
             3 => format!("clear-exceptions {}", self.group_ref()),
             4 => {
-                let countries = self.names.countries.clone();
-                let c = name(&self.some(&countries, COUNTRIES));
+                let c = name(&self.some(|n| &n.countries, COUNTRIES));
                 format!("set default {c} {}", if self.c.chance(50) { "allow" } else { "deny" })
             }
             5 => {
-                let countries = self.names.countries.clone();
-                let c = name(&self.some(&countries, COUNTRIES));
+                let c = name(&self.some(|n| &n.countries, COUNTRIES));
                 let p = self.product_ref();
                 format!("set access {c} {p} {}", self.c.pick(&["allow", "deny", "inherit"]))
             }
