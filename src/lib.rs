@@ -383,18 +383,12 @@ impl Policy {
     /// ```
     pub fn apply(&mut self, name: &str, statements: &str) -> Result<(), Errors> {
         let stmts = self.applicable(name, statements)?;
-        // one copy of the document (a pointer per item), edited in place, and the model after
-        // each statement: on an error both are dropped and the policy is unchanged
-        let mut document = self.document.clone();
-        let mut model: Option<Model> = None;
-        for stmt in &stmts.items {
-            let before = model.as_ref().unwrap_or(&*self.model);
-            let next = whatif::apply_in_place(&mut document, before, stmt).map_err(|diagnostics| Errors {
+        // (edits a copy of the document: on an error it is dropped and the policy is unchanged)
+        let (document, model) =
+            whatif::applied_all(&self.document, &self.model, &stmts.items).map_err(|diagnostics| Errors {
                 sources: self.sources.clone(),
                 diagnostics,
             })?;
-            model = Some(next);
-        }
         self.document = document;
         if let Some(model) = model {
             self.model = model.into();

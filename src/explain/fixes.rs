@@ -245,14 +245,12 @@ pub fn fix_search(doc: &Document, model: &Model, principal: Principal, product: 
 
 /// The model after applying `edits` in order; `None` when one is an error.
 fn applied_all(doc: &Document, model: &Model, edits: &[WhatIf]) -> Option<Model> {
-    // one copy of the document (a pointer per item), edited in place
-    let mut d = doc.clone();
-    let mut m: Option<Model> = None;
-    for e in edits {
-        let stmt = Node::new(Item::WhatIf(e.clone()), Span::default());
-        m = Some(crate::whatif::apply_in_place(&mut d, m.as_ref().unwrap_or(model), &stmt).ok()?);
-    }
-    Some(m.unwrap_or_else(|| model.clone()))
+    let stmts: Vec<Node<Item>> = edits
+        .iter()
+        .map(|e| Node::new(Item::WhatIf(e.clone()), Span::default()))
+        .collect();
+    let (_, after) = crate::whatif::applied_all(doc, model, &stmts).ok()?;
+    Some(after.unwrap_or_else(|| model.clone()))
 }
 
 /// Whether applying `edits` in order flips the decision.

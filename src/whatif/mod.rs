@@ -46,6 +46,21 @@ pub fn applied(doc: &Document, model: &Model, stmt: &Node<Item>) -> Result<(Docu
     Ok((next, model))
 }
 
+/// [`applied`] for a run of statements, all or nothing: one copy of `doc` edited in place, and
+/// the model after the last statement (`None` when there is none, so nothing is copied).
+pub(crate) fn applied_all(
+    doc: &Document,
+    model: &Model,
+    stmts: &[impl AsNode<Kind = Item>],
+) -> Result<(Document, Option<Model>), Vec<Diagnostic>> {
+    let mut next = doc.clone();
+    let mut after: Option<Model> = None;
+    for stmt in stmts {
+        after = Some(apply_in_place(&mut next, after.as_ref().unwrap_or(model), stmt.node())?);
+    }
+    Ok((next, after))
+}
+
 /// [`apply`] without the copy that makes it all or nothing: `doc` is edited in place and
 /// the new model returned; on failure `doc` may be left edited. For a caller that drops the
 /// document on failure, or has made its own copy.
@@ -437,8 +452,7 @@ fn remove(doc: &mut Document, model: &Model, kind: EntityKind, name: &Name, edit
 /// declarations that change: on a large account, most users are in none of them).
 fn strip_groups(doc: &mut Document, model: &Model, gone: impl Fn(Option<GroupId>) -> bool, edit: Span) {
     let keep = |n: &Name| !gone(model.find_group(&n.text));
-    // (an empty list is dropped too)
-    let changes = |l: &[Name]| l.is_empty() || !l.iter().all(keep);
+    let changes = |l: &[Name]| touches(l, keep);
     for item in &mut doc.items {
         let touched = match &item.kind {
             Item::Decl(Decl::User(u)) => u
@@ -487,7 +501,7 @@ fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>, edi
             Item::Decl(Decl::User(u)) => u
                 .stmts
                 .iter()
-                .any(|s| matches!(&s.kind, UserStmt::Access(_, l) if l.is_empty() || !l.iter().all(keep))),
+                .any(|s| matches!(&s.kind, UserStmt::Access(_, l) if touches(l, keep))),
             Item::Decl(Decl::Account(_) | Decl::Country(_) | Decl::Group(_)) => true,
             _ => false,
         };
@@ -550,6 +564,12 @@ fn strip_products(doc: &mut Document, model: &Model, pid: Option<ProductId>, edi
             _ => {}
         }
     }
+}
+
+/// Whether stripping a list with `keep` changes its statement: a name goes, or the list is
+/// empty (an emptied list's statement is dropped, so is one that was empty already).
+fn touches(list: &[Name], keep: impl Fn(&Name) -> bool) -> bool {
+    list.is_empty() || !list.iter().all(keep)
 }
 
 /// Keep the names `keep` accepts; a statement whose list changed is located at the what-if
