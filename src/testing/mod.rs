@@ -498,27 +498,21 @@ pub fn lean_difference(sources: &Sources, file: FileId, doc: &Document, errors: 
     let (lean_doc, lean_users, lean_errors) = crate::syntax::parse_lean(sources, file);
     let (model, diagnostics) = crate::resolve::resolve(doc);
     let (lean, lean_diagnostics) = crate::resolve::resolve_lean(&lean_doc, &lean_users);
-    let pairs = [
-        ("syntax errors", format!("{errors:?}"), format!("{lean_errors:?}")),
-        (
-            "diagnostics",
-            format!("{diagnostics:?}"),
-            format!("{lean_diagnostics:?}"),
-        ),
-        ("users", format!("{:?}", model.users), format!("{:?}", lean.users)),
-        ("keys", format!("{:?}", model.keys), format!("{:?}", lean.keys)),
-        ("groups", format!("{:?}", model.groups), format!("{:?}", lean.groups)),
-    ];
-    if let Some((what, full, lean)) = pairs.into_iter().find(|(_, a, b)| a != b) {
-        return Some(format!(
-            "the lean load changed the {what}:\n  full: {full}\n  lean: {lean}"
-        ));
+    // (compared as values; rendered only to report a difference)
+    fn differ<T: PartialEq + std::fmt::Debug + ?Sized>(what: &str, full: &T, lean: &T) -> Option<String> {
+        (full != lean).then(|| format!("the lean load changed the {what}:\n  full: {full:?}\n  lean: {lean:?}"))
     }
-    let lookup = model.principal_names().find_map(|n| {
-        let (a, b) = (model.find_principal(n), lean.find_principal(n));
-        (a != b).then(|| format!("`{n}` is {a:?} in the full load, {b:?} in the lean one"))
-    });
-    lookup
+    differ("syntax errors", errors, &lean_errors[..])
+        .or_else(|| differ("diagnostics", &diagnostics, &lean_diagnostics))
+        .or_else(|| differ("users", &model.users, &lean.users))
+        .or_else(|| differ("keys", &model.keys, &lean.keys))
+        .or_else(|| differ("groups", &model.groups, &lean.groups))
+        .or_else(|| {
+            model.principal_names().find_map(|n| {
+                let (a, b) = (model.find_principal(n), lean.find_principal(n));
+                (a != b).then(|| format!("`{n}` is {a:?} in the full load, {b:?} in the lean one"))
+            })
+        })
 }
 
 /// `doc` with every number (`revenue`, `set revenue`) written as `fmt` writes it (`0042` →
