@@ -564,6 +564,13 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> (Document, Vec<Diagnostic>) {
+        parse_str_with(text, parse)
+    }
+
+    fn parse_str_with(
+        text: &str,
+        parse: fn(&Sources, FileId) -> (Document, Vec<Diagnostic>),
+    ) -> (Document, Vec<Diagnostic>) {
         let mut s = Sources::new();
         let f = s.add("t.ent", text);
         parse(&s, f)
@@ -648,6 +655,33 @@ mod tests {
             assert_eq!((a.start, &a.text), (b.start, &b.text));
         }
         assert!(found.len() > 10_000);
+    }
+
+    #[test]
+    fn a_block_over_many_runs_parses_as_in_one_pest_run() {
+        // a scenario whose declarations start lines, many runs long: every run ends inside it
+        // and `parse_on` doubles on to its end
+        let mut text = String::from("product A\ncountry US { }\nscenario s {\n");
+        for i in 0..200 {
+            text.push_str(&format!("product P{i}\nuser u{i}@x.io {{ country US }}\n"));
+        }
+        let scenario_end = text.len();
+        text.push_str("}\nproduct B\nuser z@x.io { country US }\n");
+        assert!(scenario_end > 8 * RUN_BYTES);
+        let one_run = |text: &str| {
+            let mut sources = Sources::new();
+            let file = sources.add("t.ent", text);
+            let comments = comments::scan(text);
+            let mut builder = build::Builder::new(file, text, &comments);
+            builder.file(Grammar::parse(Rule::file, text).expect("parses"), 0);
+            builder.finish(text.len())
+        };
+        for parse in [super::parse, super::parse_reference] {
+            let (doc, errors) = parse_str_with(&text, parse);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(doc, one_run(&text));
+            assert_eq!(doc.items.len(), 5);
+        }
     }
 
     #[test]
