@@ -256,9 +256,7 @@ impl Splitter<'_> {
                     Ok((pairs, upto)) => {
                         builder.file(pairs, pos);
                         pos = upto;
-                        if pos > end {
-                            end = bounds[bounds.partition_point(|&b| b < pos)];
-                        }
+                        end = extended_end(bounds, end, pos);
                         continue;
                     }
                     Err(on) => {
@@ -313,9 +311,7 @@ impl Splitter<'_> {
                     break;
                 }
             }
-            if pos > end {
-                end = bounds[bounds.partition_point(|&b| b < pos)];
-            }
+            end = extended_end(bounds, end, pos);
         }
         let lean = builder.lean.take().unwrap_or_default();
         Part {
@@ -550,6 +546,16 @@ pub fn brace_depth(text: &str) -> (i64, Option<usize>) {
 /// The offset of the innermost `{` still open at `end`, scanning from `start`.
 fn unclosed_brace(text: &str, start: usize, end: usize) -> Option<usize> {
     brace_depth(text.get(start..end)?).1.map(|o| o + start)
+}
+
+/// Where a part that ends at `end` (one of `bounds`) ends once parsing reached `pos`: still at
+/// `end`, or, when an item ran on past it, at the first of `bounds` at or after `pos`.
+fn extended_end(bounds: &[usize], end: usize, pos: usize) -> usize {
+    if pos > end {
+        bounds[bounds.partition_point(|&b| b < pos)]
+    } else {
+        end
+    }
 }
 
 fn error_offset(e: &pest::error::Error<Rule>) -> usize {
