@@ -117,3 +117,34 @@ fn an_empty_name_or_display_name_survives_export_and_import() {
         "{e}"
     );
 }
+
+/// The fuzz targets' own `bcmp` and `memcmp` (`fuzz/src/compare.rs`, defined in every target
+/// so that AddressSanitizer's interceptors and libFuzzer's hook are not called).
+#[allow(dead_code)]
+#[path = "../fuzz/src/compare.rs"]
+mod compare;
+
+proptest::proptest! {
+    /// It orders any two byte strings of one length as `memcmp` does (the sign of the first
+    /// difference, 0 when equal): on random bytes, and on a copy with one byte changed, so that
+    /// equal prefixes of every length are tried, around and across the eight-byte words.
+    #[test]
+    fn the_fuzz_targets_compare_orders_bytes_as_memcmp_does(
+        a in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+        b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+        at in 0usize..40,
+        to in proptest::prelude::any::<u8>(),
+    ) {
+        let n = a.len().min(b.len());
+        let mut c = a.clone();
+        if !c.is_empty() {
+            let i = at % c.len();
+            c[i] = to;
+        }
+        for (x, y, n) in [(&a, &b, n), (&a, &c, a.len()), (&c, &a, a.len()), (&a, &a, a.len())] {
+            // SAFETY: both vectors hold at least n bytes
+            let got = unsafe { compare::compare(x.as_ptr(), y.as_ptr(), n) };
+            proptest::prop_assert_eq!(got.signum(), x[..n].cmp(&y[..n]) as i32, "{:?} {:?}", &x[..n], &y[..n]);
+        }
+    }
+}

@@ -6,6 +6,8 @@
 use entitle_fuzz::policy_gen::Options;
 use libfuzzer_sys::fuzz_target;
 
+entitle_fuzz::compare_without_hook!();
+
 fuzz_target!(|data: &[u8]| {
     let Some((&renderer, rest)) = data.split_first() else {
         return;

@@ -9,6 +9,8 @@ use entitle_fuzz::policy_gen::{self, Options};
 use entitle_fuzz::{assert_evaluators_agree, Bytes};
 use libfuzzer_sys::fuzz_target;
 
+entitle_fuzz::compare_without_hook!();
+
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;

@@ -12,6 +12,8 @@ use entitle_fuzz::policy_gen::{self, Options};
 use entitle_fuzz::Bytes;
 use libfuzzer_sys::fuzz_target;
 
+entitle_fuzz::compare_without_hook!();
+
 fuzz_target!(|data: &[u8]| {
     let Some((&check, rest)) = data.split_first() else {
         return;

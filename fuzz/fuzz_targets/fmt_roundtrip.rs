@@ -10,6 +10,8 @@ use entitle_fuzz::policy_gen::{self, Options};
 use entitle_fuzz::{fingerprint, model_decisions, numbers_by_value, spanless, Bytes};
 use libfuzzer_sys::fuzz_target;
 
+entitle_fuzz::compare_without_hook!();
+
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;

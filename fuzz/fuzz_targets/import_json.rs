@@ -10,6 +10,8 @@ use entitle_fuzz::policy_gen::{self, Options};
 use entitle_fuzz::{decisions, Bytes};
 use libfuzzer_sys::fuzz_target;
 
+entitle_fuzz::compare_without_hook!();
+
 fn load(doc: &entitle::syntax::Document) -> Policy {
     let text = entitle::fmt::format_document(doc);
     Policy::parse("imported.ent", &text)

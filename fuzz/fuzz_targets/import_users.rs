@@ -8,6 +8,8 @@ use entitle::Policy;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
+entitle_fuzz::compare_without_hook!();
+
 fn base() -> &'static Policy {
     static BASE: OnceLock<Policy> = OnceLock::new();
     BASE.get_or_init(|| {

@@ -4,6 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
+entitle_fuzz::compare_without_hook!();
+
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let mut sources = entitle::Sources::new();

@@ -5,6 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
+entitle_fuzz::compare_without_hook!();
+
 fuzz_target!(|data: &[u8]| {
     let Some((sources, file)) = entitle_fuzz::policy_source(data, 5) else {
         return;

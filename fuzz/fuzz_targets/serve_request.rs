@@ -8,6 +8,8 @@ use entitle::Policy;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
+entitle_fuzz::compare_without_hook!();
+
 fn policy() -> &'static Policy {
     static POLICY: OnceLock<Policy> = OnceLock::new();
     POLICY.get_or_init(|| {

@@ -10,6 +10,8 @@ use entitle_fuzz::policy_gen::{self, Options};
 use entitle_fuzz::{decisions, declarations_text, fingerprint, Bytes};
 use libfuzzer_sys::fuzz_target;
 
+entitle_fuzz::compare_without_hook!();
+
 fuzz_target!(|data: &[u8]| {
     let mut u = arbitrary::Unstructured::new(data);
     let options = Options {

@@ -1,5 +1,6 @@
 //! Helpers shared by the fuzz targets in `fuzz_targets/`.
 
+pub mod compare;
 pub mod policy_gen;
 
 use entitle::compile::{Compiled, Row};
