@@ -47,7 +47,8 @@ esac
 # and no leak check after each input (its malloc and free hooks were 5% of every execution; a
 # leak is not a memory error in Rust, where leaking is safe). The targets define their own
 # bcmp and memcmp (fuzz/src/compare.rs): AddressSanitizer's interceptors called libFuzzer's
-# comparison hook, whose records only -use_cmp reads, on every keyword pest tried (9%).
+# comparison hook, whose records only -use_cmp and -use_value_profile read, on every keyword
+# pest tried (9%).
 search=(-entropic=0 -use_cmp=0 -detect_leaks=0)
 # AddressSanitizer: no fake stacks for use-after-return (a safe-Rust crate cannot return a
 # reference to a local; 8% of an execution), short allocation stacks in reports (taking 30

@@ -120,7 +120,6 @@ fn an_empty_name_or_display_name_survives_export_and_import() {
 
 /// The fuzz targets' own `bcmp` and `memcmp` (`fuzz/src/compare.rs`, defined in every target
 /// so that AddressSanitizer's interceptors and libFuzzer's hook are not called).
-#[allow(dead_code)]
 #[path = "../fuzz/src/compare.rs"]
 mod compare;
 
