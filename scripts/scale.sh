@@ -106,12 +106,18 @@ awk 'BEGIN { for (i = 0; i < 20000; i++) printf "product Product%d\n", i
   printf '\n}\n'
 } >"$h/groups.ent"
 
+{
+  printf 'product A\nscenario "left open" {\ncountry US { default allow }\n'
+  awk 'BEGIN { for (i = 0; i < 20000; i++) printf "user u%d@x.io { country US }\n", i }'
+} >"$h/open-scenario.ent"
+
 echo
 echo "| hostile input | exit | wall | peak memory |"
 echo "|---|---|---|---|"
 measure_exit "1 MiB of random bytes: \`lint\`" 2 "$bin" lint "$h/random.bin"
 measure_exit "1 MiB of random printable text: \`lint\`" 2 "$bin" lint "$h/ascii.ent"
 measure_exit "100,000 \`{\`: \`lint\`" 2 "$bin" lint "$h/open.ent"
+measure_exit "a \`scenario\` left open above 20,000 declarations: \`lint\`" 2 "$bin" lint "$h/open-scenario.ent"
 measure_exit "\`/dev/zero\`: \`check\`" 2 "$bin" check /dev/zero a b
 measure_exit "a million-entry \`covers\` list: \`check\`" 0 "$bin" check "$h/million.ent" u@x.io A
 measure_exit "a 5 MB identifier: \`test\`" 0 "$bin" test "$h/ident.ent"

@@ -507,6 +507,26 @@ fn unterminated_block_string_and_list() {
     }
 }
 
+#[test]
+fn a_scenario_left_open_above_many_declarations() {
+    // its declarations start lines: recovery once stepped back over them one line at a time,
+    // parsing the text before each again (quadratic: 8,000 lines took 72 s in a release build);
+    // now one error, and the declarations after its first line are checked as top-level items
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("product A\nscenario \"left open\" {\ncountry US { default allow }\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("user u{i}@x.io {{ country US }}\n"));
+    }
+    let p = write(dir.path(), "open-scenario.ent", &text);
+    let o = entitle(&["lint", s(&p)], HANG_GUARD);
+    assert_outcome(
+        &o,
+        2,
+        &["missing `}`", "never closed", "open-scenario.ent:2:22", "1 error"],
+    );
+    assert_eq!(o.stderr.matches("Error").count(), 1, "{}", tail(&o.stderr));
+}
+
 // ---------------------------------------------------------------------- deep and huge
 
 #[test]
