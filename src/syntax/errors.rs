@@ -125,7 +125,7 @@ fn word_of(item: &str) -> Option<&str> {
 /// The word that opens the declaration whose block starts at `open`: the last block keyword
 /// (`group`, `user`, …) before it, outside strings and comments. (A declaration's header
 /// holds no other such word: names spelled like keywords must be quoted.)
-fn block_kind(text: &str, from: usize, open: usize) -> Option<&'static str> {
+pub(super) fn block_kind(text: &str, from: usize, open: usize) -> Option<&'static str> {
     let head = text.get(from..open)?;
     let mut kind = None;
     for piece in super::scan::pieces(head) {

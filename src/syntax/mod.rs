@@ -296,14 +296,12 @@ impl Splitter<'_> {
                 break;
             }
             // resume at the next declaration line: the one at the error, or after its line;
-            // when the file ends inside the broken item's block, the declaration lines after
-            // its first one are read again as top-level items (a `scenario` left open, whose
-            // declarations start lines: one error for it, and the rest of the file checked)
+            // when the file ends inside a scenario, at its first declaration line
             let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
             let next = if self.points.binary_search(&at).is_ok() && at > pos {
                 Some(at)
             } else if text[at..].trim().is_empty() {
-                self.point_at_or_after(item_start + 1).filter(|&p| p < at)
+                self.reread_from(item_start, at)
             } else {
                 self.point_at_or_after(line_end + 1).filter(|&p| p > pos)
             };
@@ -340,6 +338,23 @@ impl Splitter<'_> {
             Some(open) => self.last_point_before(pos, open + 1),
             None => self.last_point_before(pos, at),
         }
+    }
+
+    /// Where to read again when the file ends (at `at`) inside the block of the item broken
+    /// at `item_start`: the first declaration line inside it, when that block is a
+    /// `scenario`'s (a scenario holds the declarations a file does, so they are checked as
+    /// top-level items: one error for the scenario left open, and the rest of the file
+    /// checked). Another block's statements are not top-level items (`country US` in a user
+    /// block): nothing is read again.
+    fn reread_from(&self, item_start: usize, at: usize) -> Option<usize> {
+        if !self.text[at..].trim().is_empty() {
+            return None;
+        }
+        let open = outermost_unclosed(self.text, item_start, at)?;
+        if errors::block_kind(self.text, item_start, open) != Some("scenario") {
+            return None;
+        }
+        self.point_at_or_after(item_start + 1).filter(|&p| p < at)
     }
 
     /// Parse on from `pos` past `stop` (a declaration line the run from `pos` ran up to), to a
@@ -409,7 +424,13 @@ impl Splitter<'_> {
                     .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
                     .with_help("add `}` at the end of the block");
             } else if text[at..].trim().is_empty() {
-                // the file ends inside the block
+                // the file ends inside the block. When the declarations of a scenario are read
+                // again ([`Self::reread_from`]), the scenario is the block reported here: one
+                // open inside it is reported as its line is read again, not twice
+                let open = match self.reread_from(item_start, at) {
+                    Some(_) => outermost_unclosed(text, item_start, at).unwrap_or(open),
+                    None => open,
+                };
                 return Diagnostic::error("syntax", "missing `}`: the file ends inside a block")
                     .with_label(Span::new(file, open..open + 1), "this `{` is never closed")
                     .with_help("add `}` at the end of the block");
@@ -701,6 +722,15 @@ mod tests {
         assert_eq!(errs.len(), 1, "{errs:#?}");
         assert!(errs[0].message.ends_with("found `@@@`"), "{}", errs[0].message);
         assert_eq!(doc.items.len(), 1 + 29, "{doc:#?}");
+        // blocks open inside it on declaration lines: each reported once, outermost first
+        let nested = "scenario s {\nuser u@x.io {\ncountry US\n";
+        let (_, errs) = parse_str(nested);
+        let labels: Vec<_> = errs.iter().map(|e| e.labels[0].span.start as usize).collect();
+        let braces: Vec<_> = nested.match_indices('{').map(|(i, _)| i).collect();
+        assert_eq!(labels, braces, "{errs:#?}");
+        assert!(errs
+            .iter()
+            .all(|e| e.message == "missing `}`: the file ends inside a block"));
     }
 
     #[test]
