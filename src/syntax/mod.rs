@@ -347,9 +347,7 @@ impl Splitter<'_> {
     /// checked). Another block's statements are not top-level items (`country US` in a user
     /// block): nothing is read again.
     fn reread_from(&self, item_start: usize, at: usize) -> Option<usize> {
-        if !self.text[at..].trim().is_empty() {
-            return None;
-        }
+        debug_assert!(self.text[at..].trim().is_empty(), "only when the file ends at `at`");
         let open = outermost_unclosed(self.text, item_start, at)?;
         if errors::block_kind(self.text, item_start, open) != Some("scenario") {
             return None;
@@ -565,6 +563,13 @@ fn join(parts: Vec<Part>) -> (Document, Vec<LeanUser>, Vec<Diagnostic>) {
 /// Braces of a text, outside strings and comments: how many more `{` than `}` it has (negative
 /// when `}` are in excess), and the offset of the innermost `{` still open at its end.
 pub fn brace_depth(text: &str) -> (i64, Option<usize>) {
+    let (depth, mut open) = open_braces(text);
+    (depth, open.pop())
+}
+
+/// [`brace_depth`] with every `{` still open at the end of the text, outermost first (a `}`
+/// with no block open closes nothing).
+fn open_braces(text: &str) -> (i64, Vec<usize>) {
     let mut stack = vec![];
     let mut depth = 0i64;
     for (i, b) in scan::code_bytes(text) {
@@ -580,7 +585,7 @@ pub fn brace_depth(text: &str) -> (i64, Option<usize>) {
             _ => {}
         }
     }
-    (depth, stack.pop())
+    (depth, stack)
 }
 
 /// The offset of the innermost `{` still open at `end`, scanning from `start`.
@@ -588,23 +593,9 @@ fn unclosed_brace(text: &str, start: usize, end: usize) -> Option<usize> {
     brace_depth(text.get(start..end)?).1.map(|o| o + start)
 }
 
-/// The offset of the outermost `{` still open at `end`, scanning from `start` (outside strings
-/// and comments; a `}` with no block open is ignored).
+/// The offset of the outermost `{` still open at `end`, scanning from `start`.
 fn outermost_unclosed(text: &str, start: usize, end: usize) -> Option<usize> {
-    let (mut depth, mut outer) = (0usize, None);
-    for (i, b) in scan::code_bytes(text.get(start..end)?) {
-        match b {
-            b'{' => {
-                if depth == 0 {
-                    outer = Some(start + i);
-                }
-                depth += 1;
-            }
-            b'}' if depth > 0 => depth -= 1,
-            _ => {}
-        }
-    }
-    outer.filter(|_| depth > 0)
+    open_braces(text.get(start..end)?).1.first().map(|o| o + start)
 }
 
 /// Where a part that ends at `end` (one of `bounds`) ends once parsing reached `pos`: still at
