@@ -52,7 +52,9 @@ pub unsafe fn compare(a: *const u8, b: *const u8, n: usize) -> i32 {
 /// Defines `bcmp` and `memcmp` in the fuzz target that invokes it (once, at the top level) as
 /// [`compare`](crate::compare::compare): see [the module](crate::compare). It must be in the
 /// target's own source: a definition in this library would be linked only if something else
-/// drew in its object file, and the sanitizer's interceptors are always there.
+/// drew in its object file, and the sanitizer's interceptors are always there. Only in a build
+/// with AddressSanitizer (`cfg(fuzz_asan)`, set by `build.rs`): without a sanitizer libFuzzer
+/// links interceptors of its own with the same names.
 #[macro_export]
 macro_rules! compare_without_hook {
     () => {
@@ -62,6 +64,7 @@ macro_rules! compare_without_hook {
         /// # Safety
         ///
         /// As `bcmp`: `a` and `b` valid for reads of `n` bytes.
+        #[cfg(fuzz_asan)]
         #[no_mangle]
         pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
             // SAFETY: the caller's, as for bcmp
@@ -74,6 +77,7 @@ macro_rules! compare_without_hook {
         /// # Safety
         ///
         /// As `memcmp`: `a` and `b` valid for reads of `n` bytes.
+        #[cfg(fuzz_asan)]
         #[no_mangle]
         pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
             // SAFETY: the caller's, as for memcmp
