@@ -13,8 +13,8 @@ pub(crate) fn principal_view(doc: &Document, model: &Model, principal: Principal
             .items
             .iter()
             .filter(|i| match &i.kind {
-                Item::Decl(Decl::User(u)) => matches!(principal, Principal::User(_)) && u.email.key() == name,
-                Item::Decl(Decl::Key(k)) => matches!(principal, Principal::Key(_)) && k.name.key() == name,
+                Item::Decl(Decl::User(u)) => matches!(principal, Principal::User(_)) && has_key(&u.email.text, &name),
+                Item::Decl(Decl::Key(k)) => matches!(principal, Principal::Key(_)) && has_key(&k.name.text, &name),
                 Item::Decl(_) => true,
                 _ => false,
             })

@@ -4,7 +4,9 @@
 use crate::source::Span;
 use rustc_hash::FxHashMap as HashMap;
 
+mod names;
 mod words;
+pub(crate) use names::{has_key, lower, same_key, Key as NameKey};
 pub use words::{Access, Role, Rule, Status};
 
 macro_rules! id_type {
@@ -358,15 +360,6 @@ impl CountryBy {
     }
 }
 
-/// The lookup key of a name: lowercase, borrowed when it already is.
-pub(crate) fn lower(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) || !name.is_ascii() {
-        std::borrow::Cow::Owned(name.to_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(name)
-    }
-}
-
 /// The whole resolved policy.
 ///
 /// Each entity list is in declaration order and indexed by its id type ([`ProductId`] indexes
@@ -423,24 +416,24 @@ impl Model {
 
     /// Look a product up by name or display name, ignoring case.
     pub fn find_product(&self, name: &str) -> Option<ProductId> {
-        self.product_index.get(lower(name).as_ref()).copied()
+        self.product_index.get(&*NameKey::of(name)).copied()
     }
     /// Look a country up by name or display name, ignoring case (a profile code that only a
     /// `covers` entry lists is not a country's name: see [`Model::country_for_profile`]).
     pub fn find_country(&self, name: &str) -> Option<CountryId> {
-        self.country_index.get(lower(name).as_ref()).copied()
+        self.country_index.get(&*NameKey::of(name)).copied()
     }
     /// Look a group up by name, ignoring case.
     pub fn find_group(&self, name: &str) -> Option<GroupId> {
-        self.group_index.get(lower(name).as_ref()).copied()
+        self.group_index.get(&*NameKey::of(name)).copied()
     }
     /// Look a user up by email, ignoring case.
     pub fn find_user(&self, email: &str) -> Option<UserId> {
-        self.user_index.get(lower(email).as_ref()).copied()
+        self.user_index.get(&*NameKey::of(email)).copied()
     }
     /// Look an activation key up by id, ignoring case.
     pub fn find_key(&self, name: &str) -> Option<KeyId> {
-        self.key_index.get(lower(name).as_ref()).copied()
+        self.key_index.get(&*NameKey::of(name)).copied()
     }
     /// Look a principal up by a user's email or a key's id, ignoring case.
     pub fn find_principal(&self, name: &str) -> Option<Principal> {
@@ -451,7 +444,7 @@ impl Model {
     /// The country a profile country code leads to by name, display name or `covers` (the
     /// fallback aside).
     pub fn country_for_profile(&self, code: &str) -> Option<CountryId> {
-        self.profile_index.get(lower(code).as_ref()).copied()
+        self.profile_index.get(&*NameKey::of(code)).copied()
     }
     /// A user's entitlement country and how it is chosen (LANGUAGE.md §3 step 2): the
     /// attribute, the profile code's country, else the fallback country.

@@ -228,8 +228,6 @@ struct Resolver<'a> {
     lean: Option<&'a LeanUsers<'a>>,
     model: Model,
     errors: Vec<Diagnostic>,
-    /// Declared names of each kind → the span of the declaring name (for duplicate errors).
-    seen: HashMap<(EntityKind, String), Span>,
     /// Indices of the declarations that won (duplicates are skipped).
     product_decls: Vec<usize>,
     country_decls: Vec<usize>,
@@ -290,23 +288,28 @@ impl Resolver<'_> {
         );
     }
 
-    fn claim(&mut self, kind: EntityKind, name: &Name, display: Option<&Name>) -> bool {
+    /// Claim `name` (and a display name) in the namespace of `kind`, a product or a country,
+    /// whose names and display names so far are in the model's index; false on a duplicate.
+    fn claim(&mut self, doc: &Document, kind: EntityKind, name: &Name, display: Option<&Name>) -> bool {
+        let display = display.filter(|d| !same_key(&d.text, &name.text));
         let mut ok = true;
-        let mut keys = vec![name];
-        if let Some(d) = display {
-            if d.key() != name.key() {
-                keys.push(d);
-            }
-        }
-        for n in &keys {
-            if let Some(&first) = self.seen.get(&(kind, n.key())) {
-                self.duplicate(kind, n, first);
+        for n in std::iter::once(name).chain(display) {
+            let key = NameKey::of(&n.text);
+            let first = match kind {
+                EntityKind::Product => self
+                    .model
+                    .product_index
+                    .get(&*key)
+                    .map(|id| self.product_decls[id.index()]),
+                _ => self
+                    .model
+                    .country_index
+                    .get(&*key)
+                    .map(|id| self.country_decls[id.index()]),
+            };
+            if let Some(first) = first {
+                self.duplicate(kind, n, name_span_with_key(doc, first, &key));
                 ok = false;
-            }
-        }
-        if ok {
-            for n in keys {
-                self.seen.insert((kind, n.key()), n.span);
             }
         }
         ok
@@ -334,7 +337,7 @@ impl Resolver<'_> {
                     }
                 }
                 Decl::Product(p) => {
-                    if self.claim(EntityKind::Product, &p.name, p.display.as_ref()) {
+                    if self.claim(doc, EntityKind::Product, &p.name, p.display.as_ref()) {
                         let id = ProductId(self.model.products.len() as u32);
                         self.model.product_index.insert(p.name.key(), id);
                         if let Some(d) = &p.display {
@@ -349,7 +352,7 @@ impl Resolver<'_> {
                     }
                 }
                 Decl::Country(c) => {
-                    if self.claim(EntityKind::Country, &c.name, c.display.as_ref()) {
+                    if self.claim(doc, EntityKind::Country, &c.name, c.display.as_ref()) {
                         let id = CountryId(self.model.countries.len() as u32);
                         self.model.country_index.insert(c.name.key(), id);
                         if let Some(d) = &c.display {
@@ -371,7 +374,7 @@ impl Resolver<'_> {
                 }
                 Decl::Group(g) => {
                     let id = GroupId(self.group_decls.len() as u32);
-                    if let Some(first) = self.model.group_index.get(lower(&g.name.text).as_ref()) {
+                    if let Some(first) = self.model.group_index.get(&*NameKey::of(&g.name.text)) {
                         let first = decl_name_span(doc, self.group_decls[first.index()]);
                         self.duplicate(EntityKind::Group, &g.name, first);
                     } else {
@@ -384,7 +387,7 @@ impl Resolver<'_> {
                 Decl::User(u) => self.declare_user(doc, &u.email.text, u.email.span, UserAt::Item(i)),
                 Decl::Key(k) => {
                     let id = KeyId(self.key_decls.len() as u32);
-                    if let Some(u) = self.model.user_index.get(lower(&k.name.text).as_ref()) {
+                    if let Some(u) = self.model.user_index.get(&*NameKey::of(&k.name.text)) {
                         let first = self.user_name_span(doc, self.user_decls[u.index()]);
                         self.duplicate_principal(&k.name, first, "user");
                         continue;
@@ -479,7 +482,7 @@ impl Resolver<'_> {
                                 );
                                 continue;
                             }
-                            match covered_by.get(&code.key()) {
+                            match covered_by.get(&*NameKey::of(&code.text)) {
                                 Some(&(other, first)) if other != id => {
                                     self.errors.push(
                                         Diagnostic::error(
@@ -564,7 +567,6 @@ impl Resolver<'_> {
                 self.missing.push((Missing::Country, g.country.clone()));
             }
             let mut allowed: Vec<(ProductId, Span)> = vec![];
-            // (a set beside the list: a list can hold hundreds of thousands of names)
             let mut allowed_seen: HashSet<ProductId> = HashSet::default();
             let mut allowed_span = None;
             let mut include_country = None;
@@ -575,7 +577,7 @@ impl Resolver<'_> {
                         allowed_span.get_or_insert(stmt.span);
                         for n in list {
                             if let Some(p) = self.product(n) {
-                                if allowed_seen.insert(p) {
+                                if is_new(&allowed, &mut allowed_seen, p) {
                                     allowed.push((p, stmt.span));
                                 }
                             }
@@ -629,7 +631,7 @@ impl Resolver<'_> {
         for stmt in &a.stmts {
             match &stmt.kind {
                 AccountStmt::Domain { domain, auto_approve } => {
-                    if let Some(first) = seen_domains.get(&domain.key()) {
+                    if let Some(first) = seen_domains.get(&*NameKey::of(&domain.text)) {
                         self.errors.push(
                             Diagnostic::error("duplicate", format!("domain `{}` is listed twice", domain.text))
                                 .with_label(domain.span, "listed again here")
@@ -647,7 +649,7 @@ impl Resolver<'_> {
                 AccountStmt::Alerts(list) => {
                     for n in list {
                         if let Some(p) = self.product(n) {
-                            if alerts_seen.insert(p) {
+                            if is_new(&account.alerts, &mut alerts_seen, p) {
                                 account.alerts.push((p, stmt.span));
                             }
                         }
@@ -656,7 +658,7 @@ impl Resolver<'_> {
                 AccountStmt::Global(list) => {
                     for n in list {
                         if let Some(p) = self.product(n) {
-                            if global_seen.insert(p) {
+                            if is_new(&account.global, &mut global_seen, p) {
                                 account.global.push((p, stmt.span));
                             }
                         }
@@ -670,6 +672,43 @@ impl Resolver<'_> {
         }
         self.model.global = global;
         self.model.account = Some(account);
+    }
+}
+
+/// Whether `id` is in none of the pairs of `list`, a list that only grows by the ids this says
+/// are new: a scan while the list is short, then `seen`, filled from the list once. (Most
+/// lists have a few ids, and a set for each was an allocation per user; a list can also hold
+/// hundreds of thousands of names.)
+fn is_new<T: Copy + Eq + std::hash::Hash, S>(list: &[(T, S)], seen: &mut HashSet<T>, id: T) -> bool {
+    const SCAN: usize = 16;
+    if list.len() < SCAN {
+        return !list.iter().any(|(x, _)| *x == id);
+    }
+    if seen.is_empty() {
+        seen.extend(list.iter().map(|(x, _)| *x));
+    }
+    seen.insert(id)
+}
+
+/// The span of the name or the display name of the product or country declared at
+/// `doc.items[i]`, whichever has the key `key`.
+fn name_span_with_key(doc: &Document, i: usize, key: &str) -> Span {
+    let display = match &doc.items[i].kind {
+        Item::Decl(Decl::Product(p)) => p.display.as_ref(),
+        Item::Decl(Decl::Country(c)) => c.display.as_ref(),
+        _ => None,
+    };
+    match display {
+        Some(d) if has_key(&d.text, key) && !decl_name(doc, i).is_some_and(|n| has_key(&n.text, key)) => d.span,
+        _ => decl_name_span(doc, i),
+    }
+}
+
+/// The name of the declaration at `doc.items[i]`.
+fn decl_name(doc: &Document, i: usize) -> Option<&Name> {
+    match &doc.items[i].kind {
+        Item::Decl(d) => d.name(),
+        _ => None,
     }
 }
 

@@ -31,7 +31,7 @@ impl Resolver<'_> {
     /// name: their index is the whole namespace).
     pub(super) fn declare_user(&mut self, doc: &Document, email: &str, span: Span, at: UserAt) {
         let id = UserId(self.user_decls.len() as u32);
-        if let Some(k) = self.model.key_index.get(lower(email).as_ref()) {
+        if let Some(k) = self.model.key_index.get(&*NameKey::of(email)) {
             let first = decl_name_span(doc, self.key_decls[k.index()]);
             self.duplicate_principal(&Name::new(email, span), first, "key");
             return;
@@ -112,7 +112,7 @@ pub(super) fn define_key(scope: &mut Scope<'_>, item: &Node<Item>) -> Key {
         let KeyStmt::Groups(list) = &stmt.kind;
         for n in list {
             let Some(g) = scope.group_ref(n) else { continue };
-            if !groups_seen.insert(g) {
+            if !is_new(&groups, &mut groups_seen, g) {
                 continue;
             }
             groups.push((g, stmt.span));
@@ -239,7 +239,7 @@ pub(super) fn define_user(scope: &mut Scope<'_>, item: &Node<Item>) -> User {
             UserStmt::Groups(list) => {
                 for n in list {
                     if let Some(g) = scope.group_ref(n) {
-                        if groups_seen.insert(g) {
+                        if is_new(&groups, &mut groups_seen, g) {
                             groups.push((g, stmt.span));
                         }
                     }

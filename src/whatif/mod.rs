@@ -113,21 +113,25 @@ fn edit(doc: &mut Document, model: &Model, stmt: &Node<Item>) -> Result<(), Vec<
 /// Whether `d` declares the entity of `kind` named `name` (by name or display name, ignoring
 /// case).
 pub fn declares(d: &Decl, kind: EntityKind, name: &str) -> bool {
-    let key = name.to_lowercase();
-    d.kind() == Some(kind)
-        && (d.name().is_some_and(|n| n.key() == key)
-            || match d {
-                Decl::Product(p) => p.display.as_ref().is_some_and(|n| n.key() == key),
-                Decl::Country(c) => c.display.as_ref().is_some_and(|n| n.key() == key),
-                _ => false,
-            })
+    d.kind() == Some(kind) && declares_key(d, &NameKey::of(name))
+}
+
+/// Whether the name or display name of `d` has the key `key` (lowercase).
+fn declares_key(d: &Decl, key: &str) -> bool {
+    d.name().is_some_and(|n| has_key(&n.text, key))
+        || match d {
+            Decl::Product(p) => p.display.as_ref().is_some_and(|n| has_key(&n.text, key)),
+            Decl::Country(c) => c.display.as_ref().is_some_and(|n| has_key(&n.text, key)),
+            _ => false,
+        }
 }
 
 /// Index of the declaration of `kind` whose name (or display name) is `name`.
 fn find_decl(doc: &Document, kind: EntityKind, name: &str) -> Option<usize> {
+    let key = NameKey::of(name);
     doc.items
         .iter()
-        .position(|i| matches!(&i.kind, Item::Decl(d) if declares(d, kind, name)))
+        .position(|i| matches!(&i.kind, Item::Decl(d) if d.kind() == Some(kind) && declares_key(d, &key)))
 }
 
 /// A declaration adds the entity, or replaces the one of that *name*. A name that is only
@@ -136,9 +140,9 @@ fn find_decl(doc: &Document, kind: EntityKind, name: &str) -> Option<usize> {
 fn upsert(doc: &mut Document, node: Node<Item>, d: &Decl) -> Result<(), Vec<Diagnostic>> {
     let existing = match (d.kind(), d.name()) {
         (Some(kind), Some(name)) => {
-            let key = name.key();
+            let key = NameKey::of(&name.text);
             let by_name = doc.items.iter().position(
-                |i| matches!(&i.kind, Item::Decl(x) if x.kind() == Some(kind) && x.name().is_some_and(|n| n.key() == key)),
+                |i| matches!(&i.kind, Item::Decl(x) if x.kind() == Some(kind) && x.name().is_some_and(|n| has_key(&n.text, &key))),
             );
             if by_name.is_none() {
                 if let Some(i) = find_decl(doc, kind, &name.text) {

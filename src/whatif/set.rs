@@ -494,11 +494,10 @@ fn set_domain(doc: &mut Document, domain: &Name, mode: DomainMode, span: Span) {
         return; // nothing to release: no account is created for it
     }
     let a = account_mut(doc, span);
-    let key = domain.key();
     let existing = a
         .stmts
         .iter()
-        .position(|s| matches!(&s.kind, AccountStmt::Domain { domain: d, .. } if d.key() == key));
+        .position(|s| matches!(&s.kind, AccountStmt::Domain { domain: d, .. } if same_key(&d.text, &domain.text)));
     let auto_approve = mode == DomainMode::AutoApprove;
     match (existing, mode) {
         (Some(i), DomainMode::Off) => {

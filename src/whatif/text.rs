@@ -146,7 +146,7 @@ fn same_entity(a: &Item, b: &Item) -> bool {
         (Item::Decl(x), Item::Decl(y)) => {
             x.kind() == y.kind()
                 && match (x.name(), y.name()) {
-                    (Some(m), Some(n)) => m.key() == n.key(),
+                    (Some(m), Some(n)) => crate::model::same_key(&m.text, &n.text),
                     _ => false,
                 }
         }
