@@ -14,7 +14,8 @@
 # (cargo fuzz -s; each has its own build folder, fuzz/target/SANITIZER). FUZZ_RUNS=N: stop each run after N
 # executions (libFuzzer's -runs=N); SECONDS is then an upper bound. FUZZ_DEBUG_ASSERTIONS=1|0
 # (default 1): debug assertions and overflow checks in the release build (cargo fuzz -a), which
-# with the panics Rust always checks are what finds a bug in safe code.
+# with the panics Rust always checks are what finds a bug in safe code. FUZZ_COUNTERS=1|0
+# (default 0): libFuzzer's hit counts as features (-use_counters), see below.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ALL=(parse resolve diagnostics differential explain fmt_roundtrip whatif import_users import_json serve_request lsp_document fast_path)
@@ -49,7 +50,17 @@ esac
 # bcmp and memcmp (fuzz/src/compare.rs): AddressSanitizer's interceptors called libFuzzer's
 # comparison hook, whose records only -use_cmp and -use_value_profile read, on every keyword
 # pest tried (9%).
+# Edges, not hit counts (-use_counters=0): with hit counts every edge is up to eight features
+# (how many times it ran, in buckets), each a lookup in libFuzzer's 8 MB table of features after
+# every execution, and the corpus keeps five times more inputs for the same edges; the edges
+# reached in five minutes were the same or more without them (docs/fuzzing.md, "Eighth
+# pass"). FUZZ_COUNTERS=1 brings them back.
 search=(-entropic=0 -use_cmp=0 -detect_leaks=0)
+case ${FUZZ_COUNTERS:-0} in
+  0) search+=(-use_counters=0) ;;
+  1) ;;
+  *) echo "FUZZ_COUNTERS must be 1 or 0, not $FUZZ_COUNTERS" >&2; exit 2 ;;
+esac
 # AddressSanitizer: no fake stacks for use-after-return (a safe-Rust crate cannot return a
 # reference to a local; 8% of an execution), short allocation stacks in reports (taking 30
 # frames at every allocation was 12%) and no filling of fresh allocations with a pattern (up to
