@@ -1,10 +1,10 @@
 //! Names compared ignoring case: the lookup key of a name (its lowercase form) and comparisons
 //! of names by key, without building a lowercase copy for the common case.
 //!
-//! Every lookup by name lowercases the name (LANGUAGE.md §2: names match ignoring case). Most
+//! Every lookup by name lowercases the name (LANGUAGE.md §1: names match ignoring case). Most
 //! names are short and ASCII, and a lookup, a duplicate check or a what-if statement's search
 //! of the document does one per name it meets: a `String` each time was a third of the
-//! allocations of resolving a policy. Here an ASCII name of up to [`INLINE`] bytes is
+//! allocations of the `explain` fuzz target (resolving, editing, the fix search). Here an ASCII name of up to [`INLINE`] bytes is
 //! lowercased into a buffer on the stack, a name that is already lowercase is borrowed, and
 //! only a longer or non-ASCII name is lowercased into a `String` (`str::to_lowercase`, whose
 //! answer is the key whatever the path: a non-ASCII name can have an ASCII key, as the Kelvin
