@@ -1,14 +1,18 @@
 //! Safe writes ([`entitle::atomic_write`], used by `fmt --write`, `import`, `import-users`,
 //! REPL `:save` and `gen -o`): symlinks are written through, permissions are kept, a failed
-//! write changes nothing and leaves no temporary file. (Writes refused by the disk, under
-//! `ulimit -f 0`, are in `hostile.rs`; killed writers, a full disk and a folder the process
-//! may not write in `kill_writes.rs`.)
+//! write changes nothing and leaves no temporary file. (Killed writers, a full disk and a
+//! folder the process may not write are in `kill_writes.rs`.)
 //!
 //! What these tests cannot see, checked with strace: on Linux the new file is opened with
 //! `O_TMPFILE` (no name while it is written), created with the target's mode and given exactly
 //! that mode by `fchmod` (and the owner by `fchown`) before the first byte is written, fsynced,
 //! then linked straight to its name (a new file) or linked to `.NAME.XXXXXX` and renamed over
 //! the target by the next call, synced again and the folder fsynced.
+//!
+//! The commands that write (`fmt --write`, REPL `:save`, `gen -o`) on a disk that refuses the
+//! bytes (`ulimit -f 0`, which fails a write with EFBIG even for root), onto a folder, and into
+//! a folder that does not exist: a clear error, exit 2, the original untouched, nothing left
+//! beside it (`commands` below).
 
 #![cfg(unix)]
 
@@ -17,6 +21,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 mod common;
+#[cfg(feature = "cli")]
+#[path = "common/guarded.rs"]
+mod guarded;
 
 use common::entries;
 
@@ -202,4 +209,131 @@ fn the_next_write_removes_what_a_killed_write_left() {
     expected.push("p.ent".into());
     expected.sort();
     assert_eq!(entries(dir.path()), expected);
+}
+
+/// The commands that write, run as a user would run them.
+#[cfg(feature = "cli")]
+mod commands {
+    use super::common::entries;
+    use super::guarded::*;
+
+    const POLICY: &str = "product Bridge\nproduct Survey\ncountry US { default deny  allow Survey }\n\
+                          group Roads in US { allowed Bridge }\nuser kim@x.io { country US  groups Roads }\n";
+
+    const MESSY: &str = "product   B;product A\ncountry US {default deny  allow A}\n";
+
+    #[test]
+    fn fmt_write_is_atomic() {
+        let dir = tempfile::tempdir().unwrap();
+        // a big messy file, so that the canonical text is larger than the write limit
+        let mut messy = String::new();
+        for i in 0..400 {
+            messy.push_str(&format!("product   P{i};"));
+        }
+        messy.push('\n');
+        let p = write(dir.path(), "messy.ent", &messy);
+        let before = entries(dir.path());
+        let o = entitle_fsize(0, &["fmt", "--write", s(&p)], None, HANG_GUARD);
+        assert_outcome(&o, 2, &["cannot write", "messy.ent", "the file is unchanged"]);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), messy, "the original changed");
+        assert_eq!(entries(dir.path()), before, "a temporary file was left");
+        if !is_root() {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+            let o = entitle(&["fmt", "--write", s(&p)], HANG_GUARD);
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+            assert_outcome(&o, 2, &["cannot write", "the file is unchanged"]);
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), messy);
+            assert_eq!(entries(dir.path()), before);
+        }
+        // and when it can write: the canonical text, the file's permissions kept, nothing left
+        let p = write(dir.path(), "small.ent", MESSY);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        let before = entries(dir.path());
+        assert_outcome(&entitle(&["fmt", "--write", s(&p)], HANG_GUARD), 0, &[]);
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            // the author's layout kept: no blank line added, the block on one line
+            "product B\nproduct A\ncountry US { default deny  allow A }\n"
+        );
+        assert_eq!(entries(dir.path()), before);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+        }
+    }
+
+    #[test]
+    fn repl_save_is_atomic() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "p.ent", POLICY);
+        let target = write(dir.path(), "out.ent", "# the original\n");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let before = entries(dir.path());
+        let t = HANG_GUARD;
+        // onto an existing file, on a disk that refuses the bytes
+        let script = format!("set default US allow\n:save {}\n", s(&target));
+        let o = entitle_fsize(0, &["repl", s(&p)], Some(&script), t);
+        assert!(!o.timed_out && !o.stderr.contains("panicked"), "{}", o.stderr);
+        assert!(
+            o.stderr.contains("cannot write") && o.stderr.contains("nothing was written"),
+            "{}",
+            o.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "# the original\n");
+        assert_eq!(entries(dir.path()), before, "a temporary file was left");
+        // onto a directory, and into a folder that does not exist
+        let script = format!(":save {}\n:save {}\n", s(&sub), s(&dir.path().join("none/x.ent")));
+        let o = entitle_stdin(&["repl", s(&p)], &script, t);
+        assert_eq!(o.stderr.matches("cannot write").count(), 2, "{}", o.stderr);
+        assert!(
+            o.stderr.contains("Is a directory") || o.stderr.contains("is a directory"),
+            "{}",
+            o.stderr
+        );
+        assert_eq!(entries(dir.path()), before);
+        assert!(entries(&sub).is_empty());
+        // and when it can write
+        let script = format!("set default US allow\n:save {}\n", s(&target));
+        let o = entitle_stdin(&["repl", s(&p)], &script, t);
+        assert!(o.stdout.contains("saved"), "{}\n{}", o.stdout, o.stderr);
+        let saved = std::fs::read_to_string(&target).unwrap();
+        assert!(saved.contains("default allow"), "{saved}");
+        assert_eq!(entries(dir.path()), before);
+    }
+
+    #[test]
+    fn gen_output_is_atomic() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = write(dir.path(), "org.ent", "# the original\n");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let before = entries(dir.path());
+        let t = HANG_GUARD;
+        let o = entitle_fsize(0, &["gen", "--users", "50", "-o", s(&target)], None, t);
+        assert_outcome(&o, 2, &["cannot write"]);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "# the original\n");
+        assert_eq!(entries(dir.path()), before, "a temporary file was left");
+        assert_outcome(
+            &entitle(&["gen", "--users", "5", "-o", s(&sub)], t),
+            2,
+            &["cannot write"],
+        );
+        assert!(entries(&sub).is_empty());
+        assert_outcome(
+            &entitle(&["gen", "--users", "5", "-o", s(&dir.path().join("none/x.ent"))], t),
+            2,
+            &["cannot write"],
+        );
+        assert_eq!(entries(dir.path()), before);
+        assert_outcome(&entitle(&["gen", "--users", "5", "-o", s(&target)], t), 0, &[]);
+        assert!(entitle::Policy::from_path(&target).is_ok());
+        assert_eq!(entries(dir.path()), before);
+    }
 }
