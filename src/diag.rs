@@ -390,28 +390,43 @@ pub(crate) fn sort(diags: &mut [Diagnostic]) {
 
 /// The closest of `candidates` to `name` (case-insensitive), if it is close enough to suggest.
 pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    use crate::model::NameKey;
     // (comparing costs the product of the lengths: nobody mistypes a name this long)
     const LONGEST: usize = 256;
     if name.len() > LONGEST {
         return None;
     }
-    let lower = name.to_lowercase();
+    let lower = NameKey::of(name);
     let len = lower.chars().count();
     let edits = (len / 3).max(1);
+    let letters = lower.is_ascii().then(|| ascii_counts(&lower));
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         if c.len() > LONGEST {
             continue;
         }
-        let c_lower = c.to_lowercase();
-        // a candidate too long or too short to pass either test below is not compared (the
-        // comparisons are most of the cost of a syntax error): the Levenshtein distance is at
-        // least the difference in length, and Jaro-Winkler at most 0.4 + 0.6 × Jaro, with Jaro
-        // at most (2 + shorter / longer) / 3, under 0.9 when one is more than twice the other
+        let c_lower = NameKey::of(c);
+        // a candidate that cannot pass either test below is not compared (the comparisons
+        // are most of the cost of a syntax error, and a misspelling is tried against every
+        // word of its block): the Levenshtein distance is at least the difference in length,
+        // and Jaro-Winkler at most 0.4 + 0.6 × Jaro, with Jaro at most (2 + shorter / longer)
+        // / 3, under 0.9 when one is more than twice the other
         let c_len = c_lower.chars().count();
         let (shorter, longer) = (len.min(c_len), len.max(c_len));
         if longer - shorter > edits && (2 * shorter < longer || len < 4) {
             continue;
+        }
+        // the same with the characters the two have in common (`common`, as multisets):
+        // every edit script keeps at most that many characters, so the distance is at least
+        // `longer - common`; Jaro's matches are common characters, so Jaro is at most
+        // (common / len + common / c_len + 1) / 3
+        if let (Some(letters), true) = (&letters, c_lower.is_ascii()) {
+            let common = common_ascii(letters, &c_lower);
+            let jaro_at_most = (common as f64 / len as f64 + common as f64 / c_len as f64 + 1.0) / 3.0;
+            let winkler_at_most = 0.4 + 0.6 * jaro_at_most;
+            if longer - common > edits && (len < 4 || winkler_at_most < 0.9 - 1e-9) {
+                continue;
+            }
         }
         let score = strsim::jaro_winkler(&lower, &c_lower);
         let lev = strsim::levenshtein(&lower, &c_lower);
@@ -422,6 +437,30 @@ pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a s
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// How many times each ASCII character occurs in `text` (ASCII).
+fn ascii_counts(text: &str) -> [u16; 128] {
+    let mut counts = [0u16; 128];
+    for b in text.bytes() {
+        counts[usize::from(b & 0x7f)] += 1;
+    }
+    counts
+}
+
+/// How many characters `text` (ASCII) has in common with the text counted in `counts`, as
+/// multisets.
+fn common_ascii(counts: &[u16; 128], text: &str) -> usize {
+    let mut left = *counts;
+    let mut common = 0;
+    for b in text.bytes() {
+        let n = &mut left[usize::from(b & 0x7f)];
+        if *n > 0 {
+            *n -= 1;
+            common += 1;
+        }
+    }
+    common
 }
 
 /// `help: did you mean `X`?` text, when there is a close candidate.
@@ -469,6 +508,32 @@ mod tests {
             proptest::prop_assert_eq!(
                 closest(&name, candidates.iter().copied()),
                 closest_comparing_all(&name, &candidates)
+            );
+        }
+
+        /// The common-characters bound skips only hopeless candidates too: misspellings of the
+        /// language's words (a few letters changed, dropped or added) against all of them.
+        #[test]
+        fn closest_bounds_only_hopeless_candidates(
+            word in 0..crate::keywords::RESERVED.len(),
+            edits in proptest::collection::vec((0usize..20, "[a-zA-Z\\-]?"), 0..5),
+        ) {
+            let mut name: Vec<char> = crate::keywords::RESERVED[word].chars().collect();
+            for (at, c) in &edits {
+                let at = at % (name.len() + 1);
+                match c.chars().next() {
+                    Some(c) if at < name.len() && at % 2 == 0 => name[at] = c,
+                    Some(c) => name.insert(at, c),
+                    None if at < name.len() => {
+                        name.remove(at);
+                    }
+                    None => {}
+                }
+            }
+            let name: String = name.into_iter().collect();
+            proptest::prop_assert_eq!(
+                closest(&name, crate::keywords::RESERVED.iter().copied()),
+                closest_comparing_all(&name, crate::keywords::RESERVED)
             );
         }
     }

@@ -200,27 +200,29 @@ pub(super) fn syntax_error(site: &Site, e: &pest::error::Error<Rule>) -> Diagnos
         .filter_map(|i| word_of(i));
     let at_statement = (open.is_none() && top_marker) || starts.any(|w| statements.contains(&w));
 
-    let expected: Vec<String> = if at_statement {
+    // (items, not strings: a statement's context lists up to thirty words, and an error is
+    // made for every broken declaration)
+    let expected: Vec<Shown<'_>> = if at_statement {
         // what may still continue the statement before (`by` after an expectation,
         // `auto-approve` after a domain), then every statement of the context
         let continuation = tried_words
             .iter()
             .filter(|w| !statements.contains(w) && !keywords::STATEMENT_ITEMS.contains(w));
-        let mut list: Vec<String> = continuation.chain(statements).map(|w| format!("`{w}`")).collect();
+        let mut list: Vec<Shown<'_>> = continuation.chain(statements).map(|w| Shown::Word(w)).collect();
         if open.is_some() {
-            list.push("`}`".to_string());
+            list.push(Shown::Text("`}`"));
         }
         list
     } else {
-        let mut list: Vec<&str> = tried.clone();
+        let mut list: Vec<Shown<'_>> = tried.iter().map(|i| Shown::of(i)).collect();
         // the words after `set`, in the order the language lists them
-        let set_rank = |item: &&str| word_of(item).and_then(|w| SET_FORMS.iter().position(|(s, _)| *s == w));
+        let set_rank = |item: &Shown<'_>| item.word().and_then(|w| SET_FORMS.iter().position(|(s, _)| *s == w));
         if list.len() >= 3 && list.iter().all(|i| set_rank(i).is_some()) {
             list.sort_by_key(set_rank);
         }
-        list.into_iter().map(str::to_string).collect()
+        list
     };
-    let candidates: Vec<&str> = expected.iter().filter_map(|i| word_of(i)).collect();
+    let candidates = expected.iter().filter_map(Shown::word);
 
     // the offending token: a word, else up to the next space (at least one character)
     let word_len = rest
@@ -264,13 +266,13 @@ pub(super) fn syntax_error(site: &Site, e: &pest::error::Error<Rule>) -> Diagnos
     if !is_word {
         return d;
     }
-    if reserved && expected.iter().any(|i| i == "a name") {
+    if reserved && expected.contains(&Shown::Text("a name")) {
         d = d.with_help(format!(
             "`{word}` is a keyword; write it as a string (\"{word}\") to use it as a name"
         ));
     } else if let Some(lower) = keywords::lowercase_hint(word) {
         d = d.with_help(format!("fixed words are written in lowercase: `{lower}`"));
-    } else if let Some(c) = closest(word, candidates.iter().copied()) {
+    } else if let Some(c) = closest(word, candidates) {
         d = d.with_help(format!("did you mean `{c}`?"));
     }
     if at_statement && reserved {
@@ -310,16 +312,51 @@ pub(super) fn shown_token(token: &str) -> String {
     out
 }
 
-/// `a`, `a or b`, `a, b or c`.
-fn join_or<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} or {}", init.join(", "), last.as_ref())
+/// An item of an "expected" list: a fixed word (shown in backticks) or a description ("a
+/// name", "`{`").
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown<'a> {
+    Word(&'a str),
+    Text(&'a str),
+}
+
+impl<'a> Shown<'a> {
+    /// An item of [`describe`]'s lists.
+    fn of(item: &'a str) -> Self {
+        word_of(item).map_or(Shown::Text(item), Shown::Word)
+    }
+
+    /// The fixed word it is, if it is one.
+    fn word(&self) -> Option<&'a str> {
+        match *self {
+            Shown::Word(w) => Some(w),
+            Shown::Text(_) => None,
         }
     }
+}
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Word(w) => write!(f, "`{w}`"),
+            Shown::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn join_or<S: std::fmt::Display>(items: &[S]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let sep = match i {
+            0 => "",
+            _ if i + 1 == items.len() => " or ",
+            _ => ", ",
+        };
+        let _ = write!(out, "{sep}{item}");
+    }
+    out
 }
 
 #[cfg(test)]

@@ -221,17 +221,18 @@ impl Splitter<'_> {
         }
         let fast = self.mode != Mode::Reference;
         let mut errors = vec![];
+        let mut declined = Declined::default();
         let mut pos = start;
         while pos < end {
             let next = self.point_at_or_after(pos + 1).filter(|&p| p < end).unwrap_or(end);
-            if fast && (builder.fast_user(pos, next) || builder.fast_item(pos, next)) {
+            if fast && !declined.holds(pos, end) && (builder.fast_user(pos, next) || builder.fast_item(pos, next)) {
                 pos = next;
                 continue;
             }
             // pest parses up to the next declaration the fast path takes (one run for the
             // declarations it declines in a row, not one each), at most about RUN_BYTES
             let stop = if fast {
-                self.fast_stop(&mut builder, next, end, pos + RUN_BYTES)
+                self.fast_stop(&mut builder, &mut declined, next, end, pos + RUN_BYTES)
             } else {
                 self.point_at_or_after(pos + RUN_BYTES)
                     .filter(|&p| p < end)
@@ -389,15 +390,48 @@ impl Splitter<'_> {
     /// Where a pest run that starts before `from` (a declaration line, or `end`) stops: at the
     /// first declaration line from `from` on that the fast path takes, at the first one at or
     /// after `limit`, else at `end`.
-    fn fast_stop(&self, builder: &mut build::Builder<'_>, from: usize, end: usize, limit: usize) -> usize {
-        let mut at = from;
+    ///
+    /// `declined` keeps what the last call found, so that the lines it looked at are not
+    /// looked at again: a run that fails is followed by another from a line inside it, and in
+    /// a file of broken declarations each look went a run ahead (every line up to eight
+    /// times). Called with a `from` inside what it found and a `limit` no lower (runs start
+    /// further on), it goes on from where that call stopped, with the same result.
+    fn fast_stop(
+        &self,
+        builder: &mut build::Builder<'_>,
+        declined: &mut Declined,
+        from: usize,
+        end: usize,
+        limit: usize,
+    ) -> usize {
+        let (lo, mut at, mut taken) = if declined.end == end && declined.lo <= from && from <= declined.hi {
+            (declined.lo, declined.hi, declined.taken)
+        } else {
+            (from, from, false)
+        };
         while at < end && at < limit {
+            if taken {
+                return at;
+            }
             let next = self.point_at_or_after(at + 1).filter(|&p| p < end).unwrap_or(end);
             if builder.fast_takes(at, next) {
+                *declined = Declined {
+                    lo,
+                    hi: at,
+                    end,
+                    taken: true,
+                };
                 return at;
             }
             at = next;
+            taken = false;
         }
+        *declined = Declined {
+            lo,
+            hi: at,
+            end,
+            taken: false,
+        };
         at.min(end)
     }
 
@@ -435,6 +469,24 @@ impl Splitter<'_> {
             }
         }
         errors::syntax_error(&self.site(item_start, at), e)
+    }
+}
+
+/// The declaration lines `lo..hi` of a part, all declined by the fast path when the part
+/// ended at `end`; `taken`: whether it takes the one at `hi` ([`Splitter::fast_stop`]).
+#[derive(Default)]
+struct Declined {
+    lo: usize,
+    hi: usize,
+    end: usize,
+    taken: bool,
+}
+
+impl Declined {
+    /// Whether the fast path is known to decline the declaration line at `pos` (the part
+    /// ending at `end`).
+    fn holds(&self, pos: usize, end: usize) -> bool {
+        self.end == end && self.lo <= pos && pos < self.hi
     }
 }
 
