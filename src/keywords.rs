@@ -194,8 +194,9 @@ pub fn is_fixed_word(word: &str) -> bool {
 
 /// The lowercase fixed word a differently-cased `word` stands for, if any.
 pub fn lowercase_hint(word: &str) -> Option<String> {
-    let lower = word.to_lowercase();
-    (lower != word && is_fixed_word(&lower)).then_some(lower)
+    // (no copy for a word that is already lowercase: most are, and a syntax error asks)
+    let lower = crate::model::NameKey::of(word);
+    (*lower != *word && is_fixed_word(&lower)).then(|| lower.to_string())
 }
 
 #[cfg(test)]

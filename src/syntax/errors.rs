@@ -174,13 +174,16 @@ pub(super) fn syntax_error(site: &Site, e: &pest::error::Error<Rule>) -> Diagnos
         pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
         pest::error::ErrorVariant::CustomError { .. } => &[],
     };
-    let mut tried: Vec<&'static str> = vec![];
+    // (sized once: an error is made for every broken declaration, and each growth is an
+    // allocation)
+    let mut tried: Vec<&'static str> = Vec::with_capacity(positives.len() + 4);
     for item in positives.iter().flat_map(|r| describe(*r)) {
         if !tried.contains(item) {
             tried.push(item);
         }
     }
-    let tried_words: Vec<&str> = tried.iter().filter_map(|i| word_of(i)).collect();
+    let mut tried_words: Vec<&str> = Vec::with_capacity(tried.len());
+    tried_words.extend(tried.iter().filter_map(|i| word_of(i)));
 
     // The context: the innermost block still open, else the top level.
     let open = unclosed_brace(text, site.item_start, at);
@@ -208,7 +211,8 @@ pub(super) fn syntax_error(site: &Site, e: &pest::error::Error<Rule>) -> Diagnos
         let continuation = tried_words
             .iter()
             .filter(|w| !statements.contains(w) && !keywords::STATEMENT_ITEMS.contains(w));
-        let mut list: Vec<Shown<'_>> = continuation.chain(statements).map(|w| Shown::Word(w)).collect();
+        let mut list: Vec<Shown<'_>> = Vec::with_capacity(tried_words.len() + statements.len() + 1);
+        list.extend(continuation.chain(statements).map(|w| Shown::Word(w)));
         if open.is_some() {
             list.push(Shown::Text("`}`"));
         }
@@ -239,7 +243,7 @@ pub(super) fn syntax_error(site: &Site, e: &pest::error::Error<Rule>) -> Diagnos
     let list = join_or(&expected);
 
     let mut d = if rest.is_empty() {
-        let start = text.char_indices().last().map_or(0, |(i, _)| i);
+        let start = text.char_indices().next_back().map_or(0, |(i, _)| i);
         let message = if expected.is_empty() {
             "unexpected end of file".to_string()
         } else {
@@ -255,11 +259,11 @@ pub(super) fn syntax_error(site: &Site, e: &pest::error::Error<Rule>) -> Diagnos
         };
         Diagnostic::error("syntax", message).with_label(Span::new(file, at..at + word_len), format!("expected {list}"))
     } else {
-        let found = format!("`{}`", shown_token(&rest[..token_len]));
+        let found = shown_token(&rest[..token_len]);
         let message = if expected.is_empty() {
-            format!("unexpected {found}")
+            format!("unexpected `{found}`")
         } else {
-            format!("expected {list}, found {found}")
+            format!("expected {list}, found `{found}`")
         };
         Diagnostic::error("syntax", message).with_label(Span::new(file, at..at + token_len), "here")
     };
@@ -295,21 +299,29 @@ fn article_list(kinds: &[String]) -> String {
 }
 
 /// A token as a message quotes it: control characters escaped, at most 40 characters.
-pub(super) fn shown_token(token: &str) -> String {
-    const LONGEST: usize = 40;
-    let mut out = String::new();
-    for (i, c) in token.chars().enumerate() {
-        if i == LONGEST {
-            out.push('…');
-            break;
+fn shown_token(token: &str) -> ShownToken<'_> {
+    ShownToken(token)
+}
+
+/// [`shown_token`]: written straight into the message, not copied first.
+struct ShownToken<'a>(&'a str);
+
+impl std::fmt::Display for ShownToken<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        const LONGEST: usize = 40;
+        for (i, c) in self.0.chars().enumerate() {
+            if i == LONGEST {
+                return f.write_char('…');
+            }
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        Ok(())
     }
-    out
 }
 
 /// An item of an "expected" list: a fixed word (shown in backticks) or a description ("a
@@ -347,7 +359,8 @@ impl std::fmt::Display for Shown<'_> {
 /// `a`, `a or b`, `a, b or c`.
 fn join_or<S: std::fmt::Display>(items: &[S]) -> String {
     use std::fmt::Write as _;
-    let mut out = String::new();
+    // (a word of a list is short: a guess that is seldom too small)
+    let mut out = String::with_capacity(16 * items.len());
     for (i, item) in items.iter().enumerate() {
         let sep = match i {
             0 => "",

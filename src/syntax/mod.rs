@@ -154,7 +154,10 @@ const CHUNK_BYTES: usize = 256 << 10;
 /// Target size of one pest run inside a part. A syntax error costs re-parsing at most this much
 /// (the declarations of its run before the broken one); anything else is parsed exactly once.
 /// (4 KiB was a tenth slower on the `parse` fuzz target's inputs, up to 4 KiB with many
-/// errors: pest's error walks the text it was given.)
+/// errors: pest's error walks the text it was given back from its end to the line of the
+/// error, `Position::find_line_start`. For that reason too a run after a syntax error is one
+/// declaration, and the runs grow back to this size fourfold with each one that parses: where
+/// errors are dense, as in fuzzed text, the next declaration is often broken too.)
 const RUN_BYTES: usize = 1 << 10;
 
 /// Where a file splits: at declaration lines. A split can only fall between two top-level
@@ -222,6 +225,9 @@ impl Splitter<'_> {
         let fast = self.mode != Mode::Reference;
         let mut errors = vec![];
         let mut declined = Declined::default();
+        // the size of the next run: RUN_BYTES, but one declaration after a syntax error,
+        // growing back fourfold with each run that parses (see RUN_BYTES)
+        let mut run = RUN_BYTES;
         let mut pos = start;
         while pos < end {
             let next = self.point_at_or_after(pos + 1).filter(|&p| p < end).unwrap_or(end);
@@ -230,22 +236,22 @@ impl Splitter<'_> {
                 continue;
             }
             // pest parses up to the next declaration the fast path takes (one run for the
-            // declarations it declines in a row, not one each), at most about RUN_BYTES
+            // declarations it declines in a row, not one each), at most about `run` bytes
             let stop = if fast {
-                self.fast_stop(&mut builder, &mut declined, next, end, pos + RUN_BYTES)
+                self.fast_stop(&mut builder, &mut declined, next, end, pos + run)
             } else {
-                self.point_at_or_after(pos + RUN_BYTES)
-                    .filter(|&p| p < end)
-                    .unwrap_or(end)
+                self.point_at_or_after(pos + run).filter(|&p| p < end).unwrap_or(end)
             };
             let e = match Grammar::parse(self.rule, &text[pos..stop]) {
                 Ok(pairs) => {
                     builder.file(pairs, pos);
                     pos = stop;
+                    run = (run * 4).min(RUN_BYTES);
                     continue;
                 }
                 Err(e) => e,
             };
+            run = 1;
             let mut at = pos + error_offset(&e);
             let mut e = e;
             if at >= stop && stop < text.len() {
@@ -394,8 +400,9 @@ impl Splitter<'_> {
     /// `declined` keeps what the last call found, so that the lines it looked at are not
     /// looked at again: a run that fails is followed by another from a line inside it, and in
     /// a file of broken declarations each look went a run ahead (every line up to eight
-    /// times). Called with a `from` inside what it found and a `limit` no lower (runs start
-    /// further on), it goes on from where that call stopped, with the same result.
+    /// times). Called with a `from` inside what it found, it stops at the first line at or after
+    /// `limit` when that is inside too, else goes on from where that call stopped: the same
+    /// result.
     fn fast_stop(
         &self,
         builder: &mut build::Builder<'_>,
@@ -405,6 +412,16 @@ impl Splitter<'_> {
         limit: usize,
     ) -> usize {
         let (lo, mut at, mut taken) = if declined.end == end && declined.lo <= from && from <= declined.hi {
+            // (a run after a syntax error is shorter than the one before: it stops at the
+            // first line at or after its limit when that comes before where the last look
+            // stopped, all the lines before it declined)
+            let cut = self
+                .point_at_or_after(limit.max(from))
+                .filter(|&p| p < end)
+                .unwrap_or(end);
+            if cut < declined.hi {
+                return cut;
+            }
             (declined.lo, declined.hi, declined.taken)
         } else {
             (from, from, false)
