@@ -7,9 +7,6 @@ use rustc_hash::FxHashMap as HashMap;
 mod names;
 mod words;
 pub(crate) use names::{has_key, same_key, Key as NameKey};
-// (used by the command line's cache alone)
-#[cfg(feature = "cli")]
-pub(crate) use names::lower;
 pub use words::{Access, Role, Rule, Status};
 
 macro_rules! id_type {

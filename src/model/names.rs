@@ -10,22 +10,11 @@
 //! answer is the key whatever the path: a non-ASCII name can have an ASCII key, as the Kelvin
 //! sign `K` has `k`).
 
-use std::borrow::Cow;
-
 /// The longest ASCII name lowercased on the stack.
 pub(crate) const INLINE: usize = 64;
 
-/// The lookup key of a name: lowercase, borrowed when it already is.
-pub(crate) fn lower(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) || !name.is_ascii() {
-        Cow::Owned(name.to_lowercase())
-    } else {
-        Cow::Borrowed(name)
-    }
-}
-
-/// A name's lookup key (see [`lower`]) without an allocation for an ASCII name of up to
-/// [`INLINE`] bytes. It dereferences to the key.
+/// A name's lookup key, its lowercase form, without an allocation for an ASCII name of up to
+/// [`INLINE`] bytes (borrowed when it already is lowercase). It dereferences to the key.
 pub(crate) enum Key<'a> {
     Borrowed(&'a str),
     Inline([u8; INLINE], usize),
@@ -62,7 +51,7 @@ impl std::ops::Deref for Key<'_> {
     }
 }
 
-/// Whether `name`'s key is `key` (a key: already lowercase), ignoring case as [`lower`] does.
+/// Whether `name`'s key is `key` (a key: already lowercase), ignoring case as [`Key`] does.
 pub(crate) fn has_key(name: &str, key: &str) -> bool {
     if name.is_ascii() {
         name.len() == key.len() && name.bytes().zip(key.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b)
@@ -76,7 +65,7 @@ pub(crate) fn same_key(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
-        lower(a) == lower(b)
+        *Key::of(a) == *Key::of(b)
     }
 }
 
@@ -108,7 +97,6 @@ mod tests {
         #[test]
         fn key_is_the_lowercase(name in names()) {
             prop_assert_eq!(&*Key::of(&name), name.to_lowercase());
-            prop_assert_eq!(lower(&name), name.to_lowercase());
         }
 
         #[test]

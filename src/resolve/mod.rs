@@ -714,10 +714,7 @@ fn decl_name(doc: &Document, i: usize) -> Option<&Name> {
 
 /// The span of the name of the declaration at `doc.items[i]`.
 fn decl_name_span(doc: &Document, i: usize) -> Span {
-    match &doc.items[i].kind {
-        Item::Decl(d) => d.name().map_or(doc.items[i].span, |n| n.span),
-        _ => doc.items[i].span,
-    }
+    decl_name(doc, i).map_or(doc.items[i].span, |n| n.span)
 }
 
 mod principal;

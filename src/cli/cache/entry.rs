@@ -27,7 +27,7 @@
 //! the same from it as from the whole model, which `tests/cache.rs` checks on every scenario.
 
 use crate::model::{
-    lower, Account, Country, CountryId, Group, GroupId, Key, KeyId, Model, Product, ProductId, User, UserId,
+    same_key, Account, Country, CountryId, Group, GroupId, Key, KeyId, Model, NameKey, Product, ProductId, User, UserId,
 };
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -75,12 +75,12 @@ impl Core {
         let user_index = users
             .iter()
             .enumerate()
-            .map(|(i, u)| (lower(&u.email).into_owned(), UserId(i as u32)))
+            .map(|(i, u)| (NameKey::of(&u.email).to_string(), UserId(i as u32)))
             .collect();
         let key_index = keys
             .iter()
             .enumerate()
-            .map(|(i, k)| (lower(&k.name).into_owned(), KeyId(i as u32)))
+            .map(|(i, k)| (NameKey::of(&k.name).to_string(), KeyId(i as u32)))
             .collect();
         Model {
             account: self.account,
@@ -102,7 +102,7 @@ impl Core {
 }
 
 fn name_hash(name: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(lower(name).as_bytes())
+    xxhash_rust::xxh3::xxh3_64(NameKey::of(name).as_bytes())
 }
 
 /// Records encoded per part of the entry: a part is one `write`.
@@ -325,7 +325,6 @@ pub enum One {
 pub fn decode_one(mut src: impl Source, name: &str) -> Option<One> {
     let h = Header::read(&mut src)?;
     let want = name_hash(name);
-    let key = lower(name);
     let entry = |src: &mut dyn Source, i: u64| -> Option<(u64, u64)> {
         let b = src.read_at(h.index + i * 16, 16).ok()?;
         Some((u64_at(&b, 0), u64_at(&b, 1)))
@@ -366,7 +365,7 @@ pub fn decode_one(mut src: impl Source, name: &str) -> Option<One> {
             (vec![], vec![k])
         };
         let found = users.first().map(|u| &u.email).or(keys.first().map(|k| &k.name));
-        if found.is_some_and(|n| lower(n) == key) {
+        if found.is_some_and(|n| same_key(n, name)) {
             let b = src.read_at(h.core, usize::try_from(h.index - h.core).ok()?).ok()?;
             let core: Core = postcard::from_bytes(&b).ok()?;
             return Some(One::Found(Box::new(core.into_model(users, keys))));
